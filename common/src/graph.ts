@@ -1,0 +1,130 @@
+// The live topology model: produced by the telemetry worker, consumed by the LSP server,
+// the webview and the `serve` HTTP API. Plain JSON-safe data only.
+
+export type NodeKind = 'service' | 'database' | 'queue' | 'external';
+export type Relation = 'calls' | 'reads' | 'writes' | 'publishes' | 'consumes';
+
+/** A place in a source file. `file` is workspace-relative with `/`, lines/columns 1-based. */
+export interface CodeLocation {
+  file: string;
+  line: number;
+  column?: number;
+  /** 'static' = found by the analyzer; 'runtime' = from code.* span attributes. */
+  source: 'static' | 'runtime';
+}
+
+export interface GraphNode {
+  /** Stable id: `${kind}:${name}` (database/queue ids include the system). */
+  id: string;
+  kind: NodeKind;
+  /** service.name, database namespace or system, destination name, or peer name. */
+  name: string;
+  /** db.system / messaging.system when known. */
+  system?: string;
+  /** Spans emitted by (services) or addressed to (others) this node. */
+  spanCount: number;
+  errorCount: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface GraphEdge {
+  /** Stable id: `${source}|${relation}|${target}`. */
+  id: string;
+  source: string;
+  target: string;
+  relation: Relation;
+  count: number;
+  errors: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  /** Epoch milliseconds. */
+  firstSeen: number;
+  lastSeen: number;
+  /** Distinct span names (capped) and instrumentation scopes that produced this edge. */
+  spanNames: string[];
+  scopes: string[];
+  /** Table / collection names for reads and writes. */
+  details?: string[];
+}
+
+export interface FlowStep {
+  name: string;
+  count: number;
+  errors: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  services: string[];
+  scopes: string[];
+  spanNames: string[];
+}
+
+export interface FlowTransition {
+  from: string;
+  to: string;
+  count: number;
+}
+
+export interface Flow {
+  name: string;
+  runs: number;
+  steps: FlowStep[];
+  transitions: FlowTransition[];
+}
+
+export interface GraphStats {
+  spansReceived: number;
+  spansDropped: number;
+  /** Why spans or graph entries were dropped or collapsed, by reason. */
+  dropped: Record<string, number>;
+  /** Spans per second over the last few seconds. */
+  spansPerSecond: number;
+}
+
+export interface Graph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  flows: Flow[];
+  stats: GraphStats;
+}
+
+/** An incremental update: replace-by-id upserts, then removals. */
+export interface GraphDelta {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  flows: Flow[];
+  removedNodeIds: string[];
+  removedEdgeIds: string[];
+  removedFlowNames: string[];
+  stats: GraphStats;
+  /** True when the receiver cleared its data: the consumer drops everything first. */
+  reset?: boolean;
+}
+
+export function emptyGraph(): Graph {
+  return { nodes: [], edges: [], flows: [], stats: { spansReceived: 0, spansDropped: 0, dropped: {}, spansPerSecond: 0 } };
+}
+
+/** Applies a delta to a graph in place (used by every consumer of deltas). */
+export function applyDelta(graph: Graph, delta: GraphDelta): Graph {
+  if (delta.reset) {
+    graph.nodes = [];
+    graph.edges = [];
+    graph.flows = [];
+  }
+  graph.nodes = upsertBy(graph.nodes, delta.nodes, (n) => n.id, delta.removedNodeIds);
+  graph.edges = upsertBy(graph.edges, delta.edges, (e) => e.id, delta.removedEdgeIds);
+  graph.flows = upsertBy(graph.flows, delta.flows, (f) => f.name, delta.removedFlowNames);
+  graph.stats = delta.stats;
+  return graph;
+}
+
+function upsertBy<T>(items: T[], updates: T[], key: (t: T) => string, removed: string[]): T[] {
+  if (updates.length === 0 && removed.length === 0) return items;
+  const byKey = new Map(items.map((i) => [key(i), i] as const));
+  for (const u of updates) byKey.set(key(u), u);
+  for (const r of removed) byKey.delete(r);
+  return [...byKey.values()];
+}

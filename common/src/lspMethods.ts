@@ -1,0 +1,29 @@
+// Custom LSP methods between the extension client and the language server.
+// Each says who sends it and when (after vscode-eslint's customMessages.ts).
+
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { Graph, GraphDelta } from './graph';
+import type { SpanSiteSummary } from './sites';
+import type { ReceiverStatus, SpanQuery, SpanSummary } from './telemetry';
+
+/** server -> client, throttled (at most a few per second): what changed in the live graph. */
+export const GraphDeltaNotification = new NotificationType<GraphDelta>('otelFlowMap/graphDelta');
+
+/** server -> client, whenever the receiver starts, stops or fails. */
+export const ReceiverStatusNotification = new NotificationType<ReceiverStatus>('otelFlowMap/receiverStatus');
+
+/** server -> client, after the workspace's span sites change (scan or edit). */
+export const SitesChangedNotification = new NotificationType<SpanSiteSummary[]>('otelFlowMap/sitesChanged');
+
+/** client -> server, when the map opens: the whole current graph. */
+export const GraphRequest = new RequestType0<Graph, void>('otelFlowMap/graph');
+
+/** client -> server, when the map opens: every span site known in the workspace. */
+export const SitesRequest = new RequestType0<SpanSiteSummary[], void>('otelFlowMap/sites');
+
+/** client -> server, for the details panel: recent raw spans matching a query. */
+export const SpansRequest = new RequestType<SpanQuery, SpanSummary[], void>('otelFlowMap/spans');
+
+export type ReceiverAction = 'start' | 'stop' | 'restart' | 'clear' | 'status';
+/** client -> server, from commands and the status bar menu. */
+export const ReceiverControlRequest = new RequestType<{ action: ReceiverAction }, ReceiverStatus, void>('otelFlowMap/receiverControl');

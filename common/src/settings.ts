@@ -1,0 +1,117 @@
+// Settings shared by the editor (read by client/src/settings.ts), the language server and the
+// CLI (read from otel-flow-map.json). The defaults here are the single source: a unit test
+// checks that package.json's contributes.configuration declares the same ones.
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint' | 'off';
+
+export const RULE_IDS = [
+  'dynamic-span-name',
+  'dynamic-flow-name',
+  'id-in-name',
+  'generic-name',
+  'flow-name-format',
+  'flow-step-without-flow',
+  'flow-missing-run-id',
+  'constant-run-id',
+  'db-operation-unknown',
+  'messaging-operation-unknown',
+  'messaging-missing-destination',
+  'span-not-ended',
+] as const;
+export type RuleId = (typeof RULE_IDS)[number];
+
+export const DEFAULT_SEVERITIES: Record<RuleId, Severity> = {
+  'dynamic-span-name': 'warning',
+  'dynamic-flow-name': 'error',
+  'id-in-name': 'error',
+  'generic-name': 'warning',
+  'flow-name-format': 'warning',
+  'flow-step-without-flow': 'warning',
+  'flow-missing-run-id': 'information',
+  'constant-run-id': 'warning',
+  'db-operation-unknown': 'warning',
+  'messaging-operation-unknown': 'warning',
+  'messaging-missing-destination': 'warning',
+  'span-not-ended': 'warning',
+};
+
+export interface AnalysisSettings {
+  /** Prefix of the flow attributes: `${prefix}name`, `${prefix}step`, `${prefix}run_id`. */
+  attributePrefix: string;
+  genericNames: string[];
+  /** Regular expression a flow name / step must match. */
+  namePattern: string;
+  severities: Partial<Record<RuleId, Severity>>;
+  include: string[];
+  exclude: string[];
+  /** Extra functions that create spans, e.g. `tracing.StartSpan` (Go) or `start_span` wrappers. */
+  wrapperFunctions: string[];
+}
+
+export interface ReceiverSettings {
+  enabled: boolean;
+  grpcPort: number;
+  httpPort: number;
+  /** Loopback unless the user (machine-scoped setting) opts in. */
+  bindAddress: string;
+  /** When non-empty, requests must carry `Authorization: Bearer <token>`. */
+  authToken: string;
+  /** Limit on a decompressed request body. */
+  maxRequestBytes: number;
+  /** Upstream OTLP/HTTP traces endpoint to re-export everything to; empty = off. */
+  forwardTo: string;
+}
+
+export interface Settings {
+  receiver: ReceiverSettings;
+  analysis: AnalysisSettings;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  receiver: {
+    enabled: true,
+    grpcPort: 4317,
+    httpPort: 4318,
+    bindAddress: '127.0.0.1',
+    authToken: '',
+    maxRequestBytes: 4 * 1024 * 1024,
+    forwardTo: '',
+  },
+  analysis: {
+    attributePrefix: 'coordimap.flow.',
+    genericNames: [
+      'handler', 'handle', 'process', 'doWork', 'do_work', 'work', 'run', 'execute', 'exec', 'main',
+      'callback', 'cb', 'fn', 'func', 'function', 'task', 'job', 'operation', 'op', 'span', 'request',
+      'call', 'invoke', 'action', 'step', 'test', 'todo', 'foo', 'bar', 'unknown', 'default',
+    ],
+    namePattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$',
+    severities: {},
+    include: [],
+    exclude: ['**/node_modules/**', '**/dist/**', '**/out/**', '**/.git/**', '**/vendor/**'],
+    wrapperFunctions: [],
+  },
+};
+
+/** Deep-merges user values over the defaults, ignoring values of the wrong type. */
+export function resolveSettings(partial: unknown): Settings {
+  const p = (isObject(partial) ? partial : {}) as Record<string, unknown>;
+  return {
+    receiver: mergeSection(DEFAULT_SETTINGS.receiver, p.receiver),
+    analysis: mergeSection(DEFAULT_SETTINGS.analysis, p.analysis),
+  };
+}
+
+function mergeSection<T extends object>(defaults: T, value: unknown): T {
+  const out = { ...defaults } as Record<string, unknown>;
+  if (!isObject(value)) return out as T;
+  for (const [k, def] of Object.entries(defaults)) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v === undefined || v === null) continue;
+    if (Array.isArray(def) ? Array.isArray(v) : typeof v === typeof def) out[k] = v;
+  }
+  return out as T;
+}
+
+function isObject(v: unknown): v is object {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,34 @@
+// Receiver state and drill-down shapes shared by the worker, the server, the client and the webview.
+
+export interface ReceiverStatus {
+  state: 'disabled' | 'starting' | 'listening' | 'stopped' | 'error';
+  /** host:port actually bound. */
+  grpc?: string;
+  http?: string;
+  /** Human-readable reason when state is 'error' (e.g. port in use and which setting to change). */
+  message?: string;
+}
+
+export interface SpanQuery {
+  service?: string;
+  edgeId?: string;
+  nodeId?: string;
+  flow?: string;
+  step?: string;
+  name?: string;
+  limit?: number;
+}
+
+export interface SpanSummary {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  service: string;
+  scope: string;
+  kind: string;
+  startMs: number;
+  durationMs: number;
+  error: boolean;
+  attributes: Record<string, string | number | boolean>;
+}

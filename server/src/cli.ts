@@ -1,0 +1,39 @@
+// The `otel-flow-map` command: `scan` (analyzer alone, for CI) and `serve` (receiver + map on loopback).
+// Exit codes: 0 ok, 1 findings at error severity (scan) or a runtime failure, 2 usage errors.
+
+const USAGE = `Usage:
+  otel-flow-map scan [paths...] [--format text|json|sarif] [--config FILE]
+  otel-flow-map serve [--grpc-port N] [--http-port N] [--ui-port N] [--data-dir DIR] [--open]
+  otel-flow-map --version | --help`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'scan':
+      return (await import('./cli/scan')).runScan(rest);
+    case 'serve':
+      return (await import('./cli/serve')).runServe(rest);
+    case '--version':
+    case '-v':
+      console.log(process.env.OTEL_FLOW_MAP_VERSION ?? '0.0.0');
+      return 0;
+    case '--help':
+    case '-h':
+    case 'help':
+      console.log(USAGE);
+      return 0;
+    default:
+      console.error(command ? `Unknown command: ${command}\n\n${USAGE}` : USAGE);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0 || process.argv[2] !== 'serve') process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,5 @@
+// Placeholder until serve lands.
+export async function runServe(_args: string[]): Promise<number> {
+  console.error('serve: not implemented yet');
+  return 2;
+}

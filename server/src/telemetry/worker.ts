@@ -1,0 +1,2 @@
+// Placeholder until the receiver worker lands.
+export {};

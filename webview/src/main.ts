@@ -1,0 +1,2 @@
+// Placeholder until the map lands.
+export {};
