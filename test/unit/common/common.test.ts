@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { applyDelta, emptyGraph, type GraphDelta, type GraphNode } from '../../../common/src/graph';
+import { isFromWebview } from '../../../common/src/protocol';
+import { DEFAULT_SETTINGS, resolveSettings } from '../../../common/src/settings';
+
+const node = (name: string, spanCount = 1): GraphNode => ({
+  id: `service:${name}`, kind: 'service', name, spanCount, errorCount: 0, firstSeen: 1, lastSeen: 2,
+});
+const delta = (d: Partial<GraphDelta>): GraphDelta => ({
+  nodes: [], edges: [], flows: [], removedNodeIds: [], removedEdgeIds: [], removedFlowNames: [],
+  stats: { spansReceived: 1, spansDropped: 0, dropped: {}, spansPerSecond: 0 }, ...d,
+});
+
+describe('common/graph applyDelta', () => {
+  it('upserts by id, removes, and takes the new stats', () => {
+    const g = emptyGraph();
+    applyDelta(g, delta({ nodes: [node('a'), node('b')] }));
+    applyDelta(g, delta({ nodes: [node('a', 5)], removedNodeIds: ['service:b'], stats: { spansReceived: 6, spansDropped: 1, dropped: { x: 1 }, spansPerSecond: 3 } }));
+    assert.deepEqual(g.nodes.map((n) => [n.name, n.spanCount]), [['a', 5]]);
+    assert.equal(g.stats.spansReceived, 6);
+  });
+
+  it('reset drops everything before applying the upserts', () => {
+    const g = emptyGraph();
+    applyDelta(g, delta({ nodes: [node('a')] }));
+    applyDelta(g, delta({ reset: true, nodes: [node('c')] }));
+    assert.deepEqual(g.nodes.map((n) => n.name), ['c']);
+  });
+});
+
+describe('common/protocol isFromWebview', () => {
+  it('accepts well-formed messages', () => {
+    assert.ok(isFromWebview({ type: 'ready' }));
+    assert.ok(isFromWebview({ type: 'openLocation', location: { file: 'src/a.ts', line: 3, source: 'static' } }));
+    assert.ok(isFromWebview({ type: 'requestSpans', requestId: 1, query: { service: 'x' } }));
+  });
+
+  it('rejects unknown types and malformed payloads', () => {
+    for (const bad of [null, 'ready', {}, { type: 'eval' }, { type: 'openLocation' }, { type: 'openLocation', location: { file: '', line: 1 } },
+      { type: 'openLocation', location: { file: 'a', line: 0 } }, { type: 'openLocation', location: { file: 'a', line: 1.5 } },
+      { type: 'requestSpans', requestId: 'x', query: {} }, { type: 'requestSpans', requestId: 1, query: null }]) {
+      assert.equal(isFromWebview(bad), false, JSON.stringify(bad));
+    }
+  });
+});
+
+describe('common/settings resolveSettings', () => {
+  it('returns the defaults for nothing', () => {
+    assert.deepEqual(resolveSettings(undefined), DEFAULT_SETTINGS);
+  });
+
+  it('overrides known keys and ignores wrongly typed ones', () => {
+    const s = resolveSettings({ receiver: { grpcPort: 5317, httpPort: 'x' }, analysis: { genericNames: ['go'], namePattern: 3 } });
+    assert.equal(s.receiver.grpcPort, 5317);
+    assert.equal(s.receiver.httpPort, 4318);
+    assert.deepEqual(s.analysis.genericNames, ['go']);
+    assert.equal(s.analysis.namePattern, DEFAULT_SETTINGS.analysis.namePattern);
+  });
+});
