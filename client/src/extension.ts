@@ -1,4 +1,75 @@
-// Placeholder until the client lands.
-import type * as vscode from 'vscode';
-export function activate(_context: vscode.ExtensionContext): void {}
-export function deactivate(): void {}
+// Extension entry: wires the language client, live state, status bar, map panel and commands.
+// Activation is lazy (see activationEvents) and only wires things up: the server starts in the
+// background and `ready` tells tests (and nothing else needs to wait) when it runs.
+
+import { performance } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { CodeLocation, Graph } from '../../common/src/graph';
+import { SpansRequest } from '../../common/src/lspMethods';
+import type { SpanSiteSummary } from '../../common/src/sites';
+import type { ReceiverStatus } from '../../common/src/telemetry';
+import { registerCommands } from './commands';
+import { createLanguageClient, pushSettings, startLanguageClient } from './languageClient';
+import { LiveState } from './liveState';
+import { MapPanel, type MapHost } from './mapPanel';
+import { openWorkspaceLocation } from './openLocation';
+import { watchReceiverErrors } from './receiverAlerts';
+import { onDidChangeSettings, readSettings } from './settings';
+import { createStatusBar } from './statusBar';
+
+/** What activate() returns: lets integration tests observe state without sleeping. */
+export interface FlowMapApi {
+  /** Resolves once the language server runs and the initial state arrived. */
+  ready: Promise<void>;
+  /** Wall-clock time activate() took, in milliseconds. */
+  activationMs: number;
+  receiverStatus(): ReceiverStatus;
+  lastGraph(): Graph;
+  sites(): SpanSiteSummary[];
+  mapPanelVisible(): boolean;
+  /** The map's "open location" path: opens the file if it is inside the workspace, else refuses. */
+  openLocation(location: CodeLocation): Promise<string | undefined>;
+}
+
+let client: LanguageClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): FlowMapApi {
+  const started = performance.now();
+  const live = new LiveState();
+  const languageClient = createLanguageClient(context, readSettings());
+  client = languageClient;
+  const ready = startLanguageClient(languageClient, live);
+  const mapHost: MapHost = {
+    extensionUri: context.extensionUri,
+    live,
+    spans: (query) => languageClient.sendRequest(SpansRequest, query),
+    openLocation: async (location) => (await openWorkspaceLocation(location)) !== undefined,
+  };
+  context.subscriptions.push(
+    live,
+    createStatusBar(live),
+    watchReceiverErrors(live),
+    registerCommands(languageClient, live, mapHost),
+    MapPanel.registerSerializer(mapHost),
+    onDidChangeSettings((settings) => void ready.then(() => pushSettings(languageClient, settings), () => undefined)),
+  );
+  ready.catch((e: unknown) => {
+    void vscode.window.showErrorMessage(`OTel Flow Map: the language server failed to start: ${e instanceof Error ? e.message : String(e)}`);
+  });
+  return {
+    ready,
+    activationMs: performance.now() - started,
+    receiverStatus: () => live.receiver,
+    lastGraph: () => live.graph,
+    sites: () => live.sites,
+    mapPanelVisible: () => MapPanel.isVisible(),
+    openLocation: openWorkspaceLocation,
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  MapPanel.disposeCurrent();
+  await client?.stop();
+  client = undefined;
+}

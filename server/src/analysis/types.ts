@@ -29,6 +29,8 @@ export interface ValueInfo {
    * the constant prefix before the first dynamic part, used by quick fixes.
    */
   constantPrefix?: string;
+  /** Source text of the dynamic parts of such a string, in order (quick fixes move them into attributes). */
+  dynamicParts?: string[];
 }
 
 export interface AttributeInfo {
@@ -36,6 +38,11 @@ export interface AttributeInfo {
   key: string | null;
   keyRange: Range;
   value: ValueInfo;
+  /**
+   * How to add another attribute next to this one, when the code shape allows it: insert
+   * `template` at `position`, with `{key}` replaced by a quoted key and `{value}` by an expression.
+   */
+  insertSibling?: { position: Pos; template: string };
 }
 
 export interface SpanSite {
@@ -44,6 +51,8 @@ export interface SpanSite {
   language: Language;
   /** The whole span-creating call. */
   range: Range;
+  /** The callee (e.g. `tracer.startSpan`): where findings about the whole call are shown. Defaults to `range`. */
+  headRange?: Range;
   /** The span name argument; undefined when the call has none. */
   name?: ValueInfo;
   /** Tracer / instrumentation scope name when constant. */

@@ -1,5 +1,104 @@
-// Placeholder until serve lands.
-export async function runServe(_args: string[]): Promise<number> {
-  console.error('serve: not implemented yet');
-  return 2;
+// `otel-flow-map serve`: the receiver worker plus the map on a loopback HTTP port. Prints one
+// JSON line with the bound addresses to stdout (for scripts and tests); logs go to stderr.
+
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { resolveSettings } from '../../../common/src/settings';
+import { createUiServer } from '../serve/uiServer';
+import { checkBind } from '../telemetry/receiver/auth';
+import { createTelemetryHost } from '../telemetry/host';
+
+interface ServeArgs {
+  grpcPort?: number;
+  httpPort?: number;
+  uiPort: number;
+  dataDir?: string;
+  bind: string;
+  token: string;
+}
+
+const USAGE = 'otel-flow-map serve [--grpc-port N] [--http-port N] [--ui-port N] [--data-dir DIR] [--bind ADDR] [--token T]';
+
+export function parseServeArgs(args: string[]): ServeArgs | string {
+  const out: ServeArgs = { uiPort: 4320, bind: '127.0.0.1', token: '' };
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i];
+    const value = args[i + 1];
+    if (value === undefined) return `missing value for ${flag}`;
+    const port = Number(value);
+    const isPort = Number.isInteger(port) && port >= 0 && port <= 65535;
+    switch (flag) {
+      case '--grpc-port':
+      case '--http-port':
+      case '--ui-port':
+        if (!isPort) return `${flag} needs a port number (0 = any free port)`;
+        if (flag === '--grpc-port') out.grpcPort = port;
+        else if (flag === '--http-port') out.httpPort = port;
+        else out.uiPort = port;
+        break;
+      case '--data-dir':
+        out.dataDir = value;
+        break;
+      case '--bind':
+        out.bind = value;
+        break;
+      case '--token':
+        out.token = value;
+        break;
+      default:
+        return `unknown option ${flag}`;
+    }
+    i++;
+  }
+  return out;
+}
+
+export async function runServe(argv: string[]): Promise<number> {
+  const args = parseServeArgs(argv);
+  if (typeof args === 'string') {
+    console.error(`${args}\nUsage: ${USAGE}`);
+    return 2;
+  }
+  const refused = checkBind(args.bind, args.token);
+  if (refused) {
+    console.error(refused.replace('otelFlowMap.receiver.authToken', '--token'));
+    return 2;
+  }
+  const settings = resolveSettings({
+    receiver: { grpcPort: args.grpcPort, httpPort: args.httpPort, bindAddress: args.bind, authToken: args.token },
+  });
+  const host = createTelemetryHost({ workerPath: join(__dirname, 'telemetryWorker.js'), dataDir: args.dataDir });
+  const status = await host.start(settings.receiver, settings.analysis.attributePrefix);
+  if (status.state !== 'listening') {
+    console.error(status.message?.replace(/otelFlowMap\.receiver\.(grpc|http)Port/, (_m, k: string) => `--${k}-port`) ?? 'receiver failed to start');
+    await host.dispose();
+    return 1;
+  }
+  const ui = createUiServer({ host, distDir: __dirname, token: args.token || undefined });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      ui.once('error', reject);
+      ui.listen(args.uiPort, args.bind, () => resolve());
+    });
+  } catch (err) {
+    console.error(`map UI could not listen on port ${args.uiPort} (--ui-port): ${err instanceof Error ? err.message : String(err)}`);
+    await host.dispose();
+    return 1;
+  }
+  const uiPort = (ui.address() as AddressInfo).port;
+  const uiHost = args.bind.includes(':') ? `[${args.bind}]` : args.bind;
+  process.stdout.write(JSON.stringify({ grpc: status.grpc, http: status.http, ui: `http://${uiHost}:${uiPort}/` }) + '\n');
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`serve: ${signal}, stopping`);
+    ui.closeAllConnections();
+    ui.close();
+    host.dispose().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  return 0;
 }

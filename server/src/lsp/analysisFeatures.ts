@@ -1,5 +1,153 @@
-// Placeholder until the analyzer features land: diagnostics, code actions.
+// The analyzer in the editor: scans the workspace folders in the background after
+// `initialized`, keeps open documents' text in the analyzer, publishes diagnostics as the user
+// types (debounced), offers quick fixes, and exposes the live site index to other features.
+// Settings: editor settings over `<first folder>/otel-flow-map.json` over the defaults.
+
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AnalysisSettings } from '../../../common/src/settings';
+import { CONFIG_FILE_NAME, layerSettings, loadWorkspaceConfig, parseConfig } from '../analysis/config';
+import { WorkspaceAnalyzer } from '../analysis/workspace';
+import type { Finding, SpanSite } from '../analysis/types';
 import type { ServerContext, SiteIndexSource } from './context';
-export function registerAnalysis(_ctx: ServerContext): SiteIndexSource {
-  return { sites: () => [], onDidChange: () => undefined };
+import { toCodeActions, toDiagnostic } from './diagnostics';
+import { scanFolders } from './workspaceScan';
+
+/** Typing pause before diagnostics are recomputed; OTEL_FLOW_MAP_DEBOUNCE_MS overrides it (benchmarks). */
+const DEBOUNCE_MS = Number(process.env.OTEL_FLOW_MAP_DEBOUNCE_MS ?? 150);
+const SITES_CHANGED_DEBOUNCE_MS = 300;
+
+export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
+  const { connection, documents } = ctx;
+  let analyzer: WorkspaceAnalyzer | undefined;
+  let fileSettings: AnalysisSettings | undefined;
+  let generation = 0;
+  const published = new Map<string, Finding[]>();
+  const pending = new Map<string, NodeJS.Timeout>();
+  const siteListeners: (() => void)[] = [];
+  let sitesTimer: NodeJS.Timeout | undefined;
+  let siteCache: SpanSite[] | undefined;
+
+  const effectiveSettings = (): AnalysisSettings => {
+    fileSettings ??= loadConfig(ctx.workspaceFolders()[0]);
+    return layerSettings(ctx.settings().analysis, fileSettings);
+  };
+
+  const sitesChanged = (): void => {
+    siteCache = undefined;
+    clearTimeout(sitesTimer);
+    sitesTimer = setTimeout(() => siteListeners.forEach((l) => l()), SITES_CHANGED_DEBOUNCE_MS);
+  };
+
+  const publish = (doc: TextDocument): void => {
+    const file = filePath(doc.uri);
+    if (!analyzer || !file) return;
+    const findings = analyzer.has(file) ? analyzer.findingsOf(file) : [];
+    published.set(doc.uri, findings);
+    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: findings.map(toDiagnostic) });
+  };
+
+  /** An edit can change constants other open files import: their cached results are invalidated, so recompute cheaply. */
+  const publishAllOpen = (): void => documents.all().forEach(publish);
+
+  const syncDocument = (doc: TextDocument): void => {
+    const file = filePath(doc.uri);
+    if (!analyzer || !file) return;
+    if (basename(file) === CONFIG_FILE_NAME) return reloadConfig(doc.getText());
+    if (!analyzer.accepts(file)) return;
+    analyzer.updateFile(file, doc.getText());
+    sitesChanged();
+  };
+
+  const reloadConfig = (text: string): void => {
+    try {
+      fileSettings = parseConfig(JSON.parse(text));
+    } catch {
+      return; // half-typed JSON: keep the previous settings
+    }
+    void applySettings();
+  };
+
+  /** (Re)creates the analyzer and scans every folder; open documents win over disk content. */
+  const rescan = async (): Promise<void> => {
+    const mine = ++generation;
+    const next = await WorkspaceAnalyzer.create(effectiveSettings(), ctx.workspaceFolders(), (m) => connection.console.error(`otel-flow-map: ${m}`));
+    if (mine !== generation) return;
+    analyzer = next;
+    documents.all().forEach(syncDocument);
+    publishAllOpen();
+    const isOpen = (file: string) => documents.get(pathToFileURL(file).href) !== undefined;
+    const skipped = await scanFolders(next, ctx.workspaceFolders(), isOpen, () => mine !== generation);
+    if (mine !== generation) return;
+    if (skipped.length) connection.console.log(`otel-flow-map: skipped ${skipped.length} file(s), e.g. ${skipped[0].file}: ${skipped[0].message}`);
+    publishAllOpen();
+    sitesChanged();
+  };
+
+  const applySettings = async (): Promise<void> => {
+    if (!analyzer) return;
+    const { rebuildNeeded } = analyzer.setSettings(effectiveSettings());
+    if (rebuildNeeded) await rescan();
+    else publishAllOpen();
+  };
+
+  connection.onInitialized(() => {
+    rescan().catch((err: unknown) => connection.console.error(`otel-flow-map: workspace scan failed: ${String(err)}`));
+  });
+
+  ctx.onSettingsChanged(() => {
+    applySettings().catch((err: unknown) => connection.console.error(`otel-flow-map: settings update failed: ${String(err)}`));
+  });
+
+  documents.onDidChangeContent(({ document }) => {
+    clearTimeout(pending.get(document.uri));
+    pending.set(document.uri, setTimeout(() => {
+      pending.delete(document.uri);
+      const current = documents.get(document.uri);
+      if (!current) return;
+      syncDocument(current);
+      publish(current);
+      documents.all().filter((d) => d.uri !== current.uri).forEach(publish);
+    }, DEBOUNCE_MS));
+  });
+
+  documents.onDidClose(({ document }) => {
+    clearTimeout(pending.get(document.uri));
+    pending.delete(document.uri);
+    published.delete(document.uri);
+    void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+    // The closed buffer may have held unsaved text: the file on disk is the truth again.
+    const file = filePath(document.uri);
+    if (!file || !analyzer?.has(file)) return;
+    const current = analyzer;
+    readFile(file, 'utf8').then(
+      (text) => current.updateFile(file, text),
+      () => current.removeFile(file),
+    ).finally(() => {
+      sitesChanged();
+      publishAllOpen();
+    });
+  });
+
+  connection.onCodeAction((params) => toCodeActions(params.textDocument.uri, published.get(params.textDocument.uri) ?? [], params.range));
+
+  return {
+    sites: () => (siteCache ??= analyzer?.sites() ?? []),
+    onDidChange: (listener) => siteListeners.push(listener),
+  };
+}
+
+function loadConfig(folder: string | undefined): AnalysisSettings {
+  return folder ? loadWorkspaceConfig(folder).analysis : parseConfig({});
+}
+
+function filePath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
 }

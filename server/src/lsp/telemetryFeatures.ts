@@ -1,3 +1,13 @@
-// Placeholder until the telemetry bridge lands: receiver worker, graph deltas, CodeLens, hover.
+// The telemetry side of the language server: the receiver bridge (worker, deltas, requests),
+// CodeLens and hover with live numbers.
+
+import { registerCodeLens } from './codeLens';
 import type { ServerContext, SiteIndexSource } from './context';
-export function registerTelemetry(_ctx: ServerContext, _sites: SiteIndexSource): void {}
+import { registerHover } from './hover';
+import { registerReceiverBridge } from './receiverBridge';
+
+export function registerTelemetry(ctx: ServerContext, siteIndex: SiteIndexSource): void {
+  const host = registerReceiverBridge(ctx, siteIndex);
+  registerCodeLens(ctx, siteIndex, host);
+  registerHover(ctx, siteIndex, host);
+}

@@ -1,0 +1,13 @@
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { SpanKind } from '@opentelemetry/api';
+import { decodeTraceRequestProto } from '/work/main/server/src/telemetry/otlp/protoDecoder';
+import { Topology } from '/work/main/server/src/telemetry/topology/topology';
+import { makeSpan, recordSpans } from '/work/main/test/receiver/support';
+const spans = recordSpans('svc', (tracer) => { for (let i = 0; i < 500; i++) { const a: Record<string, string|number> = {}; for (let k = 0; k < 15; k++) a[`attr.key_${k}`] = `value-${k}-${i % 7}`; a['coordimap.flow.name']='f.x'; a['coordimap.flow.step']=`s${i%8}`; a['coordimap.flow.run_id']=`r${i>>3}`; makeSpan(tracer, { name: `op${i % 40}`, kind: [SpanKind.SERVER, SpanKind.CLIENT, SpanKind.INTERNAL][i%3], attributes: a }); } });
+const body = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
+for (let w = 0; w < 50; w++) decodeTraceRequestProto(body);
+let t = performance.now(); for (let i = 0; i < 400; i++) decodeTraceRequestProto(body); let dt = performance.now() - t;
+console.log('decode µs/span', (dt * 1000 / (400 * 500)).toFixed(2));
+const topo = new Topology({ attributePrefix: 'coordimap.flow.', pairWaitMs: 10000 });
+t = performance.now(); for (let i = 0; i < 400; i++) topo.ingest(decodeTraceRequestProto(body).spans, Date.now()); dt = performance.now() - t;
+console.log('decode+ingest µs/span', (dt * 1000 / (400 * 500)).toFixed(2));

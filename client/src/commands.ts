@@ -1,0 +1,62 @@
+// The extension's commands (all contributed in package.json under the "OTel Flow Map" category).
+
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { ReceiverControlRequest, type ReceiverAction } from '../../common/src/lspMethods';
+import type { FocusTarget } from '../../common/src/protocol';
+import { endpointSnippets } from './endpointSnippets';
+import type { LiveState } from './liveState';
+import { MapPanel, type MapHost } from './mapPanel';
+import { authTokenConfigured } from './settings';
+import { MENU_COMMAND, showMenu } from './statusBar';
+
+export function registerCommands(client: LanguageClient, live: LiveState, mapHost: MapHost): vscode.Disposable {
+  const control = (action: ReceiverAction) => () => controlReceiver(client, live, action);
+  const commands: Record<string, (...args: unknown[]) => unknown> = {
+    'otelFlowMap.openMap': () => MapPanel.show(mapHost),
+    'otelFlowMap.showInMap': (arg) => {
+      const panel = MapPanel.show(mapHost);
+      const target = focusTarget(arg);
+      if (target) panel.focus(target);
+    },
+    'otelFlowMap.startReceiver': control('start'),
+    'otelFlowMap.stopReceiver': control('stop'),
+    'otelFlowMap.restartReceiver': control('restart'),
+    'otelFlowMap.clearData': control('clear'),
+    'otelFlowMap.copyEndpointSettings': () => copyEndpointSettings(live),
+    [MENU_COMMAND]: () => showMenu(live),
+  };
+  return vscode.Disposable.from(...Object.entries(commands).map(([id, fn]) => vscode.commands.registerCommand(id, fn)));
+}
+
+/** `showInMap` arguments come from CodeLens/hover links and other extensions: check them. */
+export function focusTarget(arg: unknown): FocusTarget | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const a = arg as Record<string, unknown>;
+  if (typeof a.flow === 'string' && typeof a.step === 'string') return { kind: 'step', flow: a.flow, step: a.step };
+  if (typeof a.name === 'string') return { kind: 'span', name: a.name };
+  if (typeof a.nodeId === 'string') return { kind: 'node', id: a.nodeId };
+  return undefined;
+}
+
+async function controlReceiver(client: LanguageClient, live: LiveState, action: ReceiverAction): Promise<void> {
+  try {
+    live.setReceiver(await client.sendRequest(ReceiverControlRequest, { action }));
+  } catch (e) {
+    void vscode.window.showErrorMessage(`OTel Flow Map: could not ${action} the receiver: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+async function copyEndpointSettings(live: LiveState): Promise<void> {
+  const snippets = endpointSnippets(live.receiver, authTokenConfigured());
+  if (live.receiver.state !== 'listening' || snippets.length === 0) {
+    const start = 'Start Receiver';
+    const choice = await vscode.window.showWarningMessage('OTel Flow Map: the receiver is not listening.', start);
+    if (choice === start) await vscode.commands.executeCommand('otelFlowMap.startReceiver');
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(snippets, { title: 'Copy OTLP endpoint settings for…' });
+  if (!picked) return;
+  await vscode.env.clipboard.writeText(picked.text);
+  void vscode.window.showInformationMessage(`OTel Flow Map: ${picked.label} environment variables copied.`);
+}

@@ -1,0 +1,51 @@
+// Starts the language server (dist/server.js) over IPC and feeds its custom notifications into
+// LiveState. Settings travel as initializationOptions, then as didChangeConfiguration pushes.
+
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  GraphDeltaNotification,
+  GraphRequest,
+  ReceiverControlRequest,
+  ReceiverStatusNotification,
+  SitesChangedNotification,
+  SitesRequest,
+} from '../../common/src/lspMethods';
+import type { LiveState } from './liveState';
+import type { PartialSettings } from './settingsScopes';
+
+const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python', 'go'];
+
+export function createLanguageClient(context: vscode.ExtensionContext, settings: PartialSettings): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LANGUAGES.map((language) => ({ scheme: 'file', language })),
+    initializationOptions: { settings, storagePath: context.globalStorageUri.fsPath },
+    outputChannelName: 'OTel Flow Map',
+  };
+  return new LanguageClient('otelFlowMap', 'OTel Flow Map', serverOptions, clientOptions);
+}
+
+/** Starts the client and wires its notifications into `live`; resolves once the server is running. */
+export async function startLanguageClient(client: LanguageClient, live: LiveState): Promise<void> {
+  client.onNotification(GraphDeltaNotification, (delta) => live.applyDelta(delta));
+  client.onNotification(ReceiverStatusNotification, (status) => live.setReceiver(status));
+  client.onNotification(SitesChangedNotification, (sites) => live.setSites(sites));
+  await client.start();
+  // The initial state. Each answer is applied as soon as it arrives: it already includes every
+  // notification the server sent before it, and no later one can slip in between.
+  const ignore = (e: unknown): void => client.warn('Initial state request failed', e, false);
+  await Promise.all([
+    client.sendRequest(GraphRequest).then((graph) => live.replaceGraph(graph), ignore),
+    client.sendRequest(ReceiverControlRequest, { action: 'status' }).then((status) => live.setReceiver(status), ignore),
+    client.sendRequest(SitesRequest).then((sites) => live.setSites(sites), ignore),
+  ]);
+}
+
+export function pushSettings(client: LanguageClient, settings: PartialSettings): Promise<void> {
+  return client.sendNotification('workspace/didChangeConfiguration', { settings: { otelFlowMap: settings } });
+}

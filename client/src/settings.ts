@@ -1,0 +1,34 @@
+// The only reader (and writer) of VS Code configuration (`otelFlowMap.*`, invariant 4).
+
+import * as vscode from 'vscode';
+import { buildPartialSettings, type PartialSettings } from './settingsScopes';
+
+const SECTION = 'otelFlowMap';
+
+/** The values the user set, with user-only and trust rules applied; the server fills in the rest. */
+export function readSettings(): PartialSettings {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  return buildPartialSettings((key) => config.inspect(key), vscode.workspace.isTrusted);
+}
+
+/** Calls back with fresh settings whenever they, or the workspace trust they depend on, change. */
+export function onDidChangeSettings(listener: (settings: PartialSettings) => void): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(SECTION)) listener(readSettings());
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => listener(readSettings())),
+  );
+}
+
+export function authTokenConfigured(): boolean {
+  return (readSettings().receiver.authToken ?? '') !== '';
+}
+
+/** Port 0 = any free port. Ports are not security-sensitive, so the workspace may hold them. */
+export async function useAnyFreePorts(): Promise<void> {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await config.update('receiver.grpcPort', 0, target);
+  await config.update('receiver.httpPort', 0, target);
+}

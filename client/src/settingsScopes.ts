@@ -1,0 +1,60 @@
+// Turns the per-scope values VS Code reports for each `otelFlowMap.*` setting into the partial
+// settings object pushed to the server. Only values the user set are included, so the server can
+// fill the rest from otel-flow-map.json and the defaults. Pure: no `vscode` import, unit-tested.
+
+import { DEFAULT_SETTINGS, type AnalysisSettings, type ReceiverSettings } from '../../common/src/settings';
+
+/** What `WorkspaceConfiguration.inspect(key)` reports for one setting. */
+export interface ScopedValues {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+export interface PartialSettings {
+  receiver: Partial<ReceiverSettings>;
+  analysis: Partial<AnalysisSettings>;
+}
+
+export const LOOPBACK = '127.0.0.1';
+
+/** Decide who can reach the receiver: honoured from user settings only, never a workspace (invariant 5). */
+const USER_ONLY = new Set(['receiver.bindAddress', 'receiver.authToken']);
+/** Send telemetry elsewhere: a workspace may choose them only once trusted. */
+const TRUSTED_WORKSPACE_ONLY = new Set(['receiver.forwardTo']);
+
+/** Every setting key below `otelFlowMap.`, e.g. `receiver.grpcPort`. */
+export const SETTING_KEYS: readonly string[] = Object.entries(DEFAULT_SETTINGS).flatMap(([section, values]) =>
+  Object.keys(values).map((k) => `${section}.${k}`),
+);
+
+export function buildPartialSettings(inspect: (key: string) => ScopedValues | undefined, trusted: boolean): PartialSettings {
+  const out: PartialSettings = { receiver: {}, analysis: {} };
+  for (const key of SETTING_KEYS) {
+    const scoped = inspect(key) ?? {};
+    const workspaceAllowed = !USER_ONLY.has(key) && (trusted || !TRUSTED_WORKSPACE_ONLY.has(key));
+    const value = workspaceAllowed ? effectiveValue(scoped) : scoped.globalValue;
+    if (value !== undefined) assign(out, key, value);
+  }
+  // Always pin the security-sensitive values, so otel-flow-map.json in the workspace cannot set them either.
+  out.receiver.bindAddress = trusted && typeof out.receiver.bindAddress === 'string' ? out.receiver.bindAddress : LOOPBACK;
+  out.receiver.authToken ??= DEFAULT_SETTINGS.receiver.authToken;
+  return out;
+}
+
+/** The most specific scope wins; objects (severities) merge across scopes as VS Code itself does. */
+function effectiveValue({ globalValue, workspaceValue, workspaceFolderValue }: ScopedValues): unknown {
+  const layers = [globalValue, workspaceValue, workspaceFolderValue].filter((v) => v !== undefined);
+  if (layers.length === 0) return undefined;
+  if (layers.every(isPlainObject)) return Object.assign({}, ...layers);
+  return layers[layers.length - 1];
+}
+
+function assign(out: PartialSettings, key: string, value: unknown): void {
+  const [section, name] = key.split('.') as ['receiver' | 'analysis', string];
+  (out[section] as Record<string, unknown>)[name] = value;
+}
+
+function isPlainObject(v: unknown): v is object {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

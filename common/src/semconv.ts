@@ -1,0 +1,91 @@
+// Semantic-convention knowledge shared by the analyzer (rules) and the telemetry side
+// (relation inference): old and current attribute keys, first match wins (contract.md §2),
+// and how db / messaging operations map to relations. Plain data and pure functions only.
+
+export const DB_SYSTEM_KEYS = ['db.system.name', 'db.system'] as const;
+export const DB_NAMESPACE_KEYS = ['db.namespace', 'db.name'] as const;
+export const DB_OPERATION_KEYS = ['db.operation.name', 'db.operation'] as const;
+export const DB_QUERY_TEXT_KEYS = ['db.query.text', 'db.statement'] as const;
+export const DB_COLLECTION_KEYS = ['db.collection.name', 'db.sql.table'] as const;
+
+export const MESSAGING_SYSTEM_KEYS = ['messaging.system'] as const;
+export const MESSAGING_DESTINATION_KEYS = ['messaging.destination.name', 'messaging.destination'] as const;
+export const MESSAGING_OPERATION_KEYS = ['messaging.operation.type', 'messaging.operation'] as const;
+
+export const PEER_SERVICE_KEYS = ['service.peer.name', 'peer.service', 'rpc.service', 'server.address', 'http.host'] as const;
+export const CODE_FILE_KEYS = ['code.file.path', 'code.filepath'] as const;
+export const CODE_LINE_KEYS = ['code.line.number', 'code.lineno'] as const;
+export const CODE_FUNCTION_KEYS = ['code.function.name', 'code.function'] as const;
+
+export const ENTITY_TYPE_KEY = 'entity.type';
+export const ENTITY_ID_KEY = 'entity.id';
+
+/** The flow attribute keys under a configurable prefix (default `coordimap.flow.`). */
+export function flowKeys(prefix: string): { name: string; step: string; runId: string } {
+  return { name: `${prefix}name`, step: `${prefix}step`, runId: `${prefix}run_id` };
+}
+
+const DB_OPERATIONS: Record<string, 'reads' | 'writes'> = {
+  select: 'reads', read: 'reads', find: 'reads', get: 'reads', query: 'reads', count: 'reads', scan: 'reads',
+  insert: 'writes', update: 'writes', delete: 'writes', write: 'writes', upsert: 'writes', put: 'writes',
+  set: 'writes', merge: 'writes', replace: 'writes', remove: 'writes',
+};
+
+const MESSAGING_OPERATIONS: Record<string, 'publishes' | 'consumes'> = {
+  publish: 'publishes', send: 'publishes', create: 'publishes',
+  receive: 'consumes', process: 'consumes', consume: 'consumes', deliver: 'consumes', settle: 'consumes',
+};
+
+/** `select` / `findOne`-style operation names are matched on their leading word. */
+function leadingWord(operation: string): string {
+  const m = /^[A-Za-z]+/.exec(operation.trim());
+  if (!m) return '';
+  // camelCase (`findOne`, `insertMany`) -> first lower-case run.
+  return (/^[A-Z]*[a-z]*/.exec(m[0])?.[0] ?? m[0]).toLowerCase();
+}
+
+/** reads / writes for a db operation name (case-insensitive), undefined when unknown. */
+export function dbRelation(operation: string): 'reads' | 'writes' | undefined {
+  const op = operation.trim().toLowerCase();
+  return DB_OPERATIONS[op] ?? DB_OPERATIONS[leadingWord(operation)];
+}
+
+/** reads / writes from the first keyword of a SQL text, when no operation is set. */
+export function dbRelationFromQuery(query: string): 'reads' | 'writes' | undefined {
+  const keyword = /^\s*(?:\/\*[\s\S]*?\*\/\s*)?([A-Za-z]+)/.exec(query)?.[1];
+  return keyword ? DB_OPERATIONS[keyword.toLowerCase()] : undefined;
+}
+
+/** publishes / consumes for a messaging operation (case-insensitive), undefined when unknown. */
+export function messagingRelation(operation: string): 'publishes' | 'consumes' | undefined {
+  return MESSAGING_OPERATIONS[operation.trim().toLowerCase()];
+}
+
+/** The value of the first key present (old and new semconv keys, in priority order). */
+export function firstAttribute<T>(attributes: Record<string, T>, keys: readonly string[]): T | undefined {
+  for (const k of keys) if (attributes[k] !== undefined) return attributes[k];
+  return undefined;
+}
+
+/**
+ * Exported constant names of `@opentelemetry/semantic-conventions` for the keys the product
+ * reads, so `span.setAttribute(ATTR_DB_SYSTEM_NAME, ...)` resolves without node_modules.
+ */
+export const SEMCONV_CONSTANTS: Record<string, string> = {
+  ATTR_DB_SYSTEM_NAME: 'db.system.name', ATTR_DB_SYSTEM: 'db.system', SEMATTRS_DB_SYSTEM: 'db.system',
+  ATTR_DB_NAMESPACE: 'db.namespace', ATTR_DB_NAME: 'db.name', SEMATTRS_DB_NAME: 'db.name',
+  ATTR_DB_OPERATION_NAME: 'db.operation.name', ATTR_DB_OPERATION: 'db.operation', SEMATTRS_DB_OPERATION: 'db.operation',
+  ATTR_DB_QUERY_TEXT: 'db.query.text', ATTR_DB_STATEMENT: 'db.statement', SEMATTRS_DB_STATEMENT: 'db.statement',
+  ATTR_DB_COLLECTION_NAME: 'db.collection.name', ATTR_DB_SQL_TABLE: 'db.sql.table', SEMATTRS_DB_SQL_TABLE: 'db.sql.table',
+  ATTR_MESSAGING_SYSTEM: 'messaging.system', SEMATTRS_MESSAGING_SYSTEM: 'messaging.system',
+  ATTR_MESSAGING_DESTINATION_NAME: 'messaging.destination.name', ATTR_MESSAGING_DESTINATION: 'messaging.destination',
+  SEMATTRS_MESSAGING_DESTINATION: 'messaging.destination',
+  ATTR_MESSAGING_OPERATION_TYPE: 'messaging.operation.type', ATTR_MESSAGING_OPERATION: 'messaging.operation',
+  SEMATTRS_MESSAGING_OPERATION: 'messaging.operation',
+  ATTR_SERVICE_PEER_NAME: 'service.peer.name', ATTR_PEER_SERVICE: 'peer.service', SEMATTRS_PEER_SERVICE: 'peer.service',
+  ATTR_RPC_SERVICE: 'rpc.service', SEMATTRS_RPC_SERVICE: 'rpc.service', ATTR_SERVER_ADDRESS: 'server.address',
+  ATTR_SERVICE_NAME: 'service.name', SEMRESATTRS_SERVICE_NAME: 'service.name',
+  ATTR_CODE_FILE_PATH: 'code.file.path', ATTR_CODE_FILEPATH: 'code.filepath', SEMATTRS_CODE_FILEPATH: 'code.filepath',
+  ATTR_CODE_LINE_NUMBER: 'code.line.number', ATTR_CODE_LINENO: 'code.lineno', SEMATTRS_CODE_LINENO: 'code.lineno',
+  ATTR_CODE_FUNCTION_NAME: 'code.function.name', ATTR_CODE_FUNCTION: 'code.function', SEMATTRS_CODE_FUNCTION: 'code.function',
+};

@@ -1,0 +1,158 @@
+// What a Go file contributes to its package for static analysis (constants, tracer variables,
+// tracer struct fields, imports), extracted once per file version as plain data; and the index
+// from directories (= packages) and import paths to workspace files.
+
+import { dirname } from 'node:path';
+import type { Node } from 'web-tree-sitter';
+import { namedChildren, type StaticExpr } from '../treeSitter';
+import { goExpr } from './goExpr';
+
+export interface GoFileSymbols {
+  packageName: string;
+  /** Local package name -> import path. */
+  imports: Map<string, string>;
+  /** Package-level constants (and `var X = attribute.Key("...")`). */
+  constants: Map<string, StaticExpr>;
+  /** Package-level tracer variables -> scope argument. */
+  tracers: Map<string, StaticExpr>;
+  /** Struct fields declared as `trace.Tracer`. */
+  tracerFields: Set<string>;
+  /** Struct fields given a tracer (`tracer: otel.Tracer("x")`, `s.tracer = otel.Tracer("x")`) -> scope. */
+  fieldScopes: Map<string, StaticExpr>;
+}
+
+export function fileSymbols(root: Node): GoFileSymbols {
+  const symbols: GoFileSymbols = {
+    packageName: '', imports: new Map(), constants: new Map(), tracers: new Map(), tracerFields: new Set(), fieldScopes: new Map(),
+  };
+  for (const decl of namedChildren(root)) {
+    switch (decl.type) {
+      case 'package_clause':
+        symbols.packageName = decl.namedChildren[0]?.text ?? '';
+        break;
+      case 'import_declaration':
+        for (const spec of decl.descendantsOfType('import_spec')) addImport(spec, symbols.imports);
+        break;
+      case 'const_declaration':
+        for (const spec of decl.descendantsOfType('const_spec')) addSpec(spec, symbols.constants);
+        break;
+      case 'var_declaration':
+        for (const spec of decl.descendantsOfType('var_spec')) addVar(spec, symbols);
+        break;
+      case 'type_declaration':
+        for (const field of decl.descendantsOfType('field_declaration')) {
+          if (isTracerType(field.childForFieldName('type'))) for (const name of field.childrenForFieldName('name')) symbols.tracerFields.add(name.text);
+        }
+        break;
+    }
+  }
+  if (root.text.includes('Tracer(')) collectFieldScopes(root, symbols.fieldScopes);
+  return symbols;
+}
+
+/** `trace.Tracer` under any import alias (oteltrace.Tracer), or a pointer to it. */
+export function isTracerType(type: Node | null): boolean {
+  if (type?.type === 'pointer_type') return isTracerType(type.namedChildren[0]);
+  return type?.type === 'qualified_type' && type.childForFieldName('name')?.text === 'Tracer';
+}
+
+/** The scope argument when `node` creates a tracer: `otel.Tracer("x")`, `tp.Tracer("x")`. */
+export function tracerScope(node: Node | null): StaticExpr | null {
+  if (node?.type !== 'call_expression') return null;
+  const fn = node.childForFieldName('function');
+  if (fn?.type !== 'selector_expression' || fn.childForFieldName('field')?.text !== 'Tracer') return null;
+  return goExpr(node.childForFieldName('arguments')?.namedChildren[0]);
+}
+
+function addImport(spec: Node, imports: Map<string, string>): void {
+  const path = spec.childForFieldName('path')?.text.slice(1, -1);
+  if (!path) return;
+  const alias = spec.childForFieldName('name')?.text;
+  if (alias === '_' || alias === '.') return;
+  const segments = path.split('/');
+  let name = segments[segments.length - 1];
+  // Versioned paths (`.../semconv/v1.26.0`, `.../v2`) are named after the segment before.
+  if (/^v\d/.test(name) && segments.length > 1) name = segments[segments.length - 2];
+  imports.set(alias ?? name, path);
+}
+
+function addSpec(spec: Node, into: Map<string, StaticExpr>): void {
+  const names = spec.childrenForFieldName('name');
+  const values = spec.childForFieldName('value');
+  const exprs = values ? namedChildren(values) : [];
+  if (exprs.length !== names.length) return; // iota repetition and multi-value calls carry no string
+  names.forEach((name, i) => into.set(name.text, goExpr(exprs[i])));
+}
+
+function addVar(spec: Node, symbols: GoFileSymbols): void {
+  const names = spec.childrenForFieldName('name');
+  const values = spec.childForFieldName('value');
+  const exprs = values ? namedChildren(values) : [];
+  names.forEach((name, i) => {
+    const scope = tracerScope(exprs[i] ?? null);
+    if (scope) symbols.tracers.set(name.text, scope);
+    else if (isKeyCall(exprs[i])) symbols.constants.set(name.text, goExpr(exprs[i]));
+  });
+}
+
+function isKeyCall(node: Node | undefined): boolean {
+  return node?.type === 'call_expression' && /(^|\.)Key$/.test(node.childForFieldName('function')?.text ?? '');
+}
+
+function collectFieldScopes(root: Node, into: Map<string, StaticExpr>): void {
+  for (const element of root.descendantsOfType('keyed_element')) {
+    if (!element.text.includes('Tracer(')) continue;
+    const [key, value] = namedChildren(element);
+    const scope = tracerScope(value?.namedChildren[0] ?? value ?? null);
+    if (key && scope) into.set(key.text, scope);
+  }
+  for (const assignment of root.descendantsOfType('assignment_statement')) {
+    if (!assignment.text.includes('Tracer(')) continue;
+    const left = assignment.childForFieldName('left')?.namedChildren[0];
+    const scope = tracerScope(assignment.childForFieldName('right')?.namedChildren[0] ?? null);
+    const field = left?.type === 'selector_expression' ? left.childForFieldName('field')?.text : undefined;
+    if (field && scope) into.set(field, scope);
+  }
+}
+
+/** Go files by directory (a package), and import paths to those directories. */
+export class PackageIndex {
+  private readonly byDir = new Map<string, Set<string>>();
+
+  add(file: string): void {
+    const dir = dirname(file);
+    let files = this.byDir.get(dir);
+    if (!files) this.byDir.set(dir, (files = new Set()));
+    files.add(file);
+  }
+
+  remove(file: string): void {
+    const dir = dirname(file);
+    this.byDir.get(dir)?.delete(file);
+    if (this.byDir.get(dir)?.size === 0) this.byDir.delete(dir);
+  }
+
+  filesOfPackage(file: string): string[] {
+    return [...(this.byDir.get(dirname(file)) ?? [])];
+  }
+
+  /**
+   * The workspace directory of an import path: the longest path suffix shared with a directory
+   * (`example.com/shop/names` -> `<ws>/shop/names`), so the module root need not be the workspace.
+   */
+  packageDir(importPath: string): string | undefined {
+    const segments = importPath.split('/');
+    const minSegments = Math.min(2, segments.length);
+    for (let start = 0; start <= segments.length - minSegments; start++) {
+      const suffix = `/${segments.slice(start).join('/')}`;
+      const matches = [...this.byDir.keys()].filter((dir) => dir.replace(/\\/g, '/').endsWith(suffix));
+      if (matches.length === 1) return matches[0];
+      if (matches.length > 1) return undefined;
+    }
+    return undefined;
+  }
+
+  filesOfDir(dir: string): string[] {
+    return [...(this.byDir.get(dir) ?? [])];
+  }
+}

@@ -1,0 +1,291 @@
+// Span sites in one parsed Go file: `tracer.Start(ctx, name, opts...)` on values known to be
+// tracers (otel.Tracer(...), trace.Tracer-typed params, fields and vars, or named like one) and
+// configured wrappers, with name, scope, kind, attributes (WithAttributes, SetAttributes) and
+// whether `span.End()` is called.
+
+import type { Node } from 'web-tree-sitter';
+import type { AttributeInfo, Fix, SpanSite, ValueInfo } from '../types';
+import {
+  DYNAMIC, SPAN_KINDS, ancestorOfType, descendants, evaluate, indentationOf, namedChildren, rangeOf, valueInfo,
+  type StaticExpr, type StaticValue,
+} from '../treeSitter';
+import { goExpr, selectorPath } from './goExpr';
+import { GO_FUNCTIONS, GoLocals } from './goLocals';
+import { isTracerType, tracerScope } from './goPackages';
+import { semconvHelperKey, semconvKeyValue } from './semconv';
+
+/** What the file's sites need from its package and imported packages. */
+export interface GoResolver {
+  packageName: string;
+  /** Value of a package-level or imported constant (`Name`, `pkg.Name`, `semconv.XKey`). */
+  value(path: string[]): StaticValue;
+  /** Scope of a package-level tracer variable; undefined when `name` is not one. */
+  tracerVariable(name: string): StaticValue | null | undefined;
+  /** Whether a struct field of the package holds a tracer, and its scope when known. */
+  tracerField(name: string): { scope: StaticValue | null } | undefined;
+  /** Whether a local package name is a semantic-conventions import. */
+  isSemconv(packageName: string): boolean;
+  /** Local name of go.opentelemetry.io/otel/attribute. */
+  attributePackage: string;
+}
+
+interface GoFileInput {
+  file: string;
+  text: string;
+  root: Node;
+  wrappers: readonly string[];
+  resolver: GoResolver;
+}
+
+interface Tracked {
+  site: SpanSite;
+  call: Node;
+  variable: string | null;
+  region: Node;
+}
+
+const CALLS = new Set(['call_expression']);
+const VALUE_METHODS = new Set(['String', 'Int', 'Int64', 'Bool', 'Float64', 'StringSlice', 'IntSlice', 'Int64Slice', 'BoolSlice', 'Float64Slice']);
+const LOOKS_LIKE_TRACER = /tracer/i;
+
+export function goSites(input: GoFileInput): SpanSite[] {
+  const locals = new GoLocals(input.root);
+  const values = new GoEvaluator(input.resolver, locals);
+  const tracked: Tracked[] = [];
+  const spanCalls: Node[] = [];
+  for (const call of descendants(input.root, CALLS)) {
+    const fn = call.childForFieldName('function');
+    const args = call.childForFieldName('arguments');
+    if (!fn || !args) continue;
+    const argList = namedChildren(args).filter((a) => a.type !== 'comment');
+    const method = fn.type === 'selector_expression' ? fn.childForFieldName('field')?.text : undefined;
+    if (method === 'SetAttributes' || method === 'End') spanCalls.push(call);
+    else if (method === 'Start' && argList.length >= 2) {
+      const scope = values.tracerScopeOf(fn.childForFieldName('operand'), call);
+      if (scope !== undefined) tracked.push(siteOf(input, values, call, argList, argList[1], scope, true));
+    } else if (isWrapper(fn, input.wrappers, input.resolver.packageName)) {
+      const later = argList.slice(1);
+      const name = later.find((a) => goExpr(a).k !== 'dynamic' && a.type !== 'identifier') ?? later[0] ?? argList[0];
+      tracked.push(siteOf(input, values, call, argList, name, null, false));
+    }
+  }
+  for (const call of spanCalls) attachSpanCall(call, tracked, values);
+  for (const t of tracked) if (t.site.ended === false) markEscapes(t, tracked);
+  for (const t of tracked) if (t.site.ended === false) addEndFix(input.text, t);
+  return tracked.map((t) => t.site);
+}
+
+function isWrapper(fn: Node, wrappers: readonly string[], packageName: string): boolean {
+  const text = fn.text;
+  return wrappers.some((w) => w === text || (fn.type === 'identifier' && (w === `${packageName}.${text}`)));
+}
+
+function siteOf(
+  input: GoFileInput, values: GoEvaluator, call: Node, args: Node[], nameNode: Node | undefined,
+  scope: StaticValue | null, tracerStart: boolean,
+): Tracked {
+  const region = ancestorOfType(call, GO_FUNCTIONS)?.childForFieldName('body') ?? input.root;
+  const site: SpanSite = {
+    file: input.file,
+    language: 'go',
+    range: rangeOf(call),
+    headRange: rangeOf(call.childForFieldName('function') ?? call),
+    scope: scope?.constant && typeof scope.value === 'string' ? scope.value : null,
+    kind: null,
+    attributes: [],
+    ended: null,
+  };
+  if (nameNode) site.name = values.info(nameNode);
+  const enclosing = enclosingFunctionName(call);
+  if (enclosing) site.enclosingFunction = enclosing;
+  for (const option of args.slice(2)) applyOption(option, site, values);
+
+  // What a wrapper returns (a span, an end func, a context) is unknown, so only Start is checked.
+  const assigned = assignedSpan(call);
+  // Starts false; the uses found later make it true (End) or null (the span escapes).
+  if (tracerStart && assigned.form !== 'other') site.ended = false;
+  return { site, call, variable: assigned.variable, region };
+}
+
+/** `trace.WithSpanKind(trace.SpanKindClient)`, `trace.WithAttributes(...)`. */
+function applyOption(option: Node, site: SpanSite, values: GoEvaluator): void {
+  if (option.type !== 'call_expression') return;
+  const name = option.childForFieldName('function')?.childForFieldName('field')?.text;
+  const args = namedChildren(option.childForFieldName('arguments') ?? option).filter((a) => a.type !== 'comment');
+  if (name === 'WithSpanKind' && args[0]) {
+    const path = selectorPath(args[0]);
+    const kind = path?.[path.length - 1].replace(/^SpanKind/, '').toLowerCase();
+    if (kind && SPAN_KINDS.has(kind)) site.kind = kind;
+  } else if (name === 'WithAttributes') {
+    for (const arg of args) site.attributes.push(...values.attributes(arg));
+  }
+}
+
+type Assigned = { form: 'assigned' | 'dropped' | 'other'; variable: string | null };
+
+function assignedSpan(call: Node): Assigned {
+  const list = call.parent;
+  if (list?.type === 'expression_statement') return { form: 'dropped', variable: null };
+  const statement = list?.parent;
+  if (list?.type !== 'expression_list' || !statement || !/^(short_var_declaration|assignment_statement)$/.test(statement.type)) {
+    return { form: 'other', variable: null };
+  }
+  const left = namedChildren(statement.childForFieldName('left') ?? statement);
+  const target = left.length === 2 ? left[1] : undefined;
+  return target?.type === 'identifier' ? { form: 'assigned', variable: target.text } : { form: 'other', variable: null };
+}
+
+/** Routes `span.SetAttributes(...)` and `span.End()` to the latest site that assigned `span` before it. */
+function attachSpanCall(call: Node, tracked: Tracked[], values: GoEvaluator): void {
+  const fn = call.childForFieldName('function');
+  const receiver = fn?.childForFieldName('operand');
+  if (receiver?.type !== 'identifier') return;
+  const owner = ownerOf(receiver.text, call, tracked);
+  if (!owner) return;
+  if (fn?.childForFieldName('field')?.text === 'End') {
+    if (owner.site.ended === false) owner.site.ended = true;
+    return;
+  }
+  for (const arg of namedChildren(call.childForFieldName('arguments') ?? call)) owner.site.attributes.push(...values.attributes(arg));
+}
+
+function ownerOf(variable: string, at: Node, tracked: Tracked[]): Tracked | undefined {
+  let owner: Tracked | undefined;
+  for (const t of tracked) {
+    if (t.variable !== variable || t.call.startIndex >= at.startIndex) continue;
+    if (t.region.startIndex > at.startIndex || at.endIndex > t.region.endIndex) continue;
+    if (!owner || t.call.startIndex > owner.call.startIndex) owner = t;
+  }
+  return owner;
+}
+
+/** A span returned, stored or handed to a deferred helper is ended elsewhere: unknown. */
+function markEscapes(owner: Tracked, tracked: Tracked[]): void {
+  if (owner.site.ended !== false || !owner.variable) return;
+  for (const use of descendants(owner.region, new Set(['identifier']))) {
+    if (use.text !== owner.variable || use.startIndex < owner.call.endIndex || ownerOf(owner.variable, use, tracked) !== owner) continue;
+    const parent = use.parent;
+    if (parent?.type === 'selector_expression') continue;
+    if (parent?.type === 'expression_list' && parent.parent?.type === 'return_statement') owner.site.ended = null;
+    else if (parent?.type === 'expression_list' && parent.parent?.type === 'assignment_statement' && parent.equals(parent.parent.childForFieldName('right') ?? parent)) owner.site.ended = null;
+    else if (parent?.type === 'literal_element' || parent?.type === 'keyed_element') owner.site.ended = null;
+    else if (parent?.type === 'argument_list' && ancestorOfType(parent, new Set(['defer_statement', 'go_statement']))) owner.site.ended = null;
+    if (owner.site.ended !== false) return;
+  }
+}
+
+/** `defer span.End()` on the line after `ctx, span := tracer.Start(...)`, at the same indentation. */
+function addEndFix(text: string, t: Tracked): void {
+  const statement = t.call.parent?.parent;
+  if (!t.variable || t.variable === '_' || !statement || statement.parent?.type !== 'statement_list') return;
+  const end = rangeOf(statement).end;
+  const fix: Fix = {
+    title: `Add \`defer ${t.variable}.End()\``,
+    edits: [{ range: { start: end, end }, newText: `\n${indentationOf(text, statement)}defer ${t.variable}.End()` }],
+    preferred: true,
+  };
+  t.site.endFix = fix;
+}
+
+function enclosingFunctionName(node: Node): string | undefined {
+  for (let n: Node | null = node.parent; n; n = n.parent) {
+    if (n.type === 'function_declaration') return n.childForFieldName('name')?.text;
+    if (n.type === 'method_declaration') {
+      const name = n.childForFieldName('name')?.text;
+      const receiverType = n.childForFieldName('receiver')?.descendantsOfType('type_identifier')[0]?.text;
+      return receiverType && name ? `${receiverType}.${name}` : name;
+    }
+  }
+  return undefined;
+}
+
+/** Values at a position: function locals first, then the package and its imports. */
+class GoEvaluator {
+  private depth = 0;
+
+  constructor(
+    private readonly resolver: GoResolver,
+    private readonly locals: GoLocals,
+  ) {}
+
+  info(node: Node): ValueInfo {
+    const expr = goExpr(node);
+    const resolve = (path: string[]) => this.resolve(node, path);
+    return valueInfo(node, expr, evaluate(expr, resolve), resolve);
+  }
+
+  /** The attributes an argument of SetAttributes / WithAttributes adds. */
+  attributes(node: Node): AttributeInfo[] {
+    if (node.type === 'selector_expression') {
+      const path = selectorPath(node);
+      const kv = path?.length === 2 && this.resolver.isSemconv(path[0]) ? semconvKeyValue(path[1]) : undefined;
+      const range = rangeOf(node);
+      return kv ? [{ key: kv.key, keyRange: range, value: { constant: true, value: kv.value, text: node.text, range } }] : [];
+    }
+    if (node.type !== 'call_expression') return [];
+    const fn = node.childForFieldName('function');
+    const args = namedChildren(node.childForFieldName('arguments') ?? node).filter((a) => a.type !== 'comment');
+    const operand = fn?.childForFieldName('operand');
+    const method = fn?.childForFieldName('field')?.text;
+    if (!operand || !method) return [];
+    if (args.length === 2 && operand.type === 'identifier' && VALUE_METHODS.has(method)) return [this.attribute(args[0], args[1], node)];
+    if (args.length !== 1) return [];
+    if (VALUE_METHODS.has(method)) return [this.attribute(operand, args[0], node)];
+    const helperKey = operand.type === 'identifier' && this.resolver.isSemconv(operand.text) ? semconvHelperKey(method) : undefined;
+    return helperKey ? [{ key: helperKey, keyRange: rangeOf(fn ?? node), value: this.info(args[0]) }] : [];
+  }
+
+  /** The tracer's scope when `receiver` is a tracer (null when unknown), undefined when it is not one. */
+  tracerScopeOf(receiver: Node | null, at: Node): StaticValue | null | undefined {
+    if (!receiver || this.depth > 8) return undefined;
+    const direct = tracerScope(receiver);
+    if (direct) return this.evaluateAt(at, direct);
+    if (receiver.type === 'identifier') {
+      const local = this.locals.lookup(at, receiver.text);
+      if (local?.kind === 'value') return this.nested(() => this.tracerScopeOf(local.value, local.value));
+      if (local?.tracer) return null;
+      const variable = local ? undefined : this.resolver.tracerVariable(receiver.text);
+      if (variable !== undefined) return variable;
+    } else if (receiver.type === 'selector_expression') {
+      const field = receiver.childForFieldName('field')?.text ?? '';
+      const known = this.resolver.tracerField(field);
+      if (known) return known.scope;
+      return LOOKS_LIKE_TRACER.test(field) ? null : undefined;
+    }
+    if (receiver.type === 'type_assertion_expression') return isTracerType(receiver.childForFieldName('type')) ? null : undefined;
+    // `tracerFactory().Start(...)`: a call named like a tracer source.
+    if (receiver.type === 'call_expression') return LOOKS_LIKE_TRACER.test(receiver.childForFieldName('function')?.text ?? '') ? null : undefined;
+    return LOOKS_LIKE_TRACER.test(receiver.text) && receiver.type === 'identifier' ? null : undefined;
+  }
+
+  /** A key/value pair; siblings go after `kv` as `attribute.String(key, value)`. */
+  private attribute(key: Node, value: Node, kv: Node): AttributeInfo {
+    const k = this.info(key);
+    return {
+      key: k.constant && typeof k.value === 'string' ? k.value : null,
+      keyRange: k.range,
+      value: this.info(value),
+      insertSibling: { position: rangeOf(kv).end, template: `, ${this.resolver.attributePackage}.String({key}, {value})` },
+    };
+  }
+
+  private evaluateAt(at: Node, expr: StaticExpr): StaticValue {
+    return evaluate(expr, (path) => this.resolve(at, path));
+  }
+
+  private resolve(at: Node, path: string[]): StaticValue {
+    const local = this.locals.lookup(at, path[0]);
+    if (!local) return this.resolver.value(path);
+    if (local.kind === 'dynamic' || path.length > 1 || this.depth > 16) return DYNAMIC;
+    return this.nested(() => this.evaluateAt(local.value, goExpr(local.value)));
+  }
+
+  private nested<T>(run: () => T): T {
+    this.depth++;
+    try {
+      return run();
+    } finally {
+      this.depth--;
+    }
+  }
+}

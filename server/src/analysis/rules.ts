@@ -1,0 +1,156 @@
+// The rules: language-neutral checks of one SpanSite (from any front-end) under the current
+// settings, each finding with its quick fixes. Rule ids and default severities live in
+// common/src/settings.ts; their documentation in docs/rules.md.
+
+import { DEFAULT_SEVERITIES, type AnalysisSettings, type RuleId, type Severity } from '../../../common/src/settings';
+import {
+  DB_OPERATION_KEYS, DB_QUERY_TEXT_KEYS, DB_SYSTEM_KEYS, ENTITY_ID_KEY, MESSAGING_DESTINATION_KEYS, MESSAGING_OPERATION_KEYS,
+  MESSAGING_SYSTEM_KEYS, dbRelation, dbRelationFromQuery, flowKeys, messagingRelation,
+} from '../../../common/src/semconv';
+import { findIdInName } from './names';
+import { deriveName, quoteLike, stablePrefix } from './naming';
+import type { AttributeInfo, Finding, Fix, Range, SpanSite, TextEdit, ValueInfo } from './types';
+
+type Emit = (rule: RuleId, range: Range, message: string, fixes?: Fix[]) => void;
+
+export function evaluateSite(site: SpanSite, settings: AnalysisSettings): Finding[] {
+  const findings: Finding[] = [];
+  const emit: Emit = (rule, range, message, fixes = []) => {
+    const severity = severityOf(rule, settings);
+    if (severity !== 'off') findings.push({ rule, severity, file: site.file, range, message, fixes });
+  };
+  const keys = flowKeys(settings.attributePrefix);
+  const head = site.headRange ?? site.range;
+  const byKey = (k: string) => site.attributes.filter((a) => a.key === k);
+  const hasAny = (ks: readonly string[]) => ks.some((k) => byKey(k).length > 0);
+
+  if (site.name) checkSpanName(site, site.name, settings, emit);
+  const flows = byKey(keys.name);
+  const steps = byKey(keys.step);
+  for (const a of [...flows, ...steps]) checkFlowValue(site, a, a.key === keys.name ? 'flow name' : 'flow step', settings, emit);
+  if (steps.length > 0 && flows.length === 0) {
+    emit('flow-step-without-flow', head, `This span sets ${keys.step} but no ${keys.name}: a step only means something inside a flow.`);
+  }
+  if (flows.length > 0 && !hasAny([keys.runId])) {
+    emit('flow-missing-run-id', head, `This span sets ${keys.name} but no ${keys.runId}: runs of the flow cannot be told apart.`);
+  }
+  for (const a of byKey(keys.runId)) {
+    if (a.value.constant) emit('constant-run-id', a.value.range, `${keys.runId} is the constant ${JSON.stringify(a.value.value)}: a run id identifies one execution and should be dynamic.`);
+  }
+  checkDb(site, emit);
+  checkMessaging(site, head, emit);
+  if (site.ended === false) {
+    emit('span-not-ended', head, 'This span is not ended on every path: call end() in a finally block.', site.endFix ? [site.endFix] : []);
+  }
+  return findings;
+}
+
+export function severityOf(rule: RuleId, settings: AnalysisSettings): Severity {
+  const s = settings.severities[rule];
+  return s && ['error', 'warning', 'information', 'hint', 'off'].includes(s) ? s : DEFAULT_SEVERITIES[rule];
+}
+
+function checkSpanName(site: SpanSite, name: ValueInfo, settings: AnalysisSettings, emit: Emit): void {
+  if (!name.constant) {
+    emit('dynamic-span-name', name.range, `Span name \`${name.text}\` is not constant: span names must be low-cardinality; put the variable part in an attribute.`);
+    return;
+  }
+  const value = String(name.value);
+  const id = findIdInName(value);
+  if (id) emit('id-in-name', name.range, `Span name ${JSON.stringify(value)} embeds ${id}: names must not carry IDs.`);
+  else if (isGeneric(value, settings)) emit('generic-name', name.range, `Span name ${JSON.stringify(value)} is too generic to tell spans apart.`, renameFixes(site, name, settings, false));
+}
+
+/** One finding per flow name / step value: the first of dynamic, id-in-name, generic-name, flow-name-format. */
+function checkFlowValue(site: SpanSite, attr: AttributeInfo, what: string, settings: AnalysisSettings, emit: Emit): void {
+  const v = attr.value;
+  if (!v.constant) {
+    emit('dynamic-flow-name', v.range, `The ${what} \`${v.text}\` is not constant: flows are grouped by name, so IDs belong in ${flowKeys(settings.attributePrefix).runId} or ${ENTITY_ID_KEY}.`, moveDynamicPartFixes(site, attr, settings));
+    return;
+  }
+  const value = String(v.value);
+  const id = findIdInName(value);
+  if (id) emit('id-in-name', v.range, `The ${what} ${JSON.stringify(value)} embeds ${id}: names must not carry IDs.`);
+  else if (isGeneric(value, settings)) emit('generic-name', v.range, `The ${what} ${JSON.stringify(value)} is too generic.`, renameFixes(site, v, settings, true));
+  else if (!namePattern(settings).test(value)) {
+    emit('flow-name-format', v.range, `The ${what} ${JSON.stringify(value)} does not match the naming pattern ${settings.namePattern} (e.g. checkout.place_order).`);
+  }
+}
+
+function checkDb(site: SpanSite, emit: Emit): void {
+  const ops = site.attributes.filter((a) => a.key !== null && (DB_OPERATION_KEYS as readonly string[]).includes(a.key));
+  for (const a of ops) {
+    if (a.value.constant && dbRelation(String(a.value.value)) === undefined) {
+      emit('db-operation-unknown', a.value.range, `Database operation ${JSON.stringify(a.value.value)} is not known as a read or a write: the map cannot draw the edge (use e.g. select, insert, update, delete).`);
+    }
+  }
+  if (ops.length > 0 || !site.attributes.some((a) => a.key !== null && (DB_SYSTEM_KEYS as readonly string[]).includes(a.key))) return;
+  for (const a of site.attributes) {
+    if (a.key === null || !(DB_QUERY_TEXT_KEYS as readonly string[]).includes(a.key) || !a.value.constant) continue;
+    if (dbRelationFromQuery(String(a.value.value)) === undefined) {
+      emit('db-operation-unknown', a.value.range, `No db operation is set and the query's first keyword is not a known read or write: set ${DB_OPERATION_KEYS[0]}.`);
+    }
+  }
+}
+
+function checkMessaging(site: SpanSite, head: Range, emit: Emit): void {
+  const has = (ks: readonly string[]) => site.attributes.some((a) => a.key !== null && ks.includes(a.key));
+  for (const a of site.attributes) {
+    if (a.key === null || !(MESSAGING_OPERATION_KEYS as readonly string[]).includes(a.key) || !a.value.constant) continue;
+    if (messagingRelation(String(a.value.value)) === undefined) {
+      emit('messaging-operation-unknown', a.value.range, `Messaging operation ${JSON.stringify(a.value.value)} is not known as publish or consume (use e.g. publish, send, receive, process).`);
+    }
+  }
+  if (has(MESSAGING_SYSTEM_KEYS) && !has(MESSAGING_DESTINATION_KEYS)) {
+    emit('messaging-missing-destination', head, `This span sets messaging.system without ${MESSAGING_DESTINATION_KEYS[0]}: the map cannot place the queue or topic.`);
+  }
+}
+
+function isGeneric(value: string, settings: AnalysisSettings): boolean {
+  const v = value.trim().toLowerCase();
+  return settings.genericNames.some((g) => g.toLowerCase() === v);
+}
+
+const patternCache = new Map<string, RegExp>();
+function namePattern(settings: AnalysisSettings): RegExp {
+  let re = patternCache.get(settings.namePattern);
+  if (!re) {
+    try {
+      re = new RegExp(settings.namePattern);
+    } catch {
+      re = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/; // an invalid user pattern falls back to the default
+    }
+    patternCache.set(settings.namePattern, re);
+  }
+  return re;
+}
+
+/** Rename a generic name to one derived from the enclosing function (`OrderService.placeOrder` -> `order_service.place_order`). */
+function renameFixes(site: SpanSite, value: ValueInfo, settings: AnalysisSettings, mustMatchPattern: boolean): Fix[] {
+  if (!site.enclosingFunction) return [];
+  const derived = deriveName(site.enclosingFunction);
+  if (!derived || isGeneric(derived, settings) || (mustMatchPattern && !namePattern(settings).test(derived))) return [];
+  return [{ title: `Rename to '${derived}' (from ${site.enclosingFunction})`, preferred: true, edits: [{ range: value.range, newText: quoteLike(derived, value.text, site.language) }] }];
+}
+
+/** Keep the stable prefix of a dynamic flow name and move its dynamic part into run_id / entity.id. */
+function moveDynamicPartFixes(site: SpanSite, attr: AttributeInfo, settings: AnalysisSettings): Fix[] {
+  const v = attr.value;
+  const stable = v.constantPrefix !== undefined ? stablePrefix(v.constantPrefix) : '';
+  if (!stable) return [];
+  const literal = quoteLike(stable, v.text, site.language);
+  const part = v.dynamicParts?.[v.dynamicParts.length - 1];
+  const keep: TextEdit = { range: v.range, newText: literal };
+  if (!part || !attr.insertSibling) return [{ title: `Keep the stable prefix '${stable}'`, edits: [keep] }];
+  const fixes: Fix[] = [];
+  const present = new Set(site.attributes.map((a) => a.key));
+  for (const key of [flowKeys(settings.attributePrefix).runId, ENTITY_ID_KEY]) {
+    if (present.has(key)) continue;
+    const insertText = attr.insertSibling.template.replace('{key}', () => quoteLike(key, v.text, site.language)).replace('{value}', () => part);
+    const at = attr.insertSibling.position;
+    const adjacent = at.line === v.range.end.line && at.character === v.range.end.character;
+    const edits: TextEdit[] = adjacent ? [{ range: v.range, newText: literal + insertText }] : [keep, { range: { start: at, end: at }, newText: insertText }];
+    fixes.push({ title: `Keep '${stable}' and move \`${part}\` into ${key}`, edits, preferred: fixes.length === 0 });
+  }
+  return fixes;
+}

@@ -1,0 +1,225 @@
+// Constant evaluation of names, attribute keys and values: literals, templates and
+// concatenations of constants, `const` identifiers, `as const` / frozen object members and
+// enum members, also when imported from another workspace file (ESM or CommonJS).
+
+import { ts } from 'ts-morph';
+import { SEMCONV_CONSTANTS } from '../../../../common/src/semconv';
+import { findBinding, findExport, propertyNameText, type Binding, type SourceStore } from './modules';
+import { memberAccess, unwrap } from './syntax';
+
+export type Scalar = string | number | boolean;
+
+export interface Evaluated {
+  constant: boolean;
+  value?: Scalar;
+  /** For dynamic strings: the constant text before the first dynamic part. */
+  prefix?: string;
+  /** The dynamic sub-expressions of a dynamic string. */
+  dynamic: ts.Expression[];
+}
+
+/** Something with members: an object literal written `as const` (or frozen), an enum or a module. */
+type Container =
+  | { kind: 'object'; node: ts.ObjectLiteralExpression }
+  | { kind: 'enum'; node: ts.EnumDeclaration }
+  | { kind: 'module'; file: string };
+
+const MAX_DEPTH = 40;
+
+export class ConstantEvaluator {
+  private depth = 0;
+
+  /** `usedFiles` collects every other file a result depended on (for cache invalidation). */
+  constructor(private readonly store: SourceStore, private readonly usedFiles: Set<string>) {}
+
+  evaluate(expr: ts.Expression): Evaluated {
+    if (this.depth > MAX_DEPTH) return dynamic(expr);
+    this.depth++;
+    try {
+      return this.evaluateInner(unwrap(expr));
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private evaluateInner(e: ts.Expression): Evaluated {
+    if (ts.isStringLiteralLike(e)) return constant(e.text);
+    if (ts.isNumericLiteral(e)) return constant(Number(e.text));
+    if (e.kind === ts.SyntaxKind.TrueKeyword) return constant(true);
+    if (e.kind === ts.SyntaxKind.FalseKeyword) return constant(false);
+    if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken) {
+      const v = this.evaluate(e.operand);
+      return v.constant && typeof v.value === 'number' ? constant(-v.value) : dynamic(e);
+    }
+    if (ts.isTemplateExpression(e)) return this.template(e);
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return this.concat(e);
+    if (ts.isIdentifier(e)) return this.fromBinding(findBinding(e.text, e), e);
+    const member = memberAccess(e);
+    if (member) return this.member(member[0], member[1], e);
+    return dynamic(e);
+  }
+
+  private template(e: ts.TemplateExpression): Evaluated {
+    let text = e.head.text;
+    let prefix: string | undefined;
+    const parts: ts.Expression[] = [];
+    for (const span of e.templateSpans) {
+      const v = this.evaluate(span.expression);
+      if (v.constant && prefix === undefined) text += String(v.value);
+      else {
+        if (prefix === undefined) prefix = text + (v.prefix ?? '');
+        parts.push(...(v.constant ? [] : v.dynamic));
+      }
+      if (prefix === undefined) text += span.literal.text;
+    }
+    return prefix === undefined ? constant(text) : { constant: false, prefix, dynamic: parts };
+  }
+
+  private concat(e: ts.BinaryExpression): Evaluated {
+    const l = this.evaluate(e.left);
+    const r = this.evaluate(e.right);
+    if (l.constant && r.constant) {
+      const both = typeof l.value === 'number' && typeof r.value === 'number';
+      return constant(both ? (l.value as number) + (r.value as number) : String(l.value) + String(r.value));
+    }
+    const prefix = l.constant ? String(l.value) + (r.prefix ?? '') : l.prefix;
+    return { constant: false, prefix, dynamic: [...(l.constant ? [] : l.dynamic), ...(r.constant ? [] : r.dynamic)] };
+  }
+
+  private fromBinding(b: Binding | undefined, at: ts.Expression): Evaluated {
+    if (!b) return dynamic(at);
+    switch (b.kind) {
+      case 'variable':
+        return b.isConst && b.decl.initializer ? this.evaluate(b.decl.initializer) : dynamic(at);
+      case 'expression':
+        return this.evaluate(b.expr);
+      case 'import': {
+        const target = this.store.resolveModule(b.fromFile, b.specifier);
+        if (!target) return semconvConstant(b) ?? dynamic(at);
+        this.usedFiles.add(target);
+        return this.fromBinding(findExport(this.store, target, b.name), at);
+      }
+      default:
+        return dynamic(at);
+    }
+  }
+
+  private member(objExpr: ts.Expression, name: string, at: ts.Expression): Evaluated {
+    const container = this.container(objExpr);
+    if (!container) return dynamic(at);
+    switch (container.kind) {
+      case 'object': {
+        for (const p of container.node.properties) {
+          if (ts.isPropertyAssignment(p) && propertyNameText(p.name) === name) return this.evaluate(p.initializer);
+          if (ts.isShorthandPropertyAssignment(p) && p.name.text === name) return this.evaluate(p.name);
+        }
+        return dynamic(at);
+      }
+      case 'enum':
+        return this.enumMember(container.node, name) ?? dynamic(at);
+      case 'module':
+        this.usedFiles.add(container.file);
+        return this.fromBinding(findExport(this.store, container.file, name), at);
+    }
+  }
+
+  /** Enum member value: its initializer, or the previous member's number + 1. */
+  private enumMember(decl: ts.EnumDeclaration, name: string): Evaluated | undefined {
+    let next: Scalar | undefined = 0;
+    for (const m of decl.members) {
+      let v: Scalar | undefined;
+      if (m.initializer) {
+        const r = this.evaluate(m.initializer);
+        v = r.constant ? r.value : undefined;
+      } else v = typeof next === 'number' ? next : undefined;
+      if (propertyNameText(m.name) === name) return v === undefined ? undefined : constant(v);
+      next = typeof v === 'number' ? v + 1 : undefined;
+    }
+    return undefined;
+  }
+
+  private container(expr: ts.Expression): Container | undefined {
+    if (this.depth > MAX_DEPTH) return undefined;
+    this.depth++;
+    try {
+      return this.containerInner(unwrap(expr));
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private containerInner(e: ts.Expression): Container | undefined {
+    if (ts.isIdentifier(e)) return this.containerOf(findBinding(e.text, e));
+    const member = memberAccess(e);
+    if (!member) return undefined;
+    const outer = this.container(member[0]);
+    if (!outer) return undefined;
+    if (outer.kind === 'module') {
+      this.usedFiles.add(outer.file);
+      return this.containerOf(findExport(this.store, outer.file, member[1]));
+    }
+    if (outer.kind === 'object') {
+      const p = outer.node.properties.find((q) => ts.isPropertyAssignment(q) && propertyNameText(q.name) === member[1]);
+      return p && ts.isPropertyAssignment(p) ? frozenObject(p.initializer, true) : undefined;
+    }
+    return undefined;
+  }
+
+  private containerOf(b: Binding | undefined): Container | undefined {
+    if (!b) return undefined;
+    switch (b.kind) {
+      case 'enum':
+        return { kind: 'enum', node: b.decl };
+      case 'module':
+        return { kind: 'module', file: b.file };
+      case 'variable':
+        return b.isConst && b.decl.initializer ? frozenObject(b.decl.initializer, false) : undefined;
+      case 'expression':
+        return frozenObject(b.expr, false);
+      case 'import': {
+        const target = this.store.resolveModule(b.fromFile, b.specifier);
+        if (!target) return undefined;
+        this.usedFiles.add(target);
+        return this.containerOf(findExport(this.store, target, b.name));
+      }
+      default:
+        return undefined;
+    }
+  }
+}
+
+/** An object literal whose members cannot change: `{...} as const`, `Object.freeze({...})`, or nested in one. */
+function frozenObject(init: ts.Expression, insideFrozen: boolean): Container | undefined {
+  let e = init;
+  let frozen = insideFrozen;
+  for (;;) {
+    if (ts.isAsExpression(e) && ts.isTypeReferenceNode(e.type) && ts.isIdentifier(e.type.typeName) && e.type.typeName.text === 'const') {
+      frozen = true;
+      e = e.expression;
+    } else if (ts.isCallExpression(e) && isObjectFreeze(e.expression) && e.arguments.length === 1) {
+      frozen = true;
+      e = e.arguments[0];
+    } else if (ts.isParenthesizedExpression(e) || ts.isSatisfiesExpression(e) || ts.isAsExpression(e)) e = e.expression;
+    else break;
+  }
+  return frozen && ts.isObjectLiteralExpression(e) ? { kind: 'object', node: e } : undefined;
+}
+
+function isObjectFreeze(callee: ts.Expression): boolean {
+  return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object' && callee.name.text === 'freeze';
+}
+
+/** `ATTR_DB_SYSTEM_NAME` from `@opentelemetry/semantic-conventions` when node_modules is absent. */
+function semconvConstant(b: Extract<Binding, { kind: 'import' }>): Evaluated | undefined {
+  if (!b.specifier.includes('semantic-conventions')) return undefined;
+  const v = SEMCONV_CONSTANTS[b.name];
+  return v === undefined ? undefined : constant(v);
+}
+
+function constant(value: Scalar): Evaluated {
+  return { constant: true, value, dynamic: [] };
+}
+
+function dynamic(e: ts.Expression): Evaluated {
+  return { constant: false, dynamic: [e] };
+}

@@ -1,0 +1,200 @@
+// Finds the span-creating calls of one parsed file and describes each as a SpanSite:
+// `startActiveSpan(name, [options], [context], fn)`, `startSpan(name, [options], [context])`
+// on a tracer, plus configured wrapper functions. Walks compiler nodes (the hot path).
+
+import { ts } from 'ts-morph';
+import type { Language } from '../../../../common/src/sites';
+import type { AttributeInfo, Fix, SpanSite } from '../types';
+import { ConstantEvaluator } from './constants';
+import { EndAnalysis, callbackEndsSpan, variableEndsSpan, wrapInTryFinally } from './endAnalysis';
+import { propertyNameText } from './modules';
+import { followSpan, objectAttributes, objectLiteralOf } from './spanUsage';
+import { calleeName, memberAccess, rangeOf, unwrap } from './syntax';
+import { classifyReceiver } from './tracers';
+import { valueInfo } from './values';
+
+const SPAN_METHODS = new Set(['startSpan', 'startActiveSpan']);
+const SPAN_KINDS = ['internal', 'server', 'client', 'producer', 'consumer'];
+
+export interface FinderOptions {
+  /** `withSpan` or `tracing.withSpan`: called like startActiveSpan/startSpan with the name first. */
+  wrapperFunctions: readonly string[];
+}
+
+/** Cheap text test: files that cannot contain a span call are not walked. */
+export function mayContainSpans(text: string, options: FinderOptions): boolean {
+  return text.includes('startSpan') || text.includes('startActiveSpan') || options.wrapperFunctions.some((w) => text.includes(w.slice(w.lastIndexOf('.') + 1)));
+}
+
+export function findSites(sf: ts.SourceFile, language: Language, evaluator: ConstantEvaluator, options: FinderOptions): SpanSite[] {
+  const sites: SpanSite[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const site = siteOf(node, sf, language, evaluator, options);
+      if (site) sites.push(site);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return sites;
+}
+
+function siteOf(call: ts.CallExpression, sf: ts.SourceFile, language: Language, evaluator: ConstantEvaluator, options: FinderOptions): SpanSite | undefined {
+  const name = calleeName(call);
+  if (!name) return undefined;
+  const nameArg = call.arguments[0];
+  if (!nameArg || !looksLikeName(nameArg)) return undefined;
+  let scope: string | null = null;
+  if (SPAN_METHODS.has(name) && memberAccess(unwrap(call.expression))) {
+    const tracer = classifyReceiver(memberAccess(unwrap(call.expression))![0], evaluator);
+    if (!tracer.isTracer) {
+      if (!isWrapper(call, options)) return undefined;
+    } else scope = tracer.scope;
+  } else if (!isWrapper(call, options)) return undefined;
+
+  const args = call.arguments;
+  const last = unwrap(args[args.length - 1]);
+  const callback = args.length >= 2 && (ts.isArrowFunction(last) || ts.isFunctionExpression(last)) ? last : undefined;
+  const optionsArg = args.length >= (callback ? 3 : 2) ? args[1] : undefined;
+  const optionsObj = optionsArg ? objectLiteralOf(optionsArg) : undefined;
+
+  const site: SpanSite = {
+    file: sf.fileName,
+    language,
+    range: rangeOf(call, sf),
+    headRange: rangeOf(call.expression, sf),
+    name: valueInfo(nameArg, evaluator, sf),
+    scope,
+    kind: optionsObj ? spanKind(optionsObj, evaluator) : null,
+    attributes: optionsObj ? optionAttributes(optionsObj, evaluator, sf) : [],
+    ended: true,
+  };
+  const fn = enclosingFunctionName(call);
+  if (fn) site.enclosingFunction = fn;
+  if (callback) followCallbackSpan(site, callback, evaluator, sf);
+  else if (name === 'startActiveSpan' || isWrapper(call, options)) site.ended = true; // the callback is a reference: not followed
+  else followVariableSpan(site, call, evaluator, sf);
+  return site;
+}
+
+/** Rejects look-alikes whose first argument cannot be a span name. */
+function looksLikeName(arg: ts.Expression): boolean {
+  const e = unwrap(arg);
+  return !(ts.isObjectLiteralExpression(e) || ts.isArrowFunction(e) || ts.isFunctionExpression(e) || ts.isNumericLiteral(e) || ts.isArrayLiteralExpression(e) || e.kind === ts.SyntaxKind.NullKeyword);
+}
+
+function isWrapper(call: ts.CallExpression, options: FinderOptions): boolean {
+  if (options.wrapperFunctions.length === 0) return false;
+  const callee = unwrap(call.expression);
+  const text = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.getText() : undefined;
+  if (!text) return false;
+  return options.wrapperFunctions.some((w) => w === text || (!w.includes('.') && text.endsWith(`.${w}`)));
+}
+
+function followCallbackSpan(site: SpanSite, fn: ts.ArrowFunction | ts.FunctionExpression, evaluator: ConstantEvaluator, sf: ts.SourceFile): void {
+  const param = fn.parameters[0];
+  if (!param || !ts.isIdentifier(param.name)) {
+    // No span parameter: only `trace.getActiveSpan()?.end()` could end it.
+    site.ended = /getActiveSpan\(\)\??\.end\(/.test(fn.body.getText(sf));
+    return;
+  }
+  const spanName = param.name.text;
+  const usage = followSpan(spanName, fn.body, evaluator, sf);
+  site.attributes.push(...usage.attributes);
+  if (usage.escapes) return;
+  const analysis = new EndAnalysis(spanName);
+  site.ended = callbackEndsSpan(analysis, fn.body);
+  if (!site.ended && ts.isBlock(fn.body)) site.endFix = wrapInTryFinally(analysis, fn.body.statements, sf, spanName);
+}
+
+function followVariableSpan(site: SpanSite, call: ts.CallExpression, evaluator: ConstantEvaluator, sf: ts.SourceFile): void {
+  let holder: ts.Node = call.parent;
+  while (ts.isParenthesizedExpression(holder) || ts.isAsExpression(holder) || ts.isNonNullExpression(holder)) holder = holder.parent;
+  if (ts.isExpressionStatement(holder)) {
+    site.ended = false; // created and dropped
+    return;
+  }
+  const spanName = ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) ? holder.name.text
+    : ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(holder.left) ? holder.left.text
+    : undefined;
+  if (!spanName) return; // returned, stored in a property or passed on: ended elsewhere, if at all
+  const statement = enclosingStatement(holder);
+  const body = enclosingFunctionBody(holder);
+  if (!statement || !body) return;
+  const usage = followSpan(spanName, body, evaluator, sf);
+  site.attributes.push(...usage.attributes);
+  if (usage.escapes) return;
+  const analysis = new EndAnalysis(spanName);
+  site.ended = variableEndsSpan(analysis, statement);
+  if (!site.ended) site.endFix = endFixAfter(analysis, statement, sf, spanName);
+}
+
+function endFixAfter(analysis: EndAnalysis, statement: ts.Statement, sf: ts.SourceFile, spanName: string): Fix | undefined {
+  const container = statement.parent;
+  if (!ts.isBlock(container) && !ts.isSourceFile(container)) return undefined;
+  const rest = container.statements.slice(container.statements.indexOf(statement) + 1);
+  return wrapInTryFinally(analysis, rest, sf, spanName, statement);
+}
+
+function enclosingStatement(node: ts.Node): ts.Statement | undefined {
+  for (let n: ts.Node | undefined = node; n; n = n.parent) {
+    const p = n.parent;
+    if (p && (ts.isBlock(p) || ts.isSourceFile(p) || ts.isModuleBlock(p) || ts.isCaseClause(p) || ts.isDefaultClause(p))) return n as ts.Statement;
+    if (ts.isFunctionLike(n)) return undefined;
+  }
+  return undefined;
+}
+
+function enclosingFunctionBody(node: ts.Node): ts.Node | undefined {
+  for (let n = node.parent; n; n = n.parent) {
+    if (ts.isFunctionLike(n)) return (n as { body?: ts.Node }).body;
+    if (ts.isSourceFile(n)) return n;
+  }
+  return undefined;
+}
+
+function spanKind(options: ts.ObjectLiteralExpression, evaluator: ConstantEvaluator): string | null {
+  const expr = optionValue(options, 'kind');
+  if (!expr) return null;
+  const member = memberAccess(unwrap(expr));
+  if (member && SPAN_KINDS.includes(member[1].toLowerCase())) return member[1].toLowerCase();
+  const v = evaluator.evaluate(expr);
+  return v.constant && typeof v.value === 'number' ? (SPAN_KINDS[v.value] ?? null) : null;
+}
+
+function optionAttributes(options: ts.ObjectLiteralExpression, evaluator: ConstantEvaluator, sf: ts.SourceFile): AttributeInfo[] {
+  const expr = optionValue(options, 'attributes');
+  return expr ? objectAttributes(expr, evaluator, sf) : [];
+}
+
+/** `{ kind: X }` -> X, `{ attributes }` -> the identifier. */
+function optionValue(options: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  for (const p of options.properties) {
+    if (ts.isPropertyAssignment(p) && propertyNameText(p.name) === name) return p.initializer;
+    if (ts.isShorthandPropertyAssignment(p) && p.name.text === name) return p.name;
+  }
+  return undefined;
+}
+
+/** `OrderService.placeOrder`, `placeOrder` (function or `const placeOrder = () => ...`); anonymous callbacks are skipped. */
+export function enclosingFunctionName(node: ts.Node): string | undefined {
+  for (let n = node.parent; n; n = n.parent) {
+    if (!ts.isFunctionLike(n)) continue;
+    const own = functionName(n);
+    if (!own) continue;
+    const cls = ts.isClassLike(n.parent) ? n.parent.name?.text : undefined;
+    return cls ? `${cls}.${own}` : own;
+  }
+  return undefined;
+}
+
+function functionName(fn: ts.SignatureDeclaration): string | undefined {
+  if (ts.isConstructorDeclaration(fn)) return 'constructor';
+  if (fn.name && (ts.isIdentifier(fn.name) || ts.isStringLiteral(fn.name))) return fn.name.text;
+  const p = fn.parent;
+  if ((ts.isVariableDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isPropertyAssignment(p)) && ts.isIdentifier(p.name)) {
+    const cls = ts.isPropertyDeclaration(p) && ts.isClassLike(p.parent) ? p.parent.name?.text : undefined;
+    return cls ? `${cls}.${p.name.text}` : p.name.text;
+  }
+  return undefined;
+}

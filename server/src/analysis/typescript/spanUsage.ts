@@ -1,0 +1,128 @@
+// Follows a span within its function: the variable a startSpan result is stored in, or the
+// span parameter of a startActiveSpan callback, to collect setAttribute / setAttributes
+// calls and end() calls, and to notice when the span escapes (returned, stored, passed on).
+
+import { ts } from 'ts-morph';
+import type { AttributeInfo } from '../types';
+import type { ConstantEvaluator } from './constants';
+import { findBinding, propertyNameText } from './modules';
+import { callReceiver, calleeName, indentAt, memberAccess, rangeOf, unwrap } from './syntax';
+import { valueInfo } from './values';
+
+/** Span methods that return the span, so calls can be chained. */
+const CHAINABLE = new Set(['setAttribute', 'setAttributes', 'addEvent', 'setStatus', 'updateName', 'recordException', 'addLink', 'addLinks']);
+/** Functions that take a span without taking over its end. */
+const BORROWING = new Set(['setSpan', 'setSpanContext', 'isSpanContextValid', 'isRecording']);
+
+export interface SpanUsage {
+  attributes: AttributeInfo[];
+  endCalls: ts.CallExpression[];
+  /** The span was handed to code we do not follow: whether it is ended is unknown. */
+  escapes: boolean;
+}
+
+/** Collects what happens to the span variable `name` inside `body`. */
+export function followSpan(name: string, body: ts.Node, evaluator: ConstantEvaluator, sf: ts.SourceFile): SpanUsage {
+  const usage: SpanUsage = { attributes: [], endCalls: [], escapes: false };
+  const visit = (node: ts.Node): void => {
+    if (node !== body && ts.isFunctionLike(node) && shadows(node, name)) return;
+    if (ts.isCallExpression(node)) {
+      const recv = callReceiver(node, CHAINABLE);
+      if (recv && ts.isIdentifier(recv) && recv.text === name) {
+        const method = memberAccess(unwrap(node.expression))?.[1];
+        if (method === 'setAttribute') usage.attributes.push(...setAttributeCall(node, name, evaluator, sf));
+        else if (method === 'setAttributes' && node.arguments[0]) usage.attributes.push(...objectAttributes(node.arguments[0], evaluator, sf));
+        else if (method === 'end') usage.endCalls.push(node);
+      }
+    } else if (ts.isIdentifier(node) && node.text === name && escapesVia(node)) usage.escapes = true;
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return usage;
+}
+
+function setAttributeCall(call: ts.CallExpression, spanName: string, evaluator: ConstantEvaluator, sf: ts.SourceFile): AttributeInfo[] {
+  const [k, v] = call.arguments;
+  if (!k || !v) return [];
+  const key = evaluator.evaluate(k);
+  const attr: AttributeInfo = { key: key.constant ? String(key.value) : null, keyRange: rangeOf(k, sf), value: valueInfo(v, evaluator, sf) };
+  // A plain `span.setAttribute(k, v);` statement: a sibling attribute goes on the next line.
+  const stmt = call.parent;
+  if (ts.isExpressionStatement(stmt) && ts.isIdentifier(unwrap(memberAccess(unwrap(call.expression))?.[0] ?? call))) {
+    const indent = indentAt(sf.text, stmt.getStart(sf));
+    attr.insertSibling = { position: rangeOf(stmt, sf).end, template: `\n${indent}${spanName}.setAttribute({key}, {value});` };
+  }
+  return [attr];
+}
+
+/** Attributes of an object literal (or a local variable holding one), including computed keys. */
+export function objectAttributes(expr: ts.Expression, evaluator: ConstantEvaluator, sf: ts.SourceFile): AttributeInfo[] {
+  const obj = objectLiteralOf(expr);
+  if (!obj) return [];
+  const out: AttributeInfo[] = [];
+  const multiline = sf.getLineAndCharacterOfPosition(obj.getStart(sf)).line !== sf.getLineAndCharacterOfPosition(obj.end).line;
+  for (const p of obj.properties) {
+    let key: string | null;
+    let value: ts.Expression;
+    if (ts.isPropertyAssignment(p)) {
+      key = ts.isComputedPropertyName(p.name) ? constantKey(p.name.expression, evaluator) : (propertyNameText(p.name) ?? null);
+      value = p.initializer;
+    } else if (ts.isShorthandPropertyAssignment(p)) {
+      key = p.name.text;
+      value = p.name;
+    } else continue;
+    const attr: AttributeInfo = { key, keyRange: rangeOf(p.name, sf), value: valueInfo(value, evaluator, sf) };
+    if (obj.getSourceFile() === sf) {
+      const indent = indentAt(sf.text, p.getStart(sf));
+      attr.insertSibling = { position: rangeOf(p, sf).end, template: multiline ? `,\n${indent}{key}: {value}` : ', {key}: {value}' };
+    }
+    out.push(attr);
+  }
+  return out;
+}
+
+function constantKey(expr: ts.Expression, evaluator: ConstantEvaluator): string | null {
+  const v = evaluator.evaluate(expr);
+  return v.constant ? String(v.value) : null;
+}
+
+/** An object literal, or the object literal a local variable was initialized with. */
+export function objectLiteralOf(expr: ts.Expression): ts.ObjectLiteralExpression | undefined {
+  const e = unwrap(expr);
+  if (ts.isObjectLiteralExpression(e)) return e;
+  if (ts.isIdentifier(e)) {
+    const b = findBinding(e.text, e);
+    if (b?.kind === 'variable' && b.decl.initializer) {
+      const init = unwrap(b.decl.initializer);
+      if (ts.isObjectLiteralExpression(init)) return init;
+    }
+  }
+  return undefined;
+}
+
+/** A nested function that rebinds the name (e.g. a child span's `span` parameter) is another span. */
+function shadows(fn: ts.SignatureDeclaration, name: string): boolean {
+  if (fn.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === name)) return true;
+  const body = (fn as { body?: ts.Node }).body;
+  if (!body || !ts.isBlock(body)) return false;
+  return body.statements.some((s) => ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name));
+}
+
+/** Whether this use of the span variable hands it to code we do not follow. */
+function escapesVia(id: ts.Identifier): boolean {
+  let child: ts.Node = id;
+  let p = id.parent;
+  while (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p)) {
+    child = p;
+    p = p.parent;
+  }
+  if (ts.isCallExpression(p) || ts.isNewExpression(p)) {
+    if (!p.arguments?.includes(child as ts.Expression)) return false;
+    return !(ts.isCallExpression(p) && BORROWING.has(calleeName(p) ?? ''));
+  }
+  if (ts.isReturnStatement(p) || ts.isArrayLiteralExpression(p) || ts.isShorthandPropertyAssignment(p) || ts.isSpreadElement(p)) return true;
+  if (ts.isPropertyAssignment(p) || ts.isVariableDeclaration(p)) return p.initializer === child;
+  if (ts.isBinaryExpression(p)) return p.operatorToken.kind === ts.SyntaxKind.EqualsToken && p.right === child;
+  if (ts.isArrowFunction(p)) return p.body === child;
+  return false;
+}

@@ -1,0 +1,142 @@
+// The workspace analyzer: dispatches files to the language front-ends by extension, applies
+// include/exclude, runs the rules, and answers findings per file and the site index.
+// `scanPaths` is the one-shot version used by the CLI (and the benchmark).
+
+import { readFile, stat } from 'node:fs/promises';
+import { extname, isAbsolute, relative, resolve } from 'node:path';
+import type { AnalysisSettings } from '../../../common/src/settings';
+import { acceptsFile, isReadableSize, listSourceFiles, toPosix, type FileFilter } from './files';
+import { createFrontEnds } from './frontEnds';
+import { evaluateSite } from './rules';
+import type { Finding, LanguageFrontEnd, ParseProblem, SpanSite } from './types';
+
+export class WorkspaceAnalyzer {
+  private readonly byExtension = new Map<string, LanguageFrontEnd>();
+  private readonly known = new Set<string>();
+
+  private constructor(frontEnds: LanguageFrontEnd[], private settings: AnalysisSettings, private readonly roots: string[]) {
+    for (const fe of frontEnds) for (const ext of fe.extensions) this.byExtension.set(ext, fe);
+  }
+
+  /** `onFailure` hears about front-ends that could not load (their languages are skipped). */
+  static async create(settings: AnalysisSettings, roots: string[], onFailure?: (message: string) => void): Promise<WorkspaceAnalyzer> {
+    return new WorkspaceAnalyzer(await createFrontEnds(settings, onFailure), settings, roots.map((r) => resolve(r)));
+  }
+
+  get currentSettings(): AnalysisSettings {
+    return this.settings;
+  }
+
+  /** Rules read settings on every call; front-ends only need rebuilding when wrappers change. */
+  setSettings(settings: AnalysisSettings): { rebuildNeeded: boolean } {
+    const rebuildNeeded = JSON.stringify(settings.wrapperFunctions) !== JSON.stringify(this.settings.wrapperFunctions);
+    this.settings = settings;
+    return { rebuildNeeded };
+  }
+
+  filter(): FileFilter {
+    return { extensions: new Set(this.byExtension.keys()), include: this.settings.include, exclude: this.settings.exclude };
+  }
+
+  /** Whether a file belongs to the analysis: a handled language, inside include, outside exclude. */
+  accepts(file: string): boolean {
+    if (!this.byExtension.has(extname(file))) return false;
+    const root = this.roots.find((r) => file.startsWith(`${r}/`));
+    return acceptsFile(root ? toPosix(relative(root, file)) : toPosix(file), this.filter());
+  }
+
+  updateFile(file: string, text: string): void {
+    const fe = this.byExtension.get(extname(file));
+    if (!fe) return;
+    fe.updateFile(file, text);
+    this.known.add(file);
+  }
+
+  removeFile(file: string): void {
+    this.byExtension.get(extname(file))?.removeFile(file);
+    this.known.delete(file);
+  }
+
+  has(file: string): boolean {
+    return this.known.has(file);
+  }
+
+  files(): string[] {
+    return [...this.known];
+  }
+
+  sitesOf(file: string): SpanSite[] {
+    return this.known.has(file) ? this.byExtension.get(extname(file))!.sitesOf(file).sites : [];
+  }
+
+  problemsOf(file: string): ParseProblem[] {
+    return this.known.has(file) ? this.byExtension.get(extname(file))!.sitesOf(file).problems : [];
+  }
+
+  findingsOf(file: string): Finding[] {
+    return this.sitesOf(file).flatMap((s) => evaluateSite(s, this.settings));
+  }
+
+  /** Every site of every known file, in file order. */
+  sites(): SpanSite[] {
+    return [...this.known].sort().flatMap((f) => this.sitesOf(f));
+  }
+}
+
+export interface ScanOutput {
+  files: string[];
+  sites: SpanSite[];
+  findings: Finding[];
+  problems: ParseProblem[];
+}
+
+/**
+ * Scans files and folders (relative to `cwd`): folders are walked with include/exclude, files
+ * named explicitly are scanned when their language is handled. Missing paths and unreadable or
+ * oversized files become problems, never failures.
+ */
+export async function scanPaths(paths: string[], settings: AnalysisSettings, cwd: string): Promise<ScanOutput> {
+  const targets = (paths.length ? paths : ['.']).map((p) => (isAbsolute(p) ? p : resolve(cwd, p)));
+  const problems: ParseProblem[] = [];
+  const analyzer = await WorkspaceAnalyzer.create(settings, targets, (message) => problems.push({ file: '', message }));
+  const files = new Set<string>();
+  for (const target of targets) {
+    let isDir: boolean;
+    try {
+      isDir = (await stat(target)).isDirectory();
+    } catch {
+      problems.push({ file: target, message: 'no such file or directory' });
+      continue;
+    }
+    if (!isDir) {
+      if (analyzer.filter().extensions.has(extname(target))) files.add(target);
+      continue;
+    }
+    const listing = await listSourceFiles(target, analyzer.filter());
+    listing.files.forEach((f) => files.add(f));
+    problems.push(...listing.skipped);
+  }
+  const loaded: string[] = [];
+  for (const file of files) {
+    const tooBig = await isReadableSize(file);
+    if (tooBig) {
+      problems.push({ file, message: tooBig });
+      continue;
+    }
+    try {
+      analyzer.updateFile(file, await readFile(file, 'utf8'));
+      loaded.push(file);
+    } catch (err) {
+      problems.push({ file, message: `unreadable: ${(err as Error).message}` });
+    }
+  }
+  loaded.sort();
+  const sites: SpanSite[] = [];
+  const findings: Finding[] = [];
+  for (const file of loaded) {
+    sites.push(...analyzer.sitesOf(file));
+    findings.push(...analyzer.findingsOf(file).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character));
+    problems.push(...analyzer.problemsOf(file));
+  }
+  return { files: loaded, sites, findings, problems };
+}

@@ -1,0 +1,115 @@
+// The receiver in the language server: runs the telemetry worker per the settings, forwards
+// graph deltas and receiver status to the client, answers the map's requests, and tells
+// CodeLens to refresh (throttled) when live numbers change.
+
+import { join } from 'node:path';
+import { emptyGraph } from '../../../common/src/graph';
+import {
+  GraphDeltaNotification, GraphRequest, ReceiverControlRequest, ReceiverStatusNotification,
+  SitesChangedNotification, SitesRequest, SpansRequest,
+} from '../../../common/src/lspMethods';
+import type { Settings } from '../../../common/src/settings';
+import type { SpanQuery } from '../../../common/src/telemetry';
+import type { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import { toSiteSummaries } from '../link/siteSummary';
+import { createTelemetryHost, type TelemetryHost } from '../telemetry/host';
+import type { ServerContext, SiteIndexSource } from './context';
+
+const LENS_REFRESH_MS = 1_000;
+
+/** The running host, once the receiver was first started (the data folder is known only after initialize). */
+export type HostAccess = () => TelemetryHost | undefined;
+
+export function registerReceiverBridge(ctx: ServerContext, siteIndex: SiteIndexSource): HostAccess {
+  const { connection } = ctx;
+  // By method name: vscode-languageserver bundles its own vscode-jsonrpc, whose message types
+  // are not assignable from the ones common/ builds with vscode-languageserver-protocol.
+  const notify = <P>(type: NotificationType<P>, params: P) => connection.sendNotification(type.method, params);
+  const handle = <P, R>(type: RequestType<P, R, void> | RequestType0<R, void>, handler: (params: P) => R | Promise<R>) =>
+    connection.onRequest(type.method, (params: P): Promise<unknown> => Promise.resolve(handler(params)));
+  let host: TelemetryHost | undefined;
+  let applied = '';
+
+  const ensureHost = (): TelemetryHost => {
+    if (host) return host;
+    host = createTelemetryHost({
+      workerPath: join(__dirname, 'telemetryWorker.js'),
+      dataDir: ctx.storagePath ? join(ctx.storagePath, 'telemetry') : undefined,
+    });
+    host.onStatus((status) => void notify(ReceiverStatusNotification, status));
+    host.onDelta((delta) => {
+      void notify(GraphDeltaNotification, delta);
+      scheduleLensRefresh();
+    });
+    return host;
+  };
+
+  const start = (s: Settings) => ensureHost().start(s.receiver, s.analysis.attributePrefix);
+
+  async function apply(s: Settings): Promise<void> {
+    const key = JSON.stringify([s.receiver, s.analysis.attributePrefix]);
+    if (key === applied) return;
+    applied = key;
+    if (!s.receiver.enabled) {
+      if (host) await host.stop();
+      void notify(ReceiverStatusNotification, { state: 'disabled' });
+      return;
+    }
+    const status = await start(s);
+    if (status.state === 'error') connection.console.warn(`OTel Flow Map receiver: ${status.message ?? 'failed to start'}`);
+  }
+
+  let lensTimer: NodeJS.Timeout | undefined;
+  function scheduleLensRefresh(): void {
+    if (lensTimer) return;
+    lensTimer = setTimeout(() => {
+      lensTimer = undefined;
+      connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    }, LENS_REFRESH_MS);
+  }
+
+  const report = (p: Promise<unknown>) => p.catch((err: unknown) => connection.console.error(`OTel Flow Map receiver: ${String(err)}`));
+  connection.onInitialized(() => void report(apply(ctx.settings())));
+  ctx.onSettingsChanged((s) => void report(apply(s)));
+  connection.onShutdown(async () => {
+    if (lensTimer) clearTimeout(lensTimer);
+    await host?.dispose();
+  });
+
+  handle(GraphRequest, () => (host ? host.graph() : emptyGraph()));
+  handle(SitesRequest, () => toSiteSummaries(siteIndex.sites(), ctx.workspaceFolders(), ctx.settings().analysis.attributePrefix));
+  handle(SpansRequest, (q) => (host ? host.spans(sanitizeQuery(q)) : []));
+  handle(ReceiverControlRequest, async ({ action }) => {
+    const h = ensureHost();
+    switch (action) {
+      case 'start':
+        return start(ctx.settings());
+      case 'stop':
+        return h.stop();
+      case 'restart':
+        await h.stop();
+        return start(ctx.settings());
+      case 'clear':
+        return h.clear();
+      default:
+        return h.status();
+    }
+  });
+  siteIndex.onDidChange(() => {
+    void notify(
+      SitesChangedNotification,
+      toSiteSummaries(siteIndex.sites(), ctx.workspaceFolders(), ctx.settings().analysis.attributePrefix),
+    );
+    scheduleLensRefresh();
+  });
+  return () => host;
+}
+
+/** Only the known fields, with the right types: the request comes over the wire. */
+function sanitizeQuery(q: unknown): SpanQuery {
+  const src = (typeof q === 'object' && q !== null ? q : {}) as Record<string, unknown>;
+  const out: SpanQuery = {};
+  for (const k of ['service', 'edgeId', 'nodeId', 'flow', 'step', 'name'] as const) if (typeof src[k] === 'string') out[k] = src[k] as string;
+  if (Number.isInteger(src.limit)) out.limit = src.limit as number;
+  return out;
+}

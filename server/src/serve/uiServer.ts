@@ -1,0 +1,181 @@
+// The loopback HTTP server of `serve`: the map page, its assets, the browser-host protocol
+// (SSE down, POST /api/message up) and a small JSON / Prometheus API over the telemetry host.
+
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { isFromWebview, type FromWebview, type ToWebview } from '../../../common/src/protocol';
+import type { SpanQuery } from '../../../common/src/telemetry';
+import type { TelemetryHost } from '../telemetry/host';
+import { readBody } from '../telemetry/receiver/body';
+import { cspHeader, pageHtml } from './page';
+import { prometheusText } from './metrics';
+
+export interface UiServerOptions {
+  host: TelemetryHost;
+  /** Folder holding webview.js (and webview.css when the bundle has styles). */
+  distDir: string;
+  /** When set, every request needs it (Bearer header, or ?token= once, which sets a cookie). */
+  token?: string;
+}
+
+const MAX_MESSAGE_BYTES = 64 * 1024;
+const MAX_SSE_CLIENTS = 32;
+const SSE_PING_MS = 15_000;
+
+export function createUiServer(opts: UiServerOptions): Server {
+  const { host } = opts;
+  const sse = new Set<ServerResponse>();
+  const broadcast = (m: ToWebview) => {
+    const line = `data: ${JSON.stringify(m)}\n\n`;
+    for (const res of sse) res.write(line);
+  };
+  host.onDelta((delta) => broadcast({ type: 'delta', delta }));
+  host.onStatus((status) => broadcast({ type: 'receiver', status }));
+  const ping = setInterval(() => {
+    for (const res of sse) res.write(': ping\n\n');
+  }, SSE_PING_MS);
+  ping.unref();
+
+  const server = createServer((req, res) => {
+    route(req, res).catch(() => {
+      if (!res.headersSent) json(res, 500, { error: 'internal error' });
+      else res.end();
+    });
+  });
+  server.on('close', () => clearInterval(ping));
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!allowedHost(req, server)) return json(res, 403, { error: 'unexpected Host header' });
+    if (!authorized(req, url, res, opts.token)) return json(res, 401, { error: 'missing or wrong token' });
+    const key = `${req.method} ${url.pathname}`;
+    switch (key) {
+      case 'GET /': {
+        const nonce = randomBytes(16).toString('base64');
+        const html = pageHtml(nonce, existsSync(join(opts.distDir, 'webview.css')));
+        return send(res, 200, 'text/html; charset=utf-8', html, { 'content-security-policy': cspHeader(html) });
+      }
+      case 'GET /webview.js':
+      case 'GET /webview.css':
+        return asset(res, join(opts.distDir, url.pathname.slice(1)), url.pathname.endsWith('.js') ? 'text/javascript' : 'text/css');
+      case 'GET /api/events':
+        return events(res);
+      case 'POST /api/message':
+        return message(req, res);
+      case 'GET /api/graph':
+        return json(res, 200, await host.graph());
+      case 'GET /api/spans':
+        return json(res, 200, await host.spans(spanQueryOf(url.searchParams)));
+      case 'GET /api/diff': {
+        const since = Number(url.searchParams.get('since'));
+        if (!url.searchParams.has('since') || !Number.isFinite(since)) return json(res, 400, { error: 'since must be epoch milliseconds' });
+        return json(res, 200, await host.diff(since));
+      }
+      case 'GET /metrics':
+        return send(res, 200, 'text/plain; version=0.0.4', prometheusText(await host.graph()));
+      case 'GET /healthz':
+        return json(res, 200, { ok: true, receiver: host.status() });
+      default:
+        return json(res, 404, { error: 'not found' });
+    }
+  }
+
+  function events(res: ServerResponse): void {
+    if (sse.size >= MAX_SSE_CLIENTS) return json(res, 503, { error: 'too many open maps' });
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    // The local graph copy is current as of the last delta, and later deltas follow on this stream.
+    const init: ToWebview = { type: 'init', host: 'browser', graph: host.currentGraph(), receiver: host.status(), sites: [] };
+    res.write(`data: ${JSON.stringify(init)}\n\n`);
+    sse.add(res);
+    res.on('close', () => sse.delete(res));
+  }
+
+  async function message(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let body: unknown;
+    try {
+      body = JSON.parse((await readBody(req, MAX_MESSAGE_BYTES)).toString('utf8'));
+    } catch {
+      return json(res, 400, { error: 'body must be JSON under 64 KiB' });
+    }
+    if (!isFromWebview(body)) return json(res, 400, { error: 'not a FromWebview message' });
+    return json(res, 200, await answer(body));
+  }
+
+  async function answer(m: FromWebview): Promise<ToWebview[]> {
+    switch (m.type) {
+      case 'requestSpans':
+        return [{ type: 'spans', requestId: m.requestId, spans: await host.spans(sanitize(m.query)) }];
+      case 'ready':
+      case 'openLocation':
+        // No editor behind the browser page: nothing to open.
+        return [];
+    }
+  }
+
+  return server;
+}
+
+function spanQueryOf(p: URLSearchParams): SpanQuery {
+  const q: SpanQuery = {};
+  for (const k of ['service', 'edgeId', 'nodeId', 'flow', 'step', 'name'] as const) {
+    const v = p.get(k);
+    if (v) q[k] = v;
+  }
+  const limit = Number(p.get('limit'));
+  if (Number.isInteger(limit) && limit > 0) q.limit = limit;
+  return q;
+}
+
+function sanitize(q: object): SpanQuery {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (typeof v === 'string' || typeof v === 'number') params.set(k, String(v));
+  return spanQueryOf(params);
+}
+
+/** DNS-rebinding guard: only the loopback names or the address actually bound. */
+function allowedHost(req: IncomingMessage, server: Server): boolean {
+  const hostHeader = (req.headers.host ?? '').toLowerCase();
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  const bound = typeof addr === 'object' && addr ? addr.address : '';
+  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${bound}:${port}`, `[${bound}]:${port}`].includes(hostHeader);
+}
+
+const COOKIE = 'ofm_token';
+
+function authorized(req: IncomingMessage, url: URL, res: ServerResponse, token: string | undefined): boolean {
+  if (!token) return true;
+  const header = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined;
+  const cookie = /(?:^|;\s*)ofm_token=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+  const query = url.searchParams.get('token') ?? undefined;
+  const ok = [header, cookie, query].some((given) => given !== undefined && safeEqual(decodeURIComponent(given), token));
+  if (ok && query) res.setHeader('set-cookie', `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
+  return ok;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function asset(res: ServerResponse, path: string, type: string): void {
+  let body: Buffer;
+  try {
+    body = readFileSync(path);
+  } catch {
+    return json(res, 404, { error: 'not built' });
+  }
+  send(res, 200, type, body, { 'cache-control': 'no-cache' });
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, 'application/json', JSON.stringify(value));
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': type, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', ...headers });
+  res.end(body);
+}

@@ -1,0 +1,89 @@
+// Persisted topology: the engine state (so the map survives restarts) and a bounded series
+// of snapshots of node / edge ids (for /api/diff?since=T). Files are written atomically;
+// anything unreadable on load is ignored, never fatal.
+
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Graph } from '../../../common/src/graph';
+import type { TopologyDiff } from './messages';
+
+const STATE_FILE = 'topology.json';
+const SNAPSHOTS_FILE = 'snapshots.jsonl';
+const MAX_SNAPSHOTS = 500;
+
+interface Snapshot {
+  t: number;
+  nodes: string[];
+  edges: string[];
+}
+
+export class HistoryStore {
+  private snapshots: Snapshot[] = [];
+
+  constructor(private readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+    this.snapshots = readSnapshots(join(dir, SNAPSHOTS_FILE));
+  }
+
+  /** The persisted engine state, or undefined when none is readable. */
+  loadState(): unknown {
+    try {
+      return JSON.parse(readFileSync(join(this.dir, STATE_FILE), 'utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  save(state: unknown, graph: Graph, now: number): void {
+    const file = join(this.dir, STATE_FILE);
+    writeFileSync(`${file}.tmp`, JSON.stringify(state));
+    renameSync(`${file}.tmp`, file);
+    const snap: Snapshot = { t: now, nodes: graph.nodes.map((n) => n.id), edges: graph.edges.map((e) => e.id) };
+    this.snapshots.push(snap);
+    if (this.snapshots.length > MAX_SNAPSHOTS) {
+      this.snapshots = this.snapshots.slice(-MAX_SNAPSHOTS / 2);
+      const path = join(this.dir, SNAPSHOTS_FILE);
+      writeFileSync(`${path}.tmp`, this.snapshots.map((s) => JSON.stringify(s)).join('\n') + '\n');
+      renameSync(`${path}.tmp`, path);
+    } else appendFileSync(join(this.dir, SNAPSHOTS_FILE), JSON.stringify(snap) + '\n');
+  }
+
+  /** Edges and nodes added / removed between the last snapshot at or before `since` and `graph`. */
+  diff(since: number, graph: Graph): TopologyDiff {
+    return diffAgainst(since, [...this.snapshots].reverse().find((s) => s.t <= since), graph);
+  }
+}
+
+export function diffAgainst(since: number, snap: Snapshot | undefined, graph: Graph): TopologyDiff {
+  const thenEdges = new Set(snap?.edges ?? []);
+  const thenNodes = new Set(snap?.nodes ?? []);
+  const nowEdges = new Set(graph.edges.map((e) => e.id));
+  const nowNodes = new Set(graph.nodes.map((n) => n.id));
+  return {
+    since,
+    snapshotAt: snap?.t ?? 0,
+    addedEdges: [...nowEdges].filter((id) => !thenEdges.has(id)),
+    removedEdges: [...thenEdges].filter((id) => !nowEdges.has(id)),
+    addedNodes: [...nowNodes].filter((id) => !thenNodes.has(id)),
+    removedNodes: [...thenNodes].filter((id) => !nowNodes.has(id)),
+  };
+}
+
+function readSnapshots(path: string): Snapshot[] {
+  let text = '';
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return [];
+  }
+  const out: Snapshot[] = [];
+  for (const line of text.split('\n')) {
+    try {
+      const s = JSON.parse(line) as Snapshot;
+      if (Number.isFinite(s.t) && Array.isArray(s.nodes) && Array.isArray(s.edges)) out.push(s);
+    } catch {
+      // a torn last line after a crash: skip it
+    }
+  }
+  return out.slice(-MAX_SNAPSHOTS);
+}

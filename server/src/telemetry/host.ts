@@ -1,0 +1,135 @@
+// The main-thread side of the telemetry worker: starts dist/telemetryWorker.js, sends it
+// commands, and keeps a local copy of the graph and live details from the throttled deltas.
+
+import { Worker } from 'node:worker_threads';
+import { applyDelta, emptyGraph, type Graph, type GraphDelta } from '../../../common/src/graph';
+import type { ReceiverSettings } from '../../../common/src/settings';
+import type { ReceiverStatus, SpanQuery, SpanSummary } from '../../../common/src/telemetry';
+import type { FromWorker, LiveDetails, ToWorker, TopologyDiff, WorkerStartOptions } from './messages';
+import type { SpanNameStat } from './topology/spanNames';
+import type { CodeRef } from './topology/classify';
+
+export interface TelemetryHostOptions {
+  /** Absolute path of dist/telemetryWorker.js. */
+  workerPath: string;
+  dataDir?: string;
+  /** Test and bench knobs passed to the worker. */
+  tuning?: Pick<WorkerStartOptions, 'pairWaitMs' | 'deltaIntervalMs' | 'snapshotIntervalMs'>;
+}
+
+/** Live numbers the LSP features read synchronously (CodeLens / hover). */
+export interface LiveIndex {
+  /** Stats per `${service}\u0000${span name}`. */
+  names: Map<string, SpanNameStat>;
+  /** Runtime code refs per `${flow}\u0000${step}`. */
+  stepRefs: Map<string, CodeRef[]>;
+}
+
+export interface TelemetryHost {
+  start(receiver: ReceiverSettings, attributePrefix: string): Promise<ReceiverStatus>;
+  stop(): Promise<ReceiverStatus>;
+  clear(): Promise<ReceiverStatus>;
+  status(): ReceiverStatus;
+  /** The whole graph, asked from the worker. */
+  graph(): Promise<Graph>;
+  spans(query: SpanQuery): Promise<SpanSummary[]>;
+  diff(since: number): Promise<TopologyDiff>;
+  /** The graph as of the last delta, without a round trip. */
+  currentGraph(): Graph;
+  live(): LiveIndex;
+  onDelta(cb: (delta: GraphDelta) => void): void;
+  onStatus(cb: (status: ReceiverStatus) => void): void;
+  dispose(): Promise<void>;
+}
+
+export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
+  let worker: Worker | undefined;
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const deltaListeners: ((d: GraphDelta) => void)[] = [];
+  const statusListeners: ((s: ReceiverStatus) => void)[] = [];
+  let status: ReceiverStatus = { state: 'stopped' };
+  const graph = emptyGraph();
+  const live: LiveIndex = { names: new Map(), stepRefs: new Map() };
+
+  const setStatus = (s: ReceiverStatus) => {
+    status = s;
+    for (const l of statusListeners) l(s);
+  };
+
+  function onMessage(m: FromWorker): void {
+    switch (m.type) {
+      case 'status':
+        setStatus(m.status);
+        break;
+      case 'delta':
+        if (m.delta.reset) {
+          live.names.clear();
+          live.stepRefs.clear();
+        }
+        applyDelta(graph, m.delta);
+        mergeDetails(live, m.details);
+        for (const l of deltaListeners) l(m.delta);
+        break;
+      case 'reply': {
+        const p = pending.get(m.id);
+        pending.delete(m.id);
+        if (m.error !== undefined) p?.reject(new Error(m.error));
+        else p?.resolve(m.result);
+        break;
+      }
+    }
+  }
+
+  function ensureWorker(): Worker {
+    if (worker) return worker;
+    const w = new Worker(opts.workerPath);
+    w.on('message', onMessage);
+    w.on('error', (err) => setStatus({ state: 'error', message: `telemetry worker failed: ${err.message}` }));
+    w.on('exit', () => {
+      if (worker === w) worker = undefined;
+      for (const p of pending.values()) p.reject(new Error('telemetry worker exited'));
+      pending.clear();
+    });
+    worker = w;
+    return w;
+  }
+
+  function call<T>(m: DistributiveOmit<ToWorker, 'id'>): Promise<T> {
+    const w = ensureWorker();
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      w.postMessage({ ...m, id });
+    });
+  }
+
+  return {
+    start: (receiver, attributePrefix) =>
+      call<ReceiverStatus>({ type: 'start', options: { receiver, attributePrefix, dataDir: opts.dataDir, ...opts.tuning } }),
+    stop: () => (worker ? call<ReceiverStatus>({ type: 'stop' }) : Promise.resolve(status)),
+    clear: () => call<ReceiverStatus>({ type: 'clear' }),
+    status: () => status,
+    graph: () => call<Graph>({ type: 'query', query: { kind: 'graph' } }),
+    spans: (query) => call<SpanSummary[]>({ type: 'query', query: { kind: 'spans', query } }),
+    diff: (since) => call<TopologyDiff>({ type: 'query', query: { kind: 'diff', since } }),
+    currentGraph: () => graph,
+    live: () => live,
+    onDelta: (cb) => deltaListeners.push(cb),
+    onStatus: (cb) => statusListeners.push(cb),
+    dispose: async () => {
+      const w = worker;
+      if (!w) return;
+      await call<ReceiverStatus>({ type: 'stop' }).catch(() => undefined);
+      worker = undefined;
+      await w.terminate();
+    },
+  };
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+function mergeDetails(live: LiveIndex, details: LiveDetails): void {
+  for (const n of details.names) live.names.set(`${n.service}\u0000${n.name}`, n);
+  for (const s of details.steps) live.stepRefs.set(`${s.flow}\u0000${s.step}`, s.codeRefs);
+}

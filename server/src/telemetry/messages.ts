@@ -1,0 +1,67 @@
+// The messages between the main thread (host.ts) and the telemetry worker (worker.ts).
+// Only aggregated deltas and query answers cross: never every decoded span.
+
+import type { Graph, GraphDelta } from '../../../common/src/graph';
+import type { ReceiverSettings } from '../../../common/src/settings';
+import type { ReceiverStatus, SpanQuery, SpanSummary } from '../../../common/src/telemetry';
+import type { CodeRef } from './topology/classify';
+import type { SpanNameStat } from './topology/spanNames';
+
+export interface WorkerStartOptions {
+  receiver: ReceiverSettings;
+  attributePrefix: string;
+  /** Folder for persisted topology and snapshots; none = in memory only. */
+  dataDir?: string;
+  pairWaitMs?: number;
+  /** How often deltas are posted (throttle). */
+  deltaIntervalMs?: number;
+  snapshotIntervalMs?: number;
+}
+
+/** Runtime code.* locations seen for one flow step (absolute paths as the service sent them). */
+export interface StepCodeRefs {
+  flow: string;
+  step: string;
+  codeRefs: CodeRef[];
+}
+
+/** Live details beyond the graph, for CodeLens / hover / links. */
+export interface LiveDetails {
+  names: SpanNameStat[];
+  steps: StepCodeRefs[];
+}
+
+export interface TopologyDiff {
+  since: number;
+  /** Time of the snapshot compared against (0 = empty start). */
+  snapshotAt: number;
+  addedEdges: string[];
+  removedEdges: string[];
+  addedNodes: string[];
+  removedNodes: string[];
+}
+
+export type WorkerQuery =
+  | { kind: 'graph' }
+  | { kind: 'spans'; query: SpanQuery }
+  | { kind: 'details' }
+  | { kind: 'diff'; since: number };
+
+export interface WorkerAnswer {
+  graph: Graph;
+  spans: SpanSummary[];
+  details: LiveDetails;
+  diff: TopologyDiff;
+}
+
+export type ToWorker =
+  | { type: 'start'; id: number; options: WorkerStartOptions }
+  | { type: 'stop'; id: number }
+  | { type: 'clear'; id: number }
+  | { type: 'query'; id: number; query: WorkerQuery };
+
+/** Every command is answered by a reply with the same id (a ReceiverStatus for start/stop/clear). */
+export type FromWorker =
+  | { type: 'status'; status: ReceiverStatus }
+  | { type: 'delta'; delta: GraphDelta; details: LiveDetails }
+  | { type: 'reply'; id: number; result?: unknown; error?: string };

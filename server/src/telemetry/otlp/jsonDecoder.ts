@@ -1,0 +1,153 @@
+// OTLP/JSON (ExportTraceServiceRequest): hex ids, lowerCamelCase keys, enums as numbers or
+// names, 64-bit integers as strings. Shapes are checked field by field: the body is untrusted.
+
+import {
+  clip, LIMITS, MalformedRequestError, serviceOf,
+  type AttrValue, type DecodedSpan, type DecodeResult, type SpanLink,
+} from './span';
+
+type Obj = Record<string, unknown>;
+
+const KIND_BY_NAME: Record<string, number> = {
+  SPAN_KIND_UNSPECIFIED: 0, SPAN_KIND_INTERNAL: 1, SPAN_KIND_SERVER: 2,
+  SPAN_KIND_CLIENT: 3, SPAN_KIND_PRODUCER: 4, SPAN_KIND_CONSUMER: 5,
+};
+const TRACE_ID = /^[0-9a-fA-F]{32}$/;
+const SPAN_ID = /^[0-9a-fA-F]{16}$/;
+
+export function decodeTraceRequestJson(text: string): DecodeResult {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new MalformedRequestError('body is not valid JSON');
+  }
+  if (!isObj(body)) throw new MalformedRequestError('body is not a JSON object');
+  const result: DecodeResult = { spans: [], rejected: 0 };
+  for (const rs of list(body.resourceSpans ?? body.resource_spans, 'resourceSpans')) {
+    const resource = isObj(rs.resource) ? rs.resource : {};
+    const resourceAttrs = attributesOf(resource.attributes);
+    const rsv = resourceAttrs['service.name'];
+    const resourceService = typeof rsv === 'string' ? rsv : undefined;
+    for (const ss of list(rs.scopeSpans ?? rs.scope_spans, 'scopeSpans')) {
+      const scope = isObj(ss.scope) && typeof ss.scope.name === 'string' ? clip(ss.scope.name, LIMITS.maxNameLength) : '';
+      for (const raw of list(ss.spans, 'spans')) {
+        const span = spanOf(raw, scope, resourceService);
+        if (span) result.spans.push(span);
+        else result.rejected++;
+      }
+    }
+  }
+  if (result.rejected > 0) result.message = `${result.rejected} span(s) with invalid trace or span ids were rejected`;
+  return result;
+}
+
+function spanOf(s: Obj, scope: string, resourceService: string | undefined): DecodedSpan | null {
+  const traceId = str(s.traceId ?? s.trace_id);
+  const spanId = str(s.spanId ?? s.span_id);
+  const parentSpanId = str(s.parentSpanId ?? s.parent_span_id);
+  if (!TRACE_ID.test(traceId) || !SPAN_ID.test(spanId) || (parentSpanId !== '' && !SPAN_ID.test(parentSpanId))) return null;
+  const attributes = attributesOf(s.attributes);
+  const start = nanos(s.startTimeUnixNano ?? s.start_time_unix_nano);
+  const end = nanos(s.endTimeUnixNano ?? s.end_time_unix_nano);
+  const status = isObj(s.status) ? s.status : {};
+  const kind = enumValue(s.kind, KIND_BY_NAME);
+  return {
+    traceId: traceId.toLowerCase(),
+    spanId: spanId.toLowerCase(),
+    parentSpanId: parentSpanId.toLowerCase(),
+    name: clip(str(s.name), LIMITS.maxNameLength),
+    kind: kind >= 0 && kind <= 5 ? kind : 0,
+    startMs: start / 1e6,
+    durationMs: end > start ? (end - start) / 1e6 : 0,
+    error: enumValue(status.code, { STATUS_CODE_ERROR: 2 }) === 2,
+    service: serviceOf(resourceService, attributes),
+    scope,
+    attributes,
+    links: linksOf(s.links),
+  };
+}
+
+function linksOf(v: unknown): SpanLink[] {
+  const out: SpanLink[] = [];
+  if (!Array.isArray(v)) return out;
+  for (const l of v) {
+    if (!isObj(l) || out.length >= LIMITS.maxLinksPerSpan) continue;
+    const traceId = str(l.traceId ?? l.trace_id);
+    const spanId = str(l.spanId ?? l.span_id);
+    if (TRACE_ID.test(traceId) && SPAN_ID.test(spanId)) out.push({ traceId: traceId.toLowerCase(), spanId: spanId.toLowerCase() });
+  }
+  return out;
+}
+
+function attributesOf(v: unknown): Record<string, AttrValue> {
+  const out: Record<string, AttrValue> = Object.create(null);
+  if (!Array.isArray(v)) return out;
+  let n = 0;
+  for (const kv of v) {
+    if (n >= LIMITS.maxAttributesPerSpan) break;
+    if (!isObj(kv) || typeof kv.key !== 'string') continue;
+    const value = anyValue(kv.value, 0);
+    if (value === undefined) continue;
+    out[clip(kv.key, LIMITS.maxNameLength)] = toAttr(value);
+    n++;
+  }
+  return out;
+}
+
+function toAttr(v: unknown): AttrValue {
+  if (typeof v === 'string') return clip(v, LIMITS.maxStringLength);
+  if (typeof v === 'number' || typeof v === 'boolean') return v;
+  return clip(JSON.stringify(v), LIMITS.maxStringLength);
+}
+
+function anyValue(v: unknown, depth: number): unknown {
+  if (!isObj(v) || depth > LIMITS.maxNesting) return undefined;
+  if (typeof v.stringValue === 'string') return v.stringValue;
+  if (typeof v.boolValue === 'boolean') return v.boolValue;
+  if (v.intValue !== undefined) {
+    const n = Number(v.intValue);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  if (v.doubleValue !== undefined) {
+    const n = Number(v.doubleValue);
+    return Number.isNaN(n) ? undefined : n;
+  }
+  if (typeof v.bytesValue === 'string') return v.bytesValue;
+  if (isObj(v.arrayValue)) {
+    const values = Array.isArray(v.arrayValue.values) ? v.arrayValue.values : [];
+    return values.map((x) => anyValue(x, depth + 1) ?? null);
+  }
+  if (isObj(v.kvlistValue)) {
+    const map: Record<string, unknown> = Object.create(null);
+    const values = Array.isArray(v.kvlistValue.values) ? v.kvlistValue.values : [];
+    for (const kv of values) if (isObj(kv) && typeof kv.key === 'string') map[kv.key] = anyValue(kv.value, depth + 1) ?? null;
+    return map;
+  }
+  return undefined;
+}
+
+function list(v: unknown, what: string): Obj[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new MalformedRequestError(`${what} must be an array`);
+  return v.filter(isObj);
+}
+
+function nanos(v: unknown): number {
+  const n = typeof v === 'string' || typeof v === 'number' ? Number(v) : 0;
+  return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+function enumValue(v: unknown, names: Record<string, number>): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') return names[v] ?? -1;
+  return 0;
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,63 @@
+// The normalised span every decoder (protobuf, JSON) produces and the topology engine consumes.
+// Lives only inside the worker: it is never cloned to the main thread.
+
+export type AttrValue = string | number | boolean;
+
+/** OTLP SpanKind numbers. */
+export const SpanKind = { UNSPECIFIED: 0, INTERNAL: 1, SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 } as const;
+export const SPAN_KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] as const;
+
+export interface SpanLink {
+  traceId: string;
+  spanId: string;
+}
+
+export interface DecodedSpan {
+  /** Lower-case hex. */
+  traceId: string;
+  spanId: string;
+  /** '' for a root span. */
+  parentSpanId: string;
+  name: string;
+  kind: number;
+  startMs: number;
+  durationMs: number;
+  error: boolean;
+  service: string;
+  scope: string;
+  /** Span attributes: untrusted keys, primitive values only (so `__proto__` cannot change a prototype). */
+  attributes: Record<string, AttrValue>;
+  links: SpanLink[];
+}
+
+export interface DecodeResult {
+  spans: DecodedSpan[];
+  /** Spans refused by the decoder (bad ids, over limits). */
+  rejected: number;
+  message?: string;
+}
+
+/** Thrown for a body that is not a valid OTLP export request. */
+export class MalformedRequestError extends Error {}
+
+/** Per-span and per-value caps: attribute data comes from outside. */
+export const LIMITS = {
+  maxAttributesPerSpan: 128,
+  maxStringLength: 4096,
+  maxNameLength: 1024,
+  maxLinksPerSpan: 32,
+  maxNesting: 8,
+};
+
+export const UNKNOWN_SERVICE = 'unknown_service';
+
+export function clip(s: string, max: number): string {
+  return s.length > max ? s.slice(0, max) + '…' : s;
+}
+
+/** service.name from the resource, else from the span (contract §1 fallback). */
+export function serviceOf(resourceService: string | undefined, attributes: Record<string, AttrValue>): string {
+  if (resourceService) return resourceService;
+  const v = attributes['service.name'];
+  return typeof v === 'string' && v ? v : UNKNOWN_SERVICE;
+}

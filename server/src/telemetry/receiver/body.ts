@@ -1,0 +1,38 @@
+// Reads a request body with a size limit on the decompressed bytes: a gzip bomb stops at the
+// limit instead of filling memory.
+
+import type { IncomingMessage } from 'node:http';
+import { createGunzip } from 'node:zlib';
+
+export class BodyTooLargeError extends Error {}
+export class BadEncodingError extends Error {}
+
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding !== 'identity' && encoding !== 'gzip') return Promise.reject(new BadEncodingError(`unsupported content-encoding ${encoding}`));
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(new BodyTooLargeError(`body over ${maxBytes} bytes`));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const source = encoding === 'gzip' ? req.pipe(createGunzip()) : req;
+    const fail = (err: Error) => {
+      req.unpipe();
+      source.removeAllListeners('data');
+      req.resume();
+      reject(err);
+    };
+    source.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        if (source !== req) source.destroy();
+        fail(new BodyTooLargeError(`body over ${maxBytes} bytes after decompression`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    source.on('end', () => resolve(Buffer.concat(chunks, size)));
+    source.on('error', (err) => fail(encoding === 'gzip' ? new BadEncodingError(`invalid gzip body: ${err.message}`) : err));
+    if (source !== req) req.on('error', (err) => fail(err));
+  });
+}

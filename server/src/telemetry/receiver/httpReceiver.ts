@@ -1,0 +1,82 @@
+// OTLP/HTTP: POST /v1/traces with application/x-protobuf or application/json, optionally gzip.
+// /v1/logs and /v1/metrics answer 501; load shedding answers 429 with Retry-After.
+
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { MalformedRequestError } from '../otlp/span';
+import { authorized } from './auth';
+import { BadEncodingError, BodyTooLargeError, readBody } from './body';
+import type { BodyFormat, ExportHandler } from './exportHandler';
+import { encodeExportResponseProto, encodeStatusProto, exportResponseJson, statusJson } from './exportResponse';
+
+export interface HttpReceiverOptions {
+  token: string;
+  maxRequestBytes: number;
+  /** Bytes of request bodies being read at once before new requests are shed. */
+  maxInFlightBytes: number;
+  onShed: () => void;
+}
+
+const GRPC_INVALID_ARGUMENT = 3;
+const GRPC_UNAUTHENTICATED = 16;
+const GRPC_RESOURCE_EXHAUSTED = 8;
+const GRPC_UNIMPLEMENTED = 12;
+const GRPC_UNAVAILABLE = 14;
+
+export function createHttpReceiver(handle: ExportHandler, opts: HttpReceiverOptions): Server {
+  let inFlight = 0;
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    const format = formatOf(req.headers['content-type']);
+    const reply = (status: number, grpcCode: number, message: string, headers: Record<string, string> = {}) =>
+      sendStatus(res, status, format ?? 'json', grpcCode, message, headers);
+    if (path === '/v1/logs' || path === '/v1/metrics') return reply(501, GRPC_UNIMPLEMENTED, `${path} is not supported: this receiver accepts traces only`);
+    if (path !== '/v1/traces') return reply(404, GRPC_UNIMPLEMENTED, `unknown path ${path}; send traces to /v1/traces`);
+    if (req.method !== 'POST') return reply(405, GRPC_UNIMPLEMENTED, 'use POST', { allow: 'POST' });
+    if (!authorized(req.headers.authorization, opts.token)) return reply(401, GRPC_UNAUTHENTICATED, 'missing or wrong bearer token');
+    if (!format) return reply(415, GRPC_INVALID_ARGUMENT, 'content-type must be application/x-protobuf or application/json');
+    const declared = Number(req.headers['content-length']) || 0;
+    if (inFlight + declared > opts.maxInFlightBytes) {
+      opts.onShed();
+      return reply(429, GRPC_UNAVAILABLE, 'receiver is busy, retry later', { 'retry-after': '1' });
+    }
+    inFlight += declared;
+    readBody(req, opts.maxRequestBytes)
+      .then((body) => {
+        const result = handle(body, format);
+        const out = format === 'proto' ? encodeExportResponseProto(result) : Buffer.from(exportResponseJson(result));
+        send(res, 200, format, out);
+      })
+      .catch((err: unknown) => {
+        if (err instanceof BodyTooLargeError) reply(413, GRPC_RESOURCE_EXHAUSTED, err.message);
+        else if (err instanceof MalformedRequestError || err instanceof BadEncodingError) reply(400, GRPC_INVALID_ARGUMENT, `malformed request: ${err.message}`);
+        else reply(500, GRPC_UNAVAILABLE, 'internal error');
+      })
+      .finally(() => {
+        inFlight -= declared;
+      });
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+  return server;
+}
+
+function formatOf(contentType: string | undefined): BodyFormat | undefined {
+  const ct = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (ct === 'application/x-protobuf' || ct === 'application/protobuf') return 'proto';
+  if (ct === 'application/json') return 'json';
+  return undefined;
+}
+
+function sendStatus(res: ServerResponse, status: number, format: BodyFormat, code: number, message: string, headers: Record<string, string>): void {
+  const body = format === 'proto' ? encodeStatusProto(code, message) : Buffer.from(statusJson(code, message));
+  send(res, status, format, body, headers);
+}
+
+function send(res: ServerResponse, status: number, format: BodyFormat, body: Buffer, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  res.writeHead(status, {
+    'content-type': format === 'proto' ? 'application/x-protobuf' : 'application/json',
+    'content-length': String(body.length),
+    ...headers,
+  });
+  res.end(body);
+}

@@ -1,0 +1,208 @@
+// Everything the worker runs: the two receivers, the topology engine, persistence and the
+// throttled delta stream. Plain Node, no worker APIs: worker.ts adapts it to messages.
+
+import type { Server as GrpcServer } from '@grpc/grpc-js';
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { emptyGraph, type GraphDelta } from '../../../common/src/graph';
+import type { ReceiverStatus } from '../../../common/src/telemetry';
+import { Forwarder } from './forwarder';
+import { diffAgainst, HistoryStore } from './history';
+import type { LiveDetails, WorkerAnswer, WorkerQuery, WorkerStartOptions } from './messages';
+import { decodeTraceRequestJson } from './otlp/jsonDecoder';
+import { decodeTraceRequestProto } from './otlp/protoDecoder';
+import { checkBind } from './receiver/auth';
+import type { BodyFormat, ExportResult } from './receiver/exportHandler';
+import { bindGrpc, createGrpcReceiver } from './receiver/grpcReceiver';
+import { createHttpReceiver } from './receiver/httpReceiver';
+import { Topology } from './topology/topology';
+
+const DEFAULT_PAIR_WAIT_MS = 10_000;
+const DEFAULT_DELTA_INTERVAL_MS = 250;
+const DEFAULT_SNAPSHOT_INTERVAL_MS = 60_000;
+const MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
+
+export interface ServiceEvents {
+  status(status: ReceiverStatus): void;
+  delta(delta: GraphDelta, details: LiveDetails): void;
+}
+
+export class TelemetryService {
+  private topology: Topology | undefined;
+  private history: HistoryStore | undefined;
+  private forwarder: Forwarder | undefined;
+  private http: HttpServer | undefined;
+  private grpc: GrpcServer | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private current: ReceiverStatus = { state: 'stopped' };
+  private topologyPrefix = '';
+
+  constructor(private readonly events: ServiceEvents) {}
+
+  async start(options: WorkerStartOptions): Promise<ReceiverStatus> {
+    await this.stop();
+    this.ensureTopology(options);
+    const r = options.receiver;
+    const refused = checkBind(r.bindAddress, r.authToken);
+    if (refused) return this.setStatus({ state: 'error', message: refused });
+    this.setStatus({ state: 'starting' });
+    this.forwarder = r.forwardTo ? new Forwarder(r.forwardTo, (reason) => this.topology?.drops.count(reason)) : undefined;
+    const handle = (body: Buffer, format: BodyFormat) => this.handleExport(body, format);
+    try {
+      this.grpc = createGrpcReceiver(handle, { token: r.authToken, maxRequestBytes: r.maxRequestBytes });
+      const grpcPort = await bindGrpc(this.grpc, r.bindAddress, r.grpcPort).catch((err: Error) => {
+        throw new Error(portMessage('grpcPort', r.grpcPort, err));
+      });
+      this.http = createHttpReceiver(handle, {
+        token: r.authToken,
+        maxRequestBytes: r.maxRequestBytes,
+        maxInFlightBytes: MAX_IN_FLIGHT_BYTES,
+        onShed: () => this.topology?.drops.count('shed-requests'),
+      });
+      const httpPort = await listen(this.http, r.bindAddress, r.httpPort).catch((err: Error) => {
+        throw new Error(portMessage('httpPort', r.httpPort, err));
+      });
+      this.startTimers(options);
+      return this.setStatus({ state: 'listening', grpc: `${hostPart(r.bindAddress)}:${grpcPort}`, http: `${hostPart(r.bindAddress)}:${httpPort}` });
+    } catch (err) {
+      await this.closeServers();
+      return this.setStatus({ state: 'error', message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  async stop(): Promise<ReceiverStatus> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    const wasRunning = this.http !== undefined || this.grpc !== undefined;
+    await this.closeServers();
+    this.persist();
+    this.flushDelta();
+    return wasRunning || this.current.state !== 'error' ? this.setStatus({ state: 'stopped' }) : this.current;
+  }
+
+  clear(): void {
+    this.topology?.clear();
+    this.flushDelta();
+  }
+
+  status(): ReceiverStatus {
+    return this.current;
+  }
+
+  query(q: WorkerQuery): WorkerAnswer[WorkerQuery['kind']] {
+    const t = this.topology;
+    switch (q.kind) {
+      case 'graph':
+        return t ? t.graph() : emptyGraph();
+      case 'spans':
+        return t ? t.spans.query(q.query) : [];
+      case 'details':
+        return t ? allDetails(t) : { names: [], steps: [] };
+      case 'diff': {
+        const graph = t ? t.graph() : emptyGraph();
+        return this.history ? this.history.diff(q.since, graph) : diffAgainst(q.since, undefined, graph);
+      }
+    }
+  }
+
+  handleExport(body: Buffer, format: BodyFormat): ExportResult {
+    const t = this.topology;
+    if (!t) throw new Error('receiver not started');
+    const decoded = format === 'proto' ? decodeTraceRequestProto(body) : decodeTraceRequestJson(body.toString('utf8'));
+    t.ingest(decoded.spans, Date.now());
+    t.countRejected(decoded.rejected, 'invalid-span');
+    this.forwarder?.forward(body, format);
+    return { accepted: decoded.spans.length, rejected: decoded.rejected, message: decoded.message };
+  }
+
+  /** Keeps the live data across restarts of the receiver unless the flow prefix changed. */
+  private ensureTopology(options: WorkerStartOptions): void {
+    if (this.topology && this.topologyPrefix === options.attributePrefix) return;
+    this.topology = new Topology({ attributePrefix: options.attributePrefix, pairWaitMs: options.pairWaitMs ?? DEFAULT_PAIR_WAIT_MS });
+    this.topologyPrefix = options.attributePrefix;
+    this.history = options.dataDir ? new HistoryStore(options.dataDir) : undefined;
+    const saved = this.history?.loadState();
+    if (saved) this.topology.restore(saved);
+  }
+
+  private startTimers(options: WorkerStartOptions): void {
+    this.timers.push(
+      setInterval(() => {
+        this.topology?.expire(Date.now());
+        this.flushDelta();
+      }, options.deltaIntervalMs ?? DEFAULT_DELTA_INTERVAL_MS),
+    );
+    if (this.history) this.timers.push(setInterval(() => this.persist(), options.snapshotIntervalMs ?? DEFAULT_SNAPSHOT_INTERVAL_MS));
+    for (const t of this.timers) t.unref();
+  }
+
+  private flushDelta(): void {
+    const t = this.topology;
+    if (!t) return;
+    const names = t.names.stats(t.names.dirty);
+    t.names.dirty.clear();
+    const steps = [...t.flows.dirty].flatMap((f) => stepRefsOf(t, f));
+    const delta = t.takeDelta();
+    if (delta) this.events.delta(delta, { names, steps });
+  }
+
+  private persist(): void {
+    if (!this.history || !this.topology) return;
+    try {
+      this.history.save(this.topology.serialize(), this.topology.graph(), Date.now());
+    } catch {
+      this.topology.drops.count('persist-failed');
+    }
+  }
+
+  private async closeServers(): Promise<void> {
+    const http = this.http;
+    const grpc = this.grpc;
+    this.http = undefined;
+    this.grpc = undefined;
+    if (http) {
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
+    if (grpc) {
+      grpc.forceShutdown();
+    }
+  }
+
+  private setStatus(status: ReceiverStatus): ReceiverStatus {
+    this.current = status;
+    this.events.status(status);
+    return status;
+  }
+}
+
+function stepRefsOf(t: Topology, flow: string) {
+  const f = t.flows.flow(flow);
+  return (f?.steps ?? []).map((s) => ({ flow, step: s.name, codeRefs: t.step(flow, s.name)?.codeRefs ?? [] })).filter((s) => s.codeRefs.length > 0);
+}
+
+function allDetails(t: Topology): LiveDetails {
+  return { names: t.names.stats(), steps: t.flows.names().flatMap((f) => stepRefsOf(t, f)) };
+}
+
+function listen(server: HttpServer, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function portMessage(setting: 'grpcPort' | 'httpPort', port: number, err: Error): string {
+  const inUse = /EADDRINUSE|address already in use|No address added/i.test(err.message);
+  const what = setting === 'grpcPort' ? 'OTLP/gRPC' : 'OTLP/HTTP';
+  return inUse
+    ? `${what} port ${port} is already in use: change otelFlowMap.receiver.${setting} (or stop the other collector).`
+    : `${what} receiver could not listen on port ${port} (otelFlowMap.receiver.${setting}): ${err.message}`;
+}
+
+function hostPart(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}

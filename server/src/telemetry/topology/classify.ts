@@ -1,0 +1,91 @@
+// Pure inference rules of contract.md §2: which node a span addresses and with what relation.
+
+import type { NodeKind, Relation } from '../../../../common/src/graph';
+import {
+  CODE_FILE_KEYS, CODE_FUNCTION_KEYS, CODE_LINE_KEYS, DB_COLLECTION_KEYS, DB_NAMESPACE_KEYS, DB_OPERATION_KEYS,
+  DB_QUERY_TEXT_KEYS, DB_SYSTEM_KEYS, dbRelation, dbRelationFromQuery, MESSAGING_DESTINATION_KEYS,
+  MESSAGING_OPERATION_KEYS, MESSAGING_SYSTEM_KEYS, messagingRelation, PEER_SERVICE_KEYS,
+} from '../../../../common/src/semconv';
+import { SpanKind, type AttrValue, type DecodedSpan } from '../otlp/span';
+
+export interface NodeRef {
+  id: string;
+  kind: NodeKind;
+  name: string;
+  system?: string;
+}
+
+export interface Dependency {
+  relation: Relation;
+  target: NodeRef;
+  /** Table / collection for reads and writes. */
+  detail?: string;
+}
+
+/** The first non-empty string value among the keys, in order (current key before the old one). */
+export function firstAttr(attrs: Record<string, AttrValue>, keys: readonly string[]): string | undefined {
+  for (const k of keys) {
+    const v = attrs[k];
+    if (typeof v === 'string' && v !== '') return v;
+    if (typeof v === 'number') return String(v);
+  }
+  return undefined;
+}
+
+export function serviceNode(name: string): NodeRef {
+  return { id: `service:${name}`, kind: 'service', name };
+}
+
+export function externalNode(name: string): NodeRef {
+  return { id: `external:${name}`, kind: 'external', name };
+}
+
+/** A database or messaging dependency of the span; such spans never yield a calls edge too. */
+export function dependencyOf(span: DecodedSpan): Dependency | undefined {
+  const a = span.attributes;
+  const dbSystem = firstAttr(a, DB_SYSTEM_KEYS);
+  if (dbSystem) {
+    const namespace = firstAttr(a, DB_NAMESPACE_KEYS);
+    const name = namespace ?? dbSystem;
+    const op = firstAttr(a, DB_OPERATION_KEYS);
+    const relation = op !== undefined ? dbRelation(op) : dbRelationFromQuery(firstAttr(a, DB_QUERY_TEXT_KEYS) ?? '');
+    return {
+      relation: relation ?? 'calls',
+      target: { id: `database:${dbSystem}:${name}`, kind: 'database', name, system: dbSystem },
+      detail: firstAttr(a, DB_COLLECTION_KEYS),
+    };
+  }
+  const msgSystem = firstAttr(a, MESSAGING_SYSTEM_KEYS);
+  const destination = firstAttr(a, MESSAGING_DESTINATION_KEYS);
+  if (msgSystem || destination) {
+    const system = msgSystem ?? 'messaging';
+    const name = destination ?? system;
+    const op = firstAttr(a, MESSAGING_OPERATION_KEYS);
+    const relation =
+      (op ? messagingRelation(op) : undefined) ??
+      (span.kind === SpanKind.PRODUCER ? 'publishes' : span.kind === SpanKind.CONSUMER ? 'consumes' : 'calls');
+    return { relation, target: { id: `queue:${system}:${name}`, kind: 'queue', name, system } };
+  }
+  return undefined;
+}
+
+/** The external peer a CLIENT span addresses when no server half shows up. */
+export function peerOf(span: DecodedSpan): NodeRef {
+  return externalNode(firstAttr(span.attributes, PEER_SERVICE_KEYS) ?? 'unknown');
+}
+
+export interface CodeRef {
+  file: string;
+  line?: number;
+  function?: string;
+}
+
+/** Runtime code location from code.* attributes (both generations of keys). */
+export function codeRefOf(attrs: Record<string, AttrValue>): CodeRef | undefined {
+  const file = firstAttr(attrs, CODE_FILE_KEYS);
+  if (!file) return undefined;
+  const lineText = firstAttr(attrs, CODE_LINE_KEYS);
+  const line = lineText !== undefined ? Number(lineText) : NaN;
+  const fn = firstAttr(attrs, CODE_FUNCTION_KEYS);
+  return { file, ...(Number.isInteger(line) && line > 0 ? { line } : {}), ...(fn ? { function: fn } : {}) };
+}

@@ -1,0 +1,252 @@
+// Business flows (contract §3): per flow its steps and the transitions between consecutive
+// steps of one run. A run is keyed by the run-id attribute, else inherited from the parent or
+// a linked span (so a consumer tied by a link stays in its producer's run), else the trace id.
+
+import type { Flow, FlowStep } from '../../../../common/src/graph';
+import type { DecodedSpan } from '../otlp/span';
+import { codeRefOf, firstAttr, type CodeRef } from './classify';
+import { LatencyHistogram } from './histogram';
+import { addCapped, addCodeRef, type DropCounter, type TopologyCaps } from './limits';
+
+export const OTHER_STEP = '(other)';
+const RUN_IDLE_MS = 5 * 60_000;
+
+export interface StepState {
+  name: string;
+  count: number;
+  errors: number;
+  hist: LatencyHistogram;
+  services: Set<string>;
+  scopes: Set<string>;
+  spanNames: Set<string>;
+  codeRefs: CodeRef[];
+}
+
+interface FlowState {
+  name: string;
+  runs: number;
+  steps: Map<string, StepState>;
+  transitions: Map<string, number>;
+}
+
+interface RunState {
+  flow: string;
+  /** Steps by start time (bounded). */
+  steps: { t: number; step: string }[];
+  touched: number;
+}
+
+export interface FlowAttributes {
+  flow: string;
+  step: string;
+  runId?: string;
+}
+
+export function flowAttributesOf(span: DecodedSpan, prefix: string): FlowAttributes | undefined {
+  const flow = firstAttr(span.attributes, [`${prefix}name`]);
+  if (!flow) return undefined;
+  return { flow, step: firstAttr(span.attributes, [`${prefix}step`]) ?? span.name, runId: firstAttr(span.attributes, [`${prefix}run_id`]) };
+}
+
+export class FlowTracker {
+  private flows = new Map<string, FlowState>();
+  private runs = new Map<string, RunState>();
+  /** trace+span id -> run key of flow spans, so children and linked consumers inherit the run. */
+  private runOfSpan = new Map<string, string>();
+  readonly dirty = new Set<string>();
+
+  constructor(
+    private readonly prefix: string,
+    private readonly caps: TopologyCaps,
+    private readonly drops: DropCounter,
+  ) {}
+
+  add(span: DecodedSpan, now: number): void {
+    const fa = flowAttributesOf(span, this.prefix);
+    if (!fa) return;
+    const flow = this.flowState(fa.flow);
+    if (!flow) return;
+    const step = this.stepState(flow, fa.step);
+    step.count++;
+    if (span.error) step.errors++;
+    step.hist.record(span.durationMs);
+    addCapped(step.services, span.service, this.caps.namesPerItem);
+    if (span.scope) addCapped(step.scopes, span.scope, this.caps.namesPerItem);
+    addCapped(step.spanNames, span.name, this.caps.namesPerItem);
+    addCodeRef(step.codeRefs, codeRefOf(span.attributes), this.caps.codeRefsPerItem);
+    this.recordRun(flow, step.name, span, fa.runId, now);
+    this.dirty.add(flow.name);
+  }
+
+  /** The step's live state, for CodeLens and hover. */
+  step(flow: string, step: string): StepState | undefined {
+    return this.flows.get(flow)?.steps.get(step);
+  }
+
+  expire(now: number): void {
+    for (const [key, run] of this.runs) {
+      if (run.touched + RUN_IDLE_MS > now) break;
+      this.runs.delete(key);
+    }
+    if (this.runOfSpan.size > this.caps.activeRuns * 4) {
+      const excess = this.runOfSpan.size - this.caps.activeRuns * 2;
+      let i = 0;
+      for (const k of this.runOfSpan.keys()) {
+        if (i++ >= excess) break;
+        this.runOfSpan.delete(k);
+      }
+    }
+  }
+
+  names(): string[] {
+    return [...this.flows.keys()];
+  }
+
+  flow(name: string): Flow | undefined {
+    const f = this.flows.get(name);
+    if (!f) return undefined;
+    return {
+      name: f.name,
+      runs: f.runs,
+      steps: [...f.steps.values()].map(stepView),
+      transitions: [...f.transitions].map(([key, count]) => {
+        const [from, to] = key.split('\u0000');
+        return { from, to, count };
+      }),
+    };
+  }
+
+  clear(): void {
+    this.flows.clear();
+    this.runs.clear();
+    this.runOfSpan.clear();
+    this.dirty.clear();
+  }
+
+  serialize(): unknown[] {
+    return [...this.flows.values()].map((f) => ({
+      name: f.name,
+      runs: f.runs,
+      steps: [...f.steps.values()].map((s) => ({ ...stepView(s), hist: s.hist.toJSON(), codeRefs: s.codeRefs })),
+      transitions: [...f.transitions],
+    }));
+  }
+
+  restore(data: unknown): void {
+    if (!Array.isArray(data)) return;
+    for (const f of data as Record<string, unknown>[]) {
+      if (typeof f?.name !== 'string' || !Array.isArray(f.steps)) continue;
+      const flow = this.flowState(f.name);
+      if (!flow) return;
+      flow.runs = Number(f.runs) || 0;
+      for (const s of f.steps as Record<string, unknown>[]) {
+        if (typeof s?.name !== 'string') continue;
+        const step = this.stepState(flow, s.name);
+        step.count = Number(s.count) || 0;
+        step.errors = Number(s.errors) || 0;
+        step.hist = LatencyHistogram.fromJSON(s.hist);
+        for (const k of ['services', 'scopes', 'spanNames'] as const) {
+          if (Array.isArray(s[k])) for (const v of s[k] as unknown[]) if (typeof v === 'string') addCapped(step[k], v, this.caps.namesPerItem);
+        }
+        if (Array.isArray(s.codeRefs)) step.codeRefs = (s.codeRefs as CodeRef[]).filter((r) => typeof r?.file === 'string').slice(0, this.caps.codeRefsPerItem);
+      }
+      if (Array.isArray(f.transitions)) {
+        for (const t of f.transitions as unknown[]) {
+          if (Array.isArray(t) && typeof t[0] === 'string' && Number.isFinite(t[1])) flow.transitions.set(t[0], t[1] as number);
+        }
+      }
+      this.dirty.add(flow.name);
+    }
+  }
+
+  private flowState(name: string): FlowState | undefined {
+    let f = this.flows.get(name);
+    if (f) return f;
+    if (this.flows.size >= this.caps.flows) {
+      this.drops.count('flow-cap');
+      return undefined;
+    }
+    f = { name, runs: 0, steps: new Map(), transitions: new Map() };
+    this.flows.set(name, f);
+    return f;
+  }
+
+  private stepState(flow: FlowState, name: string): StepState {
+    let s = flow.steps.get(name);
+    if (s) return s;
+    if (flow.steps.size >= this.caps.stepsPerFlow - 1 && name !== OTHER_STEP) {
+      this.drops.count('step-cap');
+      return this.stepState(flow, OTHER_STEP);
+    }
+    s = { name, count: 0, errors: 0, hist: new LatencyHistogram(), services: new Set(), scopes: new Set(), spanNames: new Set(), codeRefs: [] };
+    flow.steps.set(name, s);
+    return s;
+  }
+
+  private recordRun(flow: FlowState, step: string, span: DecodedSpan, runId: string | undefined, now: number): void {
+    const runKey = this.runKeyOf(flow.name, span, runId);
+    if (this.runOfSpan.size < this.caps.activeRuns * 4) this.runOfSpan.set(span.traceId + span.spanId, runKey);
+    let run = this.runs.get(runKey);
+    if (run) this.runs.delete(runKey);
+    else {
+      flow.runs++;
+      if (this.runs.size >= this.caps.activeRuns) {
+        const oldest = this.runs.keys().next().value;
+        if (oldest !== undefined) this.runs.delete(oldest);
+        this.drops.count('run-cap');
+      }
+      run = { flow: flow.name, steps: [], touched: now };
+    }
+    run.touched = now;
+    this.runs.set(runKey, run);
+    if (run.steps.length >= this.caps.stepsPerRun) return;
+    insertStep(run.steps, { t: span.startMs, step }, (from, to, delta) => {
+      const key = `${from}\u0000${to}`;
+      const n = (flow.transitions.get(key) ?? 0) + delta;
+      if (n > 0) flow.transitions.set(key, n);
+      else flow.transitions.delete(key);
+    });
+  }
+
+  private runKeyOf(flow: string, span: DecodedSpan, runId: string | undefined): string {
+    if (runId) return `${flow}\u0000${runId}`;
+    const inherited =
+      this.runOfSpan.get(span.traceId + span.parentSpanId) ??
+      span.links.map((l) => this.runOfSpan.get(l.traceId + l.spanId)).find((k) => k !== undefined);
+    if (inherited && inherited.startsWith(`${flow}\u0000`)) return inherited;
+    return `${flow}\u0000trace:${span.traceId}`;
+  }
+}
+
+/**
+ * Inserts a step into a run ordered by start time and reports how the transitions between
+ * consecutive distinct steps change (spans arrive in any order).
+ */
+export function insertStep(
+  steps: { t: number; step: string }[],
+  entry: { t: number; step: string },
+  onTransition: (from: string, to: string, delta: number) => void,
+): void {
+  let i = steps.length;
+  while (i > 0 && steps[i - 1].t > entry.t) i--;
+  const prev = steps[i - 1]?.step;
+  const next = steps[i]?.step;
+  if (prev !== undefined && next !== undefined && prev !== next) onTransition(prev, next, -1);
+  if (prev !== undefined && prev !== entry.step) onTransition(prev, entry.step, +1);
+  if (next !== undefined && next !== entry.step) onTransition(entry.step, next, +1);
+  steps.splice(i, 0, entry);
+}
+
+export function stepView(s: StepState): FlowStep {
+  return {
+    name: s.name,
+    count: s.count,
+    errors: s.errors,
+    p50Ms: s.hist.quantile(0.5),
+    p95Ms: s.hist.quantile(0.95),
+    p99Ms: s.hist.quantile(0.99),
+    services: [...s.services],
+    scopes: [...s.scopes],
+    spanNames: [...s.spanNames],
+  };
+}

@@ -1,0 +1,283 @@
+// The topology engine: turns decoded spans into the live graph of contract.md §2–3 (nodes,
+// edges with counts, errors and latency quantiles, flows), bounded in memory, with deltas
+// for consumers and a serialisable state for persistence.
+
+import type { Flow, Graph, GraphDelta, GraphEdge, GraphNode, GraphStats, Relation } from '../../../../common/src/graph';
+import { SpanKind, type DecodedSpan } from '../otlp/span';
+import { dependencyOf, peerOf, serviceNode, type NodeRef } from './classify';
+import { FlowTracker, type StepState } from './flows';
+import { LatencyHistogram } from './histogram';
+import { addCapped, DEFAULT_CAPS, DropCounter, type TopologyCaps } from './limits';
+import { Pairer } from './pairing';
+import { SpanNameStats } from './spanNames';
+import { SpanStore } from './spanStore';
+
+export interface TopologyOptions {
+  attributePrefix: string;
+  /** How long a client or server half waits for the other before falling back. */
+  pairWaitMs: number;
+  caps?: Partial<TopologyCaps>;
+}
+
+interface EdgeState {
+  edge: Omit<GraphEdge, 'p50Ms' | 'p95Ms' | 'p99Ms' | 'spanNames' | 'scopes' | 'details'>;
+  hist: LatencyHistogram;
+  spanNames: Set<string>;
+  scopes: Set<string>;
+  details: Set<string>;
+}
+
+const RATE_WINDOW_S = 5;
+
+export class Topology {
+  readonly caps: TopologyCaps;
+  readonly drops = new DropCounter();
+  readonly flows: FlowTracker;
+  readonly names: SpanNameStats;
+  readonly spans: SpanStore;
+  private nodes = new Map<string, GraphNode>();
+  private edges = new Map<string, EdgeState>();
+  private pairer: Pairer;
+  private dirtyNodes = new Set<string>();
+  private dirtyEdges = new Set<string>();
+  private resetPending = false;
+  private received = 0;
+  private rejected = 0;
+  private statsChanged = false;
+  /** Spans per whole second, for spansPerSecond. */
+  private rate = new Map<number, number>();
+  /** Edge ids the span being ingested contributed to (for the span store). */
+  private currentEdges: string[] = [];
+
+  constructor(opts: TopologyOptions) {
+    this.caps = { ...DEFAULT_CAPS, ...opts.caps };
+    this.flows = new FlowTracker(opts.attributePrefix, this.caps, this.drops);
+    this.names = new SpanNameStats(this.caps, this.drops);
+    this.spans = new SpanStore(this.caps.retainedSpans, opts.attributePrefix);
+    this.pairer = new Pairer(
+      opts.pairWaitMs,
+      this.caps.pendingPairs,
+      {
+        paired: (client, server) => {
+          if (client.service !== server.service) this.addEdge(serviceNode(client.service), serviceNode(server.service), 'calls', client, server.error);
+        },
+        unpairedClient: (client) => this.addEdge(serviceNode(client.service), peerOf(client), 'calls', client, false),
+      },
+      () => this.drops.count('pairing-cap'),
+    );
+  }
+
+  ingest(spans: DecodedSpan[], now: number): void {
+    for (const span of spans) this.ingestOne(span, now);
+    this.received += spans.length;
+    const second = Math.floor(now / 1000);
+    this.rate.set(second, (this.rate.get(second) ?? 0) + spans.length);
+    this.statsChanged = true;
+  }
+
+  /** Spans refused before reaching the engine (decoder rejects, size limits, shedding). */
+  countRejected(n: number, reason: string): void {
+    if (n <= 0) return;
+    this.rejected += n;
+    this.drops.count(reason, n);
+    this.statsChanged = true;
+  }
+
+  /** Ends pairing waits and idle runs; call periodically. */
+  expire(now: number): void {
+    this.pairer.expire(now);
+    this.flows.expire(now);
+    for (const s of this.rate.keys()) if (s < Math.floor(now / 1000) - RATE_WINDOW_S) this.rate.delete(s);
+  }
+
+  graph(now = Date.now()): Graph {
+    return {
+      nodes: [...this.nodes.values()].map((n) => ({ ...n })),
+      edges: [...this.edges.values()].map(edgeView),
+      flows: this.flows.names().map((f) => this.flows.flow(f)).filter((f): f is Flow => f !== undefined),
+      stats: this.stats(now),
+    };
+  }
+
+  /** What changed since the last call, or undefined when nothing did. */
+  takeDelta(now = Date.now()): GraphDelta | undefined {
+    if (!this.resetPending && !this.statsChanged && this.dirtyNodes.size + this.dirtyEdges.size + this.flows.dirty.size === 0) return undefined;
+    const delta: GraphDelta = {
+      nodes: [...this.dirtyNodes].map((id) => this.nodes.get(id)).filter((n): n is GraphNode => !!n).map((n) => ({ ...n })),
+      edges: [...this.dirtyEdges].map((id) => this.edges.get(id)).filter((e): e is EdgeState => !!e).map(edgeView),
+      flows: [...this.flows.dirty].map((f) => this.flows.flow(f)).filter((f): f is Flow => f !== undefined),
+      removedNodeIds: [],
+      removedEdgeIds: [],
+      removedFlowNames: [],
+      stats: this.stats(now),
+      ...(this.resetPending ? { reset: true } : {}),
+    };
+    this.dirtyNodes.clear();
+    this.dirtyEdges.clear();
+    this.flows.dirty.clear();
+    this.resetPending = false;
+    this.statsChanged = false;
+    return delta;
+  }
+
+  step(flow: string, step: string): StepState | undefined {
+    return this.flows.step(flow, step);
+  }
+
+  clear(): void {
+    this.nodes.clear();
+    this.edges.clear();
+    this.pairer.clear();
+    this.flows.clear();
+    this.names.clear();
+    this.spans.clear();
+    this.drops.clear();
+    this.dirtyNodes.clear();
+    this.dirtyEdges.clear();
+    this.rate.clear();
+    this.received = 0;
+    this.rejected = 0;
+    this.resetPending = true;
+  }
+
+  stats(now = Date.now()): GraphStats {
+    const from = Math.floor(now / 1000) - RATE_WINDOW_S;
+    let recent = 0;
+    for (const [s, n] of this.rate) if (s >= from && s < from + RATE_WINDOW_S) recent += n;
+    return { spansReceived: this.received, spansDropped: this.rejected, dropped: { ...this.drops.byReason }, spansPerSecond: Math.round(recent / RATE_WINDOW_S) };
+  }
+
+  serialize(): unknown {
+    return {
+      version: 1,
+      nodes: [...this.nodes.values()],
+      edges: [...this.edges.values()].map((e) => ({ ...edgeView(e), hist: e.hist.toJSON() })),
+      flows: this.flows.serialize(),
+      names: this.names.serialize(),
+      received: this.received,
+      rejected: this.rejected,
+      dropped: this.drops.byReason,
+    };
+  }
+
+  /** Restores a serialize() result; ignores anything malformed (the file is on disk, not trusted). */
+  restore(data: unknown): void {
+    if (typeof data !== 'object' || data === null || (data as { version?: unknown }).version !== 1) return;
+    const d = data as Record<string, unknown>;
+    for (const n of asArray(d.nodes)) {
+      if (typeof n.id !== 'string' || typeof n.name !== 'string' || typeof n.kind !== 'string' || this.nodes.size >= this.caps.nodes) continue;
+      this.nodes.set(n.id, {
+        id: n.id, kind: n.kind as GraphNode['kind'], name: n.name, ...(typeof n.system === 'string' ? { system: n.system } : {}),
+        spanCount: num(n.spanCount), errorCount: num(n.errorCount), firstSeen: num(n.firstSeen), lastSeen: num(n.lastSeen),
+      });
+      this.dirtyNodes.add(n.id);
+    }
+    for (const e of asArray(d.edges)) {
+      if (typeof e.id !== 'string' || typeof e.source !== 'string' || typeof e.target !== 'string' || this.edges.size >= this.caps.edges) continue;
+      this.edges.set(e.id, {
+        edge: { id: e.id, source: e.source, target: e.target, relation: e.relation as Relation, count: num(e.count), errors: num(e.errors), firstSeen: num(e.firstSeen), lastSeen: num(e.lastSeen) },
+        hist: LatencyHistogram.fromJSON(e.hist),
+        spanNames: stringSet(e.spanNames, this.caps.namesPerItem),
+        scopes: stringSet(e.scopes, this.caps.namesPerItem),
+        details: stringSet(e.details, this.caps.namesPerItem),
+      });
+      this.dirtyEdges.add(e.id);
+    }
+    this.flows.restore(d.flows);
+    this.names.restore(d.names);
+    this.received = num(d.received);
+    this.rejected = num(d.rejected);
+    if (typeof d.dropped === 'object' && d.dropped !== null) {
+      for (const [k, v] of Object.entries(d.dropped)) if (Number.isFinite(v)) this.drops.count(k, v as number);
+    }
+    this.statsChanged = true;
+  }
+
+  private ingestOne(span: DecodedSpan, now: number): void {
+    this.currentEdges = [];
+    const service = serviceNode(span.service);
+    if (this.touchNode(service, span)) {
+      const dep = dependencyOf(span);
+      if (dep) this.addEdge(service, dep.target, dep.relation, span, false, dep.detail);
+      else if (span.kind === SpanKind.CLIENT) this.pairer.addClient(span, now);
+      else if (span.kind === SpanKind.SERVER && span.parentSpanId) this.pairer.addServer(span, now);
+    }
+    this.flows.add(span, now);
+    this.names.add(span);
+    this.spans.push({ span, edgeIds: this.currentEdges });
+  }
+
+  /** Upserts a node and counts the span on it; false when the node cap refused it. */
+  private touchNode(ref: NodeRef, span: DecodedSpan, error = span.error): boolean {
+    let n = this.nodes.get(ref.id);
+    const end = span.startMs + span.durationMs;
+    if (!n) {
+      if (this.nodes.size >= this.caps.nodes) {
+        this.drops.count('node-cap');
+        return false;
+      }
+      n = { id: ref.id, kind: ref.kind, name: ref.name, ...(ref.system ? { system: ref.system } : {}), spanCount: 0, errorCount: 0, firstSeen: span.startMs, lastSeen: end };
+      this.nodes.set(ref.id, n);
+    }
+    n.spanCount++;
+    if (error) n.errorCount++;
+    if (span.startMs < n.firstSeen) n.firstSeen = span.startMs;
+    if (end > n.lastSeen) n.lastSeen = end;
+    this.dirtyNodes.add(ref.id);
+    return true;
+  }
+
+  private addEdge(source: NodeRef, target: NodeRef, relation: Relation, span: DecodedSpan, extraError: boolean, detail?: string): void {
+    const error = span.error || extraError;
+    if (source.kind === 'service' ? !this.nodes.has(source.id) : !this.touchNode(source, span, error)) return;
+    if (target.kind !== 'service' && !this.touchNode(target, span, error)) return;
+    const id = `${source.id}|${relation}|${target.id}`;
+    let e = this.edges.get(id);
+    const end = span.startMs + span.durationMs;
+    if (!e) {
+      if (this.edges.size >= this.caps.edges) {
+        this.drops.count('edge-cap');
+        return;
+      }
+      e = {
+        edge: { id, source: source.id, target: target.id, relation, count: 0, errors: 0, firstSeen: span.startMs, lastSeen: end },
+        hist: new LatencyHistogram(), spanNames: new Set(), scopes: new Set(), details: new Set(),
+      };
+      this.edges.set(id, e);
+    }
+    e.edge.count++;
+    if (error) e.edge.errors++;
+    e.hist.record(span.durationMs);
+    if (span.startMs < e.edge.firstSeen) e.edge.firstSeen = span.startMs;
+    if (end > e.edge.lastSeen) e.edge.lastSeen = end;
+    addCapped(e.spanNames, span.name, this.caps.namesPerItem);
+    if (span.scope) addCapped(e.scopes, span.scope, this.caps.namesPerItem);
+    if (detail) addCapped(e.details, detail, this.caps.namesPerItem);
+    this.dirtyEdges.add(id);
+    this.currentEdges.push(id);
+  }
+}
+
+function edgeView(e: EdgeState): GraphEdge {
+  return {
+    ...e.edge,
+    p50Ms: e.hist.quantile(0.5),
+    p95Ms: e.hist.quantile(0.95),
+    p99Ms: e.hist.quantile(0.99),
+    spanNames: [...e.spanNames],
+    scopes: [...e.scopes],
+    ...(e.details.size ? { details: [...e.details] } : {}),
+  };
+}
+
+function asArray(v: unknown): Record<string, unknown>[] {
+  return Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : [];
+}
+
+function num(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+}
+
+function stringSet(v: unknown, cap: number): Set<string> {
+  return new Set(Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, cap) : []);
+}

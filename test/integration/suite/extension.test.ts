@@ -1,0 +1,118 @@
+// The extension in a real VS Code (code-server): activation, diagnostics from the language
+// server, the OTLP receiver fed over HTTP, the map panel and workspace-bound "open location".
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import * as vscode from 'vscode';
+import type { FlowMapApi } from '../../../client/src/extension';
+import { waitFor } from './poll';
+import { requestUiCheck } from './uiCheck';
+
+const EXTENSION_ID = 'otel-flow-map.otel-flow-map';
+const SERVICE = 'checkout-it';
+
+const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
+
+function workspaceRoot(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the harness opens the fixture workspace');
+  return folder.uri;
+}
+
+function postJson(port: number, path: string, body: unknown): Promise<number> {
+  const data = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+function otlpJson(service: string, spanName: string): unknown {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });
+  return {
+    resourceSpans: [{
+      resource: { attributes: [attr('service.name', service)] },
+      scopeSpans: [{
+        scope: { name: 'integration-test' },
+        spans: [{
+          traceId: '5b8efff798038103d269b633813fc60c',
+          spanId: 'eee19b7ec3c1b174',
+          name: spanName,
+          kind: 2,
+          startTimeUnixNano: String(now - 5_000_000n),
+          endTimeUnixNano: String(now),
+          attributes: [attr('coordimap.flow.name', 'checkout.place_order'), attr('coordimap.flow.step', 'checkout.validate_cart')],
+        }],
+      }],
+    }],
+  };
+}
+
+describe('OTel Flow Map in VS Code', () => {
+  let api: FlowMapApi;
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<FlowMapApi>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is loaded from extensionDevelopmentPath`);
+    api = await extension.activate();
+  });
+
+  it('activates quickly and starts the language server', async () => {
+    assert.ok(api.activationMs >= 0 && api.activationMs < 1000, `activation took ${api.activationMs} ms`);
+    await api.ready;
+  });
+
+  it('flags the generic span name in the fixture with a generic-name diagnostic', async () => {
+    const uri = vscode.Uri.joinPath(workspaceRoot(), 'src', 'orders.ts');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const diagnostic = await waitFor('a generic-name diagnostic on src/orders.ts', () =>
+      vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === 'generic-name'),
+    );
+    assert.equal(diagnostic.range.start.line, 6, 'on the startActiveSpan("handler") line');
+  });
+
+  it('applies the quick fix for the generic name, and the diagnostic goes away', async () => {
+    const uri = vscode.Uri.joinPath(workspaceRoot(), 'src', 'orders.ts');
+    const document = await vscode.workspace.openTextDocument(uri);
+    const diagnostic = await waitFor('the generic-name diagnostic', () => vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === 'generic-name'));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => a.edit && a.diagnostics?.some((d) => codeOf(d) === 'generic-name'));
+    assert.ok(fix?.edit, `a quick fix with an edit among ${JSON.stringify(actions.map((a) => a.title))}`);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.doesNotMatch(document.lineAt(6).text, /'handler'/);
+    await waitFor('the generic-name diagnostic to go away', () => !vscode.languages.getDiagnostics(uri).some((d) => codeOf(d) === 'generic-name'));
+  });
+
+  it('receives a span over OTLP/HTTP on the configured port and maps its service', async () => {
+    const status = await waitFor('the receiver to listen', () => (api.receiverStatus().state === 'listening' ? api.receiverStatus() : undefined));
+    const configuredPort = vscode.workspace.getConfiguration('otelFlowMap.receiver').get<number>('httpPort');
+    assert.equal(status.http, `127.0.0.1:${configuredPort}`, 'bound to loopback on the port from settings.json');
+    assert.equal(await postJson(configuredPort as number, '/v1/traces', otlpJson(SERVICE, 'checkout.place_order')), 200);
+    await waitFor(`service ${SERVICE} in the graph`, () => api.lastGraph().nodes.find((n) => n.kind === 'service' && n.name === SERVICE));
+    assert.ok(api.lastGraph().stats.spansReceived >= 1);
+  });
+
+  it('opens the map panel', async () => {
+    await vscode.commands.executeCommand('otelFlowMap.openMap');
+    await waitFor('the map panel to be visible', () => api.mapPanelVisible());
+  });
+
+  it('shows the live service in the map webview and the ports in the status bar (checked in Chromium)', async () => {
+    const httpPort = vscode.workspace.getConfiguration('otelFlowMap.receiver').get<number>('httpPort');
+    const result = await requestUiCheck({ id: 'map', mapNodeId: `service:${SERVICE}`, statusBarText: `:${httpPort}` });
+    assert.ok(result.ok, result.details.join('; '));
+  });
+
+  it('opens locations inside the workspace and refuses anything outside it', async () => {
+    const opened = await api.openLocation({ file: 'src/orders.ts', line: 7, source: 'runtime' });
+    assert.equal(opened, vscode.Uri.joinPath(workspaceRoot(), 'src', 'orders.ts').fsPath);
+    assert.equal(vscode.window.activeTextEditor?.selection.active.line, 6);
+    for (const file of ['../../package.json', '/etc/passwd', 'src/../../../etc/hostname']) {
+      assert.equal(await api.openLocation({ file, line: 1, source: 'runtime' }), undefined, file);
+    }
+  });
+});

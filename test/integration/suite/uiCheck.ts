@@ -1,0 +1,34 @@
+// A handshake between the suite (in the extension host) and the harness (which drives Chromium):
+// the suite logs a request line, the harness checks the workbench UI through Playwright and
+// writes the answer next to the run's results, and the suite polls for that file.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { waitFor } from './poll';
+
+export const UI_CHECK_MARKER = '@@otel-flow-map:ui-check ';
+
+export interface UiCheckRequest {
+  id: string;
+  /** A node id the map webview must render (`g.node[data-node-id=…]`). */
+  mapNodeId?: string;
+  /** Text the extension's status bar item must contain. */
+  statusBarText?: string;
+}
+
+export interface UiCheckResult {
+  id: string;
+  ok: boolean;
+  /** What was found, or why not. */
+  details: string[];
+}
+
+export function uiCheckResultPath(runDir: string, id: string): string {
+  return join(runDir, `ui-check-${id.replace(/[^\w-]/g, '_')}.json`);
+}
+
+/** Called from the suite: the run dir is the parent of the compiled suite folder. */
+export async function requestUiCheck(request: UiCheckRequest, timeoutMs = 30_000): Promise<UiCheckResult> {
+  const path = uiCheckResultPath(join(__dirname, '..'), request.id);
+  console.log(UI_CHECK_MARKER + JSON.stringify(request));
+  return waitFor(`the harness's UI check ${request.id}`, () => (existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as UiCheckResult) : undefined), timeoutMs);
+}

@@ -1,0 +1,48 @@
+// The harness's side of the UI-check handshake (suite/uiCheck.ts): looks at the real workbench
+// DOM through Playwright and writes the answer where the waiting suite polls for it.
+import { renameSync, writeFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { UI_CHECK_MARKER, uiCheckResultPath, type UiCheckRequest, type UiCheckResult } from './suite/uiCheck';
+
+const UI_TIMEOUT_MS = 20_000;
+
+/** The request carried by a line of extension-host output, if it is one. */
+export function parseUiCheckRequest(line: string): UiCheckRequest | undefined {
+  if (!line.startsWith(UI_CHECK_MARKER)) return undefined;
+  try {
+    const request = JSON.parse(line.slice(UI_CHECK_MARKER.length)) as UiCheckRequest;
+    return typeof request.id === 'string' ? request : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function answerUiCheck(page: Page, runDir: string, request: UiCheckRequest): Promise<void> {
+  const result = await runUiCheck(page, request);
+  const path = uiCheckResultPath(runDir, request.id);
+  writeFileSync(`${path}.tmp`, JSON.stringify(result));
+  renameSync(`${path}.tmp`, path); // the suite never reads a half-written answer
+}
+
+async function runUiCheck(page: Page, request: UiCheckRequest): Promise<UiCheckResult> {
+  const details: string[] = [];
+  try {
+    if (request.mapNodeId !== undefined) {
+      const map = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      await map.locator('body[data-host="vscode"]').waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
+      details.push('webview body has data-host="vscode"');
+      const node = map.locator(`g.node[data-node-id=${JSON.stringify(request.mapNodeId)}]`);
+      await node.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      details.push(`map node ${request.mapNodeId} visible, label ${JSON.stringify(await node.getAttribute('aria-label'))}`);
+    }
+    if (request.statusBarText !== undefined) {
+      const item = page.locator('.statusbar-item', { hasText: request.statusBarText }).first();
+      await item.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      details.push(`status bar shows ${JSON.stringify(await item.innerText())}`);
+    }
+    return { id: request.id, ok: true, details };
+  } catch (e) {
+    details.push(e instanceof Error ? e.message.split('\n')[0] : String(e));
+    return { id: request.id, ok: false, details };
+  }
+}

@@ -1,0 +1,112 @@
+// link/: site summaries, runtime path mapping (never outside the workspace), the live join
+// behind CodeLens and hover, and their text.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { emptyGraph, type Graph } from '../../common/src/graph';
+import type { SpanSite, ValueInfo } from '../../server/src/analysis/types';
+import { lensTitle, liveStatsForSite } from '../../server/src/link/liveMatch';
+import { toSiteSummary } from '../../server/src/link/siteSummary';
+import { relativeToFolders, RuntimePathResolver } from '../../server/src/link/workspacePaths';
+import { lensOf } from '../../server/src/lsp/codeLens';
+import { hoverMarkdown, md } from '../../server/src/lsp/hover';
+import type { SpanNameStat } from '../../server/src/telemetry/topology/spanNames';
+
+const R = { start: { line: 4, character: 2 }, end: { line: 4, character: 30 } };
+const value = (v: string | null, extra: Partial<ValueInfo> = {}): ValueInfo => ({ constant: v !== null, ...(v !== null ? { value: v } : {}), text: String(v), range: R, ...extra });
+
+function site(over: Partial<SpanSite> = {}, attrs: Record<string, string | null> = {}): SpanSite {
+  return {
+    file: '/ws/app/src/orders.ts', language: 'typescript', range: R, name: value('orders.place'), scope: 'orders', kind: null, ended: true,
+    attributes: Object.entries(attrs).map(([key, v]) => ({ key, keyRange: R, value: value(v) })),
+    ...over,
+  };
+}
+
+const stat = (name: string, over: Partial<SpanNameStat> = {}): SpanNameStat => ({
+  service: 'api', name, scopes: ['orders'], count: 10, errors: 1, p50Ms: 5, p95Ms: 40, p99Ms: 50, codeRefs: [], ...over,
+});
+
+describe('link: workspace paths', () => {
+  let ws: string;
+  before(() => {
+    ws = mkdtempSync(join(tmpdir(), 'ofm-ws-'));
+    mkdirSync(join(ws, 'src', 'orders'), { recursive: true });
+    writeFileSync(join(ws, 'src', 'orders', 'service.ts'), '');
+    writeFileSync(join(ws, 'main.go'), '');
+    symlinkSync('/etc', join(ws, 'etc-link'));
+  });
+  after(() => rmSync(ws, { recursive: true, force: true }));
+
+  it('relativeToFolders picks the containing folder and refuses outside paths', () => {
+    assert.deepEqual(relativeToFolders('/a/b/c.ts', ['/a', '/a/b']), { folder: '/a/b', relative: 'c.ts' });
+    assert.equal(relativeToFolders('/elsewhere/c.ts', ['/a']), undefined);
+    assert.equal(relativeToFolders('/a/../etc/passwd', ['/a']), undefined);
+  });
+
+  it('maps runtime paths from another machine by the longest existing suffix', () => {
+    const r = new RuntimePathResolver(() => [ws]);
+    assert.deepEqual(r.resolve('/srv/app/src/orders/service.ts'), { folder: ws, relative: 'src/orders/service.ts' });
+    assert.deepEqual(r.resolve('C:\\build\\src\\orders\\service.ts'), { folder: ws, relative: 'src/orders/service.ts' });
+    assert.deepEqual(r.resolve('/go/src/main.go'), { folder: ws, relative: 'main.go' });
+  });
+
+  it('never resolves outside the workspace: .., symlinks out, unknown files', () => {
+    const r = new RuntimePathResolver(() => [ws]);
+    assert.equal(r.resolve('/x/../../etc/passwd'), undefined);
+    assert.equal(r.resolve('/x/etc-link/passwd'), undefined);
+    assert.equal(r.resolve('/nope/missing.ts'), undefined);
+    assert.equal(r.resolve(''), undefined);
+  });
+});
+
+describe('link: live join, CodeLens and hover text', () => {
+  const graph: Graph = {
+    ...emptyGraph(),
+    flows: [{ name: 'checkout.place_order', runs: 3, steps: [{ name: 'checkout.pay', count: 1204, errors: 10, p50Ms: 12, p95Ms: 38, p99Ms: 60, services: ['billing'], scopes: [], spanNames: [] }], transitions: [] }],
+  };
+
+  it('summarises a site relative to its folder, with flow attributes and dynamic values as null', () => {
+    const s = toSiteSummary(site({}, { 'coordimap.flow.name': 'checkout.place_order', 'coordimap.flow.step': 'checkout.pay', 'order.id': null }), ['/ws/app'], 'coordimap.flow.')!;
+    assert.deepEqual({ file: s.file, line: s.line, column: s.column, flow: s.flow, step: s.step, name: s.name }, { file: 'src/orders.ts', line: 5, column: 3, flow: 'checkout.place_order', step: 'checkout.pay', name: 'orders.place' });
+    assert.equal(s.attributes['order.id'], null);
+    assert.equal(toSiteSummary(site(), ['/other'], 'coordimap.flow.'), undefined);
+  });
+
+  it('matches by (flow, step) first, then by span name narrowed by scope, then by a dynamic prefix', () => {
+    const byStep = toSiteSummary(site({}, { 'coordimap.flow.name': 'checkout.place_order', 'coordimap.flow.step': 'checkout.pay' }), ['/ws'], 'coordimap.flow.')!;
+    const stats = liveStatsForSite(byStep, undefined, graph, [])!;
+    assert.equal(stats.matchedBy, 'step');
+    assert.equal(lensTitle(stats), '1,204 spans · 0.8% errors · p95 38 ms');
+
+    const byName = toSiteSummary(site(), ['/ws'], 'coordimap.flow.')!;
+    const names = [stat('orders.place'), stat('orders.place', { service: 'worker', scopes: ['other'], count: 99 })];
+    const n = liveStatsForSite(byName, undefined, graph, names)!;
+    assert.equal(n.count, 10, 'narrowed to the site scope');
+
+    const dynamic = toSiteSummary(site({ name: value(null, { constantPrefix: 'order.' }) }), ['/ws'], 'coordimap.flow.')!;
+    const many = Array.from({ length: 25 }, (_, i) => stat(`order.${i}`));
+    const d = liveStatsForSite(dynamic, 'order.', graph, many)!;
+    assert.equal(d.distinctNames, 25);
+    assert.match(hoverMarkdown({ site: site(), summary: dynamic, stats: d }, []), /high cardinality: 25 distinct live names/);
+    assert.equal(lensTitle(undefined), 'not seen live');
+  });
+
+  it('the lens command targets the step or the span name', () => {
+    const s = site({}, { 'coordimap.flow.name': 'f.a', 'coordimap.flow.step': 'f.b' });
+    const lens = lensOf({ site: s, summary: toSiteSummary(s, ['/ws'], 'coordimap.flow.')!, stats: undefined });
+    assert.deepEqual(lens.command, { title: 'not seen live', command: 'otelFlowMap.showInMap', arguments: [{ flow: 'f.a', step: 'f.b' }] });
+    const byName = lensOf({ site: site(), summary: toSiteSummary(site(), ['/ws'], 'coordimap.flow.')!, stats: undefined });
+    assert.deepEqual(byName.command?.arguments, [{ name: 'orders.place' }]);
+  });
+
+  it('hover escapes hostile span data', () => {
+    assert.equal(md('[x](javascript:alert(1)) <img>'), '\\[x\\]\\(javascript:alert\\(1\\)\\) \\<img\\>');
+    const summary = toSiteSummary(site(), ['/ws'], 'coordimap.flow.')!;
+    const text = hoverMarkdown({ site: site(), summary, stats: { matchedBy: 'name', count: 3, errors: 0, p50Ms: 1, p95Ms: 2, services: ['<script>'] } }, ['src/a.ts:3']);
+    assert.ok(text.includes('\\<script\\>') && !text.includes('<script>'));
+    assert.match(text, /Emitted at runtime from: src\/a\\\.ts:3/);
+  });
+});

@@ -1,0 +1,112 @@
+// The telemetry bridge at the LSP boundary: the built language server over real JSON-RPC
+// stdio starts the receiver on `initialized`, forwards status and graph deltas, answers the
+// custom requests, and keeps serving when the receiver's port is taken.
+
+import assert from 'node:assert/strict';
+import { SpanKind } from '@opentelemetry/api';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
+import type { Graph, GraphDelta } from '../../common/src/graph';
+import { GraphDeltaNotification, GraphRequest, ReceiverControlRequest, ReceiverStatusNotification, SpansRequest } from '../../common/src/lspMethods';
+import type { ReceiverStatus, SpanSummary } from '../../common/src/telemetry';
+import { makeSpan, postTraces, protoBody, recordSpans, waitFor } from './support';
+
+const SERVER = join(__dirname, '..', '..', 'dist', 'server.js');
+
+interface Session {
+  proc: ChildProcess;
+  conn: ProtocolConnection;
+  statuses: ReceiverStatus[];
+  deltas: GraphDelta[];
+}
+
+async function startServer(receiver: Record<string, unknown>, storagePath: string, ws: string): Promise<Session> {
+  const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  const s: Session = { proc, conn, statuses: [], deltas: [] };
+  conn.onNotification(ReceiverStatusNotification, (st) => s.statuses.push(st));
+  conn.onNotification(GraphDeltaNotification, (d) => s.deltas.push(d));
+  conn.onRequest('workspace/codeLens/refresh', () => null);
+  conn.onRequest('client/registerCapability', () => null);
+  conn.onRequest('workspace/configuration', () => []);
+  conn.onNotification('window/logMessage', () => undefined);
+  conn.listen();
+  await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: pathToFileURL(ws).href,
+    workspaceFolders: [{ uri: pathToFileURL(ws).href, name: 'ws' }],
+    capabilities: { workspace: { codeLens: { refreshSupport: true } } },
+    initializationOptions: { settings: { receiver }, storagePath },
+  });
+  await conn.sendNotification('initialized', {});
+  return s;
+}
+
+async function stopServer(s: Session): Promise<void> {
+  const exited = new Promise((r) => s.proc.once('exit', r));
+  await s.conn.sendRequest('shutdown').catch(() => undefined);
+  await s.conn.sendNotification('exit').catch(() => undefined);
+  await exited;
+  s.conn.dispose();
+}
+
+describe('LSP telemetry bridge (real JSON-RPC)', function () {
+  let storage: string;
+  let ws: string;
+  let blocker: Server;
+  let blockedPort: number;
+  before(async () => {
+    storage = mkdtempSync(join(tmpdir(), 'ofm-lsp-'));
+    ws = mkdtempSync(join(tmpdir(), 'ofm-lsp-ws-'));
+    blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    blockedPort = (blocker.address() as AddressInfo).port;
+  });
+  after(() => {
+    blocker.close();
+    rmSync(storage, { recursive: true, force: true });
+    rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('starts the receiver, forwards deltas and answers graph / spans / control requests', async () => {
+    const s = await startServer({ grpcPort: 0, httpPort: 0 }, storage, ws);
+    try {
+      const listening = await waitFor(() => s.statuses.find((x) => x.state === 'listening'), 'listening status');
+      const body = protoBody(recordSpans('lsp-api', (t) => makeSpan(t, { name: 'get user', kind: SpanKind.CLIENT, attributes: { 'db.system': 'redis', 'db.operation': 'get' } })));
+      assert.equal((await postTraces(listening.http!, body, { 'content-type': 'application/x-protobuf' })).status, 200);
+      await waitFor(() => s.deltas.some((d) => d.edges.some((e) => e.source === 'service:lsp-api')), 'graph delta');
+      const graph = (await s.conn.sendRequest(GraphRequest.method)) as Graph;
+      assert.ok(graph.nodes.some((n) => n.id === 'service:lsp-api'));
+      const spans = (await s.conn.sendRequest(SpansRequest.method, { service: 'lsp-api', limit: 'junk' })) as SpanSummary[];
+      assert.equal(spans[0].name, 'get user');
+      const status = (await s.conn.sendRequest(ReceiverControlRequest.method, { action: 'clear' })) as ReceiverStatus;
+      assert.equal(status.state, 'listening');
+      await waitFor(() => s.deltas.some((d) => d.reset), 'reset delta after clear');
+      const stopped = (await s.conn.sendRequest(ReceiverControlRequest.method, { action: 'stop' })) as ReceiverStatus;
+      assert.equal(stopped.state, 'stopped');
+    } finally {
+      await stopServer(s);
+    }
+  });
+
+  it('a port in use gives an error status naming the setting, and the server keeps answering', async () => {
+    const s = await startServer({ grpcPort: 0, httpPort: blockedPort }, storage, ws);
+    try {
+      const err = await waitFor(() => s.statuses.find((x) => x.state === 'error'), 'error status');
+      assert.match(err.message!, /otelFlowMap\.receiver\.httpPort/);
+      const graph = (await s.conn.sendRequest(GraphRequest.method)) as Graph;
+      assert.ok(Array.isArray(graph.nodes));
+      await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: { otelFlowMap: { receiver: { grpcPort: 0, httpPort: 0 } } } });
+      await waitFor(() => s.statuses.find((x) => x.state === 'listening'), 'listening after a settings change');
+      await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: { otelFlowMap: { receiver: { enabled: false } } } });
+      await waitFor(() => s.statuses.find((x) => x.state === 'disabled'), 'disabled after a settings change');
+    } finally {
+      await stopServer(s);
+    }
+  });
+});

@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CodeActionRequest, DiagnosticSeverity, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol/node';
+import { LspSession } from './lspClient';
+
+const codes = (ds: Diagnostic[]) => ds.map((d) => d.code);
+
+const SKELETON = `import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('checkout');
+
+export class OrderService {
+  placeOrder(): void {
+    tracer.startActiveSpan("handler", (span) => {
+      try {
+        span.setAttribute('coordimap.flow.run_id', String(Date.now()));
+      } finally {
+        span.end();
+      }
+    });
+  }
+}
+`;
+
+describe('analyzer over real JSON-RPC (dist/server.js)', function () {
+  this.timeout(30_000);
+  let dir: string;
+  let lsp: LspSession;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ofm-lsp-'));
+    writeFileSync(join(dir, 'names.ts'), "export const CHECKOUT_FLOW = 'checkout.place_order';\n");
+    lsp = new LspSession();
+    await lsp.initialize(dir);
+  });
+
+  after(() => {
+    lsp.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function fixesAt(uri: string, d: Diagnostic): Promise<CodeAction[]> {
+    const actions = await lsp.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+    return (actions ?? []) as CodeAction[];
+  }
+
+  function applyFix(text: string, uri: string, action: CodeAction): string {
+    const doc = TextDocument.create(uri, 'typescript', 1, text);
+    return TextDocument.applyEdits(doc, action.edit!.changes![uri]);
+  }
+
+  it('walking skeleton: startActiveSpan("handler", ...) yields generic-name with a doc link and a rename fix', async () => {
+    const file = join(dir, 'order.ts');
+    const uri = await lsp.open(file, SKELETON);
+    const { diagnostics } = await lsp.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    assert.deepEqual(codes(diagnostics), ['generic-name']);
+    const d = diagnostics[0];
+    assert.deepEqual(d.range, { start: { line: 5, character: 28 }, end: { line: 5, character: 37 } });
+    assert.equal(d.severity, DiagnosticSeverity.Warning);
+    assert.equal(d.source, 'otel-flow-map');
+    assert.match(d.codeDescription!.href, /docs\/rules\.md#generic-name$/);
+    const [fix] = await fixesAt(uri, d);
+    assert.equal(fix.title, "Rename to 'order_service.place_order' (from OrderService.placeOrder)");
+    assert.equal(fix.isPreferred, true);
+    assert.match(applyFix(SKELETON, uri, fix), /startActiveSpan\("order_service\.place_order", \(span\)/);
+  });
+
+  it('updates as the user types and moves the dynamic part of a flow name into run_id', async () => {
+    const file = join(dir, 'flow.ts');
+    const v1 = `import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('checkout');
+export function pay(orderId: string): void {
+  const span = tracer.startSpan('checkout.pay');
+  try {
+    span.setAttribute('coordimap.flow.name', 'checkout.pay');
+    span.setAttribute('coordimap.flow.run_id', orderId);
+  } finally {
+    span.end();
+  }
+}
+`;
+    const uri = await lsp.open(file, v1);
+    await lsp.diagnostics(uri, (p) => p.version === 1 && p.diagnostics.length === 0);
+    const v2 = v1.replace("'coordimap.flow.name', 'checkout.pay'", "'coordimap.flow.name', `checkout.order.${orderId}`").replace("    span.setAttribute('coordimap.flow.run_id', orderId);\n", '');
+    await lsp.change(uri, 2, v2);
+    const { diagnostics } = await lsp.diagnostics(uri, (p) => p.version === 2);
+    assert.deepEqual(codes(diagnostics).sort(), ['dynamic-flow-name', 'flow-missing-run-id']);
+    const d = diagnostics.find((x) => x.code === 'dynamic-flow-name')!;
+    assert.equal(d.severity, DiagnosticSeverity.Error);
+    assert.deepEqual(d.range.start, { line: 5, character: 45 });
+    const fixes = await fixesAt(uri, d);
+    assert.deepEqual(fixes.map((f) => f.title), [
+      "Keep 'checkout.order' and move `orderId` into coordimap.flow.run_id",
+      "Keep 'checkout.order' and move `orderId` into entity.id",
+    ]);
+    const fixed = applyFix(v2, uri, fixes[0]);
+    assert.match(fixed, /span\.setAttribute\('coordimap\.flow\.name', 'checkout\.order'\);\n {4}span\.setAttribute\('coordimap\.flow\.run_id', orderId\);\n/);
+    await lsp.change(uri, 3, fixed);
+    const after = await lsp.diagnostics(uri, (p) => p.version === 3);
+    assert.deepEqual(codes(after.diagnostics), []);
+  });
+
+  it('adds a missing span.end() in a finally block', async () => {
+    const file = join(dir, 'leak.ts');
+    const text = `import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('inventory');
+export function reserve(ok: boolean): number {
+  const span = tracer.startSpan('inventory.reserve');
+  if (!ok) return 0;
+  span.setAttribute('inventory.items', 3);
+  span.end();
+  return 1;
+}
+`;
+    const uri = await lsp.open(file, text);
+    const { diagnostics } = await lsp.diagnostics(uri, (p) => p.version === 1 && p.diagnostics.length > 0);
+    const d = diagnostics.find((x) => x.code === 'span-not-ended')!;
+    assert.deepEqual(d.range, { start: { line: 3, character: 15 }, end: { line: 3, character: 31 } });
+    const [fix] = await fixesAt(uri, d);
+    const fixed = applyFix(text, uri, fix);
+    assert.equal(fixed, text.replace(`  if (!ok) return 0;
+  span.setAttribute('inventory.items', 3);
+  span.end();
+  return 1;
+`, `  try {
+    if (!ok) return 0;
+    span.setAttribute('inventory.items', 3);
+    return 1;
+  } finally {
+    span.end();
+  }
+`));
+    await lsp.change(uri, 2, fixed);
+    const after = await lsp.diagnostics(uri, (p) => p.version === 2);
+    assert.deepEqual(codes(after.diagnostics), []);
+  });
+
+  it('resolves a constant from a workspace file that is not open (background scan)', async () => {
+    const uri = await lsp.open(join(dir, 'uses.ts'), `import { trace } from '@opentelemetry/api';
+import { CHECKOUT_FLOW } from './names';
+trace.getTracer('x').startActiveSpan(CHECKOUT_FLOW, (span) => span.end());
+`);
+    await lsp.diagnostics(uri, (p) => p.diagnostics.length === 0);
+  });
+
+  it('honours settings changes pushed by the client', async () => {
+    const uri = join(dir, 'order.ts');
+    const orderUri = (await import('node:url')).pathToFileURL(uri).href;
+    await lsp.configure({ analysis: { severities: { 'generic-name': 'error' } } });
+    await lsp.diagnostics(orderUri, (p) => p.diagnostics.some((d) => d.code === 'generic-name' && d.severity === DiagnosticSeverity.Error));
+    await lsp.configure({ analysis: { severities: { 'generic-name': 'off' } } });
+    await lsp.diagnostics(orderUri, (p) => p.diagnostics.length === 0);
+  });
+});

@@ -1,0 +1,78 @@
+// A real language-server session for tests: spawns `node dist/server.js --stdio` and talks
+// JSON-RPC over its stdio. Waits on notifications with deadlines, never on sleeps.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification,
+  InitializedNotification, InitializeRequest, LogMessageNotification, PublishDiagnosticsNotification, StreamMessageReader, StreamMessageWriter,
+  type PublishDiagnosticsParams, type ProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+
+const SERVER = resolve(__dirname, '../../dist/server.js');
+
+export class LspSession {
+  readonly connection: ProtocolConnection;
+  private readonly child: ChildProcess;
+  private readonly latest = new Map<string, PublishDiagnosticsParams>();
+  private readonly waiters: (() => void)[] = [];
+  readonly stderr: string[] = [];
+
+  constructor(env: Record<string, string> = {}) {
+    this.child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    this.child.stderr!.on('data', (d: Buffer) => this.stderr.push(d.toString()));
+    this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      this.latest.set(p.uri, p);
+      this.waiters.splice(0).forEach((w) => w());
+    });
+    this.connection.onNotification(LogMessageNotification.type, (m) => this.stderr.push(`${m.message}\n`));
+    this.connection.listen();
+  }
+
+  async initialize(folder: string, settings: unknown = {}): Promise<void> {
+    await this.connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: pathToFileURL(folder).href,
+      workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'ws' }],
+      capabilities: {},
+      initializationOptions: { settings },
+    });
+    await this.connection.sendNotification(InitializedNotification.type, {});
+  }
+
+  async open(file: string, text: string, languageId = 'typescript'): Promise<string> {
+    const uri = pathToFileURL(file).href;
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+    return uri;
+  }
+
+  async change(uri: string, version: number, text: string): Promise<void> {
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+  }
+
+  async configure(settings: unknown): Promise<void> {
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { otelFlowMap: settings } });
+  }
+
+  /** Resolves with the first published diagnostics for `uri` that satisfy `accept`. */
+  diagnostics(uri: string, accept: (p: PublishDiagnosticsParams) => boolean, timeoutMs = 15_000): Promise<PublishDiagnosticsParams> {
+    return new Promise((done, fail) => {
+      const deadline = setTimeout(() => fail(new Error(`no matching diagnostics for ${uri}; last: ${JSON.stringify(this.latest.get(uri)?.diagnostics.map((d) => d.code))}; stderr: ${this.stderr.join('')}`)), timeoutMs);
+      const check = () => {
+        const p = this.latest.get(uri);
+        if (p && accept(p)) {
+          clearTimeout(deadline);
+          done(p);
+        } else this.waiters.push(check);
+      };
+      check();
+    });
+  }
+
+  dispose(): void {
+    this.connection.dispose();
+    this.child.kill();
+  }
+}

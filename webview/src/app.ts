@@ -1,0 +1,370 @@
+// The map application: applies host messages to the model, keeps the UI state, and
+// decides what each view shows. Views render; this file only coordinates.
+
+import type { CodeLocation } from '../../common/src/graph';
+import type { FocusTarget, ToWebview } from '../../common/src/protocol';
+import type { SpanQuery, SpanSummary } from '../../common/src/telemetry';
+import { coverage, locationLabel, type Coverage } from './codeLinks';
+import { flowDiagram, mapDiagram, toDot, toJson, toMermaid, toSvg, type Diagram } from './exporters';
+import { filterGraph, type VisibleGraph } from './filters';
+import type { Host } from './host';
+import type { Point } from './layout/placement';
+import { Model } from './model';
+import { defaultUiState, sanitizeUiState, type Filters, type Selection, type UiState, type ViewName } from './uiState';
+import { DetailsPanel } from './views/details';
+import { el } from './views/dom';
+import { renderEdgeTable } from './views/edgeTable';
+import { renderEmptyState } from './views/emptyState';
+import { ExportDialog, svgToPng, textDataUrl, type ExportResult } from './views/exportDialog';
+import { FlowView } from './views/flowView';
+import { MapView } from './views/mapView';
+import { buildScene, type MapSelection } from './views/scene';
+import { Toolbar, type ExportFormat } from './views/toolbar';
+
+const MAX_SPANS = 100;
+const SPANS_REFRESH_MS = 5000;
+
+export class App {
+  private readonly model = new Model();
+  private ui: UiState;
+  private readonly toolbar: Toolbar;
+  private readonly stage: HTMLElement;
+  private readonly details: DetailsPanel;
+  private readonly mapView: MapView;
+  private readonly flowView: FlowView;
+  private readonly exportDialog = new ExportDialog();
+  private readonly announcer: HTMLElement;
+  private readonly notice: HTMLElement;
+  private spans: SpanSummary[] | null = null;
+  private spanRequest = 0;
+  private spansRequestedAt = 0;
+  private pendingUpdates = 0;
+  private version = 0;
+  private frame = 0;
+  private dataDirty = true;
+  private freshTimer: ReturnType<typeof setTimeout> | undefined;
+  private cov: Coverage = { stepsWithoutSite: new Set(), sitesNeverLive: [] };
+  private visible: VisibleGraph = { nodes: [], edges: [] };
+
+  constructor(private readonly host: Host, root: HTMLElement) {
+    this.ui = sanitizeUiState(host.loadState());
+    this.toolbar = new Toolbar({
+      view: (view) => this.setView(view),
+      filters: (change) => this.setFilters(change),
+      coverage: (on) => this.update({ coverage: on }, true),
+      paused: (on) => this.setPaused(on),
+      export: (format) => void this.exportView(format),
+      fit: () => this.mapView.fit(),
+    });
+    this.mapView = new MapView(
+      {
+        select: (s: MapSelection) => this.select(s),
+        zoomed: (zoom) => this.update({ zoom }, false),
+        announce: (text) => this.announce(text),
+      },
+      this.ui.zoom,
+    );
+    this.flowView = new FlowView({
+      chooseFlow: (flow) => this.update({ flow, selection: null }, true),
+      selectStep: (flow, step) => this.select({ kind: 'step', flow, step }),
+    });
+    this.details = new DetailsPanel({
+      openLocation: (location) => this.openLocation(location),
+      select: (s) => this.select(s),
+      requestSpans: (q) => this.requestSpans(q),
+    });
+    this.stage = el('main', { class: 'stage' });
+    this.announcer = el('div', { class: 'sr-only', attrs: { 'aria-live': 'polite' } });
+    this.notice = el('div', { class: 'notice', attrs: { role: 'status' } });
+    root.replaceChildren(this.toolbar.element, el('div', { class: 'body' }, [this.stage, this.details.element]), this.notice, this.announcer, this.exportDialog.element);
+    this.stage.append(el('p', { class: 'hint connecting', text: 'Connecting to the OTel Flow Map receiver…' }));
+  }
+
+  start(): void {
+    this.host.listen((m) => this.receive(m));
+    this.host.send({ type: 'ready' });
+  }
+
+  receive(message: ToWebview): void {
+    switch (message.type) {
+      case 'init':
+      case 'graph':
+      case 'delta':
+      case 'receiver':
+      case 'sites':
+        this.model.apply(message, Date.now());
+        if (message.type === 'delta' && this.ui.paused) {
+          this.pendingUpdates++;
+          this.scheduleRender(false);
+          return;
+        }
+        this.dataDirty = true;
+        this.scheduleRender(true);
+        if (message.type === 'init' && this.ui.selection) this.requestSpansFor(this.ui.selection);
+        else if (this.ui.selection && Date.now() - this.spansRequestedAt > SPANS_REFRESH_MS) this.requestSpansFor(this.ui.selection);
+        return;
+      case 'focus':
+        this.focus(message.target);
+        return;
+      case 'spans':
+        if (message.requestId !== this.spanRequest) return;
+        this.spans = Array.isArray(message.spans) ? message.spans.slice(0, MAX_SPANS) : [];
+        this.scheduleRender(false);
+        return;
+      default: {
+        const never: never = message;
+        void never;
+      }
+    }
+  }
+
+  // --- UI state changes -------------------------------------------------------------------
+
+  private update(change: Partial<UiState>, render: boolean): void {
+    this.ui = { ...this.ui, ...change };
+    this.host.saveState(this.ui);
+    if (render) {
+      this.dataDirty = true;
+      this.scheduleRender(true);
+    }
+  }
+
+  private setView(view: ViewName): void {
+    this.update({ view }, true);
+  }
+
+  private setFilters(change: Partial<Filters>): void {
+    this.update({ filters: { ...this.ui.filters, ...change } }, true);
+  }
+
+  private setPaused(paused: boolean): void {
+    this.pendingUpdates = 0;
+    this.update({ paused }, true);
+  }
+
+  private select(selection: Selection): void {
+    const view: ViewName = selection.kind === 'step' ? 'flow' : this.ui.view === 'table' ? 'table' : 'map';
+    const flow = selection.kind === 'step' ? selection.flow : this.ui.flow;
+    const viewChanged = view !== this.ui.view || flow !== this.ui.flow;
+    this.update({ selection, view, flow }, viewChanged || selection.kind === 'step');
+    this.requestSpansFor(selection);
+    if (selection.kind !== 'step') this.mapView.setSelection(selection);
+    this.scheduleRender(false);
+  }
+
+  private focus(target: FocusTarget): void {
+    switch (target.kind) {
+      case 'node':
+        this.revealNode(target.id);
+        return;
+      case 'step':
+        this.select({ kind: 'step', flow: target.flow, step: target.step });
+        this.afterRender(() => this.flowView.focusStep(target.step));
+        return;
+      case 'span': {
+        const edge = this.model.graph.edges.find((e) => e.spanNames.includes(target.name));
+        if (edge) {
+          this.select({ kind: 'edge', id: edge.id });
+          this.afterRender(() => this.mapView.centreOn(edge.source));
+          return;
+        }
+        for (const f of this.model.graph.flows) {
+          const step = f.steps.find((s) => s.spanNames.includes(target.name));
+          if (step) return this.focus({ kind: 'step', flow: f.name, step: step.name });
+        }
+        this.setFilters({ search: target.name });
+        return;
+      }
+      default: {
+        const never: never = target;
+        void never;
+      }
+    }
+  }
+
+  private revealNode(id: string): void {
+    // Clear filters that would hide the node, then select and centre it.
+    if (!this.visible.nodes.some((n) => n.id === id)) this.update({ filters: defaultUiState().filters }, true);
+    this.select({ kind: 'node', id });
+    this.update({ view: 'map' }, true);
+    this.afterRender(() => this.mapView.centreOn(id));
+  }
+
+  private openLocation(location: CodeLocation): void {
+    this.host.send({ type: 'openLocation', location });
+    if (this.host.kind === 'browser') this.showNotice(`${locationLabel(location)} — open this location in your editor.`);
+  }
+
+  private requestSpansFor(selection: Selection): void {
+    const query = DetailsPanel.queryFor(selection, this.model.graph);
+    this.spans = null;
+    if (query) this.requestSpans(query);
+    else this.spans = [];
+  }
+
+  private requestSpans(query: SpanQuery): void {
+    this.spanRequest++;
+    this.spansRequestedAt = Date.now();
+    this.host.send({ type: 'requestSpans', requestId: this.spanRequest, query });
+  }
+
+  // --- Rendering ----------------------------------------------------------------------------
+
+  private callbacks: Array<() => void> = [];
+
+  private afterRender(fn: () => void): void {
+    this.callbacks.push(fn);
+    this.scheduleRender(false);
+  }
+
+  private scheduleRender(data: boolean): void {
+    if (data) this.dataDirty = true;
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    const model = this.model;
+    const data = this.dataDirty;
+    this.dataDirty = false;
+    const graph = model.graph;
+    this.toolbar.update({
+      ui: this.ui,
+      services: graph.nodes.filter((n) => n.kind === 'service').map((n) => n.name).sort(),
+      flows: graph.flows.map((f) => f.name).sort(),
+      receiver: model.receiver,
+      spansPerSecond: graph.stats.spansPerSecond ?? 0,
+      pendingUpdates: this.pendingUpdates,
+    });
+    if (!model.initialised) return;
+    const now = Date.now();
+    if (data) {
+      this.visible = filterGraph(graph, this.ui.filters);
+      this.cov = coverage(graph, model.sites);
+      this.renderStage(now);
+      this.version++;
+    }
+    this.mapView.setSelection(this.ui.selection && this.ui.selection.kind !== 'step' ? this.ui.selection : null);
+    this.details.render({
+      graph,
+      sites: model.sites,
+      selection: this.ui.selection,
+      spans: this.spans,
+      coverage: this.ui.coverage,
+      sitesNeverLive: this.cov.sitesNeverLive,
+      showPaths: this.host.kind === 'browser',
+    });
+    const body = document.body.dataset;
+    body.view = this.ui.view;
+    body.version = String(this.version);
+    body.ready = 'true';
+    const callbacks = this.callbacks;
+    this.callbacks = [];
+    for (const fn of callbacks) fn();
+    this.scheduleFreshRefresh(now);
+  }
+
+  private renderStage(now: number): void {
+    const graph = this.model.graph;
+    const fresh = (id: string): boolean => this.model.isFresh(id, now);
+    this.stage.dataset.view = this.ui.view;
+    switch (this.ui.view) {
+      case 'map': {
+        if (!graph.nodes.length) {
+          this.stage.replaceChildren(renderEmptyState(this.model.receiver));
+          return;
+        }
+        if (this.mapView.element.parentElement !== this.stage) this.stage.replaceChildren(this.mapView.element);
+        this.mapView.setScene(buildScene(this.visible, fresh));
+        document.body.dataset.render = this.mapView.renderMode ?? '';
+        return;
+      }
+      case 'flow': {
+        if (this.flowView.element.parentElement !== this.stage) this.stage.replaceChildren(this.flowView.element);
+        const flows = [...graph.flows].sort((a, b) => b.runs - a.runs || a.name.localeCompare(b.name));
+        const flow = flows.find((f) => f.name === this.ui.flow) ?? flows[0];
+        this.flowView.render({
+          flows,
+          flow,
+          selectedStep: this.ui.selection?.kind === 'step' && this.ui.selection.flow === flow?.name ? this.ui.selection.step : null,
+          coverage: this.ui.coverage,
+          stepsWithoutSite: this.cov.stepsWithoutSite,
+          isFresh: fresh,
+        });
+        return;
+      }
+      case 'table': {
+        const selected = this.ui.selection?.kind === 'edge' ? this.ui.selection.id : null;
+        this.stage.replaceChildren(renderEdgeTable(this.visible, selected, (id) => this.select({ kind: 'edge', id })));
+        return;
+      }
+      default: {
+        const never: never = this.ui.view;
+        void never;
+      }
+    }
+  }
+
+  /** Re-render once highlights of newly arrived items expire. */
+  private scheduleFreshRefresh(now: number): void {
+    const anyFresh = this.visible.nodes.some((n) => this.model.isFresh(n.id, now)) || this.visible.edges.some((e) => this.model.isFresh(e.id, now));
+    if (!anyFresh || this.freshTimer) return;
+    this.freshTimer = setTimeout(() => {
+      this.freshTimer = undefined;
+      this.scheduleRender(true);
+    }, 4100);
+  }
+
+  // --- Export and notices ------------------------------------------------------------------
+
+  private currentDiagram(): { diagram: Diagram; positions: ReadonlyMap<string, Point>; json: string; name: string } {
+    if (this.ui.view === 'flow') {
+      const flow = this.model.graph.flows.find((f) => f.name === this.ui.flow) ?? [...this.model.graph.flows].sort((a, b) => b.runs - a.runs)[0];
+      if (flow) return { diagram: flowDiagram(flow), positions: this.flowView.stepPositions(), json: toJson(flow), name: `flow-${flow.name}` };
+    }
+    const graph = { ...this.model.graph, nodes: this.visible.nodes, edges: this.visible.edges };
+    return { diagram: mapDiagram(this.visible), positions: this.mapView.positions(), json: toJson(graph), name: 'service-map' };
+  }
+
+  private async exportView(format: ExportFormat): Promise<void> {
+    const { diagram, positions, json, name } = this.currentDiagram();
+    const slug = name.replace(/[^a-zA-Z0-9_.-]+/g, '_').slice(0, 80);
+    const text = (t: string, ext: string, mime: string): ExportResult => ({ format, filename: `${slug}.${ext}`, mime, text: t, dataUrl: textDataUrl(t, mime) });
+    let result: ExportResult;
+    switch (format) {
+      case 'svg':
+        result = text(toSvg(diagram, positions), 'svg', 'image/svg+xml');
+        break;
+      case 'png':
+        result = { format, filename: `${slug}.png`, mime: 'image/png', text: null, dataUrl: await svgToPng(toSvg(diagram, positions)) };
+        break;
+      case 'mermaid':
+        result = text(toMermaid(diagram), 'mmd', 'text/plain');
+        break;
+      case 'dot':
+        result = text(toDot(diagram), 'dot', 'text/vnd.graphviz');
+        break;
+      case 'json':
+        result = text(json, 'json', 'application/json');
+        break;
+      default: {
+        const never: never = format;
+        return never;
+      }
+    }
+    this.exportDialog.show(result);
+  }
+
+  private showNotice(text: string): void {
+    this.notice.textContent = text;
+    this.notice.dataset.visible = 'true';
+  }
+
+  private announce(text: string): void {
+    this.announcer.textContent = text;
+  }
+}
+

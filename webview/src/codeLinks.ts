@@ -1,0 +1,79 @@
+// Where in the workspace a live step or span name is created: static sites from the analyzer,
+// runtime code.* attributes from recent spans, and coverage (live without code, code never live). Pure.
+
+import type { CodeLocation, Graph } from '../../common/src/graph';
+import type { SpanSiteSummary } from '../../common/src/sites';
+import type { SpanSummary } from '../../common/src/telemetry';
+
+/** Sites for a flow step: by (flow, step) first, else by the step's span names narrowed by scope. */
+export function sitesForStep(sites: readonly SpanSiteSummary[], flow: string, step: string, spanNames: readonly string[], scopes: readonly string[]): SpanSiteSummary[] {
+  const exact = sites.filter((s) => s.flow === flow && s.step === step);
+  return exact.length ? exact : sitesForSpanNames(sites, spanNames, scopes);
+}
+
+/** Sites whose constant span name is one of `names`, preferring those of a matching scope. */
+export function sitesForSpanNames(sites: readonly SpanSiteSummary[], names: readonly string[], scopes: readonly string[]): SpanSiteSummary[] {
+  const wanted = new Set(names);
+  const byName = sites.filter((s) => s.name !== null && wanted.has(s.name));
+  const scoped = byName.filter((s) => s.scope !== null && scopes.includes(s.scope));
+  return scoped.length ? scoped : byName;
+}
+
+export function siteLocation(site: SpanSiteSummary): CodeLocation {
+  return { file: site.file, line: site.line, column: site.column, source: 'static' };
+}
+
+const FILE_KEYS = ['code.file.path', 'code.filepath'];
+const LINE_KEYS = ['code.line.number', 'code.lineno'];
+
+/** The location a span reports about itself (current keys first, then the older ones). */
+export function runtimeLocation(attributes: Readonly<Record<string, string | number | boolean>>): CodeLocation | null {
+  const file = FILE_KEYS.map((k) => attributes[k]).find((v): v is string => typeof v === 'string' && v.length > 0 && v.length < 4096);
+  if (!file) return null;
+  const raw = LINE_KEYS.map((k) => attributes[k]).find((v) => v !== undefined);
+  const line = typeof raw === 'number' ? raw : Number(raw);
+  return { file, line: Number.isInteger(line) && line >= 1 ? line : 1, source: 'runtime' };
+}
+
+/** Distinct runtime locations of recent spans, most frequent first. */
+export function runtimeLocations(spans: readonly SpanSummary[]): CodeLocation[] {
+  const counts = new Map<string, { loc: CodeLocation; n: number }>();
+  for (const s of spans) {
+    const loc = runtimeLocation(s.attributes);
+    if (!loc) continue;
+    const key = `${loc.file}:${loc.line}`;
+    const entry = counts.get(key);
+    if (entry) entry.n++;
+    else counts.set(key, { loc, n: 1 });
+  }
+  return [...counts.values()].sort((a, b) => b.n - a.n).map((e) => e.loc);
+}
+
+export function locationLabel(loc: CodeLocation): string {
+  return `${loc.file}:${loc.line}`;
+}
+
+export interface Coverage {
+  /** Live steps with no code site. Keys: `${flow}\u0000${step}`. */
+  stepsWithoutSite: Set<string>;
+  /** Sites never seen in live data. */
+  sitesNeverLive: SpanSiteSummary[];
+}
+
+export const stepKey = (flow: string, step: string): string => `${flow}\u0000${step}`;
+
+export function coverage(graph: Graph, sites: readonly SpanSiteSummary[]): Coverage {
+  const stepsWithoutSite = new Set<string>();
+  const liveSteps = new Set<string>();
+  const liveNames = new Set<string>();
+  for (const e of graph.edges) for (const n of e.spanNames) liveNames.add(n);
+  for (const f of graph.flows) {
+    for (const s of f.steps) {
+      liveSteps.add(stepKey(f.name, s.name));
+      for (const n of s.spanNames) liveNames.add(n);
+      if (sitesForStep(sites, f.name, s.name, s.spanNames, s.scopes).length === 0) stepsWithoutSite.add(stepKey(f.name, s.name));
+    }
+  }
+  const sitesNeverLive = sites.filter((s) => !(s.flow !== null && s.step !== null && liveSteps.has(stepKey(s.flow, s.step))) && !(s.name !== null && liveNames.has(s.name)));
+  return { stepsWithoutSite, sitesNeverLive };
+}

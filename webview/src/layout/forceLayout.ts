@@ -1,0 +1,89 @@
+// Incremental force layout for the service map. The simulation never runs to completion
+// synchronously: the map view calls step() once per animation frame with a time budget,
+// so a 3,000-node graph stays interactive while it settles. New nodes start next to their
+// neighbours (placement.ts) and reheat only gently; existing nodes keep their positions.
+
+import { forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY, type Simulation, type SimulationLinkDatum, type SimulationNodeDatum } from 'd3';
+import { placeNodes, type Link, type Point } from './placement';
+
+export interface LayoutNode extends SimulationNodeDatum {
+  id: string;
+  radius: number;
+}
+
+type LayoutLink = SimulationLinkDatum<LayoutNode>;
+
+const REHEAT_ALPHA = 0.12;
+
+export class ForceLayout {
+  private readonly sim: Simulation<LayoutNode, LayoutLink>;
+  private nodes = new Map<string, LayoutNode>();
+
+  constructor() {
+    this.sim = forceSimulation<LayoutNode, LayoutLink>()
+      .stop()
+      .alphaDecay(0.03)
+      .force('charge', forceManyBody<LayoutNode>().strength(-160).distanceMax(500).theta(0.9))
+      .force('link', forceLink<LayoutNode, LayoutLink>().id((n) => n.id).distance(90).strength(0.4))
+      .force('collide', forceCollide<LayoutNode>((n) => n.radius + 14).iterations(1))
+      .force('x', forceX<LayoutNode>(0).strength(0.03))
+      .force('y', forceY<LayoutNode>(0).strength(0.03));
+  }
+
+  /** Replaces the node and link set; returns true when nodes were added (the view reheats). */
+  update(items: ReadonlyArray<{ id: string; radius: number }>, links: readonly Link[]): boolean {
+    const previous = new Map<string, Point>();
+    for (const [id, n] of this.nodes) previous.set(id, { x: n.x ?? 0, y: n.y ?? 0 });
+    const firstLayout = this.nodes.size === 0;
+    const positions = placeNodes(items.map((i) => i.id), links, previous);
+    const next = new Map<string, LayoutNode>();
+    let added = 0;
+    for (const item of items) {
+      const existing = this.nodes.get(item.id);
+      if (existing) {
+        existing.radius = item.radius;
+        next.set(item.id, existing);
+      } else {
+        const p = positions.get(item.id)!;
+        next.set(item.id, { id: item.id, radius: item.radius, x: p.x, y: p.y });
+        added++;
+      }
+    }
+    this.nodes = next;
+    const simLinks: LayoutLink[] = links.filter((l) => next.has(l.source) && next.has(l.target) && l.source !== l.target).map((l) => ({ source: l.source, target: l.target }));
+    this.sim.nodes([...next.values()]);
+    this.sim.force<ReturnType<typeof forceLink<LayoutNode, LayoutLink>>>('link')!.links(simLinks);
+    // Large graphs settle faster (fewer frames of motion); small ones get a smoother settle.
+    this.sim.alphaDecay(next.size > 1000 ? 0.07 : next.size > 300 ? 0.05 : 0.03);
+    if (added > 0) this.sim.alpha(firstLayout ? 1 : Math.max(this.sim.alpha(), REHEAT_ALPHA));
+    return added > 0;
+  }
+
+  /** Runs ticks until the budget is spent or the layout is still; true while still moving. */
+  step(budgetMs: number): boolean {
+    if (this.sim.alpha() < this.sim.alphaMin()) return false;
+    const start = performance.now();
+    do this.sim.tick();
+    while (this.sim.alpha() >= this.sim.alphaMin() && performance.now() - start < budgetMs);
+    return this.sim.alpha() >= this.sim.alphaMin();
+  }
+
+  get moving(): boolean {
+    return this.sim.alpha() >= this.sim.alphaMin();
+  }
+
+  position(id: string): Point | undefined {
+    const n = this.nodes.get(id);
+    return n ? { x: n.x ?? 0, y: n.y ?? 0 } : undefined;
+  }
+
+  positions(): Map<string, Point> {
+    const out = new Map<string, Point>();
+    for (const [id, n] of this.nodes) out.set(id, { x: n.x ?? 0, y: n.y ?? 0 });
+    return out;
+  }
+
+  layoutNodes(): IterableIterator<LayoutNode> {
+    return this.nodes.values();
+  }
+}

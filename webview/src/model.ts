@@ -1,0 +1,97 @@
+// The webview's copy of the host's data: the live graph, code sites and receiver status,
+// plus which ids arrived recently (briefly highlighted). Host data is normalised on entry
+// so views can trust array fields.
+
+import { applyDelta, emptyGraph, type Graph, type GraphDelta } from '../../common/src/graph';
+import type { ToWebview } from '../../common/src/protocol';
+import type { SpanSiteSummary } from '../../common/src/sites';
+import type { ReceiverStatus } from '../../common/src/telemetry';
+
+const HIGHLIGHT_MS = 4000;
+/** Sites are workspace-sized, but the cap keeps a hostile host from exhausting memory. */
+const MAX_SITES = 20_000;
+
+export type DataMessage = Extract<ToWebview, { type: 'init' | 'graph' | 'delta' | 'receiver' | 'sites' }>;
+
+export class Model {
+  graph: Graph = emptyGraph();
+  sites: SpanSiteSummary[] = [];
+  receiver: ReceiverStatus = { state: 'starting' };
+  initialised = false;
+  /** Id -> time it first appeared after the initial load. */
+  private readonly arrivals = new Map<string, number>();
+
+  apply(message: DataMessage, now: number): void {
+    switch (message.type) {
+      case 'init':
+        this.graph = normaliseGraph(message.graph);
+        this.sites = arr(message.sites).slice(0, MAX_SITES);
+        this.receiver = message.receiver ?? this.receiver;
+        this.initialised = true;
+        this.arrivals.clear();
+        break;
+      case 'graph':
+        this.graph = normaliseGraph(message.graph);
+        break;
+      case 'delta':
+        this.applyDelta(normaliseDelta(message.delta), now);
+        break;
+      case 'receiver':
+        this.receiver = message.status;
+        break;
+      case 'sites':
+        this.sites = arr(message.sites).slice(0, MAX_SITES);
+        break;
+      default: {
+        const never: never = message;
+        void never;
+      }
+    }
+  }
+
+  /** True while an id that arrived live should still be highlighted. */
+  isFresh(id: string, now: number): boolean {
+    const t = this.arrivals.get(id);
+    return t !== undefined && now - t < HIGHLIGHT_MS;
+  }
+
+  private applyDelta(delta: GraphDelta, now: number): void {
+    if (delta.reset) this.arrivals.clear();
+    const nodeIds = new Set(this.graph.nodes.map((n) => n.id));
+    const edgeIds = new Set(this.graph.edges.map((e) => e.id));
+    for (const n of delta.nodes) if (!nodeIds.has(n.id)) this.arrivals.set(n.id, now);
+    for (const e of delta.edges) if (!edgeIds.has(e.id)) this.arrivals.set(e.id, now);
+    for (const [id, t] of this.arrivals) if (now - t >= HIGHLIGHT_MS) this.arrivals.delete(id);
+    applyDelta(this.graph, delta);
+  }
+}
+
+function arr<T>(v: T[] | undefined | null): T[] {
+  return Array.isArray(v) ? v : [];
+}
+
+export function normaliseGraph(g: Graph | undefined | null): Graph {
+  const base = emptyGraph();
+  if (!g || typeof g !== 'object') return base;
+  return {
+    nodes: arr(g.nodes).filter((n) => n && typeof n.id === 'string' && typeof n.name === 'string'),
+    edges: arr(g.edges)
+      .filter((e) => e && typeof e.id === 'string' && typeof e.source === 'string' && typeof e.target === 'string')
+      .map((e) => ({ ...e, spanNames: arr(e.spanNames), scopes: arr(e.scopes) })),
+    flows: arr(g.flows)
+      .filter((f) => f && typeof f.name === 'string')
+      .map((f) => ({ ...f, steps: arr(f.steps).map((s) => ({ ...s, services: arr(s.services), scopes: arr(s.scopes), spanNames: arr(s.spanNames) })), transitions: arr(f.transitions) })),
+    stats: g.stats ?? base.stats,
+  };
+}
+
+function normaliseDelta(d: GraphDelta): GraphDelta {
+  const g = normaliseGraph({ nodes: d?.nodes, edges: d?.edges, flows: d?.flows, stats: d?.stats } as Graph);
+  return {
+    ...g,
+    removedNodeIds: arr(d?.removedNodeIds),
+    removedEdgeIds: arr(d?.removedEdgeIds),
+    removedFlowNames: arr(d?.removedFlowNames),
+    reset: d?.reset === true,
+  };
+}

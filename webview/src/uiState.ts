@@ -1,0 +1,82 @@
+// The UI state that survives reloads (VS Code getState/setState, localStorage in the browser).
+// Stored state is untrusted: sanitizeUiState keeps only well-typed fields.
+
+import type { Relation } from '../../common/src/graph';
+
+export type ViewName = 'map' | 'flow' | 'table';
+
+export type Selection =
+  | { kind: 'node'; id: string }
+  | { kind: 'edge'; id: string }
+  | { kind: 'step'; flow: string; step: string };
+
+export interface Filters {
+  search: string;
+  /** Empty = every service. */
+  service: string;
+  /** Relations to hide. */
+  hiddenRelations: Relation[];
+  hideExternals: boolean;
+  /** Empty = every flow (map view: only nodes touched by that flow's services). */
+  flow: string;
+}
+
+export interface UiState {
+  view: ViewName;
+  selection: Selection | null;
+  filters: Filters;
+  /** The flow shown in the flow view. */
+  flow: string;
+  coverage: boolean;
+  paused: boolean;
+  zoom: { x: number; y: number; k: number } | null;
+}
+
+export const RELATIONS: readonly Relation[] = ['calls', 'reads', 'writes', 'publishes', 'consumes'];
+
+export function defaultUiState(): UiState {
+  return {
+    view: 'map',
+    selection: null,
+    filters: { search: '', service: '', hiddenRelations: [], hideExternals: false, flow: '' },
+    flow: '',
+    coverage: false,
+    paused: false,
+    zoom: null,
+  };
+}
+
+export function sanitizeUiState(raw: unknown): UiState {
+  const d = defaultUiState();
+  if (!isRecord(raw)) return d;
+  const f = isRecord(raw.filters) ? raw.filters : {};
+  const z = isRecord(raw.zoom) ? raw.zoom : null;
+  return {
+    view: raw.view === 'flow' || raw.view === 'table' ? raw.view : 'map',
+    selection: sanitizeSelection(raw.selection),
+    filters: {
+      search: str(f.search),
+      service: str(f.service),
+      hiddenRelations: Array.isArray(f.hiddenRelations) ? RELATIONS.filter((r) => (f.hiddenRelations as unknown[]).includes(r)) : [],
+      hideExternals: f.hideExternals === true,
+      flow: str(f.flow),
+    },
+    flow: str(raw.flow),
+    coverage: raw.coverage === true,
+    paused: raw.paused === true,
+    zoom: z && finite(z.x) && finite(z.y) && finite(z.k) && (z.k as number) > 0 ? { x: z.x as number, y: z.y as number, k: z.k as number } : null,
+  };
+}
+
+function sanitizeSelection(s: unknown): Selection | null {
+  if (!isRecord(s)) return null;
+  if ((s.kind === 'node' || s.kind === 'edge') && typeof s.id === 'string') return { kind: s.kind, id: s.id };
+  if (s.kind === 'step' && typeof s.flow === 'string' && typeof s.step === 'string') return { kind: 'step', flow: s.flow, step: s.step };
+  return null;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+const str = (v: unknown): string => (typeof v === 'string' ? v.slice(0, 500) : '');
+const finite = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);

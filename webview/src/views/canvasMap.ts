@@ -1,0 +1,278 @@
+// Canvas renderer for large graphs (hundreds to thousands of nodes): one batched path per
+// relation and per node style, labels only when zoomed in enough to read them, and
+// hit-testing through a quadtree. Keyboard users move between nodes with the arrow keys;
+// the selection is announced by the map view's live region.
+
+import { quadtree, type Quadtree } from 'd3';
+import type { Health } from '../format';
+import type { Point } from '../layout/placement';
+import { RELATIONS } from '../uiState';
+import { edgeGeometry, type MapRenderer, type MapSelection, type RendererEvents, type Scene, type SceneNode, type ZoomState } from './scene';
+import { traceShape } from './shapes';
+
+interface Palette {
+  background: string;
+  foreground: string;
+  selected: string;
+  health: Record<Health, string>;
+  relation: Record<string, string>;
+  fresh: string;
+}
+
+/** Zoom level from which node labels are drawn (and from which arrowheads are drawn). */
+const LABEL_ZOOM = 1.1;
+const ARROW_ZOOM = 0.6;
+/** After panning/zooming stops for this long, the blitted frame is redrawn sharp. */
+const SETTLE_REDRAW_MS = 120;
+
+export class CanvasMapRenderer implements MapRenderer {
+  readonly element: HTMLCanvasElement;
+  private readonly ctx: CanvasRenderingContext2D;
+  private scene: Scene = { nodes: [], edges: [], edgeLabels: false };
+  private byId = new Map<string, SceneNode>();
+  private positions: ReadonlyMap<string, Point> = new Map();
+  private transform: ZoomState = { x: 0, y: 0, k: 1 };
+  private selection: MapSelection | null = null;
+  private palette: Palette;
+  private tree: Quadtree<SceneNode> | null = null;
+  private frame = 0;
+  /** The last full drawing and the transform it was drawn with: pan/zoom only moves it. */
+  private readonly cache = document.createElement('canvas');
+  private cached: ZoomState | null = null;
+  /** The transform of the full drawing currently on screen (null after a blit). */
+  private drawnWith: ZoomState | null = null;
+  private sharpTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly events: RendererEvents) {
+    this.element = document.createElement('canvas');
+    this.element.className = 'map-canvas';
+    this.element.tabIndex = 0;
+    this.element.setAttribute('role', 'application');
+    this.element.setAttribute('aria-label', 'Service map (large graph). Arrow keys move between nodes, Enter shows details; the Table view lists every edge as text.');
+    this.ctx = this.element.getContext('2d')!;
+    this.palette = readPalette(this.element);
+    this.element.addEventListener('click', (e) => this.onClick(e));
+    this.element.addEventListener('keydown', (e) => this.onKey(e));
+  }
+
+  setScene(scene: Scene): void {
+    this.scene = scene;
+    this.byId = new Map(scene.nodes.map((n) => [n.node.id, n]));
+    this.palette = readPalette(this.element);
+    this.tree = null;
+    this.invalidate();
+  }
+
+  setPositions(positions: ReadonlyMap<string, Point>): void {
+    this.positions = positions;
+    this.tree = null;
+    this.invalidate();
+  }
+
+  /** Pan/zoom moves the cached drawing (one blit per frame), then redraws sharp once idle. */
+  setTransform(t: ZoomState): void {
+    if (!this.cached && this.drawnWith) this.keep(this.drawnWith);
+    this.transform = t;
+    this.requestDraw();
+    clearTimeout(this.sharpTimer);
+    this.sharpTimer = setTimeout(() => this.invalidate(), SETTLE_REDRAW_MS);
+  }
+
+  setSelection(selection: MapSelection | null): void {
+    this.selection = selection;
+    this.invalidate();
+  }
+
+  focusNode(): void {
+    this.element.focus();
+  }
+
+  private invalidate(): void {
+    this.cached = null;
+    this.requestDraw();
+  }
+
+  private requestDraw(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      const started = performance.now();
+      if (this.cached && this.cache.width === this.element.width && this.cache.height === this.element.height) {
+        this.blit(this.cached);
+        this.drawnWith = null;
+      } else {
+        this.draw();
+        this.drawnWith = { ...this.transform };
+      }
+      // Read by bench/map.ts: the cost of one frame's drawing.
+      this.element.dataset.drawMs = (performance.now() - started).toFixed(1);
+    });
+  }
+
+  private blit(from: ZoomState): void {
+    const { ctx, element: canvas, transform: t } = this;
+    const dpr = window.devicePixelRatio || 1;
+    const s = t.k / from.k;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(this.cache, (t.x - s * from.x) * dpr, (t.y - s * from.y) * dpr, canvas.width * s, canvas.height * s);
+  }
+
+  private draw(): void {
+    const { ctx, element: canvas, palette, transform: t } = this;
+    const dpr = window.devicePixelRatio || 1;
+    const width = canvas.clientWidth;
+    const height = canvas.clientHeight;
+    if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
+      canvas.width = Math.round(width * dpr);
+      canvas.height = Math.round(height * dpr);
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * t.x, dpr * t.y);
+    // Visible region in graph coordinates, for culling labels.
+    const view = { x0: -t.x / t.k, y0: -t.y / t.k, x1: (width - t.x) / t.k, y1: (height - t.y) / t.k };
+
+    ctx.lineWidth = 1.2 / Math.max(0.5, t.k);
+    for (const relation of RELATIONS) {
+      ctx.strokeStyle = palette.relation[relation];
+      ctx.fillStyle = palette.relation[relation];
+      ctx.beginPath();
+      const heads: Array<[Point, Point]> = [];
+      for (const e of this.scene.edges) {
+        if (e.edge.relation !== relation) continue;
+        const a = this.positions.get(e.edge.source);
+        const b = this.positions.get(e.edge.target);
+        if (!a || !b) continue;
+        const g = edgeGeometry(a, b, this.byId.get(e.edge.source)?.radius ?? 8, this.byId.get(e.edge.target)?.radius ?? 8);
+        ctx.moveTo(g.start.x, g.start.y);
+        ctx.quadraticCurveTo(g.control.x, g.control.y, g.end.x, g.end.y);
+        if (t.k >= ARROW_ZOOM) heads.push([g.control, g.end]);
+      }
+      ctx.stroke();
+      if (heads.length) {
+        ctx.beginPath();
+        for (const [from, tip] of heads) arrowHead(ctx, from, tip, 7);
+        ctx.fill();
+      }
+    }
+
+    ctx.strokeStyle = palette.background;
+    ctx.lineWidth = 1.5 / Math.max(0.5, t.k);
+    for (const h of ['ok', 'warn', 'bad'] as const) {
+      ctx.fillStyle = palette.health[h];
+      ctx.beginPath();
+      for (const n of this.scene.nodes) {
+        if (n.health !== h) continue;
+        const p = this.positions.get(n.node.id);
+        if (p) traceShape(ctx, n.node.kind, p.x, p.y, n.radius);
+      }
+      ctx.fill();
+      // Outlines double the raster cost and are invisible when zoomed out.
+      if (t.k >= 0.7) ctx.stroke();
+    }
+    this.drawHighlights(ctx, t.k);
+
+    if (t.k >= LABEL_ZOOM) {
+      ctx.fillStyle = palette.foreground;
+      ctx.font = '11px sans-serif';
+      ctx.textAlign = 'center';
+      for (const n of this.scene.nodes) {
+        const p = this.positions.get(n.node.id);
+        if (!p || p.x < view.x0 || p.x > view.x1 || p.y < view.y0 || p.y > view.y1) continue;
+        ctx.fillText(n.label, p.x, p.y + n.radius + 12);
+      }
+    }
+  }
+
+  /** Copies the full drawing on screen, drawn with transform t, for blitting. */
+  private keep(t: ZoomState): void {
+    if (this.cache.width !== this.element.width || this.cache.height !== this.element.height) {
+      this.cache.width = this.element.width;
+      this.cache.height = this.element.height;
+    }
+    const c = this.cache.getContext('2d')!;
+    c.clearRect(0, 0, this.cache.width, this.cache.height);
+    c.drawImage(this.element, 0, 0);
+    this.cached = { ...t };
+  }
+
+  private drawHighlights(ctx: CanvasRenderingContext2D, k: number): void {
+    const ring = (n: SceneNode, colour: string): void => {
+      const p = this.positions.get(n.node.id);
+      if (!p) return;
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 3 / Math.max(0.5, k);
+      ctx.beginPath();
+      ctx.arc(p.x, p.y, n.radius + 5, 0, 2 * Math.PI);
+      ctx.stroke();
+    };
+    for (const n of this.scene.nodes) if (n.fresh) ring(n, this.palette.fresh);
+    const sel = this.selection;
+    if (sel?.kind === 'node') {
+      const n = this.byId.get(sel.id);
+      if (n) ring(n, this.palette.selected);
+    } else if (sel?.kind === 'edge') {
+      const e = this.scene.edges.find((x) => x.edge.id === sel.id);
+      const a = e && this.positions.get(e.edge.source);
+      const b = e && this.positions.get(e.edge.target);
+      if (a && b) {
+        ctx.strokeStyle = this.palette.selected;
+        ctx.lineWidth = 3 / Math.max(0.5, k);
+        ctx.beginPath();
+        ctx.moveTo(a.x, a.y);
+        ctx.lineTo(b.x, b.y);
+        ctx.stroke();
+      }
+    }
+  }
+
+  private onClick(event: MouseEvent): void {
+    const rect = this.element.getBoundingClientRect();
+    const t = this.transform;
+    const x = (event.clientX - rect.left - t.x) / t.k;
+    const y = (event.clientY - rect.top - t.y) / t.k;
+    this.tree ??= quadtree<SceneNode>()
+      .x((n) => this.positions.get(n.node.id)?.x ?? 0)
+      .y((n) => this.positions.get(n.node.id)?.y ?? 0)
+      .addAll(this.scene.nodes.filter((n) => this.positions.has(n.node.id)));
+    const hit = this.tree.find(x, y, 30 / Math.min(1, t.k));
+    if (hit) this.events.select({ kind: 'node', id: hit.node.id });
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    const current = this.selection?.kind === 'node' ? this.selection.id : this.scene.nodes[0]?.node.id;
+    if (!current) return;
+    if (event.key.startsWith('Arrow')) {
+      event.preventDefault();
+      this.events.navigate(current, event.key);
+    } else if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      this.events.select({ kind: 'node', id: current });
+    }
+  }
+}
+
+function arrowHead(ctx: CanvasRenderingContext2D, from: Point, tip: Point, size: number): void {
+  const a = Math.atan2(tip.y - from.y, tip.x - from.x);
+  ctx.moveTo(tip.x, tip.y);
+  ctx.lineTo(tip.x - size * Math.cos(a - 0.4), tip.y - size * Math.sin(a - 0.4));
+  ctx.lineTo(tip.x - size * Math.cos(a + 0.4), tip.y - size * Math.sin(a + 0.4));
+  ctx.closePath();
+}
+
+/** Canvas cannot use CSS variables directly: resolve the theme's colours once per scene. */
+function readPalette(el: Element): Palette {
+  const style = getComputedStyle(el.isConnected ? el : document.body);
+  const v = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
+  const relation: Record<string, string> = {};
+  for (const r of RELATIONS) relation[r] = v(`--rel-${r}`, '#888');
+  return {
+    background: v('--map-bg', '#fff'),
+    foreground: v('--fg', '#222'),
+    selected: v('--accent', '#0a64d8'),
+    fresh: v('--fresh', '#f5b400'),
+    health: { ok: v('--ok', '#2e9d5b'), warn: v('--warn', '#d49a00'), bad: v('--bad', '#d23c3c') },
+    relation,
+  };
+}

@@ -1,0 +1,270 @@
+// The details panel: counts, latency, errors, span names and scopes, code locations and
+// recent spans for the selected node, edge or flow step; the coverage list when nothing is selected.
+
+import type { CodeLocation, Flow, FlowStep, Graph, GraphEdge, GraphNode } from '../../../common/src/graph';
+import type { SpanSiteSummary } from '../../../common/src/sites';
+import type { SpanQuery, SpanSummary } from '../../../common/src/telemetry';
+import { locationLabel, runtimeLocation, runtimeLocations, siteLocation, sitesForSpanNames, sitesForStep } from '../codeLinks';
+import { formatCount, formatMs, formatPercent, formatRate, ratePerSecond } from '../format';
+import type { Selection } from '../uiState';
+import { button, el } from './dom';
+
+export interface DetailsEvents {
+  openLocation(location: CodeLocation): void;
+  select(selection: Selection): void;
+  requestSpans(query: SpanQuery): void;
+}
+
+export interface DetailsInput {
+  graph: Graph;
+  sites: SpanSiteSummary[];
+  selection: Selection | null;
+  spans: SpanSummary[] | null;
+  coverage: boolean;
+  sitesNeverLive: SpanSiteSummary[];
+  showPaths: boolean;
+}
+
+const MAX_LIST = 25;
+
+export class DetailsPanel {
+  readonly element: HTMLElement;
+
+  constructor(private readonly events: DetailsEvents) {
+    this.element = el('aside', { class: 'details', attrs: { 'aria-label': 'Details', 'aria-live': 'polite' } });
+  }
+
+  /** The span query for a selection (sent when the selection changes). */
+  static queryFor(selection: Selection, graph: Graph): SpanQuery | null {
+    switch (selection.kind) {
+      case 'node': {
+        const node = graph.nodes.find((n) => n.id === selection.id);
+        if (!node) return null;
+        return node.kind === 'service' ? { service: node.name, limit: 20 } : { nodeId: node.id, limit: 20 };
+      }
+      case 'edge':
+        return { edgeId: selection.id, limit: 20 };
+      case 'step':
+        return { flow: selection.flow, step: selection.step, limit: 20 };
+      default: {
+        const never: never = selection;
+        return never;
+      }
+    }
+  }
+
+  render(input: DetailsInput): void {
+    const parts = this.content(input);
+    this.element.replaceChildren(...parts);
+    this.element.dataset.selection = input.selection ? input.selection.kind : 'none';
+  }
+
+  private content(input: DetailsInput): Node[] {
+    const sel = input.selection;
+    if (!sel) return this.overview(input);
+    switch (sel.kind) {
+      case 'node': {
+        const node = input.graph.nodes.find((n) => n.id === sel.id);
+        return node ? this.node(node, input) : this.gone();
+      }
+      case 'edge': {
+        const edge = input.graph.edges.find((e) => e.id === sel.id);
+        return edge ? this.edge(edge, input) : this.gone();
+      }
+      case 'step': {
+        const flow = input.graph.flows.find((f) => f.name === sel.flow);
+        const step = flow?.steps.find((s) => s.name === sel.step);
+        return flow && step ? this.step(flow, step, input) : this.gone();
+      }
+      default: {
+        const never: never = sel;
+        return never;
+      }
+    }
+  }
+
+  private overview(input: DetailsInput): Node[] {
+    const s = input.graph.stats;
+    const out: Node[] = [
+      el('h2', { text: 'Overview' }),
+      table([
+        ['Services', String(input.graph.nodes.filter((n) => n.kind === 'service').length)],
+        ['Edges', String(input.graph.edges.length)],
+        ['Flows', String(input.graph.flows.length)],
+        ['Spans received', formatCount(s.spansReceived)],
+        ['Spans dropped', formatCount(s.spansDropped)],
+        ['Spans/s', s.spansPerSecond.toFixed(1)],
+        ['Code sites', String(input.sites.length)],
+      ]),
+      el('p', { class: 'hint', text: 'Select a node, edge or step for its details. Arrow keys move between nodes.' }),
+    ];
+    if (input.coverage) {
+      out.push(el('h3', { text: `Code sites never seen live (${input.sitesNeverLive.length})` }));
+      out.push(this.siteList(input.sitesNeverLive, input.showPaths, 'coverage-list'));
+    }
+    return out;
+  }
+
+  private node(node: GraphNode, input: DetailsInput): Node[] {
+    const outgoing = input.graph.edges.filter((e) => e.source === node.id);
+    const incoming = input.graph.edges.filter((e) => e.target === node.id);
+    const own = node.kind === 'service' ? outgoing : incoming;
+    const names = unique(own.flatMap((e) => e.spanNames));
+    const scopes = unique(own.flatMap((e) => e.scopes));
+    return [
+      el('h2', { text: node.name }),
+      el('p', { class: 'subtitle', text: `${node.kind}${node.system ? ` · ${node.system}` : ''}` }),
+      table([
+        ['Spans', formatCount(node.spanCount)],
+        ['Errors', `${formatCount(node.errorCount)} (${formatPercent(node.errorCount, node.spanCount)})`],
+        ['First seen', time(node.firstSeen)],
+        ['Last seen', time(node.lastSeen)],
+      ]),
+      ...this.edgeLinks('Outgoing', outgoing, input.graph, 'target'),
+      ...this.edgeLinks('Incoming', incoming, input.graph, 'source'),
+      ...this.names(names, scopes),
+      ...this.locations(sitesForSpanNames(input.sites, names, scopes).map(siteLocation), input),
+      ...this.recent(input),
+    ];
+  }
+
+  private edge(edge: GraphEdge, input: DetailsInput): Node[] {
+    const name = (id: string): string => input.graph.nodes.find((n) => n.id === id)?.name ?? id;
+    return [
+      el('h2', { text: `${name(edge.source)} → ${name(edge.target)}` }),
+      el('p', { class: 'subtitle', text: edge.relation }),
+      table([
+        ['Requests', formatCount(edge.count)],
+        ['Rate', formatRate(ratePerSecond(edge.count, edge.firstSeen, edge.lastSeen))],
+        ['Errors', `${formatCount(edge.errors)} (${formatPercent(edge.errors, edge.count)})`],
+        ['p50', formatMs(edge.p50Ms)],
+        ['p95', formatMs(edge.p95Ms)],
+        ['p99', formatMs(edge.p99Ms)],
+        ['First seen', time(edge.firstSeen)],
+        ['Last seen', time(edge.lastSeen)],
+        ...(edge.details?.length ? [['Tables', edge.details.join(', ')] as [string, string]] : []),
+      ]),
+      el('p', {}, [button(`Go to ${name(edge.source)}`, () => this.events.select({ kind: 'node', id: edge.source }), 'link'), ' ', button(`Go to ${name(edge.target)}`, () => this.events.select({ kind: 'node', id: edge.target }), 'link')]),
+      ...this.names(edge.spanNames, edge.scopes),
+      ...this.locations(sitesForSpanNames(input.sites, edge.spanNames, edge.scopes).map(siteLocation), input),
+      ...this.recent(input),
+    ];
+  }
+
+  private step(flow: Flow, step: FlowStep, input: DetailsInput): Node[] {
+    const sites = sitesForStep(input.sites, flow.name, step.name, step.spanNames, step.scopes);
+    return [
+      el('h2', { text: step.name }),
+      el('p', { class: 'subtitle', text: `step of ${flow.name} · ${formatCount(flow.runs)} runs` }),
+      table([
+        ['Services', step.services.join(', ') || '–'],
+        ['Spans', formatCount(step.count)],
+        ['Errors', `${formatCount(step.errors)} (${formatPercent(step.errors, step.count)})`],
+        ['p50', formatMs(step.p50Ms)],
+        ['p95', formatMs(step.p95Ms)],
+        ['p99', formatMs(step.p99Ms)],
+      ]),
+      ...this.names(step.spanNames, step.scopes),
+      ...this.locations(sites.map(siteLocation), input),
+      ...this.recent(input),
+    ];
+  }
+
+  private gone(): Node[] {
+    return [el('p', { class: 'hint', text: 'The selected item is no longer in the graph (filtered out or removed).' })];
+  }
+
+  private edgeLinks(title: string, edges: GraphEdge[], graph: Graph, end: 'source' | 'target'): Node[] {
+    if (!edges.length) return [];
+    const list = el('ul', { class: 'edge-links' });
+    for (const e of edges.slice(0, MAX_LIST)) {
+      const other = graph.nodes.find((n) => n.id === e[end])?.name ?? e[end];
+      list.append(el('li', {}, [button(`${e.relation} ${other} · ${formatCount(e.count)}`, () => this.events.select({ kind: 'edge', id: e.id }), 'link')]));
+    }
+    return [el('h3', { text: title }), list];
+  }
+
+  private names(names: string[], scopes: string[]): Node[] {
+    const out: Node[] = [];
+    if (names.length) out.push(el('h3', { text: 'Span names' }), listOf(names, 'span-names'));
+    if (scopes.length) out.push(el('h3', { text: 'Scopes' }), listOf(scopes, 'scopes'));
+    return out;
+  }
+
+  /** Static sites, then runtime locations from recent spans. */
+  private locations(staticLocations: CodeLocation[], input: DetailsInput): Node[] {
+    const all = dedupe([...staticLocations, ...runtimeLocations(input.spans ?? [])]);
+    const list = el('ul', { class: 'code-locations' });
+    for (const loc of all.slice(0, MAX_LIST)) list.append(el('li', {}, [this.locationLink(loc, input.showPaths)]));
+    const hint = all.length
+      ? []
+      : [el('p', { class: 'hint', text: input.spans === null ? 'Looking for code locations…' : 'No code site found: no analyzed span matches, and recent spans carry no code.file.path attribute.' })];
+    return [el('h3', { text: 'Code' }), list, ...hint];
+  }
+
+  private locationLink(loc: CodeLocation, showPath: boolean): HTMLElement {
+    const b = button(locationLabel(loc), () => this.events.openLocation(loc), 'code-link', {
+      'data-file': loc.file,
+      'data-line': String(loc.line),
+      title: showPath ? `${locationLabel(loc)} (open it in your editor)` : `Open ${locationLabel(loc)}`,
+    });
+    return el('span', {}, [b, el('span', { class: `tag tag-${loc.source}`, text: loc.source === 'static' ? 'code' : 'runtime' })]);
+  }
+
+  private siteList(sites: SpanSiteSummary[], showPaths: boolean, cls: string): HTMLElement {
+    const list = el('ul', { class: cls });
+    for (const s of sites.slice(0, MAX_LIST * 2)) {
+      const label = s.flow && s.step ? `${s.flow} / ${s.step}` : (s.name ?? '(dynamic name)');
+      list.append(el('li', {}, [el('span', { class: 'site-name', text: label }), ' ', this.locationLink(siteLocation(s), showPaths)]));
+    }
+    if (!sites.length) list.append(el('li', { class: 'hint', text: 'None.' }));
+    return list;
+  }
+
+  private recent(input: DetailsInput): Node[] {
+    const title = el('h3', { text: 'Recent spans' });
+    if (input.spans === null) return [title, el('p', { class: 'hint', text: 'Loading…' })];
+    if (!input.spans.length) return [title, el('p', { class: 'hint', text: 'No recent spans kept for this selection.' })];
+    const rows = input.spans.slice(0, MAX_LIST).map((s) => {
+      const loc = runtimeLocation(s.attributes);
+      return el('tr', { class: s.error ? 'is-error' : '' }, [
+        el('td', { text: s.name }),
+        el('td', { text: s.service }),
+        el('td', { text: formatMs(s.durationMs) }),
+        el('td', { text: s.error ? 'error' : 'ok' }),
+        el('td', {}, loc ? [this.locationLink(loc, input.showPaths)] : []),
+      ]);
+    });
+    const head = el('tr', {}, ['Name', 'Service', 'Duration', 'Status', 'Code'].map((h) => el('th', { text: h, attrs: { scope: 'col' } })));
+    return [title, el('table', { class: 'spans' }, [el('thead', {}, [head]), el('tbody', {}, rows)])];
+  }
+}
+
+function table(rows: Array<[string, string]>): HTMLTableElement {
+  return el('table', { class: 'facts' }, rows.map(([k, v]) => el('tr', {}, [el('th', { text: k, attrs: { scope: 'row' } }), el('td', { text: v })])));
+}
+
+function listOf(items: string[], cls: string): HTMLUListElement {
+  const list = el('ul', { class: cls });
+  for (const i of items.slice(0, MAX_LIST)) list.append(el('li', { text: i }));
+  if (items.length > MAX_LIST) list.append(el('li', { class: 'hint', text: `… ${items.length - MAX_LIST} more` }));
+  return list;
+}
+
+function unique(items: string[]): string[] {
+  return [...new Set(items)];
+}
+
+function dedupe(locations: CodeLocation[]): CodeLocation[] {
+  const seen = new Set<string>();
+  return locations.filter((l) => {
+    const key = locationLabel(l);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function time(ms: number): string {
+  return Number.isFinite(ms) && ms > 0 ? new Date(ms).toLocaleTimeString() : '–';
+}

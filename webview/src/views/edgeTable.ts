@@ -1,0 +1,30 @@
+// The text alternative to the map: every visible edge as a table row.
+
+import type { GraphNode } from '../../../common/src/graph';
+import type { VisibleGraph } from '../filters';
+import { formatCount, formatMs, formatPercent, formatRate, ratePerSecond } from '../format';
+import { button, el } from './dom';
+
+export function renderEdgeTable(vis: VisibleGraph, selectedEdge: string | null, onSelect: (edgeId: string) => void): HTMLElement {
+  const names = new Map<string, GraphNode>(vis.nodes.map((n) => [n.id, n]));
+  const name = (id: string): string => names.get(id)?.name ?? id;
+  const head = el('tr', {}, ['From', 'Relation', 'To', 'Requests', 'Rate', 'Errors', 'p50', 'p95', 'p99'].map((h) => el('th', { text: h, attrs: { scope: 'col' } })));
+  const rows = [...vis.edges]
+    .sort((a, b) => b.count - a.count)
+    .map((e) =>
+      el('tr', { class: e.id === selectedEdge ? 'is-selected' : '', attrs: { 'data-edge-id': e.id } }, [
+        el('td', {}, [button(name(e.source), () => onSelect(e.id), 'link')]),
+        el('td', { text: e.relation }),
+        el('td', { text: name(e.target) }),
+        el('td', { class: 'num', text: formatCount(e.count) }),
+        el('td', { class: 'num', text: formatRate(ratePerSecond(e.count, e.firstSeen, e.lastSeen)) }),
+        el('td', { class: 'num', text: `${formatCount(e.errors)} (${formatPercent(e.errors, e.count)})` }),
+        el('td', { class: 'num', text: formatMs(e.p50Ms) }),
+        el('td', { class: 'num', text: formatMs(e.p95Ms) }),
+        el('td', { class: 'num', text: formatMs(e.p99Ms) }),
+      ]),
+    );
+  return el('div', { class: 'table-stage' }, [
+    el('table', { class: 'edge-table' }, [el('caption', { text: `${vis.edges.length} edges between ${vis.nodes.length} nodes` }), el('thead', {}, [head]), el('tbody', {}, rows)]),
+  ]);
+}

@@ -1,0 +1,220 @@
+// The flow view: a list of flows with run counts, and the chosen flow's steps as a
+// left-to-right layered graph with transition counts, per-step latency, errors, services
+// and (with coverage on) steps that no code site explains.
+
+import { create, select, type Selection } from 'd3';
+import type { Flow, FlowStep } from '../../../common/src/graph';
+import { stepKey } from '../codeLinks';
+import { formatCount, formatMs, formatPercent, health } from '../format';
+import { layeredLayout, transitionKey } from '../layout/layered';
+import { directionOfKey, nearestInDirection } from '../layout/navigation';
+import type { Point } from '../layout/placement';
+
+const STEP_W = 210;
+const STEP_H = 74;
+const LAYER_GAP = 90;
+const ROW_GAP = 34;
+const PAD = 30;
+
+export interface FlowViewEvents {
+  chooseFlow(name: string): void;
+  selectStep(flow: string, step: string): void;
+}
+
+export interface FlowViewState {
+  flows: Flow[];
+  flow: Flow | undefined;
+  selectedStep: string | null;
+  coverage: boolean;
+  stepsWithoutSite: Set<string>;
+  isFresh(id: string): boolean;
+}
+
+export class FlowView {
+  readonly element: HTMLDivElement;
+  private readonly list: HTMLUListElement;
+  private readonly canvas: HTMLDivElement;
+  private readonly empty: HTMLDivElement;
+  private positions = new Map<string, Point>();
+  private flowName = '';
+
+  constructor(private readonly events: FlowViewEvents) {
+    this.element = document.createElement('div');
+    this.element.className = 'flow-stage';
+    const aside = document.createElement('nav');
+    aside.className = 'flow-list';
+    aside.setAttribute('aria-label', 'Flows');
+    const heading = document.createElement('h2');
+    heading.textContent = 'Flows';
+    this.list = document.createElement('ul');
+    aside.append(heading, this.list);
+    this.canvas = document.createElement('div');
+    this.canvas.className = 'flow-canvas';
+    this.empty = document.createElement('div');
+    this.empty.className = 'empty flow-empty';
+    this.element.append(aside, this.canvas);
+  }
+
+  render(state: FlowViewState): void {
+    this.renderList(state);
+    const flow = state.flow;
+    this.canvas.replaceChildren();
+    if (!flow) {
+      this.renderEmpty(state.flows.length > 0);
+      return;
+    }
+    this.flowName = flow.name;
+    this.canvas.append(this.renderGraph(flow, state));
+  }
+
+  /** Step centres of the flow on screen (for export). */
+  stepPositions(): ReadonlyMap<string, Point> {
+    return this.positions;
+  }
+
+  focusStep(step: string): void {
+    const el = this.canvas.querySelector<SVGGElement>(`g.step[data-step="${CSS.escape(step)}"]`);
+    el?.focus();
+    el?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }
+
+  private renderList(state: FlowViewState): void {
+    select(this.list)
+      .selectAll<HTMLLIElement, Flow>('li')
+      .data(state.flows, (f) => f.name)
+      .join((enter) => {
+        const li = enter.append('li');
+        const b = li.append('button').attr('type', 'button').attr('class', 'flow-item');
+        b.append('span').attr('class', 'flow-name');
+        b.append('span').attr('class', 'flow-runs');
+        b.on('click', (_e: MouseEvent, f) => this.events.chooseFlow(f.name));
+        return li;
+      })
+      .select('button')
+      .attr('data-flow', (f) => f.name)
+      .attr('aria-pressed', (f) => String(f.name === state.flow?.name))
+      .call((b) => b.select('.flow-name').text((f) => f.name))
+      .call((b) => b.select('.flow-runs').text((f) => `${formatCount(f.runs)} runs`));
+  }
+
+  private renderEmpty(hasFlows: boolean): void {
+    this.empty.replaceChildren();
+    const p = document.createElement('p');
+    const code = document.createElement('code');
+    if (hasFlows) {
+      p.textContent = 'Pick a flow on the left to see its steps.';
+    } else {
+      p.textContent = 'No business flows seen yet. Mark the spans of a flow with attributes, for example ';
+      code.textContent = "span.setAttributes({ 'coordimap.flow.name': 'checkout.place_order', 'coordimap.flow.step': 'checkout.validate_cart', 'coordimap.flow.run_id': orderId })";
+      p.append(code);
+    }
+    this.empty.append(p);
+    this.canvas.append(this.empty);
+  }
+
+  private renderGraph(flow: Flow, state: FlowViewState): SVGSVGElement {
+    const names = flow.steps.map((s) => s.name);
+    const layout = layeredLayout(names, flow.transitions);
+    const tallest = Math.max(1, ...layout.layers.map((l) => l.length));
+    const height = PAD * 2 + tallest * STEP_H + (tallest - 1) * ROW_GAP;
+    const width = PAD * 2 + layout.layers.length * STEP_W + Math.max(0, layout.layers.length - 1) * LAYER_GAP;
+    this.positions = new Map();
+    layout.layers.forEach((layer, li) => {
+      const layerHeight = layer.length * STEP_H + (layer.length - 1) * ROW_GAP;
+      layer.forEach((name, i) => {
+        this.positions.set(name, { x: PAD + li * (STEP_W + LAYER_GAP) + STEP_W / 2, y: (height - layerHeight) / 2 + i * (STEP_H + ROW_GAP) + STEP_H / 2 });
+      });
+    });
+
+    const svg = create('svg')
+      .attr('class', 'flow-svg')
+      .attr('role', 'group')
+      .attr('aria-label', `Flow ${flow.name}: ${flow.steps.length} steps, ${flow.runs} runs`)
+      .attr('data-flow', flow.name)
+      .attr('viewBox', `0 0 ${width} ${height + 30}`)
+      .attr('width', width)
+      .attr('height', height + 30);
+    svg.append('defs').append('marker').attr('id', 'flow-arrow').attr('viewBox', '0 0 10 10').attr('refX', 9).attr('refY', 5).attr('markerWidth', 9).attr('markerHeight', 9).attr('markerUnits', 'userSpaceOnUse').attr('orient', 'auto').append('path').attr('d', 'M0,0L10,5L0,10z');
+
+    const edges = svg.append('g').attr('class', 'transitions');
+    for (const t of flow.transitions) {
+      const a = this.positions.get(t.from);
+      const b = this.positions.get(t.to);
+      if (!a || !b || t.from === t.to) continue;
+      const back = layout.backEdges.has(transitionKey(t)) || b.x <= a.x;
+      const g = edges.append('g').attr('class', `transition${back ? ' is-back' : ''}`).attr('data-from', t.from).attr('data-to', t.to);
+      const [d, lx, ly] = back ? backPath(a, b) : forwardPath(a, b);
+      g.append('path').attr('d', d).attr('marker-end', 'url(#flow-arrow)');
+      g.append('text').attr('class', 'transition-count').attr('x', lx).attr('y', ly).attr('text-anchor', 'middle').text(formatCount(t.count));
+    }
+
+    const steps = svg.append('g').attr('class', 'steps');
+    const byName = new Map(flow.steps.map((s) => [s.name, s] as const));
+    for (const name of names) {
+      const step = byName.get(name)!;
+      const p = this.positions.get(name)!;
+      const noSite = state.stepsWithoutSite.has(stepKey(flow.name, name));
+      this.renderStep(steps, step, p, {
+        selected: state.selectedStep === name,
+        noSite: state.coverage && noSite,
+        fresh: state.isFresh(stepKey(flow.name, name)),
+        order: layout.layerOf.get(name)!,
+      });
+    }
+    return svg.node()!;
+  }
+
+  private renderStep(parent: Selection<SVGGElement, undefined, null, undefined>, step: FlowStep, p: Point, flags: { selected: boolean; noSite: boolean; fresh: boolean; order: number }): void {
+    const h = health(step.errors, step.count);
+    const g = parent
+      .append('g')
+      .attr('class', `step health-${h}${flags.selected ? ' is-selected' : ''}${flags.noSite ? ' no-site' : ''}${flags.fresh ? ' is-fresh' : ''}`)
+      .attr('data-step', step.name)
+      .attr('data-layer', flags.order)
+      .attr('tabindex', 0)
+      .attr('role', 'button')
+      .attr('aria-pressed', String(flags.selected))
+      .attr('aria-label', `Step ${step.name}, services ${step.services.join(', ') || 'unknown'}, ${step.count} spans, ${step.errors} errors, p95 ${formatMs(step.p95Ms)}${flags.noSite ? ', no code site found' : ''}`)
+      .attr('transform', `translate(${p.x - STEP_W / 2},${p.y - STEP_H / 2})`);
+    g.append('rect').attr('class', 'step-box').attr('width', STEP_W).attr('height', STEP_H).attr('rx', 7);
+    g.append('rect').attr('class', 'step-health').attr('width', 5).attr('height', STEP_H).attr('rx', 2);
+    g.append('text').attr('class', 'step-name').attr('x', 14).attr('y', 22).text(truncate(step.name, 28));
+    g.append('text').attr('class', 'step-service').attr('x', 14).attr('y', 41).text(truncate(step.services.join(', ') || '(unknown service)', 30));
+    const errors = step.errors ? ` · ${formatPercent(step.errors, step.count)} err` : '';
+    g.append('text').attr('class', 'step-stats').attr('x', 14).attr('y', 60).text(`${formatCount(step.count)} · p95 ${formatMs(step.p95Ms)}${errors}`);
+    if (flags.noSite) g.append('text').attr('class', 'step-badge').attr('x', STEP_W - 8).attr('y', 16).attr('text-anchor', 'end').text('no code');
+    g.append('title').text(step.name);
+    g.on('click', () => this.events.selectStep(this.flowName, step.name));
+    g.on('keydown', (event: KeyboardEvent) => {
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        this.events.selectStep(this.flowName, step.name);
+        return;
+      }
+      const dir = directionOfKey(event.key);
+      if (!dir) return;
+      event.preventDefault();
+      const next = nearestInDirection(step.name, this.positions, dir);
+      if (next) this.focusStep(next);
+    });
+  }
+}
+
+function forwardPath(a: Point, b: Point): [string, number, number] {
+  const x1 = a.x + STEP_W / 2;
+  const x2 = b.x - STEP_W / 2 - 2;
+  const mx = (x1 + x2) / 2;
+  return [`M${x1},${a.y}C${mx},${a.y} ${mx},${b.y} ${x2},${b.y}`, mx, (a.y + b.y) / 2 - 6];
+}
+
+/** Cycles (retries, loops) go back under the steps. */
+function backPath(a: Point, b: Point): [string, number, number] {
+  const y = Math.max(a.y, b.y) + STEP_H / 2 + 22;
+  const x1 = a.x;
+  const x2 = b.x;
+  return [`M${x1},${a.y + STEP_H / 2}C${x1},${y} ${x2},${y} ${x2},${b.y + STEP_H / 2 + 2}`, (x1 + x2) / 2, y - 2];
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}

@@ -1,0 +1,124 @@
+// What the map draws, derived from the filtered graph: sizes, health, labels, freshness.
+// Shared by the SVG and canvas renderers. Pure apart from reading the clock passed in.
+
+import type { GraphEdge, GraphNode, NodeKind } from '../../../common/src/graph';
+import type { VisibleGraph } from '../filters';
+import { formatMs, formatPercent, formatRate, health, ratePerSecond, type Health } from '../format';
+import type { Point } from '../layout/placement';
+
+export interface SceneNode {
+  node: GraphNode;
+  radius: number;
+  health: Health;
+  fresh: boolean;
+  label: string;
+  ariaLabel: string;
+}
+
+export interface SceneEdge {
+  edge: GraphEdge;
+  health: Health;
+  fresh: boolean;
+  label: string;
+  /** Stroke width from traffic. */
+  width: number;
+}
+
+export interface Scene {
+  nodes: SceneNode[];
+  edges: SceneEdge[];
+  /** Edge labels clutter big graphs: shown only below this size or for the selection. */
+  edgeLabels: boolean;
+}
+
+const EDGE_LABEL_LIMIT = 60;
+
+export function nodeRadius(node: GraphNode): number {
+  const traffic = 3.2 * Math.log10(1 + Math.max(0, node.spanCount));
+  switch (node.kind) {
+    case 'service':
+      return Math.min(24, 9 + traffic);
+    case 'database':
+    case 'queue':
+      return Math.min(20, 10 + traffic / 2);
+    case 'external':
+      return 9;
+    default:
+      return 10;
+  }
+}
+
+export function edgeLabel(e: GraphEdge): string {
+  const rate = formatRate(ratePerSecond(e.count, e.firstSeen, e.lastSeen));
+  const errors = e.errors ? ` · ${formatPercent(e.errors, e.count)} err` : '';
+  return `${e.relation} · ${rate}${errors} · p95 ${formatMs(e.p95Ms)}`;
+}
+
+const KIND_NAMES: Record<NodeKind, string> = { service: 'service', database: 'database', queue: 'queue', external: 'external peer' };
+
+export function buildScene(vis: VisibleGraph, isFresh: (id: string) => boolean): Scene {
+  return {
+    nodes: vis.nodes.map((n) => ({
+      node: n,
+      radius: nodeRadius(n),
+      health: health(n.errorCount, n.spanCount),
+      fresh: isFresh(n.id),
+      label: n.name,
+      ariaLabel: `${KIND_NAMES[n.kind] ?? n.kind} ${n.name}${n.system ? ` (${n.system})` : ''}, ${n.spanCount} spans, ${n.errorCount} errors`,
+    })),
+    edges: vis.edges.map((e) => ({
+      edge: e,
+      health: health(e.errors, e.count),
+      fresh: isFresh(e.id),
+      label: edgeLabel(e),
+      width: Math.min(6, 1.2 + Math.log10(1 + e.count) * 0.9),
+    })),
+    edgeLabels: vis.edges.length <= EDGE_LABEL_LIMIT,
+  };
+}
+
+/** A gently curved edge so A->B and B->A stay apart; ends trimmed to the node outlines. */
+export function edgeGeometry(a: Point, b: Point, ra: number, rb: number): { start: Point; control: Point; end: Point; mid: Point } {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const len = Math.hypot(dx, dy) || 1;
+  const nx = -dy / len;
+  const ny = dx / len;
+  const bend = Math.min(40, len * 0.12);
+  const control = { x: (a.x + b.x) / 2 + nx * bend, y: (a.y + b.y) / 2 + ny * bend };
+  const toward = (from: Point, to: Point, d: number): Point => {
+    const l = Math.hypot(to.x - from.x, to.y - from.y) || 1;
+    return { x: from.x + ((to.x - from.x) / l) * d, y: from.y + ((to.y - from.y) / l) * d };
+  };
+  const start = toward(a, control, ra + 2);
+  const end = toward(b, control, rb + 4);
+  const mid = { x: 0.25 * start.x + 0.5 * control.x + 0.25 * end.x, y: 0.25 * start.y + 0.5 * control.y + 0.25 * end.y };
+  return { start, control, end, mid };
+}
+
+export interface MapSelection {
+  kind: 'node' | 'edge';
+  id: string;
+}
+
+export interface ZoomState {
+  x: number;
+  y: number;
+  k: number;
+}
+
+export interface RendererEvents {
+  select(selection: MapSelection): void;
+  /** Arrow key pressed while a node has focus. */
+  navigate(fromId: string, key: string): void;
+}
+
+/** The two ways the map is drawn (SVG for small graphs, canvas for large ones). */
+export interface MapRenderer {
+  readonly element: HTMLElement | SVGSVGElement;
+  setScene(scene: Scene): void;
+  setPositions(positions: ReadonlyMap<string, Point>): void;
+  setTransform(t: ZoomState): void;
+  setSelection(selection: MapSelection | null): void;
+  focusNode(id: string): void;
+}

@@ -1,0 +1,124 @@
+// The toolbar: view tabs, search and filters, coverage, pause, export and receiver status.
+// Built once; update() only syncs values so typing in the search box is never interrupted.
+
+import type { Relation } from '../../../common/src/graph';
+import type { ReceiverStatus } from '../../../common/src/telemetry';
+import { RELATIONS, type Filters, type UiState, type ViewName } from '../uiState';
+import { button, el } from './dom';
+
+export type ExportFormat = 'svg' | 'png' | 'mermaid' | 'dot' | 'json';
+
+export interface ToolbarEvents {
+  view(view: ViewName): void;
+  filters(change: Partial<Filters>): void;
+  coverage(on: boolean): void;
+  paused(on: boolean): void;
+  export(format: ExportFormat): void;
+  fit(): void;
+}
+
+export interface ToolbarInput {
+  ui: UiState;
+  services: string[];
+  flows: string[];
+  receiver: ReceiverStatus;
+  spansPerSecond: number;
+  pendingUpdates: number;
+}
+
+const VIEWS: Array<[ViewName, string]> = [
+  ['map', 'Map'],
+  ['flow', 'Flows'],
+  ['table', 'Table'],
+];
+
+export class Toolbar {
+  readonly element: HTMLElement;
+  private readonly tabs = new Map<ViewName, HTMLButtonElement>();
+  private readonly search: HTMLInputElement;
+  private readonly service: HTMLSelectElement;
+  private readonly flow: HTMLSelectElement;
+  private readonly relations = new Map<Relation, HTMLInputElement>();
+  private readonly externals: HTMLInputElement;
+  private readonly coverage: HTMLInputElement;
+  private readonly pause: HTMLButtonElement;
+  private readonly status: HTMLSpanElement;
+
+  constructor(events: ToolbarEvents) {
+    const tabs = el('div', { class: 'tabs', attrs: { role: 'group', 'aria-label': 'View' } });
+    for (const [view, label] of VIEWS) {
+      const b = button(label, () => events.view(view), 'tab', { 'data-view': view });
+      this.tabs.set(view, b);
+      tabs.append(b);
+    }
+    this.search = el('input', { class: 'search', attrs: { type: 'search', placeholder: 'Search services, spans…', 'aria-label': 'Search' } });
+    this.search.addEventListener('input', () => events.filters({ search: this.search.value }));
+    this.service = el('select', { class: 'filter-service', attrs: { 'aria-label': 'Service' } });
+    this.service.addEventListener('change', () => events.filters({ service: this.service.value }));
+    this.flow = el('select', { class: 'filter-flow', attrs: { 'aria-label': 'Flow' } });
+    this.flow.addEventListener('change', () => events.filters({ flow: this.flow.value }));
+
+    const rels = el('fieldset', { class: 'relations' }, [el('legend', { class: 'sr-only', text: 'Relations' })]);
+    for (const r of RELATIONS) {
+      const input = el('input', { attrs: { type: 'checkbox', 'data-relation': r } });
+      input.addEventListener('change', () => events.filters({ hiddenRelations: RELATIONS.filter((x) => !this.relations.get(x)!.checked) }));
+      this.relations.set(r, input);
+      rels.append(el('label', { class: `chip rel-${r}` }, [input, el('span', { class: 'swatch' }), r]));
+    }
+    this.externals = el('input', { attrs: { type: 'checkbox', 'data-filter': 'hide-externals' } });
+    this.externals.addEventListener('change', () => events.filters({ hideExternals: this.externals.checked }));
+    this.coverage = el('input', { attrs: { type: 'checkbox', 'data-filter': 'coverage' } });
+    this.coverage.addEventListener('change', () => events.coverage(this.coverage.checked));
+    this.pause = button('Pause', () => events.paused(this.pause.getAttribute('aria-pressed') !== 'true'), 'pause', { 'aria-pressed': 'false' });
+
+    const exportSelect = el('select', { class: 'export-format', attrs: { 'aria-label': 'Export format' } }, [
+      el('option', { text: 'SVG', attrs: { value: 'svg' } }),
+      el('option', { text: 'PNG', attrs: { value: 'png' } }),
+      el('option', { text: 'Mermaid', attrs: { value: 'mermaid' } }),
+      el('option', { text: 'Graphviz DOT', attrs: { value: 'dot' } }),
+      el('option', { text: 'JSON', attrs: { value: 'json' } }),
+    ]);
+    const exportButton = button('Export', () => events.export(exportSelect.value as ExportFormat), 'export');
+    this.status = el('span', { class: 'status', attrs: { role: 'status' } });
+
+    this.element = el('header', { class: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Map controls' } }, [
+      tabs,
+      this.search,
+      this.service,
+      this.flow,
+      rels,
+      el('label', { class: 'toggle' }, [this.externals, 'Hide externals']),
+      el('label', { class: 'toggle' }, [this.coverage, 'Coverage']),
+      this.pause,
+      button('Fit', () => events.fit(), 'fit', { title: 'Fit the map to the window' }),
+      el('span', { class: 'export-group' }, [exportSelect, exportButton]),
+      this.status,
+    ]);
+  }
+
+  update(input: ToolbarInput): void {
+    const { ui } = input;
+    for (const [view, b] of this.tabs) b.setAttribute('aria-pressed', String(view === ui.view));
+    if (document.activeElement !== this.search) this.search.value = ui.filters.search;
+    syncOptions(this.service, 'All services', input.services, ui.filters.service);
+    syncOptions(this.flow, 'All flows', input.flows, ui.filters.flow);
+    for (const [r, input2] of this.relations) input2.checked = !ui.filters.hiddenRelations.includes(r);
+    this.externals.checked = ui.filters.hideExternals;
+    this.coverage.checked = ui.coverage;
+    this.pause.setAttribute('aria-pressed', String(ui.paused));
+    this.pause.textContent = ui.paused ? (input.pendingUpdates ? `Resume (${input.pendingUpdates} updates)` : 'Resume') : 'Pause';
+    const r = input.receiver;
+    this.status.textContent = r.state === 'listening' ? `● ${input.spansPerSecond.toFixed(1)} spans/s · OTLP ${r.http ?? ''}` : `○ receiver ${r.state}${r.message ? `: ${r.message}` : ''}`;
+    this.status.dataset.state = r.state;
+  }
+}
+
+function syncOptions(select: HTMLSelectElement, allLabel: string, values: string[], current: string): void {
+  const wanted = ['', ...values];
+  if (current && !values.includes(current)) wanted.push(current);
+  const existing = [...select.options].map((o) => o.value);
+  if (existing.length !== wanted.length || existing.some((v, i) => v !== wanted[i])) {
+    select.replaceChildren(...wanted.map((v) => el('option', { text: v || allLabel, attrs: { value: v } })));
+  }
+  select.value = current;
+}
