@@ -7,18 +7,20 @@
 import * as grpc from '@grpc/grpc-js';
 import { SpanKind } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { buildSync } from 'esbuild';
 import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { DEFAULT_SETTINGS } from '../common/src/settings';
 import { createTelemetryHost } from '../server/src/telemetry/host';
-import { decodeTraceRequestProto } from '../server/src/telemetry/otlp/protoDecoder';
 import { makeSpan, recordSpans } from '../test/receiver/support';
 
 const SPANS_PER_REQUEST = 500;
 const DISTINCT_REQUESTS = 16;
-const CONCURRENCY = 8;
+const CONCURRENCY = 4;
 const PHASES = [
   { transport: 'http', spans: 1_000_000 },
   { transport: 'grpc', spans: 600_000 },
@@ -48,8 +50,20 @@ function buildRequests(): Buffer[] {
   return out;
 }
 
+/** The decoder bundled exactly as in dist/telemetryWorker.js (tsx's module wrappers would slow it). */
+function loadBundledDecoder(): typeof import('../server/src/telemetry/otlp/protoDecoder').decodeTraceRequestProto {
+  const dir = mkdtempSync(join(tmpdir(), 'ofm-bench-'));
+  const outfile = join(dir, 'decoder.js');
+  buildSync({ entryPoints: [join(__dirname, '..', 'server', 'src', 'telemetry', 'otlp', 'protoDecoder.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
+  const mod = require(outfile) as typeof import('../server/src/telemetry/otlp/protoDecoder');
+  rmSync(dir, { recursive: true, force: true });
+  return mod.decodeTraceRequestProto;
+}
+
 function decodeOnlyBaseline(requests: Buffer[]): number {
-  const rounds = 200;
+  const decodeTraceRequestProto = loadBundledDecoder();
+  for (let i = 0; i < 40; i++) decodeTraceRequestProto(requests[i % requests.length]);
+  const rounds = 300;
   const t0 = performance.now();
   let spans = 0;
   for (let i = 0; i < rounds; i++) spans += decodeTraceRequestProto(requests[i % requests.length]).spans.length;
@@ -100,10 +114,19 @@ async function generate(transport: 'http' | 'grpc', address: string, totalSpans:
   process.send!({ spans: total * SPANS_PER_REQUEST, seconds, p99: quantile(latencies, 0.99), p50: quantile(latencies, 0.5) });
 }
 
-// ---- host (this process) ----
+/** Runs a mode of this file in a child process and returns the message it posts. */
+function child<T>(args: string[]): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const c = fork(__filename, args, { execArgv: process.execArgv });
+    c.once('message', (m) => resolve(m as T));
+    c.once('exit', (code) => code !== 0 && reject(new Error(`${args[0]} exited ${code}`)));
+  });
+}
+
+// ---- host (this process: only the telemetry host, like the language server) ----
 async function main(): Promise<void> {
-  const requests = buildRequests();
-  const baseline = decodeOnlyBaseline(requests);
+  // The baseline runs in a child too, so this process's RSS is the host's alone.
+  const baseline = (await child<{ rate: number }>(['baseline'])).rate;
   const host = createTelemetryHost({ workerPath: join(__dirname, '..', 'dist', 'telemetryWorker.js') });
   const status = await host.start({ ...DEFAULT_SETTINGS.receiver, grpcPort: 0, httpPort: 0, maxRequestBytes: 16 * 1024 * 1024 }, 'coordimap.flow.');
   if (status.state !== 'listening') throw new Error(JSON.stringify(status));
@@ -114,11 +137,7 @@ async function main(): Promise<void> {
     const address = phase.transport === 'http' ? status.http! : status.grpc!;
     lag.reset();
     lag.enable();
-    const r = await new Promise<{ spans: number; seconds: number; p99: number; p50: number }>((resolve, reject) => {
-      const child = fork(__filename, ['generate', phase.transport, address, String(phase.spans)], { execArgv: process.execArgv });
-      child.once('message', (m) => resolve(m as { spans: number; seconds: number; p99: number; p50: number }));
-      child.once('exit', (code) => code !== 0 && reject(new Error(`generator exited ${code}`)));
-    });
+    const r = await child<{ spans: number; seconds: number; p99: number; p50: number }>(['generate', phase.transport, address, String(phase.spans)]);
     lag.disable();
     const rate = r.spans / r.seconds;
     results.push(
@@ -134,7 +153,10 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === 'generate') void generate(process.argv[3] as 'http' | 'grpc', process.argv[4], Number(process.argv[5])).then(() => process.exit(0));
-else
+else if (process.argv[2] === 'baseline') {
+  process.send!({ rate: decodeOnlyBaseline(buildRequests()) });
+  process.exit(0);
+} else
   main().then(
     () => process.exit(0),
     (err: unknown) => {

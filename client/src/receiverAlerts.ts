@@ -12,6 +12,8 @@ const OPEN_SETTINGS = 'Open Settings';
 export function watchReceiverErrors(live: LiveState): vscode.Disposable {
   let lastShown: string | undefined;
   return live.onDidChangeReceiver((status) => {
+    // A restart passes through 'starting': only a working (or stopped) receiver re-arms the warning.
+    if (status.state === 'starting') return;
     if (status.state !== 'error') {
       lastShown = undefined;
       return;

@@ -11,13 +11,22 @@ export function readSettings(): PartialSettings {
   return buildPartialSettings((key) => config.inspect(key), vscode.workspace.isTrusted);
 }
 
+/** Bursts of changes (e.g. "Use other ports" writes two keys) reach the server as one push, so one restart. */
+const COALESCE_MS = 150;
+
 /** Calls back with fresh settings whenever they, or the workspace trust they depend on, change. */
 export function onDidChangeSettings(listener: (settings: PartialSettings) => void): vscode.Disposable {
+  let timer: NodeJS.Timeout | undefined;
+  const changed = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => listener(readSettings()), COALESCE_MS);
+  };
   return vscode.Disposable.from(
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(SECTION)) listener(readSettings());
+      if (e.affectsConfiguration(SECTION)) changed();
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => listener(readSettings())),
+    vscode.workspace.onDidGrantWorkspaceTrust(changed),
+    { dispose: () => clearTimeout(timer) },
   );
 }
 
@@ -29,6 +38,5 @@ export function authTokenConfigured(): boolean {
 export async function useAnyFreePorts(): Promise<void> {
   const config = vscode.workspace.getConfiguration(SECTION);
   const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await config.update('receiver.grpcPort', 0, target);
-  await config.update('receiver.httpPort', 0, target);
+  await Promise.all([config.update('receiver.grpcPort', 0, target), config.update('receiver.httpPort', 0, target)]);
 }

@@ -18,8 +18,12 @@ export function parseUiCheckRequest(line: string): UiCheckRequest | undefined {
 }
 
 export async function answerUiCheck(page: Page, runDir: string, request: UiCheckRequest): Promise<void> {
-  const result = await runUiCheck(page, request);
   const path = uiCheckResultPath(runDir, request.id);
+  const result = await runUiCheck(page, request);
+  if (!result.ok) {
+    const shot = path.replace(/\.json$/, '.png');
+    await page.screenshot({ path: shot }).then(() => result.details.push(`screenshot ${shot}`), () => undefined);
+  }
   writeFileSync(`${path}.tmp`, JSON.stringify(result));
   renameSync(`${path}.tmp`, path); // the suite never reads a half-written answer
 }
@@ -39,6 +43,14 @@ async function runUiCheck(page: Page, request: UiCheckRequest): Promise<UiCheckR
       const item = page.locator('.statusbar-item', { hasText: request.statusBarText }).first();
       await item.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
       details.push(`status bar shows ${JSON.stringify(await item.innerText())}`);
+    }
+    if (request.clickNotification !== undefined) {
+      const { text, button } = request.clickNotification;
+      const toast = page.locator('.notification-toast', { hasText: text }).first();
+      await toast.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      details.push(`notification ${JSON.stringify(await toast.locator('.notification-list-item-message').innerText())}`);
+      await toast.getByRole('button', { name: button }).click();
+      details.push(`clicked ${JSON.stringify(button)}`);
     }
     return { id: request.id, ok: true, details };
   } catch (e) {

@@ -29,8 +29,8 @@ async function startServer(receiver: Record<string, unknown>, storagePath: strin
   const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const s: Session = { proc, conn, statuses: [], deltas: [] };
-  conn.onNotification(ReceiverStatusNotification, (st) => s.statuses.push(st));
-  conn.onNotification(GraphDeltaNotification, (d) => s.deltas.push(d));
+  conn.onNotification(ReceiverStatusNotification.method, (st: ReceiverStatus) => void s.statuses.push(st));
+  conn.onNotification(GraphDeltaNotification.method, (d: GraphDelta) => void s.deltas.push(d));
   conn.onRequest('workspace/codeLens/refresh', () => null);
   conn.onRequest('client/registerCapability', () => null);
   conn.onRequest('workspace/configuration', () => []);

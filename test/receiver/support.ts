@@ -84,6 +84,6 @@ export function jsonBody(spans: ReadableSpan[]): Buffer {
 }
 
 export async function postTraces(http: string, body: Buffer | string, headers: Record<string, string>): Promise<{ status: number; body: Buffer; headers: Headers }> {
-  const res = await fetch(`http://${http}/v1/traces`, { method: 'POST', headers, body });
+  const res = await fetch(`http://${http}/v1/traces`, { method: 'POST', headers, body: typeof body === 'string' ? body : new Uint8Array(body) });
   return { status: res.status, body: Buffer.from(await res.arrayBuffer()), headers: res.headers };
 }

@@ -169,9 +169,8 @@ describe('topology engine', () => {
     assert.equal(t.takeDelta(), undefined);
     const copy = newTopology();
     copy.restore(JSON.parse(JSON.stringify(t.serialize())));
-    const { stats: _a, ...g1 } = t.graph();
-    const { stats: _b, ...g2 } = copy.graph();
-    assert.deepEqual(g2, g1);
+    const withoutStats = (g: ReturnType<Topology['graph']>) => ({ nodes: g.nodes, edges: g.edges, flows: g.flows });
+    assert.deepEqual(withoutStats(copy.graph()), withoutStats(t.graph()));
     assert.deepEqual(copy.names.stats()[0].codeRefs, [{ file: '/srv/app/src/a.ts', line: 12 }]);
     copy.restore({ version: 1, nodes: 'junk', edges: [null, { id: 5 }] });
     t.clear();

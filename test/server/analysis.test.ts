@@ -57,7 +57,7 @@ describe('analyzer over real JSON-RPC (dist/server.js)', function () {
     const { diagnostics } = await lsp.diagnostics(uri, (p) => p.diagnostics.length > 0);
     assert.deepEqual(codes(diagnostics), ['generic-name']);
     const d = diagnostics[0];
-    assert.deepEqual(d.range, { start: { line: 5, character: 28 }, end: { line: 5, character: 37 } });
+    assert.deepEqual(d.range, { start: { line: 5, character: 27 }, end: { line: 5, character: 36 } });
     assert.equal(d.severity, DiagnosticSeverity.Warning);
     assert.equal(d.source, 'otel-flow-map');
     assert.match(d.codeDescription!.href, /docs\/rules\.md#generic-name$/);

@@ -6,8 +6,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification,
-  InitializedNotification, InitializeRequest, LogMessageNotification, PublishDiagnosticsNotification, StreamMessageReader, StreamMessageWriter,
-  type PublishDiagnosticsParams, type ProtocolConnection,
+  InitializedNotification, InitializeRequest, PublishDiagnosticsNotification, StreamMessageReader, StreamMessageWriter,
+  type LogMessageParams, type PublishDiagnosticsParams, type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 
 const SERVER = resolve(__dirname, '../../dist/server.js');
@@ -27,7 +27,7 @@ export class LspSession {
       this.latest.set(p.uri, p);
       this.waiters.splice(0).forEach((w) => w());
     });
-    this.connection.onNotification(LogMessageNotification.type, (m) => this.stderr.push(`${m.message}\n`));
+    this.connection.onNotification('window/logMessage', (m: LogMessageParams) => this.stderr.push(`${m.message}\n`));
     this.connection.listen();
   }
 

@@ -53,6 +53,13 @@ export function locationLabel(loc: CodeLocation): string {
   return `${loc.file}:${loc.line}`;
 }
 
+/** A short form for narrow panels: the last three path segments (the full one goes in a tooltip). */
+export function shortLocationLabel(loc: CodeLocation): string {
+  const parts = loc.file.split(/[\\/]/).filter(Boolean);
+  const tail = parts.length > 3 ? `…/${parts.slice(-3).join('/')}` : loc.file;
+  return `${tail}:${loc.line}`;
+}
+
 export interface Coverage {
   /** Live steps with no code site. Keys: `${flow}\u0000${step}`. */
   stepsWithoutSite: Set<string>;

@@ -112,9 +112,10 @@ function dotText(s: string): string {
 // --- SVG ----------------------------------------------------------------------------------
 
 const SVG_COLOURS: Record<Health, string> = { ok: '#2e9d5b', warn: '#d49a00', bad: '#d23c3c' };
-const SVG_STYLE =
-  'text{font:12px sans-serif;fill:#222}.e{fill:none;stroke:#8a8f98;stroke-width:1.5}.e.reads,.e.consumes{stroke-dasharray:5 4}' +
-  '.e.writes{stroke:#c0692b}.e.publishes{stroke:#7b5cc4}.e.consumes{stroke:#7b5cc4}.e.reads{stroke:#3b7dd8}.n{stroke:#fff;stroke-width:1.5}';
+const EDGE_COLOURS: Record<DiagramEdge['relation'], string> = { calls: '#6e7781', transition: '#6e7781', reads: '#3b7dd8', writes: '#c0692b', publishes: '#8250df', consumes: '#a371f7' };
+// Presentation attributes only (no <style> element), so the file also renders under a strict CSP.
+const NODE_ATTRS = 'stroke="#ffffff" stroke-width="1.5"';
+const TEXT_ATTRS = 'font-family="sans-serif" fill="#222222"';
 
 /** A standalone SVG document of a diagram at the given positions (nodes without one are skipped). */
 export function toSvg(d: Diagram, positions: ReadonlyMap<string, Point>): string {
@@ -129,7 +130,7 @@ export function toSvg(d: Diagram, positions: ReadonlyMap<string, Point>): string
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${r(minX)} ${r(minY)} ${r(width)} ${r(height)}" width="${r(width)}" height="${r(height)}">`,
     `<title>${xml(d.title)}</title>`,
-    `<defs><style>${SVG_STYLE}</style><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#8a8f98"/></marker></defs>`,
+    `<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#8a8f98"/></marker></defs>`,
     `<rect x="${r(minX)}" y="${r(minY)}" width="${r(width)}" height="${r(height)}" fill="#ffffff"/>`,
   ];
   for (const e of d.edges) {
@@ -137,12 +138,13 @@ export function toSvg(d: Diagram, positions: ReadonlyMap<string, Point>): string
     const b = positions.get(e.target);
     if (!a || !b) continue;
     const [x1, y1, x2, y2] = trimmed(a, b, 16);
-    out.push(`<g><line class="e ${e.relation}" x1="${r(x1)}" y1="${r(y1)}" x2="${r(x2)}" y2="${r(y2)}" marker-end="url(#arrow)"/>`);
-    out.push(`<text x="${r((x1 + x2) / 2)}" y="${r((y1 + y2) / 2 - 4)}" text-anchor="middle" font-size="10">${xml(e.label)}</text></g>`);
+    const dash = e.relation === 'reads' || e.relation === 'consumes' ? ' stroke-dasharray="5 4"' : '';
+    out.push(`<g><line x1="${r(x1)}" y1="${r(y1)}" x2="${r(x2)}" y2="${r(y2)}" stroke="${EDGE_COLOURS[e.relation]}" stroke-width="1.5"${dash} marker-end="url(#arrow)"/>`);
+    out.push(`<text x="${r((x1 + x2) / 2)}" y="${r((y1 + y2) / 2 - 4)}" text-anchor="middle" font-size="10" ${TEXT_ATTRS}>${xml(e.label)}</text></g>`);
   }
   for (const n of placed) {
     const p = positions.get(n.id)!;
-    out.push(`<g>${svgShape(n, p)}<text x="${r(p.x)}" y="${r(p.y + 30)}" text-anchor="middle">${xml(n.label)}</text></g>`);
+    out.push(`<g>${svgShape(n, p)}<text x="${r(p.x)}" y="${r(p.y + 30)}" text-anchor="middle" font-size="12" ${TEXT_ATTRS}>${xml(n.label)}</text></g>`);
   }
   out.push('</svg>');
   return out.join('\n') + '\n';
@@ -154,15 +156,15 @@ function svgShape(n: DiagramNode, p: Point): string {
   const y = r(p.y);
   switch (n.kind) {
     case 'service':
-      return `<circle class="n" cx="${x}" cy="${y}" r="14" fill="${fill}"/>`;
+      return `<circle ${NODE_ATTRS} cx="${x}" cy="${y}" r="14" fill="${fill}"/>`;
     case 'database':
-      return `<rect class="n" x="${r(p.x - 12)}" y="${r(p.y - 14)}" width="24" height="28" rx="12" ry="5" fill="${fill}"/>`;
+      return `<rect ${NODE_ATTRS} x="${r(p.x - 12)}" y="${r(p.y - 14)}" width="24" height="28" rx="12" ry="5" fill="${fill}"/>`;
     case 'queue':
-      return `<rect class="n" x="${r(p.x - 18)}" y="${r(p.y - 9)}" width="36" height="18" rx="9" fill="${fill}"/>`;
+      return `<rect ${NODE_ATTRS} x="${r(p.x - 18)}" y="${r(p.y - 9)}" width="36" height="18" rx="9" fill="${fill}"/>`;
     case 'external':
-      return `<path class="n" d="M${x},${r(p.y - 15)}L${r(p.x + 15)},${y}L${x},${r(p.y + 15)}L${r(p.x - 15)},${y}Z" fill="${fill}"/>`;
+      return `<path ${NODE_ATTRS} d="M${x},${r(p.y - 15)}L${r(p.x + 15)},${y}L${x},${r(p.y + 15)}L${r(p.x - 15)},${y}Z" fill="${fill}"/>`;
     case 'step':
-      return `<rect class="n" x="${r(p.x - 60)}" y="${r(p.y - 16)}" width="120" height="32" rx="6" fill="${fill}"/>`;
+      return `<rect ${NODE_ATTRS} x="${r(p.x - 60)}" y="${r(p.y - 16)}" width="120" height="32" rx="6" fill="${fill}"/>`;
     default: {
       const never: never = n.kind;
       return never;

@@ -96,7 +96,7 @@ export async function runServe(argv: string[]): Promise<number> {
     console.error(`serve: ${signal}, stopping`);
     ui.closeAllConnections();
     ui.close();
-    host.dispose().finally(() => process.exit(0));
+    void host.dispose().finally(() => process.exit(0));
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -93,9 +93,16 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
     else publishAllOpen();
   };
 
-  connection.onInitialized(() => {
+  // Starts on `initialized`, or on the first document or site request should another feature
+  // take the single `initialized` handler slot of the connection.
+  let started = false;
+  const ensureStarted = (): void => {
+    if (started) return;
+    started = true;
     rescan().catch((err: unknown) => connection.console.error(`otel-flow-map: workspace scan failed: ${String(err)}`));
-  });
+  };
+  connection.onInitialized(ensureStarted);
+  documents.onDidOpen(ensureStarted);
 
   ctx.onSettingsChanged(() => {
     applySettings().catch((err: unknown) => connection.console.error(`otel-flow-map: settings update failed: ${String(err)}`));
@@ -134,7 +141,10 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
   connection.onCodeAction((params) => toCodeActions(params.textDocument.uri, published.get(params.textDocument.uri) ?? [], params.range));
 
   return {
-    sites: () => (siteCache ??= analyzer?.sites() ?? []),
+    sites: () => {
+      ensureStarted();
+      return (siteCache ??= analyzer?.sites() ?? []);
+    },
     onDidChange: (listener) => siteListeners.push(listener),
   };
 }

@@ -17,7 +17,10 @@ export function registerHover(ctx: ServerContext, siteIndex: SiteIndexSource, ho
   ctx.connection.onHover((params): Hover | null => {
     const hit = liveSitesOf(params.textDocument.uri, ctx, siteIndex, host).find((s) => contains(s.site.name?.range ?? s.site.headRange ?? s.site.range, params.position));
     if (!hit) return null;
-    const refs = runtimeRefs(hit, host).map((r) => resolver.resolve(r.file) && `${resolver.resolve(r.file)!.relative}${r.line ? `:${r.line}` : ''}`).filter(Boolean) as string[];
+    const refs = runtimeRefs(hit, host).flatMap((r) => {
+      const file = resolver.resolve(r.file);
+      return file ? [`${file.relative}${r.line ? `:${r.line}` : ''}`] : [];
+    });
     return { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(hit, refs) }, range: hit.site.name?.range };
   });
 }

@@ -2,6 +2,7 @@
 // server, the OTLP receiver fed over HTTP, the map panel and workspace-bound "open location".
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { createServer, type Server } from 'node:net';
 import * as vscode from 'vscode';
 import type { FlowMapApi } from '../../../client/src/extension';
 import { waitFor } from './poll';
@@ -11,6 +12,17 @@ const EXTENSION_ID = 'otel-flow-map.otel-flow-map';
 const SERVICE = 'checkout-it';
 
 const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
+
+/** Every diagnostic VS Code holds, for failure messages. */
+function allDiagnostics(): string {
+  return JSON.stringify(vscode.languages.getDiagnostics().map(([uri, ds]) => [uri.toString(), ds.map((d) => `${d.source}:${String(codeOf(d))}@${d.range.start.line}`)]));
+}
+
+function genericNameDiagnostic(uri: vscode.Uri): Promise<vscode.Diagnostic> {
+  return waitFor('a generic-name diagnostic on src/orders.ts', () => vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === 'generic-name')).catch((e: Error) => {
+    throw new Error(`${e.message}; diagnostics: ${allDiagnostics()}`);
+  });
+}
 
 function workspaceRoot(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -69,19 +81,27 @@ describe('OTel Flow Map in VS Code', () => {
   it('flags the generic span name in the fixture with a generic-name diagnostic', async () => {
     const uri = vscode.Uri.joinPath(workspaceRoot(), 'src', 'orders.ts');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-    const diagnostic = await waitFor('a generic-name diagnostic on src/orders.ts', () =>
-      vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === 'generic-name'),
-    );
+    const diagnostic = await genericNameDiagnostic(uri);
     assert.equal(diagnostic.range.start.line, 6, 'on the startActiveSpan("handler") line');
   });
 
   it('applies the quick fix for the generic name, and the diagnostic goes away', async () => {
     const uri = vscode.Uri.joinPath(workspaceRoot(), 'src', 'orders.ts');
     const document = await vscode.workspace.openTextDocument(uri);
-    const diagnostic = await waitFor('the generic-name diagnostic', () => vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === 'generic-name'));
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
-    const fix = actions.find((a) => a.edit && a.diagnostics?.some((d) => codeOf(d) === 'generic-name'));
-    assert.ok(fix?.edit, `a quick fix with an edit among ${JSON.stringify(actions.map((a) => a.title))}`);
+    const diagnostic = await genericNameDiagnostic(uri);
+    const seen = new Set<string>();
+    const fix = await waitFor('a quick fix editing the generic name', async () => {
+      const actions = await vscode.commands
+        .executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value)
+        .then(undefined, (e: Error) => {
+          seen.add(`request failed: ${e.message}`);
+          return [];
+        });
+      for (const a of actions) seen.add(`${a.title} (edit: ${!!a.edit})`);
+      // The command's results carry no diagnostics: pick the fix by the line its edit changes.
+      return actions.find((a) => a.edit?.get(uri).some((e) => e.range.start.line === diagnostic.range.start.line));
+    }, 10_000).catch((e: Error) => assert.fail(`${e.message}; got ${JSON.stringify([...seen])}`));
+    assert.ok(fix.edit);
     assert.ok(await vscode.workspace.applyEdit(fix.edit));
     assert.doesNotMatch(document.lineAt(6).text, /'handler'/);
     await waitFor('the generic-name diagnostic to go away', () => !vscode.languages.getDiagnostics(uri).some((d) => codeOf(d) === 'generic-name'));
@@ -113,6 +133,29 @@ describe('OTel Flow Map in VS Code', () => {
     assert.equal(vscode.window.activeTextEditor?.selection.active.line, 6);
     for (const file of ['../../package.json', '/etc/passwd', 'src/../../../etc/hostname']) {
       assert.equal(await api.openLocation({ file, line: 1, source: 'runtime' }), undefined, file);
+    }
+  });
+
+  it('warns when a receiver port is taken and moves to free ports on "Use other ports"', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const taken = (blocker.address() as { port: number }).port;
+    const receiver = vscode.workspace.getConfiguration('otelFlowMap.receiver');
+    // VS Code shows at most three toasts: clear earlier ones (the refused locations) so this one shows.
+    await vscode.commands.executeCommand('notifications.clearAll');
+    try {
+      await receiver.update('httpPort', taken, vscode.ConfigurationTarget.Workspace);
+      const failed = await waitFor('the receiver to report the taken port', () => (api.receiverStatus().state === 'error' ? api.receiverStatus() : undefined));
+      assert.match(failed.message ?? '', new RegExp(String(taken)));
+      const click = await requestUiCheck({ id: 'port-conflict', clickNotification: { text: String(taken), button: 'Use other ports' } });
+      assert.ok(click.ok, click.details.join('; '));
+      const moved = await waitFor('the receiver to listen on other ports', () => (api.receiverStatus().state === 'listening' ? api.receiverStatus() : undefined));
+      assert.notEqual(moved.http, `127.0.0.1:${taken}`);
+      assert.equal(vscode.workspace.getConfiguration('otelFlowMap.receiver').inspect('httpPort')?.workspaceValue, 0);
+    } finally {
+      blocker.close();
+      await receiver.update('httpPort', undefined, vscode.ConfigurationTarget.Workspace);
+      await receiver.update('grpcPort', undefined, vscode.ConfigurationTarget.Workspace);
     }
   });
 });

@@ -13,6 +13,8 @@ export interface UiCheckRequest {
   mapNodeId?: string;
   /** Text the extension's status bar item must contain. */
   statusBarText?: string;
+  /** Clicks this button on the notification whose message contains `text`. */
+  clickNotification?: { text: string; button: string };
 }
 
 export interface UiCheckResult {

@@ -61,7 +61,7 @@ describe('TypeScript span-site discovery', () => {
 
   it('ignores look-alikes and finds tracers typed, chained or named', () => {
     const names = summaries(scan).filter((s) => s.file.startsWith('decoys/')).map((s) => s.name).sort();
-    assert.deepEqual(names, ['decoys.chained', 'decoys.class_param', 'decoys.typed_param', 'untyped.patched']);
+    assert.deepEqual(names, ['decoys.chained', 'decoys.class_param', 'decoys.typed_param', null, 'untyped.patched']);
     assert.equal(summaries(scan).find((s) => s.name === 'decoys.chained')?.scope, 'chained');
   });
 

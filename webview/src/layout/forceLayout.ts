@@ -14,6 +14,8 @@ export interface LayoutNode extends SimulationNodeDatum {
 type LayoutLink = SimulationLinkDatum<LayoutNode>;
 
 const REHEAT_ALPHA = 0.12;
+/** Above this size, arrivals are only placed next to their neighbours: no reheat, no motion. */
+const REHEAT_LIMIT = 400;
 
 export class ForceLayout {
   private readonly sim: Simulation<LayoutNode, LayoutLink>;
@@ -55,7 +57,12 @@ export class ForceLayout {
     this.sim.force<ReturnType<typeof forceLink<LayoutNode, LayoutLink>>>('link')!.links(simLinks);
     // Large graphs settle faster (fewer frames of motion); small ones get a smoother settle.
     this.sim.alphaDecay(next.size > 1000 ? 0.07 : next.size > 300 ? 0.05 : 0.03);
-    if (added > 0) this.sim.alpha(firstLayout ? 1 : Math.max(this.sim.alpha(), REHEAT_ALPHA));
+    // Small maps get room for their edge labels; big ones stay compact.
+    const roomy = next.size <= 60;
+    this.sim.force<ReturnType<typeof forceLink<LayoutNode, LayoutLink>>>('link')!.distance(roomy ? 150 : 90);
+    this.sim.force<ReturnType<typeof forceManyBody<LayoutNode>>>('charge')!.strength(roomy ? -500 : -160);
+    if (added > 0 && firstLayout) this.sim.alpha(1);
+    else if (added > 0 && next.size <= REHEAT_LIMIT) this.sim.alpha(Math.max(this.sim.alpha(), REHEAT_ALPHA));
     return added > 0;
   }
 

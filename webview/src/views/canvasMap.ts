@@ -7,7 +7,7 @@ import { quadtree, type Quadtree } from 'd3';
 import type { Health } from '../format';
 import type { Point } from '../layout/placement';
 import { RELATIONS } from '../uiState';
-import { edgeGeometry, type MapRenderer, type MapSelection, type RendererEvents, type Scene, type SceneNode, type ZoomState } from './scene';
+import { type MapRenderer, type MapSelection, type RendererEvents, type Scene, type SceneNode, type ZoomState } from './scene';
 import { traceShape } from './shapes';
 
 interface Palette {
@@ -34,6 +34,7 @@ export class CanvasMapRenderer implements MapRenderer {
   private transform: ZoomState = { x: 0, y: 0, k: 1 };
   private selection: MapSelection | null = null;
   private palette: Palette;
+  private paletteAt = 0;
   private tree: Quadtree<SceneNode> | null = null;
   private frame = 0;
   /** The last full drawing and the transform it was drawn with: pan/zoom only moves it. */
@@ -58,7 +59,11 @@ export class CanvasMapRenderer implements MapRenderer {
   setScene(scene: Scene): void {
     this.scene = scene;
     this.byId = new Map(scene.nodes.map((n) => [n.node.id, n]));
-    this.palette = readPalette(this.element);
+    // Reading computed styles forces a style recalculation: at most once a second (theme changes).
+    if (performance.now() - this.paletteAt > 1000) {
+      this.palette = readPalette(this.element);
+      this.paletteAt = performance.now();
+    }
     this.tree = null;
     this.invalidate();
   }
@@ -133,7 +138,10 @@ export class CanvasMapRenderer implements MapRenderer {
     // Visible region in graph coordinates, for culling labels.
     const view = { x0: -t.x / t.k, y0: -t.y / t.k, x1: (width - t.x) / t.k, y1: (height - t.y) / t.k };
 
-    ctx.lineWidth = 1.2 / Math.max(0.5, t.k);
+    // One device pixel exactly: wider strokes leave Skia's fast hairline path (10x slower in
+    // software rendering). Straight segments for the same reason; SVG mode draws curves.
+    const hairline = 1 / (t.k * dpr);
+    ctx.lineWidth = hairline;
     for (const relation of RELATIONS) {
       ctx.strokeStyle = palette.relation[relation];
       ctx.fillStyle = palette.relation[relation];
@@ -144,10 +152,15 @@ export class CanvasMapRenderer implements MapRenderer {
         const a = this.positions.get(e.edge.source);
         const b = this.positions.get(e.edge.target);
         if (!a || !b) continue;
-        const g = edgeGeometry(a, b, this.byId.get(e.edge.source)?.radius ?? 8, this.byId.get(e.edge.target)?.radius ?? 8);
-        ctx.moveTo(g.start.x, g.start.y);
-        ctx.quadraticCurveTo(g.control.x, g.control.y, g.end.x, g.end.y);
-        if (t.k >= ARROW_ZOOM) heads.push([g.control, g.end]);
+        const ra = this.byId.get(e.edge.source)?.radius ?? 8;
+        const rb = (this.byId.get(e.edge.target)?.radius ?? 8) + 2;
+        const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+        const ux = (b.x - a.x) / len;
+        const uy = (b.y - a.y) / len;
+        const end = { x: b.x - ux * rb, y: b.y - uy * rb };
+        ctx.moveTo(a.x + ux * ra, a.y + uy * ra);
+        ctx.lineTo(end.x, end.y);
+        if (t.k >= ARROW_ZOOM) heads.push([a, end]);
       }
       ctx.stroke();
       if (heads.length) {
@@ -158,7 +171,7 @@ export class CanvasMapRenderer implements MapRenderer {
     }
 
     ctx.strokeStyle = palette.background;
-    ctx.lineWidth = 1.5 / Math.max(0.5, t.k);
+    ctx.lineWidth = hairline;
     for (const h of ['ok', 'warn', 'bad'] as const) {
       ctx.fillStyle = palette.health[h];
       ctx.beginPath();

@@ -4,7 +4,7 @@
 import type { CodeLocation, Flow, FlowStep, Graph, GraphEdge, GraphNode } from '../../../common/src/graph';
 import type { SpanSiteSummary } from '../../../common/src/sites';
 import type { SpanQuery, SpanSummary } from '../../../common/src/telemetry';
-import { locationLabel, runtimeLocation, runtimeLocations, siteLocation, sitesForSpanNames, sitesForStep } from '../codeLinks';
+import { locationLabel, shortLocationLabel, runtimeLocation, runtimeLocations, siteLocation, sitesForSpanNames, sitesForStep } from '../codeLinks';
 import { formatCount, formatMs, formatPercent, formatRate, ratePerSecond } from '../format';
 import type { Selection } from '../uiState';
 import { button, el } from './dom';
@@ -203,7 +203,7 @@ export class DetailsPanel {
   }
 
   private locationLink(loc: CodeLocation, showPath: boolean): HTMLElement {
-    const b = button(locationLabel(loc), () => this.events.openLocation(loc), 'code-link', {
+    const b = button(shortLocationLabel(loc), () => this.events.openLocation(loc), 'code-link', {
       'data-file': loc.file,
       'data-line': String(loc.line),
       title: showPath ? `${locationLabel(loc)} (open it in your editor)` : `Open ${locationLabel(loc)}`,
@@ -225,18 +225,18 @@ export class DetailsPanel {
     const title = el('h3', { text: 'Recent spans' });
     if (input.spans === null) return [title, el('p', { class: 'hint', text: 'Loading…' })];
     if (!input.spans.length) return [title, el('p', { class: 'hint', text: 'No recent spans kept for this selection.' })];
-    const rows = input.spans.slice(0, MAX_LIST).map((s) => {
+    const list = el('ul', { class: 'spans' });
+    for (const s of input.spans.slice(0, MAX_LIST)) {
       const loc = runtimeLocation(s.attributes);
-      return el('tr', { class: s.error ? 'is-error' : '' }, [
-        el('td', { text: s.name }),
-        el('td', { text: s.service }),
-        el('td', { text: formatMs(s.durationMs) }),
-        el('td', { text: s.error ? 'error' : 'ok' }),
-        el('td', {}, loc ? [this.locationLink(loc, input.showPaths)] : []),
-      ]);
-    });
-    const head = el('tr', {}, ['Name', 'Service', 'Duration', 'Status', 'Code'].map((h) => el('th', { text: h, attrs: { scope: 'col' } })));
-    return [title, el('table', { class: 'spans' }, [el('thead', {}, [head]), el('tbody', {}, rows)])];
+      list.append(
+        el('li', { class: s.error ? 'is-error' : '' }, [
+          el('span', { class: 'span-name', text: s.name }),
+          el('span', { class: 'span-meta', text: ` ${s.service} · ${formatMs(s.durationMs)}${s.error ? ' · error' : ''}` }),
+          ...(loc ? [el('br'), this.locationLink(loc, input.showPaths)] : []),
+        ]),
+      );
+    }
+    return [title, list];
   }
 }
 

@@ -10,11 +10,12 @@ import { layeredLayout, transitionKey } from '../layout/layered';
 import { directionOfKey, nearestInDirection } from '../layout/navigation';
 import type { Point } from '../layout/placement';
 
-const STEP_W = 210;
+const STEP_W = 184;
 const STEP_H = 74;
-const LAYER_GAP = 90;
+const LAYER_GAP = 56;
 const ROW_GAP = 34;
-const PAD = 30;
+const PAD = 20;
+const MIN_SCALE = 0.85;
 
 export interface FlowViewEvents {
   chooseFlow(name: string): void;
@@ -64,7 +65,9 @@ export class FlowView {
       return;
     }
     this.flowName = flow.name;
-    this.canvas.append(this.renderGraph(flow, state));
+    const svg = this.renderGraph(flow, state);
+    this.canvas.append(svg);
+    fitWidth(svg, this.canvas.clientWidth);
   }
 
   /** Step centres of the flow on screen (for export). */
@@ -178,8 +181,8 @@ export class FlowView {
       .attr('transform', `translate(${p.x - STEP_W / 2},${p.y - STEP_H / 2})`);
     g.append('rect').attr('class', 'step-box').attr('width', STEP_W).attr('height', STEP_H).attr('rx', 7);
     g.append('rect').attr('class', 'step-health').attr('width', 5).attr('height', STEP_H).attr('rx', 2);
-    g.append('text').attr('class', 'step-name').attr('x', 14).attr('y', 22).text(truncate(step.name, 28));
-    g.append('text').attr('class', 'step-service').attr('x', 14).attr('y', 41).text(truncate(step.services.join(', ') || '(unknown service)', 30));
+    g.append('text').attr('class', 'step-name').attr('x', 14).attr('y', 22).text(truncate(step.name, 24));
+    g.append('text').attr('class', 'step-service').attr('x', 14).attr('y', 41).text(truncate(step.services.join(', ') || '(unknown service)', 26));
     const errors = step.errors ? ` · ${formatPercent(step.errors, step.count)} err` : '';
     g.append('text').attr('class', 'step-stats').attr('x', 14).attr('y', 60).text(`${formatCount(step.count)} · p95 ${formatMs(step.p95Ms)}${errors}`);
     if (flags.noSite) g.append('text').attr('class', 'step-badge').attr('x', STEP_W - 8).attr('y', 16).attr('text-anchor', 'end').text('no code');
@@ -198,6 +201,16 @@ export class FlowView {
       if (next) this.focusStep(next);
     });
   }
+}
+
+/** Shrinks a wide flow to the available width, but never below a readable scale (then it scrolls). */
+function fitWidth(svg: SVGSVGElement, available: number): void {
+  const width = Number(svg.getAttribute('width'));
+  const height = Number(svg.getAttribute('height'));
+  if (!available || !width) return;
+  const scale = Math.min(1, Math.max(MIN_SCALE, (available - 8) / width));
+  svg.setAttribute('width', String(Math.round(width * scale)));
+  svg.setAttribute('height', String(Math.round(height * scale)));
 }
 
 function forwardPath(a: Point, b: Point): [string, number, number] {

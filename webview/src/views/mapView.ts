@@ -95,7 +95,7 @@ export class MapView {
     const xs = positions.map((p) => p.x);
     const ys = positions.map((p) => p.y);
     const [x0, x1, y0, y1] = [Math.min(...xs) - 60, Math.max(...xs) + 60, Math.min(...ys) - 60, Math.max(...ys) + 60];
-    const k = Math.min(1.2, Math.max(0.05, Math.min(width / (x1 - x0), height / (y1 - y0))));
+    const k = Math.min(1.5, Math.max(0.05, Math.min(width / (x1 - x0), height / (y1 - y0))));
     select(this.element).call(this.zoomBehaviour.transform, zoomIdentity.translate(width / 2 - ((x0 + x1) / 2) * k, height / 2 - ((y0 + y1) / 2) * k).scale(k));
   }
 

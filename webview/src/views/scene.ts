@@ -31,7 +31,7 @@ export interface Scene {
   edgeLabels: boolean;
 }
 
-const EDGE_LABEL_LIMIT = 60;
+const EDGE_LABEL_LIMIT = 30;
 
 export function nodeRadius(node: GraphNode): number {
   const traffic = 3.2 * Math.log10(1 + Math.max(0, node.spanCount));

@@ -113,12 +113,27 @@ export class Toolbar {
   }
 }
 
+/** Long option lists are rebuilt only when the user opens the select, not on every update. */
+const EAGER_OPTIONS = 100;
+const staleOptions = new WeakMap<HTMLSelectElement, () => void>();
+
 function syncOptions(select: HTMLSelectElement, allLabel: string, values: string[], current: string): void {
   const wanted = ['', ...values];
   if (current && !values.includes(current)) wanted.push(current);
-  const existing = [...select.options].map((o) => o.value);
-  if (existing.length !== wanted.length || existing.some((v, i) => v !== wanted[i])) {
-    select.replaceChildren(...wanted.map((v) => el('option', { text: v || allLabel, attrs: { value: v } })));
+  const rebuild = (): void => {
+    staleOptions.delete(select);
+    const existing = [...select.options].map((o) => o.value);
+    if (existing.length !== wanted.length || existing.some((v, i) => v !== wanted[i])) {
+      select.replaceChildren(...wanted.map((v) => el('option', { text: v || allLabel, attrs: { value: v } })));
+    }
+    select.value = current;
+  };
+  if (wanted.length <= EAGER_OPTIONS || select.options.length <= 1) return rebuild();
+  if (!staleOptions.has(select)) {
+    const onOpen = (): void => staleOptions.get(select)?.();
+    select.addEventListener('focus', onOpen, { once: true });
+    select.addEventListener('pointerdown', onOpen, { once: true });
   }
-  select.value = current;
+  staleOptions.set(select, rebuild);
+  if (select.value !== current && [...select.options].some((o) => o.value === current)) select.value = current;
 }

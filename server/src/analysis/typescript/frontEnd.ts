@@ -38,6 +38,7 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
   updateFile(file: string, text: string): void {
     const prev = this.files.get(file);
     if (prev?.text === text) return;
+    if (prev?.sourceFile) this.forgetSourceFile(file);
     this.files.set(file, { text });
     this.invalidateUsersOf(file);
   }
@@ -66,7 +67,9 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
     if (!entry) return undefined;
     if (!entry.sourceFile) {
       try {
-        entry.sourceFile = this.project.createSourceFile(path, entry.text, { overwrite: true }).compilerNode;
+        // `overwrite` on a file ts-morph does not hold costs a thrown FileNotFoundError: only use it when needed.
+        const overwrite = this.project.getSourceFile(path) !== undefined;
+        entry.sourceFile = this.project.createSourceFile(path, entry.text, { overwrite }).compilerNode;
       } catch {
         return undefined;
       }
@@ -102,10 +105,6 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
       if (path === file || e.uses?.has(file)) {
         e.sites = undefined;
         e.uses = undefined;
-        if (path === file && e.sourceFile) {
-          this.forgetSourceFile(path);
-          e.sourceFile = undefined;
-        }
       }
     }
   }

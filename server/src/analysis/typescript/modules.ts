@@ -31,7 +31,7 @@ export function findBinding(name: string, from: ts.Node): Binding | undefined {
 function bindingInScope(name: string, scope: ts.Node): Binding | undefined {
   if (ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
     for (const stmt of scope.statements) {
-      const b = bindingInStatement(name, stmt, scope.getSourceFile().fileName);
+      const b = bindingInStatement(name, stmt);
       if (b) return b;
     }
     return undefined;
@@ -49,13 +49,15 @@ function bindingInScope(name: string, scope: ts.Node): Binding | undefined {
   return undefined;
 }
 
-function bindingInStatement(name: string, stmt: ts.Statement, file: string): Binding | undefined {
+function bindingInStatement(name: string, stmt: ts.Statement): Binding | undefined {
+  // The file is only needed for imports; getSourceFile() walks to the root, so ask late.
+  const file = () => stmt.getSourceFile().fileName;
   if (ts.isVariableStatement(stmt)) {
     const isConst = (stmt.declarationList.flags & ts.NodeFlags.Const) !== 0;
     for (const d of stmt.declarationList.declarations) {
       if (ts.isIdentifier(d.name) && d.name.text === name) {
         const required = requiredModule(d.initializer);
-        return required !== undefined ? { kind: 'import', fromFile: file, specifier: required, name: '*' } : { kind: 'variable', decl: d, isConst };
+        return required !== undefined ? { kind: 'import', fromFile: file(), specifier: required, name: '*' } : { kind: 'variable', decl: d, isConst };
       }
       if (ts.isObjectBindingPattern(d.name) && bindsName(d.name, name)) {
         // `const { X } = require('./c')` imports X; other destructuring is not followed.
@@ -63,7 +65,7 @@ function bindingInStatement(name: string, stmt: ts.Statement, file: string): Bin
         const el = d.name.elements.find((e) => ts.isIdentifier(e.name) && e.name.text === name);
         if (required !== undefined && el) {
           const imported = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : name;
-          return { kind: 'import', fromFile: file, specifier: required, name: imported };
+          return { kind: 'import', fromFile: file(), specifier: required, name: imported };
         }
         return { kind: 'other', decl: d };
       }
@@ -76,21 +78,21 @@ function bindingInStatement(name: string, stmt: ts.Statement, file: string): Bin
   if (ts.isImportDeclaration(stmt) && ts.isStringLiteral(stmt.moduleSpecifier)) return importBinding(name, stmt, file);
   if (ts.isImportEqualsDeclaration(stmt) && stmt.name.text === name && ts.isExternalModuleReference(stmt.moduleReference)) {
     const spec = stmt.moduleReference.expression;
-    if (ts.isStringLiteral(spec)) return { kind: 'import', fromFile: file, specifier: spec.text, name: '*' };
+    if (ts.isStringLiteral(spec)) return { kind: 'import', fromFile: file(), specifier: spec.text, name: '*' };
   }
   return undefined;
 }
 
-function importBinding(name: string, stmt: ts.ImportDeclaration, file: string): Binding | undefined {
+function importBinding(name: string, stmt: ts.ImportDeclaration, file: () => string): Binding | undefined {
   const clause = stmt.importClause;
   const specifier = (stmt.moduleSpecifier as ts.StringLiteral).text;
   if (!clause) return undefined;
-  if (clause.name?.text === name) return { kind: 'import', fromFile: file, specifier, name: 'default' };
+  if (clause.name?.text === name) return { kind: 'import', fromFile: file(), specifier, name: 'default' };
   const nb = clause.namedBindings;
   if (!nb) return undefined;
-  if (ts.isNamespaceImport(nb)) return nb.name.text === name ? { kind: 'import', fromFile: file, specifier, name: '*' } : undefined;
+  if (ts.isNamespaceImport(nb)) return nb.name.text === name ? { kind: 'import', fromFile: file(), specifier, name: '*' } : undefined;
   for (const el of nb.elements) {
-    if (el.name.text === name) return { kind: 'import', fromFile: file, specifier, name: el.propertyName?.text ?? name };
+    if (el.name.text === name) return { kind: 'import', fromFile: file(), specifier, name: el.propertyName?.text ?? name };
   }
   return undefined;
 }
@@ -139,7 +141,7 @@ export function findExport(store: SourceStore, file: string, name: string, seen 
     }
     if (ts.isExportAssignment(stmt) && name === 'default') return { kind: 'expression', expr: stmt.expression };
     if (hasExportModifier(stmt)) {
-      const b = bindingInStatement(name, stmt, file);
+      const b = bindingInStatement(name, stmt);
       if (b) return b;
     }
     const cjs = commonJsExport(stmt, name, sf);

@@ -14,7 +14,8 @@ export interface TracerInfo {
   scope: string | null;
 }
 
-const TRACER_NAME = /tracer/i;
+/** `tracer`, `_tracer`, `otelTracer`, `getTracer`, but not `_tracerMetrics` or `tracerProvider`. */
+const TRACER_NAME = /tracer$/i;
 const NOT_A_TRACER: TracerInfo = { isTracer: false, scope: null };
 
 export function classifyReceiver(receiver: ts.Expression, evaluator: ConstantEvaluator): TracerInfo {
@@ -24,9 +25,11 @@ export function classifyReceiver(receiver: ts.Expression, evaluator: ConstantEva
     return { isTracer: TRACER_NAME.test(calleeName(r) ?? ''), scope: null };
   }
   if (r.kind === ts.SyntaxKind.ThisKeyword) {
-    // `this.startSpan(...)` inside a class: only a class that implements Tracer creates spans.
+    // `this.startSpan(...)` inside a class: only a tracer implementation (implements Tracer, or
+    // a class named like one, e.g. untyped JS `class NoopTracer`) creates spans that way.
     const cls = enclosingClass(r);
-    return { isTracer: cls !== undefined && implementsTracer(cls), scope: null };
+    if (cls) return { isTracer: implementsTracer(cls) || TRACER_NAME.test(cls.name?.text ?? ''), scope: null };
+    return { isTracer: TRACER_NAME.test(prototypeOwner(r) ?? ''), scope: null };
   }
   if (ts.isIdentifier(r)) {
     const b = findBinding(r.text, r);
@@ -111,6 +114,19 @@ function isTracerType(type: ts.TypeNode): boolean {
 
 function implementsTracer(cls: ts.ClassLikeDeclaration): boolean {
   return (cls.heritageClauses ?? []).some((h) => h.types.some((t) => /(^|\.)Tracer$/.test(t.expression.getText())));
+}
+
+/** ES5 classes: `NoopTracer.prototype.startActiveSpan = function () { this... }` -> 'NoopTracer'. */
+function prototypeOwner(node: ts.Node): string | undefined {
+  for (let n = node.parent; n; n = n.parent) {
+    if (!ts.isFunctionExpression(n)) continue;
+    const assign = n.parent;
+    if (!ts.isBinaryExpression(assign) || assign.right !== n) return undefined;
+    const target = memberAccess(assign.left)?.[0];
+    const proto = target && memberAccess(target);
+    return proto && proto[1] === 'prototype' && ts.isIdentifier(proto[0]) ? proto[0].text : undefined;
+  }
+  return undefined;
 }
 
 function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {

@@ -12,8 +12,13 @@ const TWO_32 = 4294967296;
 // Module-level copies: read per attribute on the hot path.
 const { maxAttributesPerSpan: MAX_ATTRIBUTES, maxNameLength: MAX_NAME, maxStringLength: MAX_STRING, maxLinksPerSpan: MAX_LINKS, maxNesting: MAX_NESTING } = LIMITS;
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-/** Below this length an ASCII string is decoded in JS: cheaper than a call into native code. */
-const SHORT_STRING = 48;
+
+// Attribute keys and span names repeat across spans: a small hash table from bytes to the
+// string already built lets V8 reuse one internalised string instead of a fresh one per span.
+const CACHE_SLOTS = 1024;
+const MAX_CACHED_LENGTH = 64;
+const cachedBytes: (Uint8Array | undefined)[] = new Array(CACHE_SLOTS);
+const cachedStrings: string[] = new Array(CACHE_SLOTS);
 
 class Reader {
   pos = 0;
@@ -76,19 +81,47 @@ class Reader {
 
   string(limit: number): string {
     const end = this.lengthEnd(limit);
-    const buf = this.buf;
     const start = this.pos;
     this.pos = end;
-    if (end - start <= SHORT_STRING) {
-      let s = '';
-      for (let i = start; i < end; i++) {
-        const c = buf[i];
-        if (c >= 0x80) return buf.toString('utf8', start, end);
-        s += String.fromCharCode(c);
-      }
-      return s;
+    return this.stringAt(start, end);
+  }
+
+  private stringAt(start: number, end: number): string {
+    return this.buf.toString('utf8', start, end);
+  }
+
+  /** Like string(), through the cache of recurring strings. */
+  recurringString(limit: number): string {
+    const buf = this.buf;
+    const end = this.lengthEnd(limit);
+    const start = this.pos;
+    const len = end - start;
+    if (len > MAX_CACHED_LENGTH) {
+      this.pos = end;
+      return buf.toString('utf8', start, end);
     }
-    return buf.toString('utf8', start, end);
+    let h = 2166136261 ^ len;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 16777619);
+    const slot = (h >>> 0) & (CACHE_SLOTS - 1);
+    const cached = cachedBytes[slot];
+    if (cached !== undefined && cached.length === len) {
+      let same = true;
+      for (let i = 0; i < len; i++) {
+        if (cached[i] !== buf[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        this.pos = end;
+        return cachedStrings[slot];
+      }
+    }
+    const str = this.stringAt(start, end);
+    this.pos = end;
+    cachedBytes[slot] = new Uint8Array(buf.subarray(start, end));
+    cachedStrings[slot] = str;
+    return str;
   }
 
   hex(limit: number): string {
@@ -171,9 +204,11 @@ function decodeResourceService(r: Reader, limit: number): string | undefined {
     const tag = r.varint();
     if (tag === ((1 << 3) | 2)) {
       const end = r.lengthEnd(limit);
-      const kv = decodeKeyValue(r, end, 0);
+      const kv: Record<string, unknown> = {};
+      decodeKeyValue(r, end, 0, kv);
       r.expectEnd(end);
-      if (kv && kv[0] === 'service.name' && typeof kv[1] === 'string') service = clip(kv[1], MAX_NAME);
+      const v = kv['service.name'];
+      if (typeof v === 'string') service = clip(v, MAX_NAME);
     } else r.skip(tag & 7, limit);
   }
   return service;
@@ -235,7 +270,7 @@ function decodeSpan(r: Reader, limit: number): DecodedSpan | null {
         parentSpanId = r.hex(limit);
         break;
       case (5 << 3) | 2:
-        name = r.string(limit);
+        name = r.recurringString(limit);
         if (name.length > MAX_NAME) name = clip(name, MAX_NAME);
         break;
       case (6 << 3) | 0:
@@ -251,10 +286,7 @@ function decodeSpan(r: Reader, limit: number): DecodedSpan | null {
         break;
       case (9 << 3) | 2: {
         const end = r.lengthEnd(limit);
-        if (attributeCount++ < MAX_ATTRIBUTES) {
-          const kv = decodeKeyValue(r, end, 0);
-          if (kv) attributes[kv[0]] = kv[1];
-        }
+        if (attributeCount++ < MAX_ATTRIBUTES) decodeKeyValue(r, end, 0, attributes);
         r.pos = end;
         break;
       }
@@ -315,20 +347,21 @@ function decodeStatusIsError(r: Reader, limit: number): boolean {
   return code === 2;
 }
 
-function decodeKeyValue(r: Reader, limit: number, depth: number): [string, AttrValue] | null {
+/** Decodes one KeyValue into `into` (no tuple per attribute: this is the hottest path). */
+function decodeKeyValue(r: Reader, limit: number, depth: number, into: Record<string, unknown>): void {
   let key: string | undefined;
   let value: unknown;
   while (r.pos < limit) {
     const tag = r.varint();
-    if (tag === ((1 << 3) | 2)) key = r.string(limit);
+    if (tag === ((1 << 3) | 2)) key = r.recurringString(limit);
     else if (tag === ((2 << 3) | 2)) {
       const end = r.lengthEnd(limit);
       value = decodeAnyValue(r, end, depth);
       r.expectEnd(end);
     } else r.skip(tag & 7, limit);
   }
-  if (key === undefined || value === undefined) return null;
-  return [key.length > MAX_NAME ? clip(key, MAX_NAME) : key, toAttrValue(value)];
+  if (key === undefined || value === undefined) return;
+  into[key.length > MAX_NAME ? clip(key, MAX_NAME) : key] = toAttrValue(value);
 }
 
 /** Nested arrays / maps become compact JSON strings; long strings are clipped. */
@@ -386,10 +419,8 @@ function decodeList(r: Reader, limit: number, depth: number, keyed: boolean): un
     const tag = r.varint();
     if (tag === ((1 << 3) | 2)) {
       const end = r.lengthEnd(limit);
-      if (keyed) {
-        const kv = decodeKeyValue(r, end, depth);
-        if (kv) map[kv[0]] = kv[1];
-      } else items.push(decodeAnyValue(r, end, depth) ?? null);
+      if (keyed) decodeKeyValue(r, end, depth, map);
+      else items.push(decodeAnyValue(r, end, depth) ?? null);
       r.expectEnd(end);
     } else r.skip(tag & 7, limit);
   }

@@ -1,6 +1,6 @@
-// The one ingestion path shared by the gRPC and HTTP receivers: decode, feed the topology,
-// forward. Malformed bodies throw MalformedRequestError for the transport to map to 400 /
-// INVALID_ARGUMENT.
+// The contract between the transports (gRPC, HTTP) and the one ingestion path behind them
+// (TelemetryService.handleExport). A malformed body throws MalformedRequestError, which each
+// transport maps to 400 / INVALID_ARGUMENT.
 
 export type BodyFormat = 'proto' | 'json';
 

@@ -3,8 +3,9 @@
 // a linked span (so a consumer tied by a link stays in its producer's run), else the trace id.
 
 import type { Flow, FlowStep } from '../../../../common/src/graph';
-import type { DecodedSpan } from '../otlp/span';
-import { codeRefOf, firstAttr, type CodeRef } from './classify';
+import { flowKeys } from '../../../../common/src/semconv';
+import type { AttrValue, DecodedSpan } from '../otlp/span';
+import { codeRefOf, type CodeRef } from './classify';
 import { LatencyHistogram } from './histogram';
 import { addCapped, addCodeRef, type DropCounter, type TopologyCaps } from './limits';
 
@@ -42,10 +43,16 @@ export interface FlowAttributes {
   runId?: string;
 }
 
-export function flowAttributesOf(span: DecodedSpan, prefix: string): FlowAttributes | undefined {
-  const flow = firstAttr(span.attributes, [`${prefix}name`]);
+export type FlowKeys = ReturnType<typeof flowKeys>;
+
+export function flowAttributesOf(span: DecodedSpan, keys: FlowKeys): FlowAttributes | undefined {
+  const flow = text(span.attributes[keys.name]);
   if (!flow) return undefined;
-  return { flow, step: firstAttr(span.attributes, [`${prefix}step`]) ?? span.name, runId: firstAttr(span.attributes, [`${prefix}run_id`]) };
+  return { flow, step: text(span.attributes[keys.step]) ?? span.name, runId: text(span.attributes[keys.runId]) };
+}
+
+function text(v: AttrValue | undefined): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
 }
 
 export class FlowTracker {
@@ -54,15 +61,18 @@ export class FlowTracker {
   /** trace+span id -> run key of flow spans, so children and linked consumers inherit the run. */
   private runOfSpan = new Map<string, string>();
   readonly dirty = new Set<string>();
+  private readonly keys: FlowKeys;
 
   constructor(
-    private readonly prefix: string,
+    prefix: string,
     private readonly caps: TopologyCaps,
     private readonly drops: DropCounter,
-  ) {}
+  ) {
+    this.keys = flowKeys(prefix);
+  }
 
   add(span: DecodedSpan, now: number): void {
-    const fa = flowAttributesOf(span, this.prefix);
+    const fa = flowAttributesOf(span, this.keys);
     if (!fa) return;
     const flow = this.flowState(fa.flow);
     if (!flow) return;
@@ -73,7 +83,7 @@ export class FlowTracker {
     addCapped(step.services, span.service, this.caps.namesPerItem);
     if (span.scope) addCapped(step.scopes, span.scope, this.caps.namesPerItem);
     addCapped(step.spanNames, span.name, this.caps.namesPerItem);
-    addCodeRef(step.codeRefs, codeRefOf(span.attributes), this.caps.codeRefsPerItem);
+    addCodeRef(step.codeRefs, () => codeRefOf(span.attributes), this.caps.codeRefsPerItem);
     this.recordRun(flow, step.name, span, fa.runId, now);
     this.dirty.add(flow.name);
   }
@@ -87,14 +97,6 @@ export class FlowTracker {
     for (const [key, run] of this.runs) {
       if (run.touched + RUN_IDLE_MS > now) break;
       this.runs.delete(key);
-    }
-    if (this.runOfSpan.size > this.caps.activeRuns * 4) {
-      const excess = this.runOfSpan.size - this.caps.activeRuns * 2;
-      let i = 0;
-      for (const k of this.runOfSpan.keys()) {
-        if (i++ >= excess) break;
-        this.runOfSpan.delete(k);
-      }
     }
   }
 
@@ -185,7 +187,12 @@ export class FlowTracker {
 
   private recordRun(flow: FlowState, step: string, span: DecodedSpan, runId: string | undefined, now: number): void {
     const runKey = this.runKeyOf(flow.name, span, runId);
-    if (this.runOfSpan.size < this.caps.activeRuns * 4) this.runOfSpan.set(span.traceId + span.spanId, runKey);
+    if (this.runOfSpan.size >= this.caps.activeRuns * 4) {
+      // Oldest first: a child or linked consumer arrives soon after its parent, if at all.
+      const oldest = this.runOfSpan.keys().next().value;
+      if (oldest !== undefined) this.runOfSpan.delete(oldest);
+    }
+    this.runOfSpan.set(span.traceId + span.spanId, runKey);
     let run = this.runs.get(runKey);
     if (run) this.runs.delete(runKey);
     else {

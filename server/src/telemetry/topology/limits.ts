@@ -28,7 +28,7 @@ export const DEFAULT_CAPS: TopologyCaps = {
   activeRuns: 20_000,
   stepsPerRun: 64,
   codeRefsPerItem: 4,
-  retainedSpans: 10_000,
+  retainedSpans: 5_000,
 };
 
 export class DropCounter {
@@ -49,9 +49,10 @@ export function addCapped<T>(set: Set<T>, value: T, cap: number): boolean {
   return true;
 }
 
-/** Adds a code ref unless an equal one is present or the list is full. */
-export function addCodeRef<T extends { file: string; line?: number }>(list: T[], ref: T | undefined, cap: number): void {
-  if (!ref || list.length >= cap) return;
-  if (list.some((r) => r.file === ref.file && r.line === ref.line)) return;
-  list.push(ref);
+/** Adds a code ref unless an equal one is present or the list is full (built only when needed). */
+export function addCodeRef<T extends { file: string; line?: number }>(list: T[], ref: () => T | undefined, cap: number): void {
+  if (list.length >= cap) return;
+  const r = ref();
+  if (!r || list.some((x) => x.file === r.file && x.line === r.line)) return;
+  list.push(r);
 }

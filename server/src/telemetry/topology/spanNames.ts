@@ -30,8 +30,10 @@ interface NameState {
 }
 
 export class SpanNameStats {
-  private byKey = new Map<string, NameState>();
-  readonly dirty = new Set<string>();
+  /** service -> span name -> state (nested: no key string built per span). */
+  private byService = new Map<string, Map<string, NameState>>();
+  private size = 0;
+  readonly dirty = new Set<NameState>();
 
   constructor(
     private readonly caps: TopologyCaps,
@@ -39,56 +41,65 @@ export class SpanNameStats {
   ) {}
 
   add(span: DecodedSpan): void {
-    const key = `${span.service}\u0000${span.name}`;
-    let s = this.byKey.get(key);
+    let names = this.byService.get(span.service);
+    if (!names) {
+      names = new Map();
+      this.byService.set(span.service, names);
+    }
+    let s = names.get(span.name);
     if (!s) {
-      if (this.byKey.size >= this.caps.spanNames) {
+      if (this.size >= this.caps.spanNames) {
         this.drops.count('span-name-cap');
         return;
       }
       s = { service: span.service, name: span.name, scopes: new Set(), count: 0, errors: 0, hist: new LatencyHistogram(), codeRefs: [] };
-      this.byKey.set(key, s);
+      names.set(span.name, s);
+      this.size++;
     }
     s.count++;
     if (span.error) s.errors++;
     s.hist.record(span.durationMs);
     if (span.scope) addCapped(s.scopes, span.scope, this.caps.namesPerItem);
-    addCodeRef(s.codeRefs, codeRefOf(span.attributes), this.caps.codeRefsPerItem);
-    this.dirty.add(key);
+    addCodeRef(s.codeRefs, () => codeRefOf(span.attributes), this.caps.codeRefsPerItem);
+    this.dirty.add(s);
   }
 
-  /** Stats of the given keys (all when omitted). */
-  stats(keys?: Iterable<string>): SpanNameStat[] {
-    const out: SpanNameStat[] = [];
-    for (const key of keys ?? this.byKey.keys()) {
-      const s = this.byKey.get(key);
-      if (s) out.push(view(s));
-    }
-    return out;
+  /** Stats of the given entries (all when omitted). */
+  stats(entries?: Iterable<NameState>): SpanNameStat[] {
+    return [...(entries ?? this.all())].map(view);
   }
 
   clear(): void {
-    this.byKey.clear();
+    this.byService.clear();
+    this.size = 0;
     this.dirty.clear();
   }
 
   serialize(): unknown[] {
-    return [...this.byKey.values()].map((s) => ({ ...view(s), hist: s.hist.toJSON() }));
+    return [...this.all()].map((s) => ({ ...view(s), hist: s.hist.toJSON() }));
+  }
+
+  private *all(): Iterable<NameState> {
+    for (const names of this.byService.values()) yield* names.values();
   }
 
   restore(data: unknown): void {
     if (!Array.isArray(data)) return;
     for (const d of data as Record<string, unknown>[]) {
-      if (typeof d?.service !== 'string' || typeof d.name !== 'string' || this.byKey.size >= this.caps.spanNames) continue;
-      const key = `${d.service}\u0000${d.name}`;
+      if (typeof d?.service !== 'string' || typeof d.name !== 'string' || this.size >= this.caps.spanNames) continue;
       const scopes = Array.isArray(d.scopes) ? (d.scopes as unknown[]).filter((x): x is string => typeof x === 'string') : [];
       const codeRefs = Array.isArray(d.codeRefs) ? (d.codeRefs as CodeRef[]).filter((r) => typeof r?.file === 'string') : [];
-      this.byKey.set(key, {
+      let names = this.byService.get(d.service);
+      if (!names) this.byService.set(d.service, (names = new Map()));
+      if (names.has(d.name)) continue;
+      const s: NameState = {
         service: d.service, name: d.name, scopes: new Set(scopes.slice(0, this.caps.namesPerItem)),
         count: Number(d.count) || 0, errors: Number(d.errors) || 0, hist: LatencyHistogram.fromJSON(d.hist),
         codeRefs: codeRefs.slice(0, this.caps.codeRefsPerItem),
-      });
-      this.dirty.add(key);
+      };
+      names.set(d.name, s);
+      this.size++;
+      this.dirty.add(s);
     }
   }
 }

@@ -2,7 +2,8 @@
 
 import type { SpanQuery, SpanSummary } from '../../../../common/src/telemetry';
 import { SPAN_KIND_NAMES, type DecodedSpan } from '../otlp/span';
-import { flowAttributesOf } from './flows';
+import { flowKeys } from '../../../../common/src/semconv';
+import { flowAttributesOf, type FlowKeys } from './flows';
 
 export interface StoredSpan {
   span: DecodedSpan;
@@ -15,9 +16,11 @@ const MAX_QUERY_LIMIT = 500;
 export class SpanStore {
   private ring: (StoredSpan | undefined)[];
   private next = 0;
+  private readonly keys: FlowKeys;
 
-  constructor(capacity: number, private readonly prefix: string) {
+  constructor(capacity: number, prefix: string) {
     this.ring = new Array(capacity);
+    this.keys = flowKeys(prefix);
   }
 
   push(entry: StoredSpan): void {
@@ -33,7 +36,7 @@ export class SpanStore {
     for (let i = 1; i <= n && out.length < limit; i++) {
       const e = this.ring[(this.next - i + n) % n];
       if (!e) break;
-      if (matches(e, q, this.prefix)) out.push(summary(e.span));
+      if (matches(e, q, this.keys)) out.push(summary(e.span));
     }
     return out;
   }
@@ -44,14 +47,14 @@ export class SpanStore {
   }
 }
 
-function matches(e: StoredSpan, q: SpanQuery, prefix: string): boolean {
+function matches(e: StoredSpan, q: SpanQuery, keys: FlowKeys): boolean {
   const s = e.span;
   if (q.service && s.service !== q.service) return false;
   if (q.name && s.name !== q.name) return false;
   if (q.edgeId && !e.edgeIds.includes(q.edgeId)) return false;
   if (q.nodeId && `service:${s.service}` !== q.nodeId && !e.edgeIds.some((id) => id.endsWith(`|${q.nodeId}`))) return false;
   if (q.flow || q.step) {
-    const fa = flowAttributesOf(s, prefix);
+    const fa = flowAttributesOf(s, keys);
     if (!fa || (q.flow && fa.flow !== q.flow) || (q.step && fa.step !== q.step)) return false;
   }
   return true;
