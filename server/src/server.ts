@@ -17,11 +17,13 @@ let settings: Settings = resolveSettings({});
 let folders: string[] = [];
 let storagePath: string | undefined;
 const settingsListeners: ((s: Settings) => void)[] = [];
+const initializedListeners: (() => void)[] = [];
 
 const context: ServerContext = {
   connection,
   documents,
   settings: () => settings,
+  onInitialized: (l) => initializedListeners.push(l),
   onSettingsChanged: (l) => settingsListeners.push(l),
   workspaceFolders: () => folders,
   get storagePath() {
@@ -46,6 +48,10 @@ connection.onInitialize((params) => {
     },
     serverInfo: { name: 'otel-flow-map', version: process.env.OTEL_FLOW_MAP_VERSION },
   };
+});
+
+connection.onInitialized(() => {
+  for (const l of initializedListeners) l();
 });
 
 // The client pushes its settings object (see client/src/settings.ts); no pull round trip.

@@ -46,10 +46,14 @@ async function runUiCheck(page: Page, request: UiCheckRequest): Promise<UiCheckR
     }
     if (request.clickNotification !== undefined) {
       const { text, button } = request.clickNotification;
-      const toast = page.locator('.notification-toast', { hasText: text }).first();
-      await toast.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-      details.push(`notification ${JSON.stringify(await toast.locator('.notification-list-item-message').innerText())}`);
-      await toast.getByRole('button', { name: button }).click();
+      // Toasts or the notification center (which the suite may open): both render list items.
+      const items = page.locator('.notification-list-item');
+      const item = items.filter({ hasText: text }).first();
+      await item.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS }).catch(async (e: Error) => {
+        throw new Error(`${e.message.split('\n')[0]}; notifications shown: ${JSON.stringify(await items.allInnerTexts())}`);
+      });
+      details.push(`notification ${JSON.stringify(await item.locator('.notification-list-item-message').innerText())}`);
+      await item.getByRole('button', { name: button }).click();
       details.push(`clicked ${JSON.stringify(button)}`);
     }
     return { id: request.id, ok: true, details };

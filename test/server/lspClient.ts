@@ -27,7 +27,9 @@ export class LspSession {
       this.latest.set(p.uri, p);
       this.waiters.splice(0).forEach((w) => w());
     });
-    this.connection.onNotification('window/logMessage', (m: LogMessageParams) => this.stderr.push(`${m.message}\n`));
+    this.connection.onNotification('window/logMessage', (m: LogMessageParams) => {
+      this.stderr.push(`${m.message}\n`);
+    });
     this.connection.listen();
   }
 

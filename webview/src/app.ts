@@ -81,6 +81,9 @@ export class App {
   }
 
   start(): void {
+    document.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && !this.exportDialog.element.open && this.ui.selection) this.clearSelection();
+    });
     this.host.listen((m) => this.receive(m));
     this.host.send({ type: 'ready' });
   }
@@ -149,6 +152,13 @@ export class App {
     this.update({ selection, view, flow }, viewChanged || selection.kind === 'step');
     this.requestSpansFor(selection);
     if (selection.kind !== 'step') this.mapView.setSelection(selection);
+    this.scheduleRender(false);
+  }
+
+  private clearSelection(): void {
+    this.spans = null;
+    this.update({ selection: null }, this.ui.view === 'flow');
+    this.mapView.setSelection(null);
     this.scheduleRender(false);
   }
 

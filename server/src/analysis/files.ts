@@ -59,12 +59,26 @@ export async function listSourceFiles(root: string, filter: FileFilter): Promise
   return out;
 }
 
-/** Size check before reading: generated bundles and data files are not source worth analysing. */
-export async function isReadableSize(file: string): Promise<string | undefined> {
-  try {
-    const s = await stat(file);
-    return s.size > MAX_FILE_BYTES ? `larger than ${MAX_FILE_BYTES} bytes` : undefined;
-  } catch (err) {
-    return `unreadable: ${(err as Error).message}`;
+export const MAX_TOTAL_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Size checks before reading: generated bundles and data files are not source worth analysing,
+ * and the text kept for a whole workspace stays under a total budget.
+ */
+export class ReadBudget {
+  private total = 0;
+
+  /** undefined when the file may be read (its size is then counted), else why not. */
+  async admit(file: string): Promise<string | undefined> {
+    let size: number;
+    try {
+      size = (await stat(file)).size;
+    } catch (err) {
+      return `unreadable: ${(err as Error).message}`;
+    }
+    if (size > MAX_FILE_BYTES) return `larger than ${MAX_FILE_BYTES} bytes`;
+    if (this.total + size > MAX_TOTAL_BYTES) return `workspace text budget of ${MAX_TOTAL_BYTES} bytes reached`;
+    this.total += size;
+    return undefined;
   }
 }

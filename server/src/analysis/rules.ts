@@ -52,7 +52,7 @@ export function severityOf(rule: RuleId, settings: AnalysisSettings): Severity {
 
 function checkSpanName(site: SpanSite, name: ValueInfo, settings: AnalysisSettings, emit: Emit): void {
   if (!name.constant) {
-    emit('dynamic-span-name', name.range, `Span name \`${name.text}\` is not constant: span names must be low-cardinality; put the variable part in an attribute.`);
+    emit('dynamic-span-name', name.range, `Span name ${code(name.text)} is not constant: span names must be low-cardinality; put the variable part in an attribute.`);
     return;
   }
   const value = String(name.value);
@@ -65,7 +65,7 @@ function checkSpanName(site: SpanSite, name: ValueInfo, settings: AnalysisSettin
 function checkFlowValue(site: SpanSite, attr: AttributeInfo, what: string, settings: AnalysisSettings, emit: Emit): void {
   const v = attr.value;
   if (!v.constant) {
-    emit('dynamic-flow-name', v.range, `The ${what} \`${v.text}\` is not constant: flows are grouped by name, so IDs belong in ${flowKeys(settings.attributePrefix).runId} or ${ENTITY_ID_KEY}.`, moveDynamicPartFixes(site, attr, settings));
+    emit('dynamic-flow-name', v.range, `The ${what} ${code(v.text)} is not constant: flows are grouped by name, so IDs belong in ${flowKeys(settings.attributePrefix).runId} or ${ENTITY_ID_KEY}.`, moveDynamicPartFixes(site, attr, settings));
     return;
   }
   const value = String(v.value);
@@ -104,6 +104,11 @@ function checkMessaging(site: SpanSite, head: Range, emit: Emit): void {
   if (has(MESSAGING_SYSTEM_KEYS) && !has(MESSAGING_DESTINATION_KEYS)) {
     emit('messaging-missing-destination', head, `This span sets messaging.system without ${MESSAGING_DESTINATION_KEYS[0]}: the map cannot place the queue or topic.`);
   }
+}
+
+/** Source text quoted as code, unless it already reads as code (a template literal). */
+function code(text: string): string {
+  return text.includes('`') ? text : `\`${text}\``;
 }
 
 function isGeneric(value: string, settings: AnalysisSettings): boolean {
@@ -150,7 +155,7 @@ function moveDynamicPartFixes(site: SpanSite, attr: AttributeInfo, settings: Ana
     const at = attr.insertSibling.position;
     const adjacent = at.line === v.range.end.line && at.character === v.range.end.character;
     const edits: TextEdit[] = adjacent ? [{ range: v.range, newText: literal + insertText }] : [keep, { range: { start: at, end: at }, newText: insertText }];
-    fixes.push({ title: `Keep '${stable}' and move \`${part}\` into ${key}`, edits, preferred: fixes.length === 0 });
+    fixes.push({ title: `Keep '${stable}' and move ${code(part)} into ${key}`, edits, preferred: fixes.length === 0 });
   }
   return fixes;
 }

@@ -5,7 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import type { AnalysisSettings } from '../../../common/src/settings';
-import { acceptsFile, isReadableSize, listSourceFiles, toPosix, type FileFilter } from './files';
+import { acceptsFile, listSourceFiles, ReadBudget, toPosix, type FileFilter } from './files';
 import { createFrontEnds } from './frontEnds';
 import { evaluateSite } from './rules';
 import type { Finding, LanguageFrontEnd, ParseProblem, SpanSite } from './types';
@@ -117,10 +117,11 @@ export async function scanPaths(paths: string[], settings: AnalysisSettings, cwd
     problems.push(...listing.skipped);
   }
   const loaded: string[] = [];
+  const budget = new ReadBudget();
   for (const file of files) {
-    const tooBig = await isReadableSize(file);
-    if (tooBig) {
-      problems.push({ file, message: tooBig });
+    const refused = await budget.admit(file);
+    if (refused) {
+      problems.push({ file, message: refused });
       continue;
     }
     try {

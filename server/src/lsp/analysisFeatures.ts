@@ -101,7 +101,7 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
     started = true;
     rescan().catch((err: unknown) => connection.console.error(`otel-flow-map: workspace scan failed: ${String(err)}`));
   };
-  connection.onInitialized(ensureStarted);
+  ctx.onInitialized(ensureStarted);
   documents.onDidOpen(ensureStarted);
 
   ctx.onSettingsChanged(() => {

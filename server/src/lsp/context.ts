@@ -10,6 +10,8 @@ export interface ServerContext {
   documents: TextDocuments<TextDocument>;
   /** Current effective settings (VS Code settings over otel-flow-map.json over defaults). */
   settings(): Settings;
+  /** Called once the client sent `initialized` (the connection has a single slot; this fans out). */
+  onInitialized(listener: () => void): void;
   /** Called after settings change (not on startup). */
   onSettingsChanged(listener: (settings: Settings) => void): void;
   /** Absolute paths of the workspace folders (no trailing slash). */

@@ -22,8 +22,6 @@ export type HostAccess = () => TelemetryHost | undefined;
 
 export function registerReceiverBridge(ctx: ServerContext, siteIndex: SiteIndexSource): HostAccess {
   const { connection } = ctx;
-  // By method name: vscode-languageserver bundles its own vscode-jsonrpc, whose message types
-  // are not assignable from the ones common/ builds with vscode-languageserver-protocol.
   const notify = <P>(type: NotificationType<P>, params: P) => connection.sendNotification(type.method, params);
   const handle = <P, R>(type: RequestType<P, R, void> | RequestType0<R, void>, handler: (params: P) => R | Promise<R>) =>
     connection.onRequest(type.method, (params: P): Promise<unknown> => Promise.resolve(handler(params)));
@@ -69,7 +67,7 @@ export function registerReceiverBridge(ctx: ServerContext, siteIndex: SiteIndexS
   }
 
   const report = (p: Promise<unknown>) => p.catch((err: unknown) => connection.console.error(`OTel Flow Map receiver: ${String(err)}`));
-  connection.onInitialized(() => void report(apply(ctx.settings())));
+  ctx.onInitialized(() => void report(apply(ctx.settings())));
   ctx.onSettingsChanged((s) => void report(apply(s)));
   connection.onShutdown(async () => {
     if (lensTimer) clearTimeout(lensTimer);

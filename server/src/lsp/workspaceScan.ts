@@ -2,7 +2,7 @@
 // slices and yields to the event loop between them, so requests and typing stay responsive.
 
 import { readFile } from 'node:fs/promises';
-import { isReadableSize, listSourceFiles } from '../analysis/files';
+import { listSourceFiles, ReadBudget } from '../analysis/files';
 import type { ParseProblem } from '../analysis/types';
 import type { WorkspaceAnalyzer } from '../analysis/workspace';
 
@@ -18,6 +18,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 export async function scanFolders(analyzer: WorkspaceAnalyzer, folders: string[], isOpen: (file: string) => boolean, cancelled: () => boolean): Promise<ParseProblem[]> {
   const skipped: ParseProblem[] = [];
   const loaded: string[] = [];
+  const budget = new ReadBudget();
   let sliceStart = Date.now();
   const maybeYield = async () => {
     if (Date.now() - sliceStart < SLICE_MS) return;
@@ -30,7 +31,7 @@ export async function scanFolders(analyzer: WorkspaceAnalyzer, folders: string[]
     for (const file of listing.files) {
       if (cancelled()) return skipped;
       if (isOpen(file)) continue;
-      const problem = await isReadableSize(file);
+      const problem = await budget.admit(file);
       if (problem) {
         skipped.push({ file, message: problem });
         continue;

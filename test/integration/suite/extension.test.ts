@@ -100,7 +100,7 @@ describe('OTel Flow Map in VS Code', () => {
       for (const a of actions) seen.add(`${a.title} (edit: ${!!a.edit})`);
       // The command's results carry no diagnostics: pick the fix by the line its edit changes.
       return actions.find((a) => a.edit?.get(uri).some((e) => e.range.start.line === diagnostic.range.start.line));
-    }, 10_000).catch((e: Error) => assert.fail(`${e.message}; got ${JSON.stringify([...seen])}`));
+    }, 20_000).catch((e: Error) => assert.fail(`${e.message}; got ${JSON.stringify([...seen])}`));
     assert.ok(fix.edit);
     assert.ok(await vscode.workspace.applyEdit(fix.edit));
     assert.doesNotMatch(document.lineAt(6).text, /'handler'/);
@@ -141,12 +141,14 @@ describe('OTel Flow Map in VS Code', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const taken = (blocker.address() as { port: number }).port;
     const receiver = vscode.workspace.getConfiguration('otelFlowMap.receiver');
-    // VS Code shows at most three toasts: clear earlier ones (the refused locations) so this one shows.
+    // Start from an empty notification list (the refused locations left warnings), so the one clicked below is this test's.
     await vscode.commands.executeCommand('notifications.clearAll');
     try {
       await receiver.update('httpPort', taken, vscode.ConfigurationTarget.Workspace);
       const failed = await waitFor('the receiver to report the taken port', () => (api.receiverStatus().state === 'error' ? api.receiverStatus() : undefined));
       assert.match(failed.message ?? '', new RegExp(String(taken)));
+      // Toasts hide on their own after a while; the notification center keeps the warning in view.
+      await vscode.commands.executeCommand('notifications.showList');
       const click = await requestUiCheck({ id: 'port-conflict', clickNotification: { text: String(taken), button: 'Use other ports' } });
       assert.ok(click.ok, click.details.join('; '));
       const moved = await waitFor('the receiver to listen on other ports', () => (api.receiverStatus().state === 'listening' ? api.receiverStatus() : undefined));

@@ -10,7 +10,7 @@ export function run(): Promise<void> {
   // The extension host forwards console.log arguments unformatted; mocha relies on printf-style formatting.
   const consoleLog = Mocha.reporters.Base.consoleLog;
   Mocha.reporters.Base.consoleLog = (...args: unknown[]) => consoleLog(format(...args));
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 45_000 });
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000 });
   for (const f of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(join(__dirname, f));
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {

@@ -20,6 +20,7 @@ const REHEAT_LIMIT = 400;
 export class ForceLayout {
   private readonly sim: Simulation<LayoutNode, LayoutLink>;
   private nodes = new Map<string, LayoutNode>();
+  private linkKeys = new Set<string>();
 
   constructor() {
     this.sim = forceSimulation<LayoutNode, LayoutLink>()
@@ -34,6 +35,12 @@ export class ForceLayout {
 
   /** Replaces the node and link set; returns true when nodes were added (the view reheats). */
   update(items: ReadonlyArray<{ id: string; radius: number }>, links: readonly Link[]): boolean {
+    if (this.sameTopology(items, links)) {
+      // Live updates mostly change numbers: keep the simulation as it is.
+      for (const item of items) this.nodes.get(item.id)!.radius = item.radius;
+      return false;
+    }
+    this.linkKeys = new Set(links.map(linkKey));
     const previous = new Map<string, Point>();
     for (const [id, n] of this.nodes) previous.set(id, { x: n.x ?? 0, y: n.y ?? 0 });
     const firstLayout = this.nodes.size === 0;
@@ -66,6 +73,11 @@ export class ForceLayout {
     return added > 0;
   }
 
+  private sameTopology(items: ReadonlyArray<{ id: string }>, links: readonly Link[]): boolean {
+    if (items.length !== this.nodes.size || links.length !== this.linkKeys.size) return false;
+    return items.every((i) => this.nodes.has(i.id)) && links.every((l) => this.linkKeys.has(linkKey(l)));
+  }
+
   /** Runs ticks until the budget is spent or the layout is still; true while still moving. */
   step(budgetMs: number): boolean {
     if (this.sim.alpha() < this.sim.alphaMin()) return false;
@@ -94,3 +106,5 @@ export class ForceLayout {
     return this.nodes.values();
   }
 }
+
+const linkKey = (l: Link): string => `${l.source}\u0000${l.target}`;

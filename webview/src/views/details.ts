@@ -96,7 +96,7 @@ export class DetailsPanel {
         ['Spans/s', s.spansPerSecond.toFixed(1)],
         ['Code sites', String(input.sites.length)],
       ]),
-      el('p', { class: 'hint', text: 'Select a node, edge or step for its details. Arrow keys move between nodes.' }),
+      el('p', { class: 'hint', text: 'Select a node, edge or step for its details. Arrow keys move between nodes; Escape clears the selection.' }),
     ];
     if (input.coverage) {
       out.push(el('h3', { text: `Code sites never seen live (${input.sitesNeverLive.length})` }));

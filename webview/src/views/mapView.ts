@@ -6,7 +6,7 @@ import { ForceLayout } from '../layout/forceLayout';
 import { directionOfKey, nearestInDirection } from '../layout/navigation';
 import type { Point } from '../layout/placement';
 import { CanvasMapRenderer } from './canvasMap';
-import type { MapRenderer, MapSelection, Scene, ZoomState } from './scene';
+import { ariaLabel, type MapRenderer, type MapSelection, type Scene, type ZoomState } from './scene';
 import { SvgMapRenderer } from './svgMap';
 
 export const SVG_LIMIT = 400;
@@ -114,8 +114,8 @@ export class MapView {
     const next = nearestInDirection(fromId, this.layout.positions(), dir);
     if (!next) return;
     this.events.select({ kind: 'node', id: next });
-    const label = this.scene.nodes.find((n) => n.node.id === next)?.ariaLabel;
-    if (label) this.events.announce(label);
+    const target = this.scene.nodes.find((n) => n.node.id === next);
+    if (target) this.events.announce(ariaLabel(target.node));
     this.renderer?.focusNode(next);
   }
 

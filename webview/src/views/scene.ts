@@ -12,14 +12,12 @@ export interface SceneNode {
   health: Health;
   fresh: boolean;
   label: string;
-  ariaLabel: string;
 }
 
 export interface SceneEdge {
   edge: GraphEdge;
   health: Health;
   fresh: boolean;
-  label: string;
   /** Stroke width from traffic. */
   width: number;
 }
@@ -56,23 +54,15 @@ export function edgeLabel(e: GraphEdge): string {
 
 const KIND_NAMES: Record<NodeKind, string> = { service: 'service', database: 'database', queue: 'queue', external: 'external peer' };
 
+/** Built on demand (SVG nodes, keyboard announcements): thousands of them are never read on canvas. */
+export function ariaLabel(n: GraphNode): string {
+  return `${KIND_NAMES[n.kind] ?? n.kind} ${n.name}${n.system ? ` (${n.system})` : ''}, ${n.spanCount} spans, ${n.errorCount} errors`;
+}
+
 export function buildScene(vis: VisibleGraph, isFresh: (id: string) => boolean): Scene {
   return {
-    nodes: vis.nodes.map((n) => ({
-      node: n,
-      radius: nodeRadius(n),
-      health: health(n.errorCount, n.spanCount),
-      fresh: isFresh(n.id),
-      label: n.name,
-      ariaLabel: `${KIND_NAMES[n.kind] ?? n.kind} ${n.name}${n.system ? ` (${n.system})` : ''}, ${n.spanCount} spans, ${n.errorCount} errors`,
-    })),
-    edges: vis.edges.map((e) => ({
-      edge: e,
-      health: health(e.errors, e.count),
-      fresh: isFresh(e.id),
-      label: edgeLabel(e),
-      width: Math.min(6, 1.2 + Math.log10(1 + e.count) * 0.9),
-    })),
+    nodes: vis.nodes.map((n) => ({ node: n, radius: nodeRadius(n), health: health(n.errorCount, n.spanCount), fresh: isFresh(n.id), label: n.name })),
+    edges: vis.edges.map((e) => ({ edge: e, health: health(e.errors, e.count), fresh: isFresh(e.id), width: Math.min(6, 1.2 + Math.log10(1 + e.count) * 0.9) })),
     edgeLabels: vis.edges.length <= EDGE_LABEL_LIMIT,
   };
 }

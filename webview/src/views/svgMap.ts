@@ -5,7 +5,7 @@ import { create, path as d3path, select, type Selection } from 'd3';
 import type { Relation } from '../../../common/src/graph';
 import { RELATIONS } from '../uiState';
 import type { Point } from '../layout/placement';
-import { edgeGeometry, type MapRenderer, type MapSelection, type RendererEvents, type Scene, type SceneEdge, type SceneNode, type ZoomState } from './scene';
+import { ariaLabel, edgeGeometry, edgeLabel, type MapRenderer, type MapSelection, type RendererEvents, type Scene, type SceneEdge, type SceneNode, type ZoomState } from './scene';
 import { traceShape } from './shapes';
 
 export class SvgMapRenderer implements MapRenderer {
@@ -49,7 +49,13 @@ export class SvgMapRenderer implements MapRenderer {
       .attr('data-relation', (d) => d.edge.relation)
       .attr('class', (d) => `edge rel-${d.edge.relation} health-${d.health}${d.fresh ? ' is-fresh' : ''}`);
     edges.select<SVGPathElement>('path.edge-line').attr('marker-end', (d) => `url(#arrow-${d.edge.relation})`).style('stroke-width', (d) => `${d.width}px`);
-    edges.select<SVGTextElement>('text.edge-label').text((d) => d.label);
+    // Only touch text that changed: rewriting text nodes forces relayout of every label.
+    edges
+      .select<SVGTextElement>('text.edge-label')
+      .each((d, i, texts) => {
+        const label = edgeLabel(d.edge);
+        if (texts[i].textContent !== label) texts[i].textContent = label;
+      });
 
     const nodes = this.nodeLayer
       .selectAll<SVGGElement, SceneNode>('g.node')
@@ -76,15 +82,20 @@ export class SvgMapRenderer implements MapRenderer {
       });
     nodes
       .attr('data-kind', (d) => d.node.kind)
-      .attr('aria-label', (d) => d.ariaLabel)
+      .attr('aria-label', (d) => ariaLabel(d.node))
       .attr('class', (d) => `node kind-${d.node.kind} health-${d.health}${d.fresh ? ' is-fresh' : ''}`);
     nodes.select<SVGPathElement>('path.node-shape').attr('d', (d) => {
       const p = d3path();
       traceShape(p, d.node.kind, 0, 0, d.radius);
       return p.toString();
     });
-    nodes.select<SVGTextElement>('text.node-label').attr('y', (d) => d.radius + 14).text((d) => d.label);
-    nodes.select<SVGTextElement>('text.node-system').attr('y', (d) => d.radius + 26).text((d) => d.node.system ?? '');
+    nodes.select<SVGTextElement>('text.node-label').attr('y', (d) => d.radius + 14).each((d, i, texts) => {
+      if (texts[i].textContent !== d.label) texts[i].textContent = d.label;
+    });
+    nodes.select<SVGTextElement>('text.node-system').attr('y', (d) => d.radius + 26).each((d, i, texts) => {
+      const system = d.node.system ?? '';
+      if (texts[i].textContent !== system) texts[i].textContent = system;
+    });
     this.applySelection();
     this.setPositions(this.positions);
   }

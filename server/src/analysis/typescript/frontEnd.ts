@@ -1,7 +1,7 @@
-// The TypeScript / JavaScript front-end: keeps every TS/JS file of the workspace in a ts-morph
-// Project (in memory; parsed lazily, replaced with createSourceFile overwrite), resolves
-// constants across files through their exports, and caches each file's sites until the file
-// or a file it took a constant from changes. Syntax only: no type checker on the hot path.
+// The TypeScript / JavaScript front-end: keeps every TS/JS file's text, parses into a ts-morph
+// Project (in memory) lazily and keeps only the most recently used trees, resolves constants
+// across files through their exports, and caches each file's sites until the file or a file it
+// took a constant from changes. Syntax only: no type checker on the hot path.
 
 import { posix } from 'node:path';
 import { Project, ts } from 'ts-morph';
@@ -14,6 +14,8 @@ import { findSites, mayContainSpans, type FinderOptions } from './siteFinder';
 export const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
 const JS_EXTENSIONS = new Set(['.js', '.jsx', '.mjs', '.cjs']);
 /** Sources written as `./x.js` in ESM TypeScript are `./x.ts` on disk. */
+/** Parsed trees kept at once (least recently used are dropped and re-parsed on demand): bounds memory on big workspaces. */
+const MAX_PARSED = 400;
 const SPECIFIER_ALIASES: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'], '.jsx': ['.tsx'] };
 
 interface Entry {
@@ -32,6 +34,8 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
     compilerOptions: { allowJs: true, noLib: true, target: ts.ScriptTarget.Latest },
   });
   private readonly files = new Map<string, Entry>();
+  /** Files holding a parsed tree, least recently used first. */
+  private readonly parsed = new Set<string>();
 
   constructor(private readonly options: FinderOptions) {}
 
@@ -65,7 +69,10 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
   sourceFile(path: string): ts.SourceFile | undefined {
     const entry = this.files.get(path);
     if (!entry) return undefined;
+    this.parsed.delete(path);
+    this.parsed.add(path);
     if (!entry.sourceFile) {
+      this.evictParsedTrees();
       try {
         // `overwrite` on a file ts-morph does not hold costs a thrown FileNotFoundError: only use it when needed.
         const overwrite = this.project.getSourceFile(path) !== undefined;
@@ -93,6 +100,7 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
     if (!sf) return { sites: [], problems: [{ file, message: 'could not be parsed' }] };
     try {
       const sites = findSites(sf, languageOf(file), new ConstantEvaluator(this, uses), this.options);
+      for (const site of sites) site.file = file; // the path as given, not ts-morph's standardized one
       return { sites, problems: syntaxProblems(sf) };
     } catch (err) {
       // The analyzer never takes the server down: a file it cannot handle is reported and skipped.
@@ -109,7 +117,21 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
     }
   }
 
+  /** Drops the oldest trees; nodes still referenced by a running evaluation stay valid objects. */
+  private evictParsedTrees(): void {
+    for (const path of this.parsed) {
+      if (this.parsed.size <= MAX_PARSED) return;
+      const entry = this.files.get(path);
+      if (entry?.sourceFile) {
+        this.forgetSourceFile(path);
+        entry.sourceFile = undefined;
+      }
+      this.parsed.delete(path);
+    }
+  }
+
   private forgetSourceFile(path: string): void {
+    this.parsed.delete(path);
     const sf = this.project.getSourceFile(path);
     if (sf) this.project.removeSourceFile(sf);
   }

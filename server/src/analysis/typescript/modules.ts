@@ -28,7 +28,24 @@ export function findBinding(name: string, from: ts.Node): Binding | undefined {
   return undefined;
 }
 
+/** Scope lookups repeat for every site of a file (tracer, shared constants): memoized per scope node. */
+const scopeCache = new WeakMap<ts.Node, Map<string, Binding | null>>();
+
 function bindingInScope(name: string, scope: ts.Node): Binding | undefined {
+  let cache = scopeCache.get(scope);
+  if (!cache) {
+    cache = new Map();
+    scopeCache.set(scope, cache);
+  }
+  let b = cache.get(name);
+  if (b === undefined) {
+    b = lookUpInScope(name, scope) ?? null;
+    cache.set(name, b);
+  }
+  return b ?? undefined;
+}
+
+function lookUpInScope(name: string, scope: ts.Node): Binding | undefined {
   if (ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
     for (const stmt of scope.statements) {
       const b = bindingInStatement(name, stmt);

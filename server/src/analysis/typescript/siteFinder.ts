@@ -41,7 +41,7 @@ export function findSites(sf: ts.SourceFile, language: Language, evaluator: Cons
 
 function siteOf(call: ts.CallExpression, sf: ts.SourceFile, language: Language, evaluator: ConstantEvaluator, options: FinderOptions): SpanSite | undefined {
   const name = calleeName(call);
-  if (!name) return undefined;
+  if (!name || !(SPAN_METHODS.has(name) || isWrapper(call, options))) return undefined;
   const nameArg = call.arguments[0];
   if (!nameArg || !looksLikeName(nameArg)) return undefined;
   let scope: string | null = null;
@@ -85,6 +85,8 @@ function looksLikeName(arg: ts.Expression): boolean {
 
 function isWrapper(call: ts.CallExpression, options: FinderOptions): boolean {
   if (options.wrapperFunctions.length === 0) return false;
+  const last = calleeName(call);
+  if (!last || !options.wrapperFunctions.some((w) => w === last || w.endsWith(`.${last}`))) return false;
   const callee = unwrap(call.expression);
   const text = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.getText() : undefined;
   if (!text) return false;
