@@ -22,12 +22,21 @@ const common = {
   logLevel: 'warning',
   define: { 'process.env.OTEL_FLOW_MAP_VERSION': JSON.stringify(pkg.version) },
 };
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+// ESM-only dependencies (web-tree-sitter) read import.meta.url, which is empty in a cjs bundle.
+const importMetaUrl = "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+const node = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  define: { ...common.define, 'import.meta.url': '__importMetaUrl' },
+  banner: { js: importMetaUrl },
+};
 
 const builds = [
   { ...node, entryPoints: { client: 'client/src/extension.ts' }, external: ['vscode'] },
   { ...node, entryPoints: { server: 'server/src/server.ts', telemetryWorker: 'server/src/telemetry/worker.ts' } },
-  { ...node, entryPoints: { cli: 'server/src/cli.ts' }, banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: { cli: 'server/src/cli.ts' }, banner: { js: `#!/usr/bin/env node\n${importMetaUrl}` } },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'webview/src/main.ts' }, loader: { '.css': 'css' } },
 ].map((b) => ({ ...b, outdir: 'dist' }));
 

@@ -28,7 +28,9 @@ async function pickPort(envName, fallback) {
 
 /** Starts serve and resolves with its one JSON line: {"grpc","http","ui"}. */
 function startServe(ports) {
+  // cwd = demo/: serve scans the sample services (not the whole repository) for code sites.
   const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'serve', '--grpc-port', String(ports.grpc), '--http-port', String(ports.http), '--ui-port', String(ports.ui)], {
+    cwd: join(root, 'demo'),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

@@ -99,7 +99,7 @@ export function installExtension(dirs: RunDirs, profile: Profile, vsix: string):
     encoding: 'utf8',
     timeout: 60_000,
   });
-  if (r.status !== 0) throw new HarnessError(`installing ${vsix} failed: ${r.stderr || r.stdout}`);
+  if (r.status !== 0) throw new Error(`installing ${vsix} failed: ${r.stderr || r.stdout}`);
 }
 
 export interface RunningCodeServer {

@@ -3,18 +3,27 @@
 // fresh profile, opens a TypeScript file and waits until the installed extension's status bar
 // item shows the receiver listening on the configured port.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { createProfile, HarnessError, installExtension, repoRoot, startCodeServer, workbenchUrl, type ReceiverPorts, type RunDirs } from './codeServer';
+import { createProfile, installExtension, repoRoot, startCodeServer, workbenchUrl, type ReceiverPorts, type RunDirs } from './codeServer';
 
 const UI_TIMEOUT_MS = 30_000;
 
+/** Folders not worth copying (none of their content ships); the rest goes through .vscodeignore as in a real package run. */
+const NOT_STAGED = new Set(['node_modules', '.git', '.test-runs', 'out', 'otel-flow-map.vsix']);
+
+/** Packages a snapshot of the repo, so a concurrent rebuild of dist/ cannot change files under vsce. */
 export function packageVsix(dirs: RunDirs): string {
+  const stage = join(dirs.root, 'stage');
+  for (const entry of readdirSync(repoRoot).filter((e) => !NOT_STAGED.has(e))) {
+    cpSync(join(repoRoot, entry), join(stage, entry), { recursive: true, filter: (src) => !NOT_STAGED.has(basename(src)) });
+  }
   const vsix = join(dirs.root, 'otel-flow-map.vsix');
   const vsce = join(repoRoot, 'node_modules', '.bin', 'vsce');
-  const r = spawnSync(vsce, ['package', '--no-dependencies', '-o', vsix], { cwd: repoRoot, env: dirs.env, encoding: 'utf8', timeout: 60_000 });
-  if (r.status !== 0 || !existsSync(vsix)) throw new HarnessError(`vsce package failed: ${r.stderr || r.stdout}`);
+  const r = spawnSync(vsce, ['package', '--no-dependencies', '-o', vsix], { cwd: stage, env: dirs.env, encoding: 'utf8', timeout: 60_000 });
+  rmSync(stage, { recursive: true, force: true });
+  if (r.status !== 0 || !existsSync(vsix)) throw new Error(`vsce package failed: ${r.stderr || r.stdout}`);
   return vsix;
 }
 

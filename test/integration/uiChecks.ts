@@ -31,13 +31,20 @@ export async function answerUiCheck(page: Page, runDir: string, request: UiCheck
 async function runUiCheck(page: Page, request: UiCheckRequest): Promise<UiCheckResult> {
   const details: string[] = [];
   try {
-    if (request.mapNodeId !== undefined) {
-      const map = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const map = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    if (request.webviewSelector !== undefined) {
       await map.locator('body[data-host="vscode"]').waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
       details.push('webview body has data-host="vscode"');
-      const node = map.locator(`g.node[data-node-id=${JSON.stringify(request.mapNodeId)}]`);
-      await node.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-      details.push(`map node ${request.mapNodeId} visible, label ${JSON.stringify(await node.getAttribute('aria-label'))}`);
+      const element = map.locator(request.webviewSelector).first();
+      await element.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      details.push(`webview shows ${request.webviewSelector}: ${JSON.stringify(await element.textContent())}`);
+    }
+    if (request.clickInWebview !== undefined) {
+      const target = map.locator(request.clickInWebview).first();
+      // Read before clicking: the click may hide the webview (e.g. an editor opens over it).
+      const text = await target.textContent({ timeout: UI_TIMEOUT_MS });
+      await target.click({ timeout: UI_TIMEOUT_MS });
+      details.push(`clicked ${request.clickInWebview}: ${JSON.stringify(text)}`);
     }
     if (request.statusBarText !== undefined) {
       const item = page.locator('.statusbar-item', { hasText: request.statusBarText }).first();

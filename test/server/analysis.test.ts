@@ -145,6 +145,23 @@ trace.getTracer('x').startActiveSpan(CHECKOUT_FLOW, (span) => span.end());
     await lsp.diagnostics(uri, (p) => p.diagnostics.length === 0);
   });
 
+  it('follows files changed on disk', async () => {
+    const uri = await lsp.open(join(dir, 'pay.ts'), `import { trace } from '@opentelemetry/api';
+import { PAY } from './flows';
+trace.getTracer('x').startActiveSpan(PAY, (span) => span.end());
+`);
+    await lsp.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'dynamic-span-name'));
+    writeFileSync(join(dir, 'flows.ts'), "export const PAY = 'billing.pay';\n");
+    await lsp.filesChanged([{ file: join(dir, 'flows.ts'), type: 1 }]);
+    await lsp.diagnostics(uri, (p) => p.diagnostics.length === 0);
+    writeFileSync(join(dir, 'flows.ts'), "export const PAY = 'handler';\n");
+    await lsp.filesChanged([{ file: join(dir, 'flows.ts'), type: 2 }]);
+    await lsp.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'generic-name'));
+    rmSync(join(dir, 'flows.ts'));
+    await lsp.filesChanged([{ file: join(dir, 'flows.ts'), type: 3 }]);
+    await lsp.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'dynamic-span-name'));
+  });
+
   it('honours settings changes pushed by the client', async () => {
     const uri = join(dir, 'order.ts');
     const orderUri = (await import('node:url')).pathToFileURL(uri).href;
@@ -152,5 +169,37 @@ trace.getTracer('x').startActiveSpan(CHECKOUT_FLOW, (span) => span.end());
     await lsp.diagnostics(orderUri, (p) => p.diagnostics.some((d) => d.code === 'generic-name' && d.severity === DiagnosticSeverity.Error));
     await lsp.configure({ analysis: { severities: { 'generic-name': 'off' } } });
     await lsp.diagnostics(orderUri, (p) => p.diagnostics.length === 0);
+  });
+});
+
+describe('analyzer settings from otel-flow-map.json (dist/server.js)', function () {
+  this.timeout(30_000);
+  let dir: string;
+  let lsp: LspSession;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ofm-lsp-cfg-'));
+    writeFileSync(join(dir, 'otel-flow-map.json'), JSON.stringify({ analysis: { severities: { 'generic-name': 'error' }, genericNames: ['handler', 'checkout.misc'] } }));
+    lsp = new LspSession();
+    await lsp.initialize(dir, { analysis: { severities: { 'dynamic-span-name': 'hint' } } });
+  });
+
+  after(() => {
+    lsp.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('applies the workspace file under the editor settings, and clears diagnostics on close', async () => {
+    const uri = await lsp.open(join(dir, 'a.ts'), `import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function f(id: string): void {
+  tracer.startActiveSpan('checkout.misc', (span) => span.end());
+  tracer.startActiveSpan(\`checkout.\${id}\`, (span) => span.end());
+}
+`);
+    const { diagnostics } = await lsp.diagnostics(uri, (p) => p.diagnostics.length === 2);
+    assert.deepEqual(diagnostics.map((d) => [d.code, d.severity]), [['generic-name', DiagnosticSeverity.Error], ['dynamic-span-name', DiagnosticSeverity.Hint]]);
+    await lsp.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    await lsp.diagnostics(uri, (p) => p.diagnostics.length === 0);
   });
 });

@@ -30,6 +30,7 @@ export class LspSession {
     this.connection.onNotification('window/logMessage', (m: LogMessageParams) => {
       this.stderr.push(`${m.message}\n`);
     });
+    this.connection.onRequest('client/registerCapability', () => null);
     this.connection.listen();
   }
 
@@ -38,7 +39,7 @@ export class LspSession {
       processId: process.pid,
       rootUri: pathToFileURL(folder).href,
       workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'ws' }],
-      capabilities: {},
+      capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
       initializationOptions: { settings },
     });
     await this.connection.sendNotification(InitializedNotification.type, {});
@@ -52,6 +53,11 @@ export class LspSession {
 
   async change(uri: string, version: number, text: string): Promise<void> {
     await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+  }
+
+  /** Tells the server files changed on disk (type 1 created, 2 changed, 3 deleted). */
+  async filesChanged(changes: { file: string; type: 1 | 2 | 3 }[]): Promise<void> {
+    await this.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: changes.map((c) => ({ uri: pathToFileURL(c.file).href, type: c.type })) });
   }
 
   async configure(settings: unknown): Promise<void> {

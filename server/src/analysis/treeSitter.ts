@@ -3,6 +3,7 @@
 // translate names and attribute values into before resolving them.
 
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Edit, Language, Parser, type Node, type Point, type Tree } from 'web-tree-sitter';
 import type { Range, ValueInfo } from './types';
@@ -19,21 +20,25 @@ const grammars = new Map<GrammarName, Promise<Language>>();
  * Finds a bundled asset: next to the bundle (dist/, where esbuild.mjs copies the .wasm files),
  * else in node_modules when running from source (tests and benchmarks through tsx).
  */
-function wasmPath(fileName: string, resolveInstalled: () => string): string {
+function wasmPath(fileName: string, installedModule: string): string {
   const bundled = join(__dirname, fileName);
-  return existsSync(bundled) ? bundled : resolveInstalled();
+  if (existsSync(bundled)) return bundled;
+  // Resolved at run time (not by the bundler): only reached when running from source.
+  let dir = dirname(createRequire(__filename).resolve(installedModule));
+  while (!existsSync(join(dir, fileName)) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, fileName);
 }
 
 /** Creates a parser for a grammar; the WASM runtime and each grammar load once per process. */
 export async function createParser(name: GrammarName): Promise<Parser> {
   runtimeReady ??= Parser.init({
-    locateFile: () => wasmPath('web-tree-sitter.wasm', () => require.resolve('web-tree-sitter/web-tree-sitter.wasm')),
+    locateFile: () => wasmPath('web-tree-sitter.wasm', 'web-tree-sitter'),
   });
   await runtimeReady;
   let grammar = grammars.get(name);
   if (!grammar) {
     const fileName = `tree-sitter-${name}.wasm`;
-    grammar = Language.load(wasmPath(fileName, () => join(dirname(require.resolve(`tree-sitter-${name}/package.json`)), fileName)));
+    grammar = Language.load(wasmPath(fileName, `tree-sitter-${name}`));
     grammars.set(name, grammar);
   }
   const parser = new Parser();

@@ -27,9 +27,10 @@ export class WorkspaceAnalyzer {
     return this.settings;
   }
 
-  /** Rules read settings on every call; front-ends only need rebuilding when wrappers change. */
+  /** Rules read settings on every call; a rebuild (rescan) is needed only when the file set or span detection changes. */
   setSettings(settings: AnalysisSettings): { rebuildNeeded: boolean } {
-    const rebuildNeeded = JSON.stringify(settings.wrapperFunctions) !== JSON.stringify(this.settings.wrapperFunctions);
+    const scanKey = (s: AnalysisSettings) => JSON.stringify([s.wrapperFunctions, s.include, s.exclude]);
+    const rebuildNeeded = scanKey(settings) !== scanKey(this.settings);
     this.settings = settings;
     return { rebuildNeeded };
   }

@@ -1,10 +1,12 @@
 // `otel-flow-map serve`: the receiver worker plus the map on a loopback HTTP port. Prints one
 // JSON line with the bound addresses to stdout (for scripts and tests); logs go to stderr.
 
+import { statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { resolveSettings } from '../../../common/src/settings';
 import { createUiServer } from '../serve/uiServer';
+import { WorkspaceSites } from '../serve/workspaceSites';
 import { checkBind } from '../telemetry/receiver/auth';
 import { createTelemetryHost } from '../telemetry/host';
 
@@ -13,14 +15,16 @@ interface ServeArgs {
   httpPort?: number;
   uiPort: number;
   dataDir?: string;
+  /** Scanned (and watched) for the code sites behind the map's code links. */
+  workspace: string;
   bind: string;
   token: string;
 }
 
-const USAGE = 'otel-flow-map serve [--grpc-port N] [--http-port N] [--ui-port N] [--data-dir DIR] [--bind ADDR] [--token T]';
+const USAGE = 'otel-flow-map serve [--grpc-port N] [--http-port N] [--ui-port N] [--data-dir DIR] [--workspace DIR] [--bind ADDR] [--token T]';
 
 export function parseServeArgs(args: string[]): ServeArgs | string {
-  const out: ServeArgs = { uiPort: 4320, bind: '127.0.0.1', token: '' };
+  const out: ServeArgs = { uiPort: 4320, workspace: '.', bind: '127.0.0.1', token: '' };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
     const value = args[i + 1];
@@ -38,6 +42,9 @@ export function parseServeArgs(args: string[]): ServeArgs | string {
         break;
       case '--data-dir':
         out.dataDir = value;
+        break;
+      case '--workspace':
+        out.workspace = value;
         break;
       case '--bind':
         out.bind = value;
@@ -64,6 +71,11 @@ export async function runServe(argv: string[]): Promise<number> {
     console.error(refused.replace('otelFlowMap.receiver.authToken', '--token'));
     return 2;
   }
+  const workspace = resolve(args.workspace);
+  if (!isDirectory(workspace)) {
+    console.error(`--workspace ${args.workspace} is not a folder\nUsage: ${USAGE}`);
+    return 2;
+  }
   const settings = resolveSettings({
     receiver: { grpcPort: args.grpcPort, httpPort: args.httpPort, bindAddress: args.bind, authToken: args.token },
   });
@@ -74,7 +86,8 @@ export async function runServe(argv: string[]): Promise<number> {
     await host.dispose();
     return 1;
   }
-  const ui = createUiServer({ host, distDir: __dirname, token: args.token || undefined });
+  const sites = new WorkspaceSites({ root: workspace, log: (m) => console.error(`serve: ${m}`), ignore: args.dataDir ? [args.dataDir] : [] });
+  const ui = createUiServer({ host, distDir: __dirname, token: args.token || undefined, sites });
   try {
     await new Promise<void>((resolve, reject) => {
       ui.once('error', reject);
@@ -88,12 +101,15 @@ export async function runServe(argv: string[]): Promise<number> {
   const uiPort = (ui.address() as AddressInfo).port;
   const uiHost = args.bind.includes(':') ? `[${args.bind}]` : args.bind;
   process.stdout.write(JSON.stringify({ grpc: status.grpc, http: status.http, ui: `http://${uiHost}:${uiPort}/` }) + '\n');
+  // After the line above: the scan runs in the background and the map gets the sites when ready.
+  sites.start();
 
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.error(`serve: ${signal}, stopping`);
+    sites.dispose();
     ui.closeAllConnections();
     ui.close();
     void host.dispose().finally(() => process.exit(0));
@@ -101,4 +117,12 @@ export async function runServe(argv: string[]): Promise<number> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   return 0;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -1,14 +1,17 @@
 // The analyzer in the editor: scans the workspace folders in the background after
 // `initialized`, keeps open documents' text in the analyzer, publishes diagnostics as the user
-// types (debounced), offers quick fixes, and exposes the live site index to other features.
+// types (debounced), offers quick fixes, follows files changed on disk (watchers registered
+// dynamically), and exposes the live site index to other features.
 // Settings: editor settings over `<first folder>/otel-flow-map.json` over the defaults.
 
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DidChangeWatchedFilesNotification, FileChangeType, type FileEvent } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisSettings } from '../../../common/src/settings';
 import { CONFIG_FILE_NAME, layerSettings, loadWorkspaceConfig, parseConfig } from '../analysis/config';
+import { ReadBudget } from '../analysis/files';
 import { WorkspaceAnalyzer } from '../analysis/workspace';
 import type { Finding, SpanSite } from '../analysis/types';
 import type { ServerContext, SiteIndexSource } from './context';
@@ -93,16 +96,40 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
     else publishAllOpen();
   };
 
-  // Starts on `initialized`, or on the first document or site request should another feature
-  // take the single `initialized` handler slot of the connection.
-  let started = false;
-  const ensureStarted = (): void => {
-    if (started) return;
-    started = true;
-    rescan().catch((err: unknown) => connection.console.error(`otel-flow-map: workspace scan failed: ${String(err)}`));
+  /** Files changed on disk (not through an open editor): re-read them, or reload the config file. */
+  const onFilesChanged = async (changes: FileEvent[]): Promise<void> => {
+    const current = analyzer;
+    if (!current) return;
+    const root = ctx.workspaceFolders()[0];
+    for (const change of changes) {
+      const file = filePath(change.uri);
+      if (!file || documents.get(change.uri)) continue;
+      if (root && file === join(root, CONFIG_FILE_NAME)) {
+        fileSettings = loadWorkspaceConfig(root).analysis;
+        await applySettings();
+      } else if (change.type === FileChangeType.Deleted) current.removeFile(file);
+      else if (current.accepts(file)) {
+        const refused = await new ReadBudget().admit(file);
+        const text = refused ? undefined : await readFile(file, 'utf8').catch(() => undefined);
+        if (text === undefined) current.removeFile(file);
+        else current.updateFile(file, text);
+      }
+    }
+    publishAllOpen();
+    sitesChanged();
   };
-  ctx.onInitialized(ensureStarted);
-  documents.onDidOpen(ensureStarted);
+
+  ctx.onInitialized(() => {
+    rescan().catch((err: unknown) => connection.console.error(`otel-flow-map: workspace scan failed: ${String(err)}`));
+    // Clients without dynamic registration just do not send file events.
+    connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: [{ globPattern: `**/{*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,go},${CONFIG_FILE_NAME}}` }],
+    }).catch(() => undefined);
+  });
+
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    onFilesChanged(changes).catch((err: unknown) => connection.console.error(`otel-flow-map: file change failed: ${String(err)}`));
+  });
 
   ctx.onSettingsChanged(() => {
     applySettings().catch((err: unknown) => connection.console.error(`otel-flow-map: settings update failed: ${String(err)}`));
@@ -141,10 +168,7 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
   connection.onCodeAction((params) => toCodeActions(params.textDocument.uri, published.get(params.textDocument.uri) ?? [], params.range));
 
   return {
-    sites: () => {
-      ensureStarted();
-      return (siteCache ??= analyzer?.sites() ?? []);
-    },
+    sites: () => (siteCache ??= analyzer?.sites() ?? []),
     onDidChange: (listener) => siteListeners.push(listener),
   };
 }

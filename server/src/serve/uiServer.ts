@@ -11,6 +11,7 @@ import type { TelemetryHost } from '../telemetry/host';
 import { readBody } from '../telemetry/receiver/body';
 import { cspHeader, pageHtml } from './page';
 import { prometheusText } from './metrics';
+import type { SiteSource } from './workspaceSites';
 
 export interface UiServerOptions {
   host: TelemetryHost;
@@ -18,6 +19,8 @@ export interface UiServerOptions {
   distDir: string;
   /** When set, every request needs it (Bearer header, or ?token= once, which sets a cookie). */
   token?: string;
+  /** The workspace's code sites for code links; none when absent. */
+  sites?: SiteSource;
 }
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -33,6 +36,7 @@ export function createUiServer(opts: UiServerOptions): Server {
   };
   host.onDelta((delta) => broadcast({ type: 'delta', delta }));
   host.onStatus((status) => broadcast({ type: 'receiver', status }));
+  opts.sites?.onChange((sites) => broadcast({ type: 'sites', sites }));
   const ping = setInterval(() => {
     for (const res of sse) res.write(': ping\n\n');
   }, SSE_PING_MS);
@@ -86,7 +90,7 @@ export function createUiServer(opts: UiServerOptions): Server {
     if (sse.size >= MAX_SSE_CLIENTS) return json(res, 503, { error: 'too many open maps' });
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     // The local graph copy is current as of the last delta, and later deltas follow on this stream.
-    const init: ToWebview = { type: 'init', host: 'browser', graph: host.currentGraph(), receiver: host.status(), sites: [] };
+    const init: ToWebview = { type: 'init', host: 'browser', graph: host.currentGraph(), receiver: host.status(), sites: opts.sites?.current() ?? [] };
     res.write(`data: ${JSON.stringify(init)}\n\n`);
     sse.add(res);
     res.on('close', () => sse.delete(res));

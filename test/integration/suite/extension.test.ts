@@ -123,8 +123,29 @@ describe('OTel Flow Map in VS Code', () => {
 
   it('shows the live service in the map webview and the ports in the status bar (checked in Chromium)', async () => {
     const httpPort = vscode.workspace.getConfiguration('otelFlowMap.receiver').get<number>('httpPort');
-    const result = await requestUiCheck({ id: 'map', mapNodeId: `service:${SERVICE}`, statusBarText: `:${httpPort}` });
+    const result = await requestUiCheck({ id: 'map', webviewSelector: `g.node[data-node-id="service:${SERVICE}"]`, statusBarText: `:${httpPort}` });
     assert.ok(result.ok, result.details.join('; '));
+  });
+
+  it('links the live span to its code with a CodeLens whose command focuses its step in the map', async () => {
+    const uri = vscode.Uri.joinPath(workspaceRoot(), 'src', 'orders.ts');
+    const lens = await waitFor('a live CodeLens on placeOrder', async () => {
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+      return lenses.find((l) => l.command?.command === 'otelFlowMap.showInMap' && /^1 span/.test(l.command.title));
+    });
+    assert.deepEqual(lens.command?.arguments, [{ flow: 'checkout.place_order', step: 'checkout.validate_cart' }]);
+    await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
+    const result = await requestUiCheck({ id: 'focus-step', webviewSelector: 'g.step.is-selected[data-step="checkout.validate_cart"]' });
+    assert.ok(result.ok, result.details.join('; '));
+  });
+
+  it('opens the code location clicked in the map, at the span', async () => {
+    assert.equal(vscode.window.activeTextEditor, undefined, 'the map panel has the focus');
+    const result = await requestUiCheck({ id: 'click-code-link', clickInWebview: '.code-locations .code-link' });
+    assert.ok(result.ok, result.details.join('; '));
+    const editor = await waitFor('src/orders.ts to open from the map', () => vscode.window.activeTextEditor);
+    assert.ok(editor.document.uri.path.endsWith('/src/orders.ts'), editor.document.uri.path);
+    assert.equal(editor.selection.active.line, 6);
   });
 
   it('opens locations inside the workspace and refuses anything outside it', async () => {

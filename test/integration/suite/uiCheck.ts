@@ -9,8 +9,10 @@ export const UI_CHECK_MARKER = '@@otel-flow-map:ui-check ';
 
 export interface UiCheckRequest {
   id: string;
-  /** A node id the map webview must render (`g.node[data-node-id=…]`). */
-  mapNodeId?: string;
+  /** A CSS selector of an element the map webview must show, e.g. `g.node[data-node-id="service:x"]`. */
+  webviewSelector?: string;
+  /** A CSS selector of an element in the map webview to click (after the check above). */
+  clickInWebview?: string;
   /** Text the extension's status bar item must contain. */
   statusBarText?: string;
   /** Clicks this button on the notification whose message contains `text`. */

@@ -9,13 +9,14 @@ import { formatCount, formatMs, formatPercent, health } from '../format';
 import { layeredLayout, transitionKey } from '../layout/layered';
 import { directionOfKey, nearestInDirection } from '../layout/navigation';
 import type { Point } from '../layout/placement';
+import { button, el } from './dom';
 
 const STEP_W = 184;
 const STEP_H = 74;
 const LAYER_GAP = 56;
 const ROW_GAP = 34;
 const PAD = 20;
-const MIN_SCALE = 0.85;
+const MIN_SCALE = 0.7;
 
 export interface FlowViewEvents {
   chooseFlow(name: string): void;
@@ -68,6 +69,7 @@ export class FlowView {
     const svg = this.renderGraph(flow, state);
     this.canvas.append(svg);
     fitWidth(svg, this.canvas.clientWidth);
+    this.canvas.append(this.stepTable(flow, state));
   }
 
   /** Step centres of the flow on screen (for export). */
@@ -79,6 +81,27 @@ export class FlowView {
     const el = this.canvas.querySelector<SVGGElement>(`g.step[data-step="${CSS.escape(step)}"]`);
     el?.focus();
     el?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }
+
+  /** The steps as text, in layer order: a readable summary and a text alternative to the graph. */
+  private stepTable(flow: Flow, state: FlowViewState): HTMLElement {
+    const order = [...this.positions.entries()].sort((a, b) => a[1].x - b[1].x || a[1].y - b[1].y).map(([name]) => name);
+    const byName = new Map(flow.steps.map((s) => [s.name, s] as const));
+    const head = el('tr', {}, ['Step', 'Services', 'Spans', 'Errors', 'p50', 'p95', 'p99'].map((h) => el('th', { text: h, attrs: { scope: 'col' } })));
+    const rows = order.map((name) => {
+      const s = byName.get(name)!;
+      const noSite = state.coverage && state.stepsWithoutSite.has(stepKey(flow.name, name));
+      return el('tr', { class: s.name === state.selectedStep ? 'is-selected' : '', attrs: { 'data-step': s.name } }, [
+        el('td', {}, [button(s.name, () => this.events.selectStep(flow.name, s.name), 'link'), ...(noSite ? [el('span', { class: 'tag tag-missing', text: 'no code' })] : [])]),
+        el('td', { text: s.services.join(', ') }),
+        el('td', { class: 'num', text: formatCount(s.count) }),
+        el('td', { class: 'num', text: `${formatCount(s.errors)} (${formatPercent(s.errors, s.count)})` }),
+        el('td', { class: 'num', text: formatMs(s.p50Ms) }),
+        el('td', { class: 'num', text: formatMs(s.p95Ms) }),
+        el('td', { class: 'num', text: formatMs(s.p99Ms) }),
+      ]);
+    });
+    return el('table', { class: 'step-table' }, [el('caption', { text: `${flow.name}: ${flow.steps.length} steps, ${formatCount(flow.runs)} runs` }), el('thead', {}, [head]), el('tbody', {}, rows)]);
   }
 
   private renderList(state: FlowViewState): void {

@@ -69,6 +69,7 @@ export class MapView {
       this.fitted = true;
     }
     this.element.dataset.settling = String(this.layout.moving);
+    this.renderer!.flush();
     this.animate();
   }
 
@@ -136,6 +137,7 @@ export class MapView {
       this.frame = 0;
       const moving = this.layout.step(LAYOUT_BUDGET_MS[this.mode ?? 'svg']);
       this.renderer?.setPositions(this.layout.positions());
+      this.renderer?.flush();
       this.element.dataset.settling = String(moving);
       if (moving) this.animate();
     });

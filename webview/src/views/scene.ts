@@ -111,4 +111,6 @@ export interface MapRenderer {
   setTransform(t: ZoomState): void;
   setSelection(selection: MapSelection | null): void;
   focusNode(id: string): void;
+  /** Draws pending changes now (called from inside an animation frame, saving a frame of latency). */
+  flush(): void;
 }

@@ -134,6 +134,11 @@ export class SvgMapRenderer implements MapRenderer {
       .each((_, i, groups) => groups[i].focus());
   }
 
+  /** The DOM is already up to date. */
+  flush(): void {
+    return undefined;
+  }
+
   private applySelection(): void {
     const sel = this.selection;
     const touching = new Set<string>();
