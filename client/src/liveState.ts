@@ -10,9 +10,12 @@ export class LiveState implements vscode.Disposable {
   private graphValue: Graph = emptyGraph();
   private receiverValue: ReceiverStatus = { state: 'starting' };
   private sitesValue: SpanSiteSummary[] = [];
+  private readonly graphEmitter = new vscode.EventEmitter<Graph>();
   private readonly deltaEmitter = new vscode.EventEmitter<GraphDelta>();
   private readonly receiverEmitter = new vscode.EventEmitter<ReceiverStatus>();
   private readonly sitesEmitter = new vscode.EventEmitter<SpanSiteSummary[]>();
+  /** The whole graph was replaced (the server's answer to GraphRequest). */
+  readonly onDidReplaceGraph = this.graphEmitter.event;
   readonly onDidApplyDelta = this.deltaEmitter.event;
   readonly onDidChangeReceiver = this.receiverEmitter.event;
   readonly onDidChangeSites = this.sitesEmitter.event;
@@ -30,6 +33,7 @@ export class LiveState implements vscode.Disposable {
   /** A whole graph from the server (GraphRequest answer); later deltas apply on top of it. */
   replaceGraph(graph: Graph): void {
     this.graphValue = graph;
+    this.graphEmitter.fire(graph);
   }
 
   applyDelta(delta: GraphDelta): void {
@@ -48,6 +52,7 @@ export class LiveState implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.graphEmitter.dispose();
     this.deltaEmitter.dispose();
     this.receiverEmitter.dispose();
     this.sitesEmitter.dispose();

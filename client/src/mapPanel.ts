@@ -68,6 +68,7 @@ export class MapPanel {
         if (!panel.visible) this.initialized = false;
       }),
       panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      host.live.onDidReplaceGraph((graph) => this.postIfInitialized({ type: 'graph', graph })),
       host.live.onDidApplyDelta((delta) => this.postIfInitialized({ type: 'delta', delta })),
       host.live.onDidChangeReceiver((status) => this.postIfInitialized({ type: 'receiver', status })),
       host.live.onDidChangeSites((sites) => this.postIfInitialized({ type: 'sites', sites })),

@@ -21,7 +21,7 @@ export function createStatusBar(live: LiveState): vscode.Disposable {
   };
   render();
   item.show();
-  return vscode.Disposable.from(item, live.onDidChangeReceiver(render), live.onDidApplyDelta(render));
+  return vscode.Disposable.from(item, live.onDidChangeReceiver(render), live.onDidReplaceGraph(render), live.onDidApplyDelta(render));
 }
 
 interface MenuItem extends vscode.QuickPickItem {
