@@ -34,6 +34,8 @@ async function waitForMap(page: Page): Promise<void> {
     await page.waitForSelector(`g.node[data-node-id="${id}"]`, { timeout: 60_000 });
   }
   await page.waitForSelector('.map-stage[data-settling="false"]', { timeout: 60_000 });
+  // Let the highlight of late arrivals (external peers appear after the pairing wait) fade.
+  await page.waitForSelector('.is-fresh', { state: 'detached', timeout: 60_000 });
 }
 
 async function main(): Promise<void> {

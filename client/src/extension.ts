@@ -37,7 +37,7 @@ let client: LanguageClient | undefined;
 export function activate(context: vscode.ExtensionContext): FlowMapApi {
   const started = performance.now();
   const live = new LiveState();
-  const languageClient = createLanguageClient(context, readSettings());
+  const languageClient = createLanguageClient(context, readSettings);
   client = languageClient;
   const ready = startLanguageClient(languageClient, live);
   const mapHost: MapHost = {

@@ -2,7 +2,7 @@
 // LiveState. Settings travel as initializationOptions, then as didChangeConfiguration pushes.
 
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
   GraphDeltaNotification,
   GraphRequest,
@@ -16,7 +16,8 @@ import type { PartialSettings } from './settingsScopes';
 
 const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python', 'go'];
 
-export function createLanguageClient(context: vscode.ExtensionContext, settings: PartialSettings): LanguageClient {
+/** `settings` is called at every (re)start of the server, so a restart after a crash gets current values. */
+export function createLanguageClient(context: vscode.ExtensionContext, settings: () => PartialSettings): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -24,21 +25,29 @@ export function createLanguageClient(context: vscode.ExtensionContext, settings:
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: LANGUAGES.map((language) => ({ scheme: 'file', language })),
-    initializationOptions: { settings, storagePath: context.globalStorageUri.fsPath },
+    initializationOptions: () => ({ settings: settings(), storagePath: context.globalStorageUri.fsPath }),
     outputChannelName: 'OTel Flow Map',
   };
   return new LanguageClient('otelFlowMap', 'OTel Flow Map', serverOptions, clientOptions);
 }
 
-/** Starts the client and wires its notifications into `live`; resolves once the server is running. */
+/** Starts the client and wires its notifications into `live`; resolves once the server runs and the state arrived. */
 export async function startLanguageClient(client: LanguageClient, live: LiveState): Promise<void> {
   client.onNotification(GraphDeltaNotification, (delta) => live.applyDelta(delta));
   client.onNotification(ReceiverStatusNotification, (status) => live.setReceiver(status));
   client.onNotification(SitesChangedNotification, (sites) => live.setSites(sites));
   await client.start();
-  // The initial state. Each answer is applied as soon as it arrives: it already includes every
-  // notification the server sent before it, and no later one can slip in between.
-  const ignore = (e: unknown): void => client.warn('Initial state request failed', e, false);
+  await fetchState(client, live);
+  // The client restarts a crashed server: its state starts over, so fetch it again.
+  client.onDidChangeState((e) => {
+    if (e.newState === State.Running) void fetchState(client, live);
+  });
+}
+
+/** The whole state. Each answer is applied as soon as it arrives: it already includes every
+ *  notification the server sent before it, and no later one can slip in between. */
+async function fetchState(client: LanguageClient, live: LiveState): Promise<void> {
+  const ignore = (e: unknown): void => client.warn('State request failed', e, false);
   await Promise.all([
     client.sendRequest(GraphRequest).then((graph) => live.replaceGraph(graph), ignore),
     client.sendRequest(ReceiverControlRequest, { action: 'status' }).then((status) => live.setReceiver(status), ignore),

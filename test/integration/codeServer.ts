@@ -1,7 +1,7 @@
 // code-server 4.100.3 (VS Code 1.100.3 with a Node extension host) and headless Debian Chromium,
 // isolated per run under .test-runs/ as testing.md describes.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +10,8 @@ import { waitFor } from './suite/poll';
 
 const CODE_SERVER_VERSION = '4.100.3';
 const CHROMIUM = '/usr/bin/chromium';
+/** Earlier run folders kept for post-mortems (each holds profiles, logs and the .vsix). */
+const KEEP_RUNS = 4;
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
 /** A failure of the harness itself rather than of a test (exit code 2). */
@@ -58,7 +60,9 @@ export function prepareRunDir(): RunDirs {
   for (const built of ['dist/client.js', 'dist/server.js', 'dist/webview.js']) {
     if (!existsSync(join(repoRoot, built))) throw new HarnessError(`${built} is missing: run \`npm run build\` first`);
   }
-  const root = join(repoRoot, '.test-runs', `integration-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+  const runs = join(repoRoot, '.test-runs');
+  pruneRuns(runs);
+  const root = join(runs, `integration-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
   const home = join(root, 'home');
   const xdg = {
     XDG_CONFIG_HOME: join(root, 'xdg', 'config'),
@@ -70,7 +74,14 @@ export function prepareRunDir(): RunDirs {
   const tmp = mkdtempSync(join(tmpdir(), 'ofm-it-'));
   const workspace = join(root, 'workspace');
   cpSync(join(repoRoot, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
-  return { root, workspace, home, tmp, env: { ...process.env, ...xdg, HOME: home, TMPDIR: tmp } };
+  // EXTENSIONS_GALLERY={} disables the marketplace: no lookups of open-vsx.org from an offline machine.
+  return { root, workspace, home, tmp, env: { ...process.env, ...xdg, HOME: home, TMPDIR: tmp, EXTENSIONS_GALLERY: '{}' } };
+}
+
+/** Names sort by start time: drop all but the newest few. */
+function pruneRuns(runs: string): void {
+  const old = existsSync(runs) ? readdirSync(runs).filter((d) => d.startsWith('integration-')).sort().slice(0, -KEEP_RUNS) : [];
+  for (const d of old) rmSync(join(runs, d), { recursive: true, force: true });
 }
 
 export function createProfile(dirs: RunDirs, name: string, ports: ReceiverPorts): Profile {

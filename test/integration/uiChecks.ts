@@ -50,6 +50,7 @@ async function runUiCheck(page: Page, request: UiCheckRequest): Promise<UiCheckR
       const item = page.locator('.statusbar-item', { hasText: request.statusBarText }).first();
       await item.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
       details.push(`status bar shows ${JSON.stringify(await item.innerText())}`);
+      if (request.clickStatusBar) await item.click();
     }
     if (request.clickNotification !== undefined) {
       const { text, button } = request.clickNotification;
@@ -62,6 +63,16 @@ async function runUiCheck(page: Page, request: UiCheckRequest): Promise<UiCheckR
       details.push(`notification ${JSON.stringify(await item.locator('.notification-list-item-message').innerText())}`);
       await item.getByRole('button', { name: button }).click();
       details.push(`clicked ${JSON.stringify(button)}`);
+    }
+    if (request.pickQuickPick !== undefined) {
+      const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      const row = rows.filter({ hasText: request.pickQuickPick }).first();
+      await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS }).catch(async (e: Error) => {
+        throw new Error(`${e.message.split('\n')[0]}; quick pick shows: ${JSON.stringify(await rows.allInnerTexts())}`);
+      });
+      details.push(`quick pick shows ${JSON.stringify(await rows.allInnerTexts())}`);
+      await row.click();
+      details.push(`picked ${JSON.stringify(request.pickQuickPick)}`);
     }
     return { id: request.id, ok: true, details };
   } catch (e) {

@@ -9,7 +9,7 @@ import { isFromWebview, type FromWebview, type ToWebview } from '../../../common
 import type { SpanQuery } from '../../../common/src/telemetry';
 import type { TelemetryHost } from '../telemetry/host';
 import { readBody } from '../telemetry/receiver/body';
-import { cspHeader, pageHtml } from './page';
+import { servePage } from './page';
 import { prometheusText } from './metrics';
 import type { SiteSource } from './workspaceSites';
 
@@ -58,8 +58,8 @@ export function createUiServer(opts: UiServerOptions): Server {
     switch (key) {
       case 'GET /': {
         const nonce = randomBytes(16).toString('base64');
-        const html = pageHtml(nonce, existsSync(join(opts.distDir, 'webview.css')));
-        return send(res, 200, 'text/html; charset=utf-8', html, { 'content-security-policy': cspHeader(html) });
+        const page = servePage(nonce, existsSync(join(opts.distDir, 'webview.css')));
+        return send(res, 200, 'text/html; charset=utf-8', page.html, { 'content-security-policy': page.csp });
       }
       case 'GET /webview.js':
       case 'GET /webview.css':

@@ -14,7 +14,7 @@ export interface TelemetryHostOptions {
   workerPath: string;
   dataDir?: string;
   /** Test and bench knobs passed to the worker. */
-  tuning?: Pick<WorkerStartOptions, 'pairWaitMs' | 'deltaIntervalMs' | 'snapshotIntervalMs'>;
+  tuning?: Pick<WorkerStartOptions, 'pairWaitMs' | 'deltaIntervalMs' | 'snapshotIntervalMs' | 'decodeOnly'>;
 }
 
 /** Live numbers the LSP features read synchronously (CodeLens / hover). */

@@ -16,6 +16,8 @@ export interface WorkerStartOptions {
   /** How often deltas are posted (throttle). */
   deltaIntervalMs?: number;
   snapshotIntervalMs?: number;
+  /** Bench baseline: receive and decode exactly as usual, but skip the topology engine. */
+  decodeOnly?: boolean;
 }
 
 /** Runtime code.* locations seen for one flow step (absolute paths as the service sent them). */

@@ -36,12 +36,14 @@ export class TelemetryService {
   private timers: NodeJS.Timeout[] = [];
   private current: ReceiverStatus = { state: 'stopped' };
   private topologyPrefix = '';
+  private decodeOnly = false;
 
   constructor(private readonly events: ServiceEvents) {}
 
   async start(options: WorkerStartOptions): Promise<ReceiverStatus> {
     await this.stop();
     this.ensureTopology(options);
+    this.decodeOnly = options.decodeOnly === true;
     const r = options.receiver;
     const refused = checkBind(r.bindAddress, r.authToken);
     if (refused) return this.setStatus({ state: 'error', message: refused });
@@ -108,8 +110,9 @@ export class TelemetryService {
   handleExport(body: Buffer, format: BodyFormat): ExportResult {
     const t = this.topology;
     if (!t) throw new Error('receiver not started');
-    const decoded = format === 'proto' ? decodeTraceRequestProto(body) : decodeTraceRequestJson(body.toString('utf8'));
-    t.ingest(decoded.spans, Date.now());
+    const decoded = format === 'proto' ? decodeTraceRequestProto(body, t.attributeKeys) : decodeTraceRequestJson(body.toString('utf8'));
+    if (this.decodeOnly) t.countReceived(decoded.spans.length, Date.now());
+    else t.ingest(decoded.spans, Date.now());
     t.countRejected(decoded.rejected, 'invalid-span');
     this.forwarder?.forward(body, format);
     return { accepted: decoded.spans.length, rejected: decoded.rejected, message: decoded.message };

@@ -75,7 +75,9 @@ describe('OTel Flow Map in VS Code', () => {
 
   it('activates quickly and starts the language server', async () => {
     assert.ok(api.activationMs >= 0 && api.activationMs < 1000, `activation took ${api.activationMs} ms`);
+    const started = Date.now();
     await api.ready;
+    console.log(`      activate() ${api.activationMs.toFixed(1)} ms; server ready ${Date.now() - started} ms later`);
   });
 
   it('flags the generic span name in the fixture with a generic-name diagnostic', async () => {
@@ -155,6 +157,23 @@ describe('OTel Flow Map in VS Code', () => {
     for (const file of ['../../package.json', '/etc/passwd', 'src/../../../etc/hostname']) {
       assert.equal(await api.openLocation({ file, line: 1, source: 'runtime' }), undefined, file);
     }
+  });
+
+  it('copies the endpoint settings picked for an SDK, with the live port', async () => {
+    const httpPort = vscode.workspace.getConfiguration('otelFlowMap.receiver').get<number>('httpPort');
+    const copying = vscode.commands.executeCommand('otelFlowMap.copyEndpointSettings');
+    const result = await requestUiCheck({ id: 'copy-endpoint', pickQuickPick: 'Node.js' });
+    assert.ok(result.ok, result.details.join('; '));
+    await copying;
+    assert.match(await vscode.env.clipboard.readText(), new RegExp(`^OTEL_EXPORTER_OTLP_ENDPOINT=http://127\\.0\\.0\\.1:${httpPort}\n`));
+  });
+
+  it('clears the live data from the status bar menu', async () => {
+    assert.ok(api.lastGraph().nodes.length > 0, 'the span sent earlier is in the graph');
+    const httpPort = vscode.workspace.getConfiguration('otelFlowMap.receiver').get<number>('httpPort');
+    const result = await requestUiCheck({ id: 'status-menu', statusBarText: `:${httpPort}`, clickStatusBar: true, pickQuickPick: 'Clear Live Data' });
+    assert.ok(result.ok, result.details.join('; '));
+    await waitFor('the graph to be empty', () => api.lastGraph().nodes.length === 0);
   });
 
   it('warns when a receiver port is taken and moves to free ports on "Use other ports"', async () => {

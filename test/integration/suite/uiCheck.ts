@@ -15,6 +15,10 @@ export interface UiCheckRequest {
   clickInWebview?: string;
   /** Text the extension's status bar item must contain. */
   statusBarText?: string;
+  /** Click that status bar item. */
+  clickStatusBar?: boolean;
+  /** Pick the quick-pick row with this label (e.g. after a command opened a quick pick). */
+  pickQuickPick?: string;
   /** Clicks this button on the notification whose message contains `text`. */
   clickNotification?: { text: string; button: string };
 }

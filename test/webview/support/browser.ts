@@ -15,8 +15,6 @@ export async function openPage(browser: Browser, url: string, options: { width?:
   page.on('console', (m) => {
     // Failed loads are reported with their URL by the 'response' handler below.
     if (m.type() !== 'error' || m.text().startsWith('Failed to load resource')) return;
-    // A page-shell matter (frame-ancestors only works as an HTTP header), not the map's.
-    if (m.text().includes("'frame-ancestors' is ignored when delivered via a <meta> element")) return;
     problems.push(`console: ${m.text()}`);
   });
   page.on('response', (r) => {

@@ -2,6 +2,8 @@
 // only the fields the map needs, straight into DecodedSpan, about 3x faster than protobufjs
 // (the differential tests keep protobufjs as the oracle). Every length is bounds-checked:
 // truncated or random input throws MalformedRequestError, never reads past the buffer.
+// With an attribute filter (the receiver's hot path) only the keys the topology reads are
+// decoded; the span keeps a copy of its own bytes so the rest decodes on a drill-down query.
 
 import {
   clip, LIMITS, MalformedRequestError, serviceOf,
@@ -11,7 +13,6 @@ import {
 const TWO_32 = 4294967296;
 // Module-level copies: read per attribute on the hot path.
 const { maxAttributesPerSpan: MAX_ATTRIBUTES, maxNameLength: MAX_NAME, maxStringLength: MAX_STRING, maxLinksPerSpan: MAX_LINKS, maxNesting: MAX_NESTING } = LIMITS;
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 // Attribute keys and span names repeat across spans: a small hash table from bytes to the
 // string already built lets V8 reuse one internalised string instead of a fresh one per span.
@@ -124,13 +125,12 @@ class Reader {
     return str;
   }
 
+  /** Lower-case hex in one native call (a flat string: ids become map keys). */
   hex(limit: number): string {
     const end = this.lengthEnd(limit);
-    const buf = this.buf;
-    let s = '';
-    for (let i = this.pos; i < end; i++) s += HEX[buf[i]];
+    const start = this.pos;
     this.pos = end;
-    return s;
+    return start === end ? '' : this.buf.toString('hex', start, end);
   }
 
   skip(wireType: number, limit: number): void {
@@ -159,16 +159,60 @@ class Reader {
   }
 }
 
-export function decodeTraceRequestProto(body: Uint8Array): DecodeResult {
+/** Attribute keys to decode; the others are skipped (and decoded from DecodedSpan.raw on demand). */
+export type AttributeFilter = ReadonlySet<string>;
+
+/**
+ * Recognises the kept keys straight from their UTF-8 bytes: a skipped key never becomes a
+ * string, and a kept one is the filter's own (interned) string.
+ */
+class KeyMatcher {
+  /** Candidates by byte length. */
+  private readonly byLength: { bytes: Buffer; key: string }[][] = [];
+
+  constructor(keep: AttributeFilter) {
+    for (const key of keep) {
+      const bytes = Buffer.from(key, 'utf8');
+      (this.byLength[bytes.length] ??= []).push({ bytes, key });
+    }
+  }
+
+  match(buf: Buffer, start: number, end: number): string | undefined {
+    const candidates = this.byLength[end - start];
+    if (candidates === undefined) return undefined;
+    // Compare from the end: kept keys share prefixes (`db.`, `code.`, `messaging.`).
+    for (const c of candidates) {
+      const bytes = c.bytes;
+      let i = bytes.length - 1;
+      while (i >= 0 && bytes[i] === buf[start + i]) i--;
+      if (i < 0) return c.key;
+    }
+    return undefined;
+  }
+}
+
+const matchers = new WeakMap<AttributeFilter, KeyMatcher>();
+
+function matcherOf(keep: AttributeFilter): KeyMatcher {
+  let m = matchers.get(keep);
+  if (!m) matchers.set(keep, (m = new KeyMatcher(keep)));
+  return m;
+}
+
+const NO_LINKS: SpanLink[] = [];
+
+/** Decodes a request; with `keep`, only those span attributes are decoded (see the file comment). */
+export function decodeTraceRequestProto(body: Uint8Array, keep?: AttributeFilter): DecodeResult {
   const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const r = new Reader(buf);
   const result: DecodeResult = { spans: [], rejected: 0 };
   const limit = buf.length;
+  const matcher = keep && matcherOf(keep);
   while (r.pos < limit) {
     const tag = r.varint();
     if (tag === ((1 << 3) | 2)) {
       const end = r.lengthEnd(limit);
-      decodeResourceSpans(r, end, result);
+      decodeResourceSpans(r, end, result, matcher);
       r.expectEnd(end);
     } else r.skip(tag & 7, limit);
   }
@@ -176,7 +220,22 @@ export function decodeTraceRequestProto(body: Uint8Array): DecodeResult {
   return result;
 }
 
-function decodeResourceSpans(r: Reader, limit: number, result: DecodeResult): void {
+/**
+ * Every attribute of a span, decoding its retained bytes when the filter skipped some. Skipped
+ * values were never validated: a malformed one leaves just the attributes decoded at ingest.
+ */
+export function spanAttributes(span: DecodedSpan): Record<string, AttrValue> {
+  if (!span.raw) return { ...span.attributes };
+  try {
+    const r = new Reader(Buffer.from(span.raw.buffer, span.raw.byteOffset, span.raw.byteLength));
+    return decodeSpan(r, span.raw.byteLength, undefined)?.attributes ?? { ...span.attributes };
+  } catch (err) {
+    if (err instanceof MalformedRequestError) return { ...span.attributes };
+    throw err;
+  }
+}
+
+function decodeResourceSpans(r: Reader, limit: number, result: DecodeResult, keep: KeyMatcher | undefined): void {
   let resourceService: string | undefined;
   const first = result.spans.length;
   while (r.pos < limit) {
@@ -187,7 +246,7 @@ function decodeResourceSpans(r: Reader, limit: number, result: DecodeResult): vo
       r.expectEnd(end);
     } else if (tag === ((2 << 3) | 2)) {
       const end = r.lengthEnd(limit);
-      decodeScopeSpans(r, end, result);
+      decodeScopeSpans(r, end, result, keep);
       r.expectEnd(end);
     } else r.skip(tag & 7, limit);
   }
@@ -214,7 +273,7 @@ function decodeResourceService(r: Reader, limit: number): string | undefined {
   return service;
 }
 
-function decodeScopeSpans(r: Reader, limit: number, result: DecodeResult): void {
+function decodeScopeSpans(r: Reader, limit: number, result: DecodeResult, keep: KeyMatcher | undefined): void {
   let scope = '';
   const first = result.spans.length;
   while (r.pos < limit) {
@@ -225,8 +284,10 @@ function decodeScopeSpans(r: Reader, limit: number, result: DecodeResult): void 
       r.expectEnd(end);
     } else if (tag === ((2 << 3) | 2)) {
       const end = r.lengthEnd(limit);
-      const span = decodeSpan(r, end);
+      const start = r.pos;
+      const span = decodeSpan(r, end, keep);
       r.expectEnd(end);
+      if (span && keep) span.raw = copyOf(r.buf, start, end);
       if (span) result.spans.push(span);
       else result.rejected++;
     } else r.skip(tag & 7, limit);
@@ -244,8 +305,15 @@ function decodeScopeName(r: Reader, limit: number): string {
   return name;
 }
 
+/** A small copy from Buffer's shared pool: a retained span must not pin its whole request body. */
+function copyOf(buf: Buffer, start: number, end: number): Buffer {
+  const out = Buffer.allocUnsafe(end - start);
+  buf.copy(out, 0, start, end);
+  return out;
+}
+
 /** Returns null for a span whose ids are invalid (counted as rejected). */
-function decodeSpan(r: Reader, limit: number): DecodedSpan | null {
+function decodeSpan(r: Reader, limit: number, keep: KeyMatcher | undefined): DecodedSpan | null {
   let traceId = '';
   let spanId = '';
   let parentSpanId = '';
@@ -256,7 +324,7 @@ function decodeSpan(r: Reader, limit: number): DecodedSpan | null {
   // A plain object keeps V8's fast properties; values are primitives, so a `__proto__` key is inert.
   const attributes: Record<string, AttrValue> = {};
   let attributeCount = 0;
-  const links: SpanLink[] = [];
+  let links = NO_LINKS;
   while (r.pos < limit) {
     const tag = r.varint();
     switch (tag) {
@@ -286,7 +354,10 @@ function decodeSpan(r: Reader, limit: number): DecodedSpan | null {
         break;
       case (9 << 3) | 2: {
         const end = r.lengthEnd(limit);
-        if (attributeCount++ < MAX_ATTRIBUTES) decodeKeyValue(r, end, 0, attributes);
+        if (attributeCount++ < MAX_ATTRIBUTES) {
+          if (keep) decodeKeptKeyValue(r, end, attributes, keep);
+          else decodeKeyValue(r, end, 0, attributes);
+        }
         r.pos = end;
         break;
       }
@@ -294,7 +365,10 @@ function decodeSpan(r: Reader, limit: number): DecodedSpan | null {
         const end = r.lengthEnd(limit);
         const link = decodeLink(r, end);
         r.expectEnd(end);
-        if (link && links.length < MAX_LINKS) links.push(link);
+        if (link && links.length < MAX_LINKS) {
+          if (links === NO_LINKS) links = [];
+          links.push(link);
+        }
         break;
       }
       case (15 << 3) | 2: {
@@ -362,6 +436,36 @@ function decodeKeyValue(r: Reader, limit: number, depth: number, into: Record<st
   }
   if (key === undefined || value === undefined) return;
   into[key.length > MAX_NAME ? clip(key, MAX_NAME) : key] = toAttrValue(value);
+}
+
+/** decodeKeyValue for a kept key only: anything else is skipped unread (the key may follow its value). */
+function decodeKeptKeyValue(r: Reader, limit: number, into: Record<string, unknown>, keep: KeyMatcher): void {
+  let keyStart = -1;
+  let keyEnd = -1;
+  let valueStart = -1;
+  let valueEnd = -1;
+  while (r.pos < limit) {
+    const tag = r.varint();
+    if (tag === ((1 << 3) | 2) || tag === ((2 << 3) | 2)) {
+      const end = r.lengthEnd(limit);
+      if (tag === ((1 << 3) | 2)) {
+        keyStart = r.pos;
+        keyEnd = end;
+      } else {
+        valueStart = r.pos;
+        valueEnd = end;
+      }
+      r.pos = end;
+    } else r.skip(tag & 7, limit);
+  }
+  if (keyStart < 0 || valueStart < 0) return;
+  const key = keep.match(r.buf, keyStart, keyEnd);
+  if (key === undefined) return;
+  r.pos = valueStart;
+  const value = decodeAnyValue(r, valueEnd, 0);
+  r.expectEnd(valueEnd);
+  r.pos = limit;
+  if (value !== undefined) into[key] = toAttrValue(value);
 }
 
 /** Nested arrays / maps become compact JSON strings; long strings are clipped. */

@@ -28,6 +28,11 @@ export interface DecodedSpan {
   /** Span attributes: untrusted keys, primitive values only (so `__proto__` cannot change a prototype). */
   attributes: Record<string, AttrValue>;
   links: SpanLink[];
+  /**
+   * The span's own protobuf bytes when the decoder kept only some attributes: the rest are
+   * decoded from here for drill-down (spanAttributes in protoDecoder.ts).
+   */
+  raw?: Uint8Array;
 }
 
 export interface DecodeResult {

@@ -4,7 +4,7 @@ import type { NodeKind, Relation } from '../../../../common/src/graph';
 import {
   CODE_FILE_KEYS, CODE_FUNCTION_KEYS, CODE_LINE_KEYS, DB_COLLECTION_KEYS, DB_NAMESPACE_KEYS, DB_OPERATION_KEYS,
   DB_QUERY_TEXT_KEYS, DB_SYSTEM_KEYS, dbRelation, dbRelationFromQuery, MESSAGING_DESTINATION_KEYS,
-  MESSAGING_OPERATION_KEYS, MESSAGING_SYSTEM_KEYS, messagingRelation, PEER_SERVICE_KEYS,
+  flowKeys, MESSAGING_OPERATION_KEYS, MESSAGING_SYSTEM_KEYS, messagingRelation, PEER_SERVICE_KEYS,
 } from '../../../../common/src/semconv';
 import { SpanKind, type AttrValue, type DecodedSpan } from '../otlp/span';
 
@@ -30,6 +30,20 @@ export function firstAttr(attrs: Record<string, AttrValue>, keys: readonly strin
     if (typeof v === 'number') return String(v);
   }
   return undefined;
+}
+
+/**
+ * Every span attribute key the topology engine reads (inference, flows, code links, the
+ * service.name fallback): the receiver decodes only these on ingest.
+ */
+export function topologyAttributeKeys(flowPrefix: string): Set<string> {
+  const flow = flowKeys(flowPrefix);
+  return new Set<string>([
+    ...DB_SYSTEM_KEYS, ...DB_NAMESPACE_KEYS, ...DB_OPERATION_KEYS, ...DB_QUERY_TEXT_KEYS, ...DB_COLLECTION_KEYS,
+    ...MESSAGING_SYSTEM_KEYS, ...MESSAGING_DESTINATION_KEYS, ...MESSAGING_OPERATION_KEYS, ...PEER_SERVICE_KEYS,
+    ...CODE_FILE_KEYS, ...CODE_LINE_KEYS, ...CODE_FUNCTION_KEYS,
+    flow.name, flow.step, flow.runId, 'service.name',
+  ]);
 }
 
 export function serviceNode(name: string): NodeRef {
@@ -78,6 +92,14 @@ export interface CodeRef {
   file: string;
   line?: number;
   function?: string;
+}
+
+/** Adds the span's code ref unless an equal one is present or the list is full (no work once full). */
+export function addCodeRef(list: CodeRef[], attrs: Record<string, AttrValue>, cap: number): void {
+  if (list.length >= cap) return;
+  const r = codeRefOf(attrs);
+  if (!r || list.some((x) => x.file === r.file && x.line === r.line)) return;
+  list.push(r);
 }
 
 /** Runtime code location from code.* attributes (both generations of keys). */

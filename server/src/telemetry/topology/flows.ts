@@ -5,9 +5,9 @@
 import type { Flow, FlowStep } from '../../../../common/src/graph';
 import { flowKeys } from '../../../../common/src/semconv';
 import type { AttrValue, DecodedSpan } from '../otlp/span';
-import { codeRefOf, type CodeRef } from './classify';
+import { addCodeRef, type CodeRef } from './classify';
 import { LatencyHistogram } from './histogram';
-import { addCapped, addCodeRef, type DropCounter, type TopologyCaps } from './limits';
+import { addCapped, type DropCounter, type TopologyCaps } from './limits';
 
 export const OTHER_STEP = '(other)';
 const RUN_IDLE_MS = 5 * 60_000;
@@ -35,6 +35,8 @@ interface RunState {
   /** Steps by start time (bounded). */
   steps: { t: number; step: string }[];
   touched: number;
+  /** When the run took its place in the map's order. */
+  queued: number;
 }
 
 export interface FlowAttributes {
@@ -57,9 +59,15 @@ function text(v: AttrValue | undefined): string | undefined {
 
 export class FlowTracker {
   private flows = new Map<string, FlowState>();
+  /** In first-touch order; expire() moves runs touched since to the end (no reorder per span). */
   private runs = new Map<string, RunState>();
-  /** trace+span id -> run key of flow spans, so children and linked consumers inherit the run. */
+  /**
+   * trace+span id -> run key of flow spans, so children and linked consumers inherit the run.
+   * Two generations instead of a per-entry LRU: when the young one fills, the old one is dropped
+   * whole (a child or linked consumer arrives soon after its parent, if at all).
+   */
   private runOfSpan = new Map<string, string>();
+  private runOfSpanOld = new Map<string, string>();
   readonly dirty = new Set<string>();
   private readonly keys: FlowKeys;
 
@@ -83,7 +91,7 @@ export class FlowTracker {
     addCapped(step.services, span.service, this.caps.namesPerItem);
     if (span.scope) addCapped(step.scopes, span.scope, this.caps.namesPerItem);
     addCapped(step.spanNames, span.name, this.caps.namesPerItem);
-    addCodeRef(step.codeRefs, () => codeRefOf(span.attributes), this.caps.codeRefsPerItem);
+    addCodeRef(step.codeRefs, span.attributes, this.caps.codeRefsPerItem);
     this.recordRun(flow, step.name, span, fa.runId, now);
     this.dirty.add(flow.name);
   }
@@ -95,8 +103,13 @@ export class FlowTracker {
 
   expire(now: number): void {
     for (const [key, run] of this.runs) {
-      if (run.touched + RUN_IDLE_MS > now) break;
+      // Runs behind this one were queued later and touched no earlier than queued: all live.
+      if (run.queued + RUN_IDLE_MS > now) break;
       this.runs.delete(key);
+      if (run.touched + RUN_IDLE_MS > now) {
+        run.queued = now;
+        this.runs.set(key, run);
+      }
     }
   }
 
@@ -122,6 +135,7 @@ export class FlowTracker {
     this.flows.clear();
     this.runs.clear();
     this.runOfSpan.clear();
+    this.runOfSpanOld.clear();
     this.dirty.clear();
   }
 
@@ -187,25 +201,23 @@ export class FlowTracker {
 
   private recordRun(flow: FlowState, step: string, span: DecodedSpan, runId: string | undefined, now: number): void {
     const runKey = this.runKeyOf(flow.name, span, runId);
-    if (this.runOfSpan.size >= this.caps.activeRuns * 4) {
-      // Oldest first: a child or linked consumer arrives soon after its parent, if at all.
-      const oldest = this.runOfSpan.keys().next().value;
-      if (oldest !== undefined) this.runOfSpan.delete(oldest);
+    if (this.runOfSpan.size >= this.caps.activeRuns * 2) {
+      this.runOfSpanOld = this.runOfSpan;
+      this.runOfSpan = new Map();
     }
     this.runOfSpan.set(span.traceId + span.spanId, runKey);
     let run = this.runs.get(runKey);
-    if (run) this.runs.delete(runKey);
-    else {
+    if (!run) {
       flow.runs++;
       if (this.runs.size >= this.caps.activeRuns) {
         const oldest = this.runs.keys().next().value;
         if (oldest !== undefined) this.runs.delete(oldest);
         this.drops.count('run-cap');
       }
-      run = { flow: flow.name, steps: [], touched: now };
+      run = { flow: flow.name, steps: [], touched: now, queued: now };
+      this.runs.set(runKey, run);
     }
     run.touched = now;
-    this.runs.set(runKey, run);
     if (run.steps.length >= this.caps.stepsPerRun) return;
     insertStep(run.steps, { t: span.startMs, step }, (from, to, delta) => {
       const key = `${from}\u0000${to}`;
@@ -215,11 +227,14 @@ export class FlowTracker {
     });
   }
 
+  private runOf(spanKey: string): string | undefined {
+    return this.runOfSpan.get(spanKey) ?? this.runOfSpanOld.get(spanKey);
+  }
+
   private runKeyOf(flow: string, span: DecodedSpan, runId: string | undefined): string {
     if (runId) return `${flow}\u0000${runId}`;
-    const inherited =
-      this.runOfSpan.get(span.traceId + span.parentSpanId) ??
-      span.links.map((l) => this.runOfSpan.get(l.traceId + l.spanId)).find((k) => k !== undefined);
+    let inherited = span.parentSpanId ? this.runOf(span.traceId + span.parentSpanId) : undefined;
+    for (let i = 0; inherited === undefined && i < span.links.length; i++) inherited = this.runOf(span.links[i].traceId + span.links[i].spanId);
     if (inherited && inherited.startsWith(`${flow}\u0000`)) return inherited;
     return `${flow}\u0000trace:${span.traceId}`;
   }

@@ -48,11 +48,3 @@ export function addCapped<T>(set: Set<T>, value: T, cap: number): boolean {
   set.add(value);
   return true;
 }
-
-/** Adds a code ref unless an equal one is present or the list is full (built only when needed). */
-export function addCodeRef<T extends { file: string; line?: number }>(list: T[], ref: () => T | undefined, cap: number): void {
-  if (list.length >= cap) return;
-  const r = ref();
-  if (!r || list.some((x) => x.file === r.file && x.line === r.line)) return;
-  list.push(r);
-}

@@ -2,9 +2,9 @@
 // name, the runtime code.* locations seen, and the distinct-name count behind cardinality warnings.
 
 import type { DecodedSpan } from '../otlp/span';
-import { codeRefOf, type CodeRef } from './classify';
+import { addCodeRef, type CodeRef } from './classify';
 import { LatencyHistogram } from './histogram';
-import { addCapped, addCodeRef, type DropCounter, type TopologyCaps } from './limits';
+import { addCapped, type DropCounter, type TopologyCaps } from './limits';
 
 /** What the main thread receives about one span name (plain, cloneable). */
 export interface SpanNameStat {
@@ -60,7 +60,7 @@ export class SpanNameStats {
     if (span.error) s.errors++;
     s.hist.record(span.durationMs);
     if (span.scope) addCapped(s.scopes, span.scope, this.caps.namesPerItem);
-    addCodeRef(s.codeRefs, () => codeRefOf(span.attributes), this.caps.codeRefsPerItem);
+    addCodeRef(s.codeRefs, span.attributes, this.caps.codeRefsPerItem);
     this.dirty.add(s);
   }
 

@@ -1,6 +1,7 @@
 // The ring buffer of recent raw spans for drill-down: fixed capacity, oldest overwritten.
 
 import type { SpanQuery, SpanSummary } from '../../../../common/src/telemetry';
+import { spanAttributes } from '../otlp/protoDecoder';
 import { SPAN_KIND_NAMES, type DecodedSpan } from '../otlp/span';
 import { flowKeys } from '../../../../common/src/semconv';
 import { flowAttributesOf, type FlowKeys } from './flows';
@@ -72,6 +73,6 @@ function summary(s: DecodedSpan): SpanSummary {
     startMs: s.startMs,
     durationMs: s.durationMs,
     error: s.error,
-    attributes: { ...s.attributes },
+    attributes: spanAttributes(s),
   };
 }

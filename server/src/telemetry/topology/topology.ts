@@ -4,7 +4,7 @@
 
 import type { Flow, Graph, GraphDelta, GraphEdge, GraphNode, GraphStats, Relation } from '../../../../common/src/graph';
 import { SpanKind, type DecodedSpan } from '../otlp/span';
-import { dependencyOf, peerOf, serviceNode, type NodeRef } from './classify';
+import { dependencyOf, peerOf, serviceNode, topologyAttributeKeys, type NodeRef } from './classify';
 import { FlowTracker, type StepState } from './flows';
 import { LatencyHistogram } from './histogram';
 import { addCapped, DEFAULT_CAPS, DropCounter, type TopologyCaps } from './limits';
@@ -28,6 +28,7 @@ interface EdgeState {
 }
 
 const RATE_WINDOW_S = 5;
+const NO_EDGES: string[] = [];
 
 export class Topology {
   readonly caps: TopologyCaps;
@@ -35,6 +36,8 @@ export class Topology {
   readonly flows: FlowTracker;
   readonly names: SpanNameStats;
   readonly spans: SpanStore;
+  /** The span attribute keys the engine reads: the receiver decodes only these on ingest. */
+  readonly attributeKeys: ReadonlySet<string>;
   private nodes = new Map<string, GraphNode>();
   private edges = new Map<string, EdgeState>();
   private pairer: Pairer;
@@ -46,14 +49,15 @@ export class Topology {
   private statsChanged = false;
   /** Spans per whole second, for spansPerSecond. */
   private rate = new Map<number, number>();
-  /** Edge ids the span being ingested contributed to (for the span store). */
-  private currentEdges: string[] = [];
+  /** Edge ids the span being ingested contributed to (for the span store); shared while empty. */
+  private currentEdges: string[] = NO_EDGES;
 
   constructor(opts: TopologyOptions) {
     this.caps = { ...DEFAULT_CAPS, ...opts.caps };
     this.flows = new FlowTracker(opts.attributePrefix, this.caps, this.drops);
     this.names = new SpanNameStats(this.caps, this.drops);
     this.spans = new SpanStore(this.caps.retainedSpans, opts.attributePrefix);
+    this.attributeKeys = topologyAttributeKeys(opts.attributePrefix);
     this.pairer = new Pairer(
       opts.pairWaitMs,
       this.caps.pendingPairs,
@@ -69,9 +73,14 @@ export class Topology {
 
   ingest(spans: DecodedSpan[], now: number): void {
     for (const span of spans) this.ingestOne(span, now);
-    this.received += spans.length;
+    this.countReceived(spans.length, now);
+  }
+
+  /** Counts received spans (ingest does; alone, for the bench's decode-only baseline). */
+  countReceived(n: number, now: number): void {
+    this.received += n;
     const second = Math.floor(now / 1000);
-    this.rate.set(second, (this.rate.get(second) ?? 0) + spans.length);
+    this.rate.set(second, (this.rate.get(second) ?? 0) + n);
     this.statsChanged = true;
   }
 
@@ -194,7 +203,7 @@ export class Topology {
   }
 
   private ingestOne(span: DecodedSpan, now: number): void {
-    this.currentEdges = [];
+    this.currentEdges = NO_EDGES;
     const service = serviceNode(span.service);
     if (this.touchNode(service, span)) {
       const dep = dependencyOf(span);
@@ -254,7 +263,8 @@ export class Topology {
     if (span.scope) addCapped(e.scopes, span.scope, this.caps.namesPerItem);
     if (detail) addCapped(e.details, detail, this.caps.namesPerItem);
     this.dirtyEdges.add(id);
-    this.currentEdges.push(id);
+    if (this.currentEdges === NO_EDGES) this.currentEdges = [id];
+    else this.currentEdges.push(id);
   }
 }
 
