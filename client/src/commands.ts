@@ -3,8 +3,8 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ReceiverControlRequest, type ReceiverAction } from '../../common/src/lspMethods';
-import type { FocusTarget } from '../../common/src/protocol';
 import { endpointSnippets } from './endpointSnippets';
+import { focusTarget } from './focusTarget';
 import type { LiveState } from './liveState';
 import { MapPanel, type MapHost } from './mapPanel';
 import { authTokenConfigured } from './settings';
@@ -13,7 +13,9 @@ import { MENU_COMMAND, showMenu } from './statusBar';
 export function registerCommands(client: LanguageClient, live: LiveState, mapHost: MapHost): vscode.Disposable {
   const control = (action: ReceiverAction) => () => controlReceiver(client, live, action);
   const commands: Record<string, (...args: unknown[]) => unknown> = {
-    'otelFlowMap.openMap': () => MapPanel.show(mapHost),
+    'otelFlowMap.openMap': () => {
+      MapPanel.show(mapHost);
+    },
     'otelFlowMap.showInMap': (arg) => {
       const panel = MapPanel.show(mapHost);
       const target = focusTarget(arg);
@@ -27,16 +29,6 @@ export function registerCommands(client: LanguageClient, live: LiveState, mapHos
     [MENU_COMMAND]: () => showMenu(live),
   };
   return vscode.Disposable.from(...Object.entries(commands).map(([id, fn]) => vscode.commands.registerCommand(id, fn)));
-}
-
-/** `showInMap` arguments come from CodeLens/hover links and other extensions: check them. */
-export function focusTarget(arg: unknown): FocusTarget | undefined {
-  if (typeof arg !== 'object' || arg === null) return undefined;
-  const a = arg as Record<string, unknown>;
-  if (typeof a.flow === 'string' && typeof a.step === 'string') return { kind: 'step', flow: a.flow, step: a.step };
-  if (typeof a.name === 'string') return { kind: 'span', name: a.name };
-  if (typeof a.nodeId === 'string') return { kind: 'node', id: a.nodeId };
-  return undefined;
 }
 
 async function controlReceiver(client: LanguageClient, live: LiveState, action: ReceiverAction): Promise<void> {

@@ -7,7 +7,8 @@ import { SpanKind } from '@opentelemetry/api';
 import { dirname, join } from 'node:path';
 import protobuf from 'protobufjs';
 import { decodeTraceRequestJson } from '../../server/src/telemetry/otlp/jsonDecoder';
-import { decodeTraceRequestProto } from '../../server/src/telemetry/otlp/protoDecoder';
+import { decodeTraceRequestProto, spanAttributes } from '../../server/src/telemetry/otlp/protoDecoder';
+import { topologyAttributeKeys } from '../../server/src/telemetry/topology/classify';
 import { MalformedRequestError, type DecodedSpan } from '../../server/src/telemetry/otlp/span';
 import { jsonBody, makeSpan, protoBody, recordSpans } from './support';
 
@@ -66,6 +67,34 @@ describe('OTLP decoders', () => {
     assert.ok(Math.abs(db.startMs - (sdkDb.startTime[0] * 1e3 + sdkDb.startTime[1] / 1e6)) < 0.01);
   });
 
+  it('with the topology attribute filter: the kept attributes alone at ingest, every one on drill-down', () => {
+    const keep = topologyAttributeKeys('coordimap.flow.');
+    const spans = [
+      ...richSpans(),
+      ...recordSpans('orders', (tracer) => makeSpan(tracer, {
+        name: 'orders.save', kind: SpanKind.CLIENT,
+        attributes: { 'db.system.name': 'postgresql', 'db.operation': 'INSERT', 'coordimap.flow.name': 'checkout', 'coordimap.flow.run_id': 7, 'code.lineno': 12, other: 'x', 'service.name': 'inner' },
+      })),
+    ];
+    const body = protoBody(spans);
+    const full = decodeTraceRequestProto(body).spans;
+    const filtered = decodeTraceRequestProto(body, keep).spans;
+    assert.equal(filtered.length, full.length);
+    for (const [i, f] of filtered.entries()) {
+      const { attributes, raw, ...rest } = f;
+      const { attributes: all, ...fullRest } = full[i];
+      assert.deepEqual(rest, fullRest);
+      assert.deepEqual(attributes, Object.fromEntries(Object.entries(all).filter(([k]) => keep.has(k))));
+      assert.ok(raw instanceof Uint8Array);
+      const outside = raw.buffer !== body.buffer || raw.byteOffset >= body.byteOffset + body.length || raw.byteOffset + raw.length <= body.byteOffset;
+      assert.ok(outside, 'raw is a copy, not a view of the request body');
+      assert.deepEqual(spanAttributes(f), all);
+    }
+    assert.equal(filtered.at(-1)!.attributes['db.operation'], 'INSERT');
+    assert.equal(filtered.at(-1)!.attributes['coordimap.flow.run_id'], 7);
+    assert.equal(filtered.at(-1)!.attributes.other, undefined);
+  });
+
   it('the JSON decoder yields the same spans as the protobuf decoder', () => {
     const spans = richSpans();
     const fromProto = decodeTraceRequestProto(protoBody(spans)).spans;
@@ -85,11 +114,14 @@ describe('OTLP decoders', () => {
 
   it('every truncation of a valid body and random bytes either decode or throw MalformedRequestError', () => {
     const body = protoBody(richSpans());
+    const keep = topologyAttributeKeys('coordimap.flow.');
     for (let n = 0; n < body.length; n++) {
-      try {
-        decodeTraceRequestProto(body.subarray(0, n));
-      } catch (err) {
-        assert.ok(err instanceof MalformedRequestError, `length ${n}: ${String(err)}`);
+      for (const filter of [undefined, keep]) {
+        try {
+          decodeTraceRequestProto(body.subarray(0, n), filter);
+        } catch (err) {
+          assert.ok(err instanceof MalformedRequestError, `length ${n}: ${String(err)}`);
+        }
       }
     }
     let seed = 42;
@@ -101,6 +133,12 @@ describe('OTLP decoders', () => {
       for (const b of [mutated, junk]) {
         try {
           decodeTraceRequestProto(b);
+        } catch (err) {
+          assert.ok(err instanceof MalformedRequestError, String(err));
+        }
+        try {
+          // The filtered path skips values unread; a drill-down decode of them never throws.
+          for (const s of decodeTraceRequestProto(b, keep).spans) assert.equal(typeof spanAttributes(s), 'object');
         } catch (err) {
           assert.ok(err instanceof MalformedRequestError, String(err));
         }

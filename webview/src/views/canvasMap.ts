@@ -8,7 +8,7 @@ import type { Health } from '../format';
 import type { Point } from '../layout/placement';
 import { RELATIONS } from '../uiState';
 import { type MapRenderer, type MapSelection, type RendererEvents, type Scene, type SceneNode, type ZoomState } from './scene';
-import { traceShape } from './shapes';
+import { traceShape, type PathSink } from './shapes';
 
 interface Palette {
   background: string;
@@ -43,6 +43,8 @@ export class CanvasMapRenderer implements MapRenderer {
   /** The transform of the full drawing currently on screen (null after a blit). */
   private drawnWith: ZoomState | null = null;
   private sharpTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Paths in graph coordinates, rebuilt only when the scene or positions change (not on pan/zoom). */
+  private geometry: Geometry | null = null;
 
   constructor(private readonly events: RendererEvents) {
     this.element = document.createElement('canvas');
@@ -65,12 +67,14 @@ export class CanvasMapRenderer implements MapRenderer {
       this.paletteAt = performance.now();
     }
     this.tree = null;
+    this.geometry = null;
     this.invalidate();
   }
 
   setPositions(positions: ReadonlyMap<string, Point>): void {
     this.positions = positions;
     this.tree = null;
+    this.geometry = null;
     this.invalidate();
   }
 
@@ -152,48 +156,24 @@ export class CanvasMapRenderer implements MapRenderer {
     // One device pixel exactly: wider strokes leave Skia's fast hairline path (10x slower in
     // software rendering). Straight segments for the same reason; SVG mode draws curves.
     const hairline = 1 / (t.k * dpr);
+    const g = (this.geometry ??= this.buildGeometry());
     ctx.lineWidth = hairline;
-    for (const relation of RELATIONS) {
+    for (const [relation, path] of g.edges) {
       ctx.strokeStyle = palette.relation[relation];
-      ctx.fillStyle = palette.relation[relation];
-      ctx.beginPath();
-      const heads: Array<[Point, Point]> = [];
-      for (const e of this.scene.edges) {
-        if (e.edge.relation !== relation) continue;
-        const a = this.positions.get(e.edge.source);
-        const b = this.positions.get(e.edge.target);
-        if (!a || !b) continue;
-        const ra = this.byId.get(e.edge.source)?.radius ?? 8;
-        const rb = (this.byId.get(e.edge.target)?.radius ?? 8) + 2;
-        const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
-        const ux = (b.x - a.x) / len;
-        const uy = (b.y - a.y) / len;
-        const end = { x: b.x - ux * rb, y: b.y - uy * rb };
-        ctx.moveTo(a.x + ux * ra, a.y + uy * ra);
-        ctx.lineTo(end.x, end.y);
-        if (t.k >= ARROW_ZOOM) heads.push([a, end]);
-      }
-      ctx.stroke();
-      if (heads.length) {
-        ctx.beginPath();
-        for (const [from, tip] of heads) arrowHead(ctx, from, tip, 7);
-        ctx.fill();
+      ctx.stroke(path);
+    }
+    if (t.k >= ARROW_ZOOM) {
+      for (const [relation, path] of g.heads) {
+        ctx.fillStyle = palette.relation[relation];
+        ctx.fill(path);
       }
     }
-
     ctx.strokeStyle = palette.background;
-    ctx.lineWidth = hairline;
-    for (const h of ['ok', 'warn', 'bad'] as const) {
+    for (const [h, path] of g.nodes) {
       ctx.fillStyle = palette.health[h];
-      ctx.beginPath();
-      for (const n of this.scene.nodes) {
-        if (n.health !== h) continue;
-        const p = this.positions.get(n.node.id);
-        if (p) traceShape(ctx, n.node.kind, p.x, p.y, n.radius);
-      }
-      ctx.fill();
+      ctx.fill(path);
       // Outlines double the raster cost and are invisible when zoomed out.
-      if (t.k >= 0.7) ctx.stroke();
+      if (t.k >= 0.7) ctx.stroke(path);
     }
     this.drawHighlights(ctx, t.k);
 
@@ -207,6 +187,33 @@ export class CanvasMapRenderer implements MapRenderer {
         ctx.fillText(n.label, p.x, p.y + n.radius + 12);
       }
     }
+  }
+
+  /** One path per relation (edges, arrowheads) and per health (nodes): one stroke()/fill() call each. */
+  private buildGeometry(): Geometry {
+    const edges = new Map<string, Path2D>();
+    const heads = new Map<string, Path2D>();
+    for (const e of this.scene.edges) {
+      const a = this.positions.get(e.edge.source);
+      const b = this.positions.get(e.edge.target);
+      if (!a || !b) continue;
+      const ra = this.byId.get(e.edge.source)?.radius ?? 8;
+      const rb = (this.byId.get(e.edge.target)?.radius ?? 8) + 2;
+      const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+      const ux = (b.x - a.x) / len;
+      const uy = (b.y - a.y) / len;
+      const end = { x: b.x - ux * rb, y: b.y - uy * rb };
+      const line = pathFor(edges, e.edge.relation);
+      line.moveTo(a.x + ux * ra, a.y + uy * ra);
+      line.lineTo(end.x, end.y);
+      arrowHead(pathFor(heads, e.edge.relation), a, end, 7);
+    }
+    const nodes = new Map<Health, Path2D>();
+    for (const n of this.scene.nodes) {
+      const p = this.positions.get(n.node.id);
+      if (p) traceShape(withoutClosePath(pathFor(nodes, n.health)), n.node.kind, p.x, p.y, n.radius);
+    }
+    return { edges, heads, nodes };
   }
 
   /** Copies the full drawing on screen, drawn with transform t, for blitting. */
@@ -277,12 +284,44 @@ export class CanvasMapRenderer implements MapRenderer {
   }
 }
 
-function arrowHead(ctx: CanvasRenderingContext2D, from: Point, tip: Point, size: number): void {
+interface Geometry {
+  edges: Map<string, Path2D>;
+  heads: Map<string, Path2D>;
+  nodes: Map<Health, Path2D>;
+}
+
+function pathFor<K>(paths: Map<K, Path2D>, key: K): Path2D {
+  let p = paths.get(key);
+  if (!p) paths.set(key, (p = new Path2D()));
+  return p;
+}
+
+/** Filled, so left open: fill() closes every subpath itself. */
+function arrowHead(p: Path2D, from: Point, tip: Point, size: number): void {
   const a = Math.atan2(tip.y - from.y, tip.x - from.x);
-  ctx.moveTo(tip.x, tip.y);
-  ctx.lineTo(tip.x - size * Math.cos(a - 0.4), tip.y - size * Math.sin(a - 0.4));
-  ctx.lineTo(tip.x - size * Math.cos(a + 0.4), tip.y - size * Math.sin(a + 0.4));
-  ctx.closePath();
+  p.moveTo(tip.x, tip.y);
+  p.lineTo(tip.x - size * Math.cos(a - 0.4), tip.y - size * Math.sin(a - 0.4));
+  p.lineTo(tip.x - size * Math.cos(a + 0.4), tip.y - size * Math.sin(a + 0.4));
+}
+
+/**
+ * Chromium's closePath() costs time proportional to the path built so far, which makes one
+ * batched path of thousands of shapes quadratic: close each outline with a line back to its start.
+ */
+function withoutClosePath(p: Path2D): PathSink {
+  let x0 = 0;
+  let y0 = 0;
+  return {
+    moveTo: (x, y) => {
+      x0 = x;
+      y0 = y;
+      p.moveTo(x, y);
+    },
+    lineTo: (x, y) => p.lineTo(x, y),
+    quadraticCurveTo: (cx, cy, x, y) => p.quadraticCurveTo(cx, cy, x, y),
+    arc: (x, y, r, a0, a1) => p.arc(x, y, r, a0, a1),
+    closePath: () => p.lineTo(x0, y0),
+  };
 }
 
 /** Canvas cannot use CSS variables directly: resolve the theme's colours once per scene. */

@@ -14,12 +14,12 @@ const TWO_32 = 4294967296;
 // Module-level copies: read per attribute on the hot path.
 const { maxAttributesPerSpan: MAX_ATTRIBUTES, maxNameLength: MAX_NAME, maxStringLength: MAX_STRING, maxLinksPerSpan: MAX_LINKS, maxNesting: MAX_NESTING } = LIMITS;
 
-// Attribute keys and span names repeat across spans: a small hash table from bytes to the
-// string already built lets V8 reuse one internalised string instead of a fresh one per span.
+// Span names, attribute keys and the kept attribute values repeat across spans: a small hash
+// table from ASCII bytes to the string already built hands back one string (its hash cached
+// by V8 for the topology's map lookups) instead of a fresh one per span.
 const CACHE_SLOTS = 1024;
 const MAX_CACHED_LENGTH = 64;
-const cachedBytes: (Uint8Array | undefined)[] = new Array(CACHE_SLOTS);
-const cachedStrings: string[] = new Array(CACHE_SLOTS);
+const cachedStrings: (string | undefined)[] = new Array(CACHE_SLOTS);
 
 class Reader {
   pos = 0;
@@ -84,43 +84,34 @@ class Reader {
     const end = this.lengthEnd(limit);
     const start = this.pos;
     this.pos = end;
-    return this.stringAt(start, end);
-  }
-
-  private stringAt(start: number, end: number): string {
     return this.buf.toString('utf8', start, end);
   }
 
-  /** Like string(), through the cache of recurring strings. */
+  /** Like string(), through the cache of recurring strings (ASCII ones: compared char by char). */
   recurringString(limit: number): string {
     const buf = this.buf;
     const end = this.lengthEnd(limit);
     const start = this.pos;
     const len = end - start;
-    if (len > MAX_CACHED_LENGTH) {
-      this.pos = end;
-      return buf.toString('utf8', start, end);
-    }
-    let h = 2166136261 ^ len;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 16777619);
-    const slot = (h >>> 0) & (CACHE_SLOTS - 1);
-    const cached = cachedBytes[slot];
-    if (cached !== undefined && cached.length === len) {
-      let same = true;
-      for (let i = 0; i < len; i++) {
-        if (cached[i] !== buf[start + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) {
-        this.pos = end;
-        return cachedStrings[slot];
-      }
-    }
-    const str = this.stringAt(start, end);
     this.pos = end;
-    cachedBytes[slot] = new Uint8Array(buf.subarray(start, end));
+    if (len > MAX_CACHED_LENGTH) return buf.toString('utf8', start, end);
+    let h = 2166136261 ^ len;
+    let bits = 0;
+    for (let i = start; i < end; i++) {
+      const byte = buf[i];
+      bits |= byte;
+      h = Math.imul(h ^ byte, 16777619);
+    }
+    if (bits & 0x80) return buf.toString('utf8', start, end);
+    const slot = (h >>> 0) & (CACHE_SLOTS - 1);
+    const cached = cachedStrings[slot];
+    if (cached !== undefined && cached.length === len) {
+      let i = 0;
+      while (i < len && cached.charCodeAt(i) === buf[start + i]) i++;
+      if (i === len) return cached;
+    }
+    // ASCII: latin1 decodes it exactly, without UTF-8 validation.
+    const str = buf.toString('latin1', start, end);
     cachedStrings[slot] = str;
     return str;
   }
@@ -462,7 +453,7 @@ function decodeKeptKeyValue(r: Reader, limit: number, into: Record<string, unkno
   const key = keep.match(r.buf, keyStart, keyEnd);
   if (key === undefined) return;
   r.pos = valueStart;
-  const value = decodeAnyValue(r, valueEnd, 0);
+  const value = decodeAnyValue(r, valueEnd, 0, true);
   r.expectEnd(valueEnd);
   r.pos = limit;
   if (value !== undefined) into[key] = toAttrValue(value);
@@ -475,14 +466,15 @@ function toAttrValue(v: unknown): AttrValue {
   return clip(JSON.stringify(v), MAX_STRING);
 }
 
-function decodeAnyValue(r: Reader, limit: number, depth: number): unknown {
+/** `recurring`: a string value goes through the cache (the kept values the topology keys maps by). */
+function decodeAnyValue(r: Reader, limit: number, depth: number, recurring = false): unknown {
   if (depth > MAX_NESTING) throw new MalformedRequestError('attribute values nested too deeply');
   let value: unknown;
   while (r.pos < limit) {
     const tag = r.varint();
     switch (tag) {
       case (1 << 3) | 2:
-        value = r.string(limit);
+        value = recurring ? r.recurringString(limit) : r.string(limit);
         break;
       case (2 << 3) | 0:
         value = r.varint() !== 0;

@@ -46,8 +46,18 @@ export function topologyAttributeKeys(flowPrefix: string): Set<string> {
   ]);
 }
 
+// Service refs are asked for once per span: reuse them (and their id's hash) per name.
+const SERVICE_REFS_CAP = 4096;
+const serviceRefs = new Map<string, NodeRef>();
+
 export function serviceNode(name: string): NodeRef {
-  return { id: `service:${name}`, kind: 'service', name };
+  let ref = serviceRefs.get(name);
+  if (ref === undefined) {
+    if (serviceRefs.size >= SERVICE_REFS_CAP) serviceRefs.clear();
+    ref = { id: `service:${name}`, kind: 'service', name };
+    serviceRefs.set(name, ref);
+  }
+  return ref;
 }
 
 export function externalNode(name: string): NodeRef {

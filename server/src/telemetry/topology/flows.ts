@@ -39,6 +39,11 @@ interface RunState {
   queued: number;
 }
 
+interface SpanRun {
+  traceId: string;
+  runKey: string;
+}
+
 export interface FlowAttributes {
   flow: string;
   step: string;
@@ -62,12 +67,13 @@ export class FlowTracker {
   /** In first-touch order; expire() moves runs touched since to the end (no reorder per span). */
   private runs = new Map<string, RunState>();
   /**
-   * trace+span id -> run key of flow spans, so children and linked consumers inherit the run.
-   * Two generations instead of a per-entry LRU: when the young one fills, the old one is dropped
-   * whole (a child or linked consumer arrives soon after its parent, if at all).
+   * span id -> trace id and run key of flow spans, so children and linked consumers inherit
+   * the run (keyed by the span id alone: no key string built per span). Two generations instead
+   * of a per-entry LRU: when the young one fills, the old one is dropped whole (a child or
+   * linked consumer arrives soon after its parent, if at all).
    */
-  private runOfSpan = new Map<string, string>();
-  private runOfSpanOld = new Map<string, string>();
+  private runOfSpan = new Map<string, SpanRun>();
+  private runOfSpanOld = new Map<string, SpanRun>();
   readonly dirty = new Set<string>();
   private readonly keys: FlowKeys;
 
@@ -205,7 +211,7 @@ export class FlowTracker {
       this.runOfSpanOld = this.runOfSpan;
       this.runOfSpan = new Map();
     }
-    this.runOfSpan.set(span.traceId + span.spanId, runKey);
+    this.runOfSpan.set(span.spanId, { traceId: span.traceId, runKey });
     let run = this.runs.get(runKey);
     if (!run) {
       flow.runs++;
@@ -227,14 +233,15 @@ export class FlowTracker {
     });
   }
 
-  private runOf(spanKey: string): string | undefined {
-    return this.runOfSpan.get(spanKey) ?? this.runOfSpanOld.get(spanKey);
+  private runOf(traceId: string, spanId: string): string | undefined {
+    const r = this.runOfSpan.get(spanId) ?? this.runOfSpanOld.get(spanId);
+    return r !== undefined && r.traceId === traceId ? r.runKey : undefined;
   }
 
   private runKeyOf(flow: string, span: DecodedSpan, runId: string | undefined): string {
     if (runId) return `${flow}\u0000${runId}`;
-    let inherited = span.parentSpanId ? this.runOf(span.traceId + span.parentSpanId) : undefined;
-    for (let i = 0; inherited === undefined && i < span.links.length; i++) inherited = this.runOf(span.links[i].traceId + span.links[i].spanId);
+    let inherited = span.parentSpanId ? this.runOf(span.traceId, span.parentSpanId) : undefined;
+    for (let i = 0; inherited === undefined && i < span.links.length; i++) inherited = this.runOf(span.links[i].traceId, span.links[i].spanId);
     if (inherited && inherited.startsWith(`${flow}\u0000`)) return inherited;
     return `${flow}\u0000trace:${span.traceId}`;
   }

@@ -1,0 +1,20 @@
+// Reads the argument of `otelFlowMap.showInMap`. It comes from the server's CodeLens, hover links
+// or any other extension, so it is checked rather than trusted. Pure: unit-tested.
+
+import type { FocusTarget } from '../../common/src/protocol';
+
+const MAX_LENGTH = 1024;
+
+/** `{flow, step}` focuses a flow step, `{name}` a span name, `{nodeId}` a map node; anything else nothing. */
+export function focusTarget(arg: unknown): FocusTarget | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const a = arg as Record<string, unknown>;
+  if (isText(a.flow) && isText(a.step)) return { kind: 'step', flow: a.flow, step: a.step };
+  if (isText(a.name)) return { kind: 'span', name: a.name };
+  if (isText(a.nodeId)) return { kind: 'node', id: a.nodeId };
+  return undefined;
+}
+
+function isText(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= MAX_LENGTH;
+}
