@@ -3,7 +3,7 @@
 
 const USAGE = `Usage:
   otel-flow-map scan [paths...] [--format text|json|sarif] [--config FILE]
-  otel-flow-map serve [--grpc-port N] [--http-port N] [--ui-port N] [--data-dir DIR] [--workspace DIR] [--open]
+  otel-flow-map serve [--grpc-port N] [--http-port N] [--ui-port N] [--data-dir DIR] [--workspace DIR] [--bind ADDR] [--token T]
   otel-flow-map --version | --help`;
 
 async function main(argv: string[]): Promise<number> {

@@ -4,10 +4,11 @@
 // the selection is announced by the map view's live region.
 
 import { quadtree, type Quadtree } from 'd3';
+import type { NodeKind } from '../../../common/src/graph';
 import type { Health } from '../format';
 import type { Point } from '../layout/placement';
 import { RELATIONS } from '../uiState';
-import { type MapRenderer, type MapSelection, type RendererEvents, type Scene, type SceneNode, type ZoomState } from './scene';
+import { type MapRenderer, type MapSelection, type RendererEvents, type Scene, type SceneEdge, type SceneNode, type ZoomState } from './scene';
 import { traceShape, type PathSink } from './shapes';
 
 interface Palette {
@@ -22,6 +23,8 @@ interface Palette {
 /** Zoom level from which node labels are drawn (and from which arrowheads are drawn). */
 const LABEL_ZOOM = 1.1;
 const ARROW_ZOOM = 0.6;
+/** Beyond this many changed nodes, a full redraw costs about the same as drawing over. */
+const MAX_DRAWN_OVER = 200;
 /** After panning/zooming stops for this long, the blitted frame is redrawn sharp. */
 const SETTLE_REDRAW_MS = 120;
 
@@ -45,6 +48,11 @@ export class CanvasMapRenderer implements MapRenderer {
   private sharpTimer: ReturnType<typeof setTimeout> | undefined;
   /** Paths in graph coordinates, rebuilt only when the scene or positions change (not on pan/zoom). */
   private geometry: Geometry | null = null;
+  /** What the picture on screen shows, so a live update can draw only what changed. */
+  private drawnNodes = new Map<string, DrawnNode>();
+  private drawnEdges = new Set<string>();
+  /** Set by changes that cannot be drawn over (selection, theme). */
+  private fullRedraw = true;
 
   constructor(private readonly events: RendererEvents) {
     this.element = document.createElement('canvas');
@@ -63,7 +71,9 @@ export class CanvasMapRenderer implements MapRenderer {
     this.byId = new Map(scene.nodes.map((n) => [n.node.id, n]));
     // Reading computed styles forces a style recalculation: at most once a second (theme changes).
     if (performance.now() - this.paletteAt > 1000) {
-      this.palette = readPalette(this.element);
+      const palette = readPalette(this.element);
+      if (JSON.stringify(palette) !== JSON.stringify(this.palette)) this.fullRedraw = true;
+      this.palette = palette;
       this.paletteAt = performance.now();
     }
     this.tree = null;
@@ -89,6 +99,7 @@ export class CanvasMapRenderer implements MapRenderer {
 
   setSelection(selection: MapSelection | null): void {
     this.selection = selection;
+    this.fullRedraw = true;
     this.invalidate();
   }
 
@@ -122,8 +133,14 @@ export class CanvasMapRenderer implements MapRenderer {
       this.blit(this.cached);
       this.drawnWith = null;
     } else {
-      this.draw();
-      this.drawnWith = { ...this.transform };
+      const change = this.drawnWith && !this.fullRedraw && sameZoom(this.drawnWith, this.transform) ? this.changesSinceDrawn() : null;
+      if (change) {
+        this.drawOver(change);
+      } else {
+        this.draw();
+        this.drawnWith = { ...this.transform };
+      }
+      this.fullRedraw = false;
     }
     // Read by tests: the cost of the last drawing.
     this.element.dataset.drawMs = (performance.now() - started).toFixed(1);
@@ -150,14 +167,66 @@ export class CanvasMapRenderer implements MapRenderer {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * t.x, dpr * t.y);
-    // Visible region in graph coordinates, for culling labels.
-    const view = { x0: -t.x / t.k, y0: -t.y / t.k, x1: (width - t.x) / t.k, y1: (height - t.y) / t.k };
+    const g = (this.geometry ??= this.buildGeometry(this.scene.nodes, this.scene.edges));
+    this.drawGeometry(g);
+    this.drawHighlights(this.scene.nodes);
+    this.drawLabels(this.scene.nodes);
+    this.drawnNodes.clear();
+    for (const n of this.scene.nodes) this.remember(n);
+    this.drawnEdges = new Set(this.scene.edges.map((e) => e.edge.id));
+  }
 
+  /**
+   * What a live update changed, when it can be drawn over the picture on screen: new edges,
+   * new nodes, nodes that changed colour, grew or turned fresh. Null when something moved,
+   * shrank, disappeared or stopped being fresh, which needs a full redraw.
+   */
+  private changesSinceDrawn(): { nodes: SceneNode[]; edges: SceneEdge[] } | null {
+    const nodes: SceneNode[] = [];
+    let kept = 0;
+    const labels = this.transform.k >= LABEL_ZOOM;
+    for (const n of this.scene.nodes) {
+      const p = this.positions.get(n.node.id);
+      const d = this.drawnNodes.get(n.node.id);
+      if (!d) {
+        if (p) nodes.push(n);
+        continue;
+      }
+      kept++;
+      if (!p || p.x !== d.x || p.y !== d.y || n.node.kind !== d.kind || n.radius < d.radius || (d.fresh && !n.fresh)) return null;
+      if (n.radius === d.radius && n.health === d.health && n.fresh === d.fresh) continue;
+      // A grown node's label would move: labels cannot be drawn over.
+      if (labels && n.radius !== d.radius) return null;
+      nodes.push(n);
+    }
+    if (kept !== this.drawnNodes.size || nodes.length > MAX_DRAWN_OVER) return null;
+    const edges = this.scene.edges.filter((e) => !this.drawnEdges.has(e.edge.id));
+    if (this.scene.edges.length - edges.length !== this.drawnEdges.size) return null;
+    return { nodes, edges };
+  }
+
+  /** Draws an update's changes on top of the current picture (edges first, nodes over them). */
+  private drawOver(change: { nodes: SceneNode[]; edges: SceneEdge[] }): void {
+    const dpr = window.devicePixelRatio || 1;
+    const t = this.transform;
+    this.ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * t.x, dpr * t.y);
+    this.drawGeometry(this.buildGeometry(change.nodes, change.edges));
+    this.drawHighlights(change.nodes);
+    this.drawLabels(change.nodes);
+    for (const n of change.nodes) this.remember(n);
+    for (const e of change.edges) this.drawnEdges.add(e.edge.id);
+  }
+
+  private remember(n: SceneNode): void {
+    const p = this.positions.get(n.node.id);
+    if (p) this.drawnNodes.set(n.node.id, { x: p.x, y: p.y, kind: n.node.kind, radius: n.radius, health: n.health, fresh: n.fresh });
+  }
+
+  private drawGeometry(g: Geometry): void {
+    const { ctx, palette, transform: t } = this;
     // One device pixel exactly: wider strokes leave Skia's fast hairline path (10x slower in
     // software rendering). Straight segments for the same reason; SVG mode draws curves.
-    const hairline = 1 / (t.k * dpr);
-    const g = (this.geometry ??= this.buildGeometry());
-    ctx.lineWidth = hairline;
+    ctx.lineWidth = 1 / (t.k * (window.devicePixelRatio || 1));
     for (const [relation, path] of g.edges) {
       ctx.strokeStyle = palette.relation[relation];
       ctx.stroke(path);
@@ -175,25 +244,28 @@ export class CanvasMapRenderer implements MapRenderer {
       // Outlines double the raster cost and are invisible when zoomed out.
       if (t.k >= 0.7) ctx.stroke(path);
     }
-    this.drawHighlights(ctx, t.k);
+  }
 
-    if (t.k >= LABEL_ZOOM) {
-      ctx.fillStyle = palette.foreground;
-      ctx.font = '11px sans-serif';
-      ctx.textAlign = 'center';
-      for (const n of this.scene.nodes) {
-        const p = this.positions.get(n.node.id);
-        if (!p || p.x < view.x0 || p.x > view.x1 || p.y < view.y0 || p.y > view.y1) continue;
-        ctx.fillText(n.label, p.x, p.y + n.radius + 12);
-      }
+  /** Node labels only from a readable zoom, and only those inside the view. */
+  private drawLabels(nodes: readonly SceneNode[]): void {
+    const { ctx, transform: t } = this;
+    if (t.k < LABEL_ZOOM) return;
+    const view = { x0: -t.x / t.k, y0: -t.y / t.k, x1: (this.element.clientWidth - t.x) / t.k, y1: (this.element.clientHeight - t.y) / t.k };
+    ctx.fillStyle = this.palette.foreground;
+    ctx.font = '11px sans-serif';
+    ctx.textAlign = 'center';
+    for (const n of nodes) {
+      const p = this.positions.get(n.node.id);
+      if (!p || p.x < view.x0 || p.x > view.x1 || p.y < view.y0 || p.y > view.y1) continue;
+      ctx.fillText(n.label, p.x, p.y + n.radius + 12);
     }
   }
 
   /** One path per relation (edges, arrowheads) and per health (nodes): one stroke()/fill() call each. */
-  private buildGeometry(): Geometry {
+  private buildGeometry(sceneNodes: readonly SceneNode[], sceneEdges: readonly SceneEdge[]): Geometry {
     const edges = new Map<string, Path2D>();
     const heads = new Map<string, Path2D>();
-    for (const e of this.scene.edges) {
+    for (const e of sceneEdges) {
       const a = this.positions.get(e.edge.source);
       const b = this.positions.get(e.edge.target);
       if (!a || !b) continue;
@@ -209,7 +281,7 @@ export class CanvasMapRenderer implements MapRenderer {
       arrowHead(pathFor(heads, e.edge.relation), a, end, 7);
     }
     const nodes = new Map<Health, Path2D>();
-    for (const n of this.scene.nodes) {
+    for (const n of sceneNodes) {
       const p = this.positions.get(n.node.id);
       if (p) traceShape(withoutClosePath(pathFor(nodes, n.health)), n.node.kind, p.x, p.y, n.radius);
     }
@@ -228,21 +300,28 @@ export class CanvasMapRenderer implements MapRenderer {
     this.cached = { ...t };
   }
 
-  private drawHighlights(ctx: CanvasRenderingContext2D, k: number): void {
-    const ring = (n: SceneNode, colour: string): void => {
-      const p = this.positions.get(n.node.id);
-      if (!p) return;
+  /** Fresh rings for `nodes`, and the selection (one of them may have been drawn over it). */
+  private drawHighlights(nodes: readonly SceneNode[]): void {
+    const { ctx } = this;
+    const k = this.transform.k;
+    // Wide strokes are slow in software rendering: only for these few rings, one path per colour.
+    const ring = (rings: readonly SceneNode[], colour: string): void => {
       ctx.strokeStyle = colour;
       ctx.lineWidth = 3 / Math.max(0.5, k);
       ctx.beginPath();
-      ctx.arc(p.x, p.y, n.radius + 5, 0, 2 * Math.PI);
+      for (const n of rings) {
+        const p = this.positions.get(n.node.id);
+        if (!p) continue;
+        ctx.moveTo(p.x + n.radius + 5, p.y);
+        ctx.arc(p.x, p.y, n.radius + 5, 0, 2 * Math.PI);
+      }
       ctx.stroke();
     };
-    for (const n of this.scene.nodes) if (n.fresh) ring(n, this.palette.fresh);
+    ring(nodes.filter((n) => n.fresh), this.palette.fresh);
     const sel = this.selection;
     if (sel?.kind === 'node') {
       const n = this.byId.get(sel.id);
-      if (n) ring(n, this.palette.selected);
+      if (n) ring([n], this.palette.selected);
     } else if (sel?.kind === 'edge') {
       const e = this.scene.edges.find((x) => x.edge.id === sel.id);
       const a = e && this.positions.get(e.edge.source);
@@ -283,6 +362,17 @@ export class CanvasMapRenderer implements MapRenderer {
     }
   }
 }
+
+interface DrawnNode {
+  x: number;
+  y: number;
+  kind: NodeKind;
+  radius: number;
+  health: Health;
+  fresh: boolean;
+}
+
+const sameZoom = (a: ZoomState, b: ZoomState): boolean => a.x === b.x && a.y === b.y && a.k === b.k;
 
 interface Geometry {
   edges: Map<string, Path2D>;
