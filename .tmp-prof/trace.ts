@@ -22,7 +22,7 @@ function delta(graph: Graph, round: number): GraphDelta {
     const v = await page.evaluate('document.body.dataset.version');
     server.push({ type: 'delta', delta: delta(graph, r) });
     await page.waitForFunction((old) => document.body.dataset.version !== old, v);
-    await page.waitForTimeout(150);
+    await page.waitForTimeout(150); console.log(await page.getAttribute("canvas", "data-draw"), await page.getAttribute("canvas", "data-draw-ms"));
   }
   const buf = await browser.stopTracing();
   const ev = JSON.parse(buf.toString()).traceEvents as any[];

@@ -39,7 +39,7 @@ export class LspSession {
       processId: process.pid,
       rootUri: pathToFileURL(folder).href,
       workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'ws' }],
-      capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
+      capabilities: {},
       initializationOptions: { settings },
     });
     await this.connection.sendNotification(InitializedNotification.type, {});

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { emptyGraph, type GraphDelta } from '../../common/src/graph';
 import type { SpanSiteSummary } from '../../common/src/sites';
+import type { SpanSummary } from '../../common/src/telemetry';
 import { launchChromium, openPage } from './support/browser';
 import { edge, node } from './support/graphs';
 import { startPageServer, type PageServer } from './support/pageServer';
@@ -24,6 +25,11 @@ const SITES = [
   site({ file: 'src/legacy.ts', line: 99, name: 'legacy.export_orders' }),
 ];
 
+// The validate_cart site seen at runtime under an absolute path, and a hostile path matching no site.
+const span = (file: string, line: number): SpanSummary => ({ traceId: 't', spanId: `s${line}`, name: 'checkout.validate_cart', service: 'checkout', scope: '', kind: 'internal', startMs: 0, durationMs: 1, error: false, attributes: { 'code.file.path': file, 'code.line.number': line } });
+const HOSTILE_PATH = '/srv/<img src=x onerror=window.__xss=1>.ts';
+const RUNTIME_SPANS = [span('/home/u/repo/src/checkout.ts', 12), span(HOSTILE_PATH, 3)];
+
 describe('map webview host messages, pause and persisted state', function () {
   this.timeout(60_000);
   let server: PageServer;
@@ -32,7 +38,9 @@ describe('map webview host messages, pause and persisted state', function () {
   let problems: string[];
 
   before(async () => {
-    server = await startPageServer({ type: 'init', host: 'browser', graph: graph(), receiver: { state: 'listening', http: '127.0.0.1:4318' }, sites: SITES });
+    server = await startPageServer({ type: 'init', host: 'browser', graph: graph(), receiver: { state: 'listening', http: '127.0.0.1:4318' }, sites: SITES }, (m) =>
+      m.type === 'requestSpans' && m.query.step === 'checkout.validate_cart' ? [{ type: 'spans', requestId: m.requestId, spans: RUNTIME_SPANS }] : [],
+    );
     browser = await launchChromium();
     ({ page, problems } = await openPage(browser, server.url));
   });
@@ -53,6 +61,13 @@ describe('map webview host messages, pause and persisted state', function () {
     await page.waitForSelector('g.step[data-step="checkout.validate_cart"].is-selected');
     const link = await page.waitForSelector('.details .code-link[data-file="src/checkout.ts"][data-line="12"]');
     assert.equal(await link.evaluate((b) => b.nextElementSibling?.textContent), 'code');
+    // The runtime copy of the same line folds into the static entry; the unknown path stays, as text.
+    await page.waitForSelector('.code-locations li[data-seen-at-runtime="true"] .code-link[data-file="src/checkout.ts"][data-line="12"]');
+    assert.equal(await page.locator('.code-locations .code-link[data-line="12"]').count(), 1);
+    const hostile = page.locator('.code-locations .code-link[data-line="3"]');
+    assert.equal(await hostile.getAttribute('data-file'), HOSTILE_PATH);
+    assert.match((await hostile.textContent()) ?? '', /<img src=x onerror=window\.__xss=1>\.ts:3$/);
+    assert.equal(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss), undefined);
     await link.click();
     await page.waitForFunction(() => document.querySelector('.notice')?.textContent?.startsWith('src/checkout.ts:12'));
   });

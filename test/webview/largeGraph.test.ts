@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { FromWebview } from '../../common/src/protocol';
 import { launchChromium, openPage } from './support/browser';
-import { syntheticGraph } from './support/graphs';
+import { edge, node, syntheticGraph } from './support/graphs';
 import { startPageServer, type PageServer } from './support/pageServer';
 
 describe('map webview with a large graph (canvas renderer)', function () {
@@ -48,6 +48,15 @@ describe('map webview with a large graph (canvas renderer)', function () {
     await page.waitForFunction((name) => document.querySelector('.details h2')?.textContent !== name, first);
     const requests = server.received.filter((m) => m.type === 'requestSpans');
     assert.ok(requests.length >= 2, JSON.stringify(server.received));
+  });
+
+  it('draws a live update over the picture instead of redrawing every node', async () => {
+    await page.waitForSelector('.map-stage[data-settling="false"]', { timeout: 40_000 });
+    const version = await page.evaluate(() => document.body.dataset.version);
+    const fresh = node('service:arrived-live', 'service', 5);
+    server.push({ type: 'delta', delta: { nodes: [fresh], edges: [edge(graph.nodes[0].id, 'calls', fresh.id, 3)], flows: [], removedNodeIds: [], removedEdgeIds: [], removedFlowNames: [], stats: graph.stats } });
+    await page.waitForFunction((v) => document.body.dataset.version !== v, version);
+    await page.waitForSelector('canvas.map-canvas[data-draw="over"]');
   });
 
   it('selects the node under a click (quadtree hit test)', async () => {

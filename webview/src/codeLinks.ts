@@ -84,3 +84,78 @@ export function coverage(graph: Graph, sites: readonly SpanSiteSummary[]): Cover
   const sitesNeverLive = sites.filter((s) => !(s.flow !== null && s.step !== null && liveSteps.has(stepKey(s.flow, s.step))) && !(s.name !== null && liveNames.has(s.name)));
   return { stepsWithoutSite, sitesNeverLive };
 }
+
+const segments = (path: string): string[] => path.split(/[\\/]+/).filter((s) => s.length > 0 && s !== '.');
+
+/**
+ * The known site file a runtime path (often absolute, from another machine or container) names:
+ * the one sharing the longest suffix of whole path segments with it, where one path must end
+ * with all of the other (so `b/x.ts` never stands for `/src/a/x.ts`). Null when nothing
+ * matches or two files tie for the best match: a path is never invented.
+ */
+export function resolveRuntimeFile(runtimePath: string, siteFiles: Iterable<string>): string | null {
+  return runtimeFileResolver(siteFiles)(runtimePath);
+}
+
+export type RuntimeFileResolver = (runtimePath: string) => string | null;
+
+/** resolveRuntimeFile with the site files indexed by file name once (the panel re-renders often). */
+export function runtimeFileResolver(siteFiles: Iterable<string>): RuntimeFileResolver {
+  const byName = new Map<string, Array<{ file: string; parts: string[] }>>();
+  for (const file of new Set(siteFiles)) {
+    const parts = segments(file);
+    const name = parts[parts.length - 1];
+    if (name === undefined) continue;
+    const list = byName.get(name);
+    if (list) list.push({ file, parts });
+    else byName.set(name, [{ file, parts }]);
+  }
+  return (runtimePath) => {
+    const wanted = segments(runtimePath);
+    let best: string | null = null;
+    let bestLength = 0;
+    let tied = false;
+    for (const { file, parts } of byName.get(wanted[wanted.length - 1] ?? '') ?? []) {
+      const shorter = Math.min(parts.length, wanted.length);
+      let n = 0;
+      while (n < shorter && parts[parts.length - 1 - n] === wanted[wanted.length - 1 - n]) n++;
+      if (n < shorter || n < bestLength) continue;
+      tied = n === bestLength;
+      best = file;
+      bestLength = n;
+    }
+    return tied ? null : best;
+  };
+}
+
+/** A runtime location pointing at the known site file its path names, when there is one. */
+export function resolveLocation(location: CodeLocation, resolve: RuntimeFileResolver): CodeLocation {
+  const file = location.source === 'runtime' ? resolve(location.file) : null;
+  return file ? { ...location, file } : location;
+}
+
+export interface MergedLocation {
+  location: CodeLocation;
+  /** A static site that recent spans also report through code.* attributes. */
+  seenAtRuntime: boolean;
+}
+
+/**
+ * Static sites first, then runtime locations; a runtime location naming a static site (same
+ * resolved file and line) folds into it, and runtime paths that resolve to a known file are
+ * shown workspace-relative. Runtime paths matching no site stay as they are.
+ */
+export function mergeLocations(staticLocations: readonly CodeLocation[], runtime: readonly CodeLocation[], resolve: RuntimeFileResolver): MergedLocation[] {
+  const merged = new Map<string, MergedLocation>();
+  for (const location of staticLocations) {
+    const key = locationLabel(location);
+    if (!merged.has(key)) merged.set(key, { location, seenAtRuntime: false });
+  }
+  for (const raw of runtime) {
+    const location = resolveLocation(raw, resolve);
+    const known = merged.get(locationLabel(location));
+    if (known?.location.source === 'static') known.seenAtRuntime = true;
+    else if (!known) merged.set(locationLabel(location), { location, seenAtRuntime: false });
+  }
+  return [...merged.values()];
+}

@@ -21,6 +21,9 @@ export class ForceLayout {
   private readonly sim: Simulation<LayoutNode, LayoutLink>;
   private nodes = new Map<string, LayoutNode>();
   private linkKeys = new Set<string>();
+  private simLinks: LayoutLink[] = [];
+  /** True when nodes or links changed since the simulation last saw them. */
+  private simStale = false;
 
   constructor() {
     this.sim = forceSimulation<LayoutNode, LayoutLink>()
@@ -59,18 +62,27 @@ export class ForceLayout {
       }
     }
     this.nodes = next;
-    const simLinks: LayoutLink[] = links.filter((l) => next.has(l.source) && next.has(l.target) && l.source !== l.target).map((l) => ({ source: l.source, target: l.target }));
-    this.sim.nodes([...next.values()]);
-    this.sim.force<ReturnType<typeof forceLink<LayoutNode, LayoutLink>>>('link')!.links(simLinks);
-    // Large graphs settle faster (fewer frames of motion); small ones get a smoother settle.
-    this.sim.alphaDecay(next.size > 1000 ? 0.07 : next.size > 300 ? 0.05 : 0.03);
-    // Small maps get room for their edge labels; big ones stay compact.
-    const roomy = next.size <= 60;
-    this.sim.force<ReturnType<typeof forceLink<LayoutNode, LayoutLink>>>('link')!.distance(roomy ? 150 : 90);
-    this.sim.force<ReturnType<typeof forceManyBody<LayoutNode>>>('charge')!.strength(roomy ? -500 : -160);
+    this.simLinks = links.filter((l) => next.has(l.source) && next.has(l.target) && l.source !== l.target).map((l) => ({ source: l.source, target: l.target }));
     if (added > 0 && firstLayout) this.sim.alpha(1);
     else if (added > 0 && next.size <= REHEAT_LIMIT) this.sim.alpha(Math.max(this.sim.alpha(), REHEAT_ALPHA));
+    // Re-initialising the forces costs O(edges): done only when the simulation next runs.
+    this.simStale = true;
+    if (this.moving) this.syncSimulation();
     return added > 0;
+  }
+
+  private syncSimulation(): void {
+    if (!this.simStale) return;
+    this.simStale = false;
+    const size = this.nodes.size;
+    this.sim.nodes([...this.nodes.values()]);
+    this.sim.force<ReturnType<typeof forceLink<LayoutNode, LayoutLink>>>('link')!.links(this.simLinks);
+    // Large graphs settle faster (fewer frames of motion); small ones get a smoother settle.
+    this.sim.alphaDecay(size > 1000 ? 0.07 : size > 300 ? 0.05 : 0.03);
+    // Small maps get room for their edge labels; big ones stay compact.
+    const roomy = size <= 60;
+    this.sim.force<ReturnType<typeof forceLink<LayoutNode, LayoutLink>>>('link')!.distance(roomy ? 150 : 90);
+    this.sim.force<ReturnType<typeof forceManyBody<LayoutNode>>>('charge')!.strength(roomy ? -500 : -160);
   }
 
   private sameTopology(items: ReadonlyArray<{ id: string }>, links: readonly Link[]): boolean {
@@ -81,6 +93,7 @@ export class ForceLayout {
   /** Runs ticks until the budget is spent or the layout is still; true while still moving. */
   step(budgetMs: number): boolean {
     if (this.sim.alpha() < this.sim.alphaMin()) return false;
+    this.syncSimulation();
     const start = performance.now();
     do this.sim.tick();
     while (this.sim.alpha() >= this.sim.alphaMin() && performance.now() - start < budgetMs);

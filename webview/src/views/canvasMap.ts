@@ -98,6 +98,8 @@ export class CanvasMapRenderer implements MapRenderer {
   }
 
   setSelection(selection: MapSelection | null): void {
+    // The app re-asserts the selection on every render: only a real change costs a redraw.
+    if (selection?.kind === this.selection?.kind && selection?.id === this.selection?.id) return;
     this.selection = selection;
     this.fullRedraw = true;
     this.invalidate();
@@ -140,6 +142,8 @@ export class CanvasMapRenderer implements MapRenderer {
         this.draw();
         this.drawnWith = { ...this.transform };
       }
+      // Read by tests: whether the last live change was drawn over the picture or redrawn in full.
+      this.element.dataset.draw = change ? 'over' : 'full';
       this.fullRedraw = false;
     }
     // Read by tests: the cost of the last drawing.
@@ -156,7 +160,7 @@ export class CanvasMapRenderer implements MapRenderer {
   }
 
   private draw(): void {
-    const { ctx, element: canvas, palette, transform: t } = this;
+    const { ctx, element: canvas, transform: t } = this;
     const dpr = window.devicePixelRatio || 1;
     const width = canvas.clientWidth;
     const height = canvas.clientHeight;

@@ -4,7 +4,7 @@
 import type { CodeLocation, Flow, FlowStep, Graph, GraphEdge, GraphNode } from '../../../common/src/graph';
 import type { SpanSiteSummary } from '../../../common/src/sites';
 import type { SpanQuery, SpanSummary } from '../../../common/src/telemetry';
-import { locationLabel, shortLocationLabel, runtimeLocation, runtimeLocations, siteLocation, sitesForSpanNames, sitesForStep } from '../codeLinks';
+import { locationLabel, mergeLocations, resolveLocation, runtimeFileResolver, runtimeLocation, runtimeLocations, shortLocationLabel, siteLocation, sitesForSpanNames, sitesForStep, type RuntimeFileResolver } from '../codeLinks';
 import { formatCount, formatMs, formatPercent, formatRate, ratePerSecond } from '../format';
 import type { Selection } from '../uiState';
 import { button, el } from './dom';
@@ -29,6 +29,8 @@ const MAX_LIST = 25;
 
 export class DetailsPanel {
   readonly element: HTMLElement;
+  /** Indexed once per sites list (the panel re-renders on every live update). */
+  private resolver: { sites: SpanSiteSummary[]; resolve: RuntimeFileResolver } | null = null;
 
   constructor(private readonly events: DetailsEvents) {
     this.element = el('aside', { class: 'details', attrs: { 'aria-label': 'Details', 'aria-live': 'polite' } });
@@ -191,11 +193,19 @@ export class DetailsPanel {
     return out;
   }
 
-  /** Static sites, then runtime locations from recent spans. */
+  private resolve(sites: SpanSiteSummary[]): RuntimeFileResolver {
+    if (this.resolver?.sites !== sites) this.resolver = { sites, resolve: runtimeFileResolver(sites.map((s) => s.file)) };
+    return this.resolver.resolve;
+  }
+
+  /** Static sites, then runtime locations from recent spans; one entry per file and line. */
   private locations(staticLocations: CodeLocation[], input: DetailsInput): Node[] {
-    const all = dedupe([...staticLocations, ...runtimeLocations(input.spans ?? [])]);
+    const all = mergeLocations(staticLocations, runtimeLocations(input.spans ?? []), this.resolve(input.sites));
     const list = el('ul', { class: 'code-locations' });
-    for (const loc of all.slice(0, MAX_LIST)) list.append(el('li', {}, [this.locationLink(loc, input.showPaths)]));
+    for (const { location, seenAtRuntime } of all.slice(0, MAX_LIST)) {
+      const also = seenAtRuntime ? [el('span', { class: 'tag tag-runtime', text: 'also at runtime', attrs: { title: 'Recent spans report this line through code.* attributes' } })] : [];
+      list.append(el('li', { attrs: { 'data-seen-at-runtime': String(seenAtRuntime) } }, [this.locationLink(location, input.showPaths), ...also]));
+    }
     const hint = all.length
       ? []
       : [el('p', { class: 'hint', text: input.spans === null ? 'Looking for code locations…' : 'No code site found: no analyzed span matches, and recent spans carry no code.file.path attribute.' })];
@@ -227,7 +237,8 @@ export class DetailsPanel {
     if (!input.spans.length) return [title, el('p', { class: 'hint', text: 'No recent spans kept for this selection.' })];
     const list = el('ul', { class: 'spans' });
     for (const s of input.spans.slice(0, MAX_LIST)) {
-      const loc = runtimeLocation(s.attributes);
+      const raw = runtimeLocation(s.attributes);
+      const loc = raw && resolveLocation(raw, this.resolve(input.sites));
       list.append(
         el('li', { class: s.error ? 'is-error' : '' }, [
           el('span', { class: 'span-name', text: s.name }),
@@ -253,16 +264,6 @@ function listOf(items: string[], cls: string): HTMLUListElement {
 
 function unique(items: string[]): string[] {
   return [...new Set(items)];
-}
-
-function dedupe(locations: CodeLocation[]): CodeLocation[] {
-  const seen = new Set<string>();
-  return locations.filter((l) => {
-    const key = locationLabel(l);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 function time(ms: number): string {
