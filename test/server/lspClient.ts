@@ -39,7 +39,7 @@ export class LspSession {
       processId: process.pid,
       rootUri: pathToFileURL(folder).href,
       workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'ws' }],
-      capabilities: {},
+      capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
       initializationOptions: { settings },
     });
     await this.connection.sendNotification(InitializedNotification.type, {});

@@ -47,6 +47,7 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
   const publish = (doc: TextDocument): void => {
     const file = filePath(doc.uri);
     if (!analyzer || !file) return;
+    syncDocument(doc); // a document whose own debounce has not fired yet is still analysed as shown
     const findings = analyzer.has(file) ? analyzer.findingsOf(file) : [];
     published.set(doc.uri, findings);
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: findings.map(toDiagnostic) });
@@ -55,9 +56,14 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
   /** An edit can change constants other open files import: their cached results are invalidated, so recompute cheaply. */
   const publishAllOpen = (): void => documents.all().forEach(publish);
 
+  const synced = new WeakMap<WorkspaceAnalyzer, Map<string, number>>();
   const syncDocument = (doc: TextDocument): void => {
     const file = filePath(doc.uri);
     if (!analyzer || !file) return;
+    const versions = synced.get(analyzer) ?? new Map<string, number>();
+    synced.set(analyzer, versions);
+    if (versions.get(doc.uri) === doc.version) return;
+    versions.set(doc.uri, doc.version);
     if (basename(file) === CONFIG_FILE_NAME) return reloadConfig(doc.getText());
     if (!analyzer.accepts(file)) return;
     analyzer.updateFile(file, doc.getText());
@@ -141,7 +147,6 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
       pending.delete(document.uri);
       const current = documents.get(document.uri);
       if (!current) return;
-      syncDocument(current);
       publish(current);
       documents.all().filter((d) => d.uri !== current.uri).forEach(publish);
     }, DEBOUNCE_MS));
@@ -151,6 +156,7 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
     clearTimeout(pending.get(document.uri));
     pending.delete(document.uri);
     published.delete(document.uri);
+    if (analyzer) synced.get(analyzer)?.delete(document.uri);
     void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
     // The closed buffer may have held unsaved text: the file on disk is the truth again.
     const file = filePath(document.uri);

@@ -26,6 +26,9 @@ type Container =
 
 const MAX_DEPTH = 40;
 
+/** Recorded in a file's used files when one of its relative imports did not resolve. */
+export const UNRESOLVED_IMPORT = '\0unresolved-import';
+
 export class ConstantEvaluator {
   private depth = 0;
 
@@ -57,6 +60,13 @@ export class ConstantEvaluator {
     const member = memberAccess(e);
     if (member) return this.member(member[0], member[1], e);
     return dynamic(e);
+  }
+
+  /** A relative import that does not resolve yet may resolve once the file appears: remember that. */
+  private resolve(fromFile: string, specifier: string): string | undefined {
+    const target = this.store.resolveModule(fromFile, specifier);
+    if (!target && specifier.startsWith('.')) this.usedFiles.add(UNRESOLVED_IMPORT);
+    return target;
   }
 
   private template(e: ts.TemplateExpression): Evaluated {
@@ -94,7 +104,7 @@ export class ConstantEvaluator {
       case 'expression':
         return this.evaluate(b.expr);
       case 'import': {
-        const target = this.store.resolveModule(b.fromFile, b.specifier);
+        const target = this.resolve(b.fromFile, b.specifier);
         if (!target) return semconvConstant(b) ?? dynamic(at);
         this.usedFiles.add(target);
         return this.fromBinding(findExport(this.store, target, b.name), at);
@@ -177,7 +187,7 @@ export class ConstantEvaluator {
       case 'expression':
         return frozenObject(b.expr, false);
       case 'import': {
-        const target = this.store.resolveModule(b.fromFile, b.specifier);
+        const target = this.resolve(b.fromFile, b.specifier);
         if (!target) return undefined;
         this.usedFiles.add(target);
         return this.containerOf(findExport(this.store, target, b.name));

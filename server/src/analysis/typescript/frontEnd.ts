@@ -7,7 +7,7 @@ import { posix } from 'node:path';
 import { Project, ts } from 'ts-morph';
 import type { Language } from '../../../../common/src/sites';
 import type { FileSites, LanguageFrontEnd } from '../types';
-import { ConstantEvaluator } from './constants';
+import { ConstantEvaluator, UNRESOLVED_IMPORT } from './constants';
 import type { SourceStore } from './modules';
 import { findSites, mayContainSpans, type FinderOptions } from './siteFinder';
 
@@ -45,6 +45,7 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
     if (prev?.sourceFile) this.forgetSourceFile(file);
     this.files.set(file, { text });
     this.invalidateUsersOf(file);
+    if (!prev) this.invalidateUsersOf(UNRESOLVED_IMPORT);
   }
 
   removeFile(file: string): void {
