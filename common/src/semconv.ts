@@ -17,7 +17,6 @@ export const CODE_FILE_KEYS = ['code.file.path', 'code.filepath'] as const;
 export const CODE_LINE_KEYS = ['code.line.number', 'code.lineno'] as const;
 export const CODE_FUNCTION_KEYS = ['code.function.name', 'code.function'] as const;
 
-export const ENTITY_TYPE_KEY = 'entity.type';
 export const ENTITY_ID_KEY = 'entity.id';
 
 /** The flow attribute keys under a configurable prefix (default `coordimap.flow.`). */
@@ -59,12 +58,6 @@ export function dbRelationFromQuery(query: string): 'reads' | 'writes' | undefin
 /** publishes / consumes for a messaging operation (case-insensitive), undefined when unknown. */
 export function messagingRelation(operation: string): 'publishes' | 'consumes' | undefined {
   return MESSAGING_OPERATIONS[operation.trim().toLowerCase()];
-}
-
-/** The value of the first key present (old and new semconv keys, in priority order). */
-export function firstAttribute<T>(attributes: Record<string, T>, keys: readonly string[]): T | undefined {
-  for (const k of keys) if (attributes[k] !== undefined) return attributes[k];
-  return undefined;
 }
 
 /**

@@ -21,7 +21,7 @@ export function packageVsix(dirs: RunDirs): string {
   }
   const vsix = join(dirs.root, 'otel-flow-map.vsix');
   const vsce = join(repoRoot, 'node_modules', '.bin', 'vsce');
-  const r = spawnSync(vsce, ['package', '--no-dependencies', '-o', vsix], { cwd: stage, env: dirs.env, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(vsce, ['package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsix], { cwd: stage, env: dirs.env, encoding: 'utf8', timeout: 60_000 });
   rmSync(stage, { recursive: true, force: true });
   if (r.status !== 0 || !existsSync(vsix)) throw new Error(`vsce package failed: ${r.stderr || r.stdout}`);
   return vsix;

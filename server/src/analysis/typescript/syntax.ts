@@ -40,10 +40,6 @@ export function calleeName(call: ts.CallExpression): string | undefined {
   return memberAccess(callee)?.[1];
 }
 
-export function isFunctionLike(node: ts.Node): node is ts.SignatureDeclaration & { body?: ts.Node } {
-  return ts.isFunctionLike(node);
-}
-
 /** Receiver of a method call with chained span calls peeled off: `span.setAttribute(..).end()` -> `span`. */
 export function callReceiver(call: ts.CallExpression, chainable: ReadonlySet<string>): ts.Expression | undefined {
   const member = memberAccess(unwrap(call.expression));
