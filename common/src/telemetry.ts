@@ -32,3 +32,18 @@ export interface SpanSummary {
   error: boolean;
   attributes: Record<string, string | number | boolean>;
 }
+
+/** What importing an OTLP JSON / JSON-lines trace file fed into the receiver. */
+export interface TraceImportResult {
+  spans: number;
+  /** ExportTraceServiceRequest objects decoded (lines, or 1 for a single JSON document). */
+  requests: number;
+  /** Lines skipped: not JSON, not a request, or over the size cap. */
+  rejectedLines: number;
+}
+
+/** What exporting the retained spans as OTLP JSON-lines wrote. */
+export interface TraceExportResult {
+  spans: number;
+  requests: number;
+}

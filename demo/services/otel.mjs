@@ -4,6 +4,7 @@ import { context, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** Flow attributes, per docs/contract.md (Coordimap-compatible). */
@@ -29,12 +30,24 @@ export async function shutdownAll() {
   await Promise.allSettled(providers.map((p) => p.shutdown()));
 }
 
-/** code.* attributes pointing at the caller's line, like auto-instrumentation would. */
+/**
+ * code.* attributes pointing at the line of the span-creating call that this `here()` sits in,
+ * like auto-instrumentation would: `here()` is often on a later line of a multi-line call, so
+ * walk back to the line that opens the nearest `startSpan(` / `startActiveSpan(`.
+ */
 export function here(functionName) {
   const frame = new Error().stack?.split('\n')[2] ?? '';
   const m = /\((?:file:\/\/)?(.+?):(\d+):\d+\)$/.exec(frame) ?? /at (?:file:\/\/)?(.+?):(\d+):\d+$/.exec(frame);
   const file = m ? (m[1].startsWith('/') ? m[1] : fileURLToPath(m[1])) : fileURLToPath(import.meta.url);
-  return { 'code.file.path': file, 'code.line.number': m ? Number(m[2]) : 1, 'code.function.name': functionName };
+  return { 'code.file.path': file, 'code.line.number': m ? callLine(file, Number(m[2])) : 1, 'code.function.name': functionName };
+}
+
+const sourceLines = new Map();
+function callLine(file, line) {
+  if (!sourceLines.has(file)) sourceLines.set(file, readFileSync(file, 'utf8').split('\n'));
+  const lines = sourceLines.get(file);
+  for (let i = line - 1; i >= Math.max(0, line - 10); i--) if (/\.start(Active)?Span\(/.test(lines[i])) return i + 1;
+  return line;
 }
 
 /** The context to start a child of `span` in (no global context manager is needed). */
