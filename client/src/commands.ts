@@ -7,10 +7,13 @@ import { endpointSnippets } from './endpointSnippets';
 import { focusTarget } from './focusTarget';
 import type { LiveState } from './liveState';
 import { MapPanel, type MapHost } from './mapPanel';
+import type { OwnerMirror } from './ownerMirror';
+import { showOwnerData } from './receiverAlerts';
 import { authTokenConfigured } from './settings';
 import { MENU_COMMAND, showMenu } from './statusBar';
+import { exportTraces, importTraces } from './traceFiles';
 
-export function registerCommands(client: LanguageClient, live: LiveState, mapHost: MapHost): vscode.Disposable {
+export function registerCommands(client: LanguageClient, live: LiveState, mapHost: MapHost, mirror: OwnerMirror): vscode.Disposable {
   const control = (action: ReceiverAction) => () => controlReceiver(client, live, action);
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     'otelFlowMap.openMap': () => {
@@ -26,6 +29,9 @@ export function registerCommands(client: LanguageClient, live: LiveState, mapHos
     'otelFlowMap.restartReceiver': control('restart'),
     'otelFlowMap.clearData': control('clear'),
     'otelFlowMap.copyEndpointSettings': () => copyEndpointSettings(live),
+    'otelFlowMap.importTraces': (arg) => importTraces(client, arg),
+    'otelFlowMap.exportTraces': (arg) => exportTraces(client, arg),
+    'otelFlowMap.showOwnerData': () => showOwnerData(mirror),
     [MENU_COMMAND]: () => showMenu(live),
   };
   return vscode.Disposable.from(...Object.entries(commands).map(([id, fn]) => vscode.commands.registerCommand(id, fn)));

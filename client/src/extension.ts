@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { CodeLocation, Graph } from '../../common/src/graph';
-import { SpansRequest } from '../../common/src/lspMethods';
+import { DiffRequest, HistoryRequest, SpansRequest } from '../../common/src/lspMethods';
 import type { SpanSiteSummary } from '../../common/src/sites';
 import type { ReceiverStatus } from '../../common/src/telemetry';
 import { registerCommands } from './commands';
@@ -14,6 +14,8 @@ import { createLanguageClient, pushSettings, startLanguageClient } from './langu
 import { LiveState } from './liveState';
 import { MapPanel, type MapHost } from './mapPanel';
 import { openWorkspaceLocation } from './openLocation';
+import { GraphRequest } from '../../common/src/lspMethods';
+import { OwnerMirror } from './ownerMirror';
 import { watchReceiverErrors } from './receiverAlerts';
 import { onDidChangeSettings, readSettings } from './settings';
 import { createStatusBar } from './statusBar';
@@ -30,6 +32,10 @@ export interface FlowMapApi {
   mapPanelVisible(): boolean;
   /** The map's "open location" path: opens the file if it is inside the workspace, else refuses. */
   openLocation(location: CodeLocation): Promise<string | undefined>;
+  /** The last receiver warning shown to the user, until the receiver works again. */
+  receiverWarning(): string | undefined;
+  /** The HTTP port of another window's receiver whose data is shown ("Show Owner's Data"), if any. */
+  viewingOwnerPort(): number | undefined;
 }
 
 let client: LanguageClient | undefined;
@@ -40,17 +46,23 @@ export function activate(context: vscode.ExtensionContext): FlowMapApi {
   const languageClient = createLanguageClient(context, readSettings);
   client = languageClient;
   const ready = startLanguageClient(languageClient, live);
+  const mirror = new OwnerMirror(live);
+  const alerts = watchReceiverErrors(live, mirror);
   const mapHost: MapHost = {
     extensionUri: context.extensionUri,
     live,
     spans: (query) => languageClient.sendRequest(SpansRequest, query),
+    history: () => languageClient.sendRequest(HistoryRequest),
+    diff: (since) => languageClient.sendRequest(DiffRequest, { since }),
     openLocation: async (location) => (await openWorkspaceLocation(location)) !== undefined,
   };
   context.subscriptions.push(
     live,
-    createStatusBar(live),
-    watchReceiverErrors(live),
-    registerCommands(languageClient, live, mapHost),
+    mirror,
+    alerts,
+    createStatusBar(live, mirror),
+    stopMirroringWhenListening(languageClient, live, mirror),
+    registerCommands(languageClient, live, mapHost, mirror),
     MapPanel.registerSerializer(mapHost),
     onDidChangeSettings((settings) => void ready.then(() => pushSettings(languageClient, settings), () => undefined)),
   );
@@ -65,7 +77,18 @@ export function activate(context: vscode.ExtensionContext): FlowMapApi {
     sites: () => live.sites,
     mapPanelVisible: () => MapPanel.isVisible(),
     openLocation: openWorkspaceLocation,
+    receiverWarning: () => alerts.lastWarning(),
+    viewingOwnerPort: () => mirror.port,
   };
+}
+
+/** Once this window's own receiver listens, its own graph replaces the mirrored one. */
+function stopMirroringWhenListening(languageClient: LanguageClient, live: LiveState, mirror: OwnerMirror): vscode.Disposable {
+  return live.onDidChangeReceiver((status) => {
+    if (status.state !== 'listening' || mirror.port === undefined) return;
+    mirror.stop();
+    languageClient.sendRequest(GraphRequest).then((graph) => live.replaceGraph(graph), (e: unknown) => languageClient.warn('Graph request failed', e, false));
+  });
 }
 
 export async function deactivate(): Promise<void> {

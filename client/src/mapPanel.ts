@@ -4,7 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { CodeLocation } from '../../common/src/graph';
+import type { CodeLocation, EdgeDiff, SnapshotInfo } from '../../common/src/graph';
 import { isFromWebview, type FocusTarget, type FromWebview, type ToWebview } from '../../common/src/protocol';
 import type { SpanQuery, SpanSummary } from '../../common/src/telemetry';
 import type { LiveState } from './liveState';
@@ -17,6 +17,8 @@ export interface MapHost {
   extensionUri: vscode.Uri;
   live: LiveState;
   spans(query: SpanQuery): Promise<SpanSummary[]>;
+  history(): Promise<SnapshotInfo[]>;
+  diff(since: number): Promise<EdgeDiff>;
   openLocation(location: CodeLocation): Promise<boolean>;
 }
 
@@ -113,6 +115,17 @@ export class MapPanel {
       case 'requestSpans': {
         const spans = await this.host.spans(message.query).catch((): SpanSummary[] => []);
         this.post({ type: 'spans', requestId: message.requestId, spans });
+        return;
+      }
+      case 'requestHistory': {
+        const snapshots = await this.host.history().catch((): SnapshotInfo[] => []);
+        this.post({ type: 'history', requestId: message.requestId, snapshots });
+        return;
+      }
+      case 'requestDiff': {
+        const none: EdgeDiff = { since: message.since, snapshotAt: 0, addedEdgeIds: [], removedEdges: [] };
+        const diff = await this.host.diff(message.since).catch(() => none);
+        this.post({ type: 'diff', requestId: message.requestId, ...diff });
         return;
       }
       default: {

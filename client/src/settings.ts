@@ -1,6 +1,7 @@
 // The only reader (and writer) of VS Code configuration (`otelFlowMap.*`, invariant 4).
 
 import * as vscode from 'vscode';
+import { DEFAULT_SETTINGS } from '../../common/src/settings';
 import { buildPartialSettings, type PartialSettings } from './settingsScopes';
 
 const SECTION = 'otelFlowMap';
@@ -39,4 +40,10 @@ export async function useAnyFreePorts(): Promise<void> {
   const config = vscode.workspace.getConfiguration(SECTION);
   const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await Promise.all([config.update('receiver.grpcPort', 0, target), config.update('receiver.httpPort', 0, target)]);
+}
+
+/** Where this window's receiver listens over HTTP (as configured) and the token it expects. */
+export function configuredHttpEndpoint(): { port: number; token: string } {
+  const { receiver } = readSettings();
+  return { port: receiver.httpPort ?? DEFAULT_SETTINGS.receiver.httpPort, token: receiver.authToken ?? '' };
 }

@@ -2,16 +2,17 @@
 
 import * as vscode from 'vscode';
 import type { LiveState } from './liveState';
+import type { OwnerMirror } from './ownerMirror';
 import { statusView } from './statusText';
 
 export const MENU_COMMAND = 'otelFlowMap.showMenu';
 
-export function createStatusBar(live: LiveState): vscode.Disposable {
+export function createStatusBar(live: LiveState, mirror: OwnerMirror): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('otelFlowMap.receiver', vscode.StatusBarAlignment.Right, 100);
   item.name = 'OTel Flow Map Receiver';
   item.command = MENU_COMMAND;
   const render = (): void => {
-    const view = statusView(live.receiver, live.graph.stats);
+    const view = statusView(live.receiver, live.graph.stats, mirror.port);
     item.text = view.text;
     const tooltip = new vscode.MarkdownString();
     for (const line of view.tooltip) tooltip.appendText(line).appendMarkdown('  \n');
@@ -21,7 +22,7 @@ export function createStatusBar(live: LiveState): vscode.Disposable {
   };
   render();
   item.show();
-  return vscode.Disposable.from(item, live.onDidChangeReceiver(render), live.onDidReplaceGraph(render), live.onDidApplyDelta(render));
+  return vscode.Disposable.from(item, live.onDidChangeReceiver(render), live.onDidReplaceGraph(render), live.onDidApplyDelta(render), mirror.onDidChange(render));
 }
 
 interface MenuItem extends vscode.QuickPickItem {
@@ -39,6 +40,8 @@ export async function showMenu(live: LiveState): Promise<void> {
       : { label: '$(play) Start Receiver', command: 'otelFlowMap.startReceiver' },
     { label: '$(debug-restart) Restart Receiver', command: 'otelFlowMap.restartReceiver' },
     { label: '$(clear-all) Clear Live Data', command: 'otelFlowMap.clearData' },
+    { label: '$(folder-opened) Import Traces from File…', command: 'otelFlowMap.importTraces' },
+    { label: '$(save) Export Traces…', command: 'otelFlowMap.exportTraces' },
   ];
   const picked = await vscode.window.showQuickPick(items, { title: 'OTel Flow Map', placeHolder: live.receiver.message });
   if (picked) await vscode.commands.executeCommand(picked.command);

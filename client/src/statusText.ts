@@ -18,7 +18,15 @@ const ICONS: Record<ReceiverStatus['state'], string> = {
   error: '$(error)',
 };
 
-export function statusView(status: ReceiverStatus, stats: GraphStats): StatusView {
+/** `viewingPort`: the live data shown is mirrored from another window's receiver on that HTTP port. */
+export function statusView(status: ReceiverStatus, stats: GraphStats, viewingPort?: number): StatusView {
+  if (viewingPort !== undefined) {
+    return {
+      text: `$(eye) OTel: viewing data of the receiver on :${viewingPort}`,
+      tooltip: [`Showing the live data of the receiver on :${viewingPort} (another window). It stops when this window's receiver starts.`, `This window's receiver: ${status.state}`],
+      severity: 'warning',
+    };
+  }
   const ports = [status.grpc, status.http].filter((a): a is string => !!a).map((a) => `:${portOf(a)}`).join(' ');
   const rate = status.state === 'listening' ? ` ${formatRate(stats.spansPerSecond)}/s` : '';
   const dropped = stats.spansDropped > 0 ? ` $(warning) ${compact(stats.spansDropped)}` : '';

@@ -103,6 +103,31 @@ export interface GraphDelta {
   reset?: boolean;
 }
 
+/** One persisted topology snapshot, as listed for "compare with an earlier snapshot". */
+export interface SnapshotInfo {
+  /** Epoch milliseconds when it was taken. */
+  time: number;
+  nodes: number;
+  edges: number;
+}
+
+/** An edge of a snapshot that is gone from the live graph: enough to draw or list it. */
+export interface RemovedEdge {
+  id: string;
+  source: string;
+  target: string;
+  relation: Relation;
+}
+
+/** How the live edges differ from the last snapshot taken at or before `since`. */
+export interface EdgeDiff {
+  since: number;
+  /** Time of the snapshot compared against (0 = none that old: everything is added). */
+  snapshotAt: number;
+  addedEdgeIds: string[];
+  removedEdges: RemovedEdge[];
+}
+
 export function emptyGraph(): Graph {
   return { nodes: [], edges: [], flows: [], stats: { spansReceived: 0, spansDropped: 0, dropped: {}, spansPerSecond: 0 } };
 }

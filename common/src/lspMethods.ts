@@ -2,9 +2,10 @@
 // Each says who sends it and when (after vscode-eslint's customMessages.ts).
 
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
-import type { Graph, GraphDelta } from './graph';
+import type { EdgeDiff, Graph, GraphDelta, SnapshotInfo } from './graph';
 import type { SpanSiteSummary } from './sites';
 import type { ReceiverStatus, SpanQuery, SpanSummary } from './telemetry';
+import type { TraceExportResult, TraceImportResult } from './telemetry';
 
 /** server -> client, throttled (at most a few per second): what changed in the live graph. */
 export const GraphDeltaNotification = new NotificationType<GraphDelta>('otelFlowMap/graphDelta');
@@ -24,6 +25,18 @@ export const SitesRequest = new RequestType0<SpanSiteSummary[], void>('otelFlowM
 /** client -> server, for the details panel: recent raw spans matching a query. */
 export const SpansRequest = new RequestType<SpanQuery, SpanSummary[], void>('otelFlowMap/spans');
 
+/** client -> server, when the map's Compare control opens: persisted snapshot times, newest first (capped). */
+export const HistoryRequest = new RequestType0<SnapshotInfo[], void>('otelFlowMap/history');
+
+/** client -> server, when Compare is on (and as live edges change): the live edges against the snapshot at or before `since`. */
+export const DiffRequest = new RequestType<{ since: number }, EdgeDiff, void>('otelFlowMap/diff');
+
 export type ReceiverAction = 'start' | 'stop' | 'restart' | 'clear' | 'status';
 /** client -> server, from commands and the status bar menu. */
 export const ReceiverControlRequest = new RequestType<{ action: ReceiverAction }, ReceiverStatus, void>('otelFlowMap/receiverControl');
+
+// Added by the trace-files engineer (import/export commands), after the receiver worked.
+/** client -> server, from "Import Traces from File…": feed an OTLP JSON / JSON-lines file (path the user picked) to the receiver. */
+export const ImportTracesRequest = new RequestType<{ path: string }, TraceImportResult, void>('otelFlowMap/importTraces');
+/** client -> server, from "Export Traces…": write the retained spans as OTLP JSON-lines to the path the user picked. */
+export const ExportTracesRequest = new RequestType<{ path: string }, TraceExportResult, void>('otelFlowMap/exportTraces');

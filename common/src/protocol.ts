@@ -2,7 +2,7 @@
 // (postMessage) or the `serve` page (SSE down, POST /api/message up). Hosts validate
 // every FromWebview message on receipt (see isFromWebview).
 
-import type { CodeLocation, Graph, GraphDelta } from './graph';
+import type { CodeLocation, EdgeDiff, Graph, GraphDelta, SnapshotInfo } from './graph';
 import type { SpanSiteSummary } from './sites';
 import type { ReceiverStatus, SpanQuery, SpanSummary } from './telemetry';
 
@@ -20,12 +20,21 @@ export type ToWebview =
   | { type: 'receiver'; status: ReceiverStatus }
   | { type: 'sites'; sites: SpanSiteSummary[] }
   | { type: 'focus'; target: FocusTarget }
-  | { type: 'spans'; requestId: number; spans: SpanSummary[] };
+  | { type: 'spans'; requestId: number; spans: SpanSummary[] }
+  /** Newest first, at most MAX_HISTORY_SNAPSHOTS. */
+  | { type: 'history'; requestId: number; snapshots: SnapshotInfo[] }
+  | ({ type: 'diff'; requestId: number } & EdgeDiff);
 
 export type FromWebview =
   | { type: 'ready' }
   | { type: 'openLocation'; location: CodeLocation }
-  | { type: 'requestSpans'; requestId: number; query: SpanQuery };
+  | { type: 'requestSpans'; requestId: number; query: SpanQuery }
+  | { type: 'requestHistory'; requestId: number }
+  /** `since` is epoch milliseconds: compare the live edges with the snapshot taken at or before it. */
+  | { type: 'requestDiff'; requestId: number; since: number };
+
+/** Cap of the snapshot list a host sends the webview. */
+export const MAX_HISTORY_SNAPSHOTS = 100;
 
 /** Runtime check of an untrusted message from the webview. */
 export function isFromWebview(m: unknown): m is FromWebview {
@@ -44,6 +53,10 @@ export function isFromWebview(m: unknown): m is FromWebview {
     }
     case 'requestSpans':
       return Number.isInteger(msg.requestId) && typeof msg.query === 'object' && msg.query !== null;
+    case 'requestHistory':
+      return Number.isInteger(msg.requestId);
+    case 'requestDiff':
+      return Number.isInteger(msg.requestId) && Number.isFinite(msg.since) && (msg.since as number) >= 0;
     default:
       return false;
   }

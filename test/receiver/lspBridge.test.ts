@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
-import type { Graph, GraphDelta } from '../../common/src/graph';
-import { GraphDeltaNotification, GraphRequest, ReceiverControlRequest, ReceiverStatusNotification, SpansRequest } from '../../common/src/lspMethods';
+import type { EdgeDiff, Graph, GraphDelta, SnapshotInfo } from '../../common/src/graph';
+import { DiffRequest, GraphDeltaNotification, GraphRequest, HistoryRequest, ReceiverControlRequest, ReceiverStatusNotification, SpansRequest } from '../../common/src/lspMethods';
 import type { ReceiverStatus, SpanSummary } from '../../common/src/telemetry';
 import { makeSpan, postTraces, protoBody, recordSpans, waitFor } from './support';
 
@@ -91,6 +91,37 @@ describe('LSP telemetry bridge (real JSON-RPC)', function () {
       assert.equal(stopped.state, 'stopped');
     } finally {
       await stopServer(s);
+    }
+  });
+
+  it('lists history snapshots and diffs the live edges against one (the map\'s Compare)', async () => {
+    const historyStorage = mkdtempSync(join(tmpdir(), 'ofm-lsp-history-'));
+    const s = await startServer({ grpcPort: 0, httpPort: 0 }, historyStorage, ws);
+    const redis = (db: string) =>
+      protoBody(recordSpans('lsp-hist', (t) => makeSpan(t, { name: 'get', kind: SpanKind.CLIENT, attributes: { 'db.system': 'redis', 'db.name': db, 'db.operation': 'get' } })));
+    try {
+      const first = await waitFor(() => s.statuses.find((x) => x.state === 'listening'), 'listening status');
+      assert.equal((await postTraces(first.http!, redis('one'), { 'content-type': 'application/x-protobuf' })).status, 200);
+      await waitFor(() => s.deltas.some((d) => d.edges.some((e) => e.id === 'service:lsp-hist|reads|database:redis:one')), 'first edge');
+      // Stopping the receiver persists a snapshot: a deterministic point to compare with.
+      await s.conn.sendRequest(ReceiverControlRequest.method, { action: 'stop' });
+      const snapshots = (await s.conn.sendRequest(HistoryRequest.method)) as SnapshotInfo[];
+      assert.equal(snapshots.length, 1);
+      assert.equal(snapshots[0].edges, 1);
+      const again = (await s.conn.sendRequest(ReceiverControlRequest.method, { action: 'start' })) as ReceiverStatus;
+      assert.equal(again.state, 'listening');
+      assert.equal((await postTraces(again.http!, redis('two'), { 'content-type': 'application/x-protobuf' })).status, 200);
+      await waitFor(() => s.deltas.some((d) => d.edges.some((e) => e.id === 'service:lsp-hist|reads|database:redis:two')), 'second edge');
+      const diff = (await s.conn.sendRequest(DiffRequest.method, { since: snapshots[0].time })) as EdgeDiff;
+      assert.deepEqual(diff.addedEdgeIds, ['service:lsp-hist|reads|database:redis:two']);
+      assert.deepEqual(diff.removedEdges, []);
+      assert.equal(diff.snapshotAt, snapshots[0].time);
+      const junk = (await s.conn.sendRequest(DiffRequest.method, { since: 'yesterday' })) as EdgeDiff;
+      assert.equal(junk.snapshotAt, 0, 'a malformed time compares with nothing');
+      assert.equal(junk.addedEdgeIds.length, 2);
+    } finally {
+      await stopServer(s);
+      rmSync(historyStorage, { recursive: true, force: true });
     }
   });
 

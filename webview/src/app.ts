@@ -1,10 +1,11 @@
 // The map application: applies host messages to the model, keeps the UI state, and
 // decides what each view shows. Views render; this file only coordinates.
 
-import type { CodeLocation } from '../../common/src/graph';
+import type { CodeLocation, EdgeDiff, GraphDelta, SnapshotInfo } from '../../common/src/graph';
 import type { FocusTarget, ToWebview } from '../../common/src/protocol';
 import type { SpanQuery, SpanSummary } from '../../common/src/telemetry';
 import { coverage, locationLabel, type Coverage } from './codeLinks';
+import { compareWith, NO_COMPARISON, sanitizeSnapshots, type Comparison } from './compare';
 import { flowDiagram, mapDiagram, toDot, toJson, toMermaid, toSvg, type Diagram } from './exporters';
 import { filterGraph, type VisibleGraph } from './filters';
 import type { Host } from './host';
@@ -14,6 +15,7 @@ import { defaultUiState, sanitizeUiState, type Filters, type Selection, type UiS
 import { DetailsPanel } from './views/details';
 import { el } from './views/dom';
 import { renderEdgeTable } from './views/edgeTable';
+import { renderRemovedPanel } from './views/removedPanel';
 import { renderEmptyState } from './views/emptyState';
 import { ExportDialog, svgToPng, textDataUrl, type ExportResult } from './views/exportDialog';
 import { FlowView } from './views/flowView';
@@ -23,6 +25,8 @@ import { Toolbar, type ExportFormat } from './views/toolbar';
 
 const MAX_SPANS = 100;
 const SPANS_REFRESH_MS = 5000;
+/** While comparing, a new or removed live edge asks for a fresh diff at most this often. */
+const DIFF_REFRESH_MS = 1000;
 
 export class App {
   private readonly model = new Model();
@@ -45,6 +49,16 @@ export class App {
   private freshTimer: ReturnType<typeof setTimeout> | undefined;
   private cov: Coverage = { stepsWithoutSite: new Set(), sitesNeverLive: [] };
   private visible: VisibleGraph = { nodes: [], edges: [] };
+  private snapshots: SnapshotInfo[] = [];
+  private historyRequest = 0;
+  private compareSince: number | null = null;
+  private diff: EdgeDiff | null = null;
+  private diffRequest = 0;
+  /** Live edge ids when the current diff arrived: an edge outside them needs a fresh diff. */
+  private diffEdges = new Set<string>();
+  private diffTimer: ReturnType<typeof setTimeout> | undefined;
+  private cmp: Comparison = NO_COMPARISON;
+  private readonly removedPanel: HTMLElement;
 
   constructor(private readonly host: Host, root: HTMLElement) {
     this.ui = sanitizeUiState(host.loadState());
@@ -52,6 +66,8 @@ export class App {
       view: (view) => this.setView(view),
       filters: (change) => this.setFilters(change),
       coverage: (on) => this.update({ coverage: on }, true),
+      compare: (since) => this.setCompare(since),
+      snapshotsWanted: () => this.requestHistory(),
       paused: (on) => this.setPaused(on),
       export: (format) => void this.exportView(format),
       fit: () => this.mapView.fit(),
@@ -76,6 +92,7 @@ export class App {
     this.stage = el('main', { class: 'stage' });
     this.announcer = el('div', { class: 'sr-only', attrs: { 'aria-live': 'polite' } });
     this.notice = el('div', { class: 'notice', attrs: { role: 'status' } });
+    this.removedPanel = el('aside', { class: 'removed-panel', attrs: { 'aria-label': 'Edges removed since the snapshot' } });
     root.replaceChildren(this.toolbar.element, el('div', { class: 'body' }, [this.stage, this.details.element]), this.notice, this.announcer, this.exportDialog.element);
     this.stage.append(el('p', { class: 'hint connecting', text: 'Connecting to the OTel Flow Map receiver…' }));
   }
@@ -95,6 +112,7 @@ export class App {
       case 'delta':
       case 'receiver':
       case 'sites':
+        if (message.type === 'delta') this.refreshDiffFor(message.delta);
         this.model.apply(message, Date.now());
         if (message.type === 'delta' && this.ui.paused) {
           this.pendingUpdates++;
@@ -103,6 +121,7 @@ export class App {
         }
         this.dataDirty = true;
         this.scheduleRender(true);
+        if (message.type === 'init') this.requestHistory();
         if (message.type === 'init' && this.ui.selection) this.requestSpansFor(this.ui.selection);
         else if (this.ui.selection && Date.now() - this.spansRequestedAt > SPANS_REFRESH_MS) this.requestSpansFor(this.ui.selection);
         return;
@@ -113,6 +132,17 @@ export class App {
         if (message.requestId !== this.spanRequest) return;
         this.spans = Array.isArray(message.spans) ? message.spans.slice(0, MAX_SPANS) : [];
         this.scheduleRender(false);
+        return;
+      case 'history':
+        if (message.requestId !== this.historyRequest) return;
+        this.snapshots = sanitizeSnapshots(message.snapshots);
+        this.scheduleRender(false);
+        return;
+      case 'diff':
+        if (message.requestId !== this.diffRequest || this.compareSince === null) return;
+        this.diff = message;
+        this.diffEdges = new Set(this.model.graph.edges.map((e) => e.id));
+        this.scheduleRender(true);
         return;
       default: {
         const never: never = message;
@@ -205,6 +235,37 @@ export class App {
     if (this.host.kind === 'browser') this.showNotice(`${locationLabel(location)} — open this location in your editor.`);
   }
 
+  // --- Compare with a snapshot -------------------------------------------------------------
+
+  private setCompare(since: number | null): void {
+    this.compareSince = since;
+    this.diff = null;
+    clearTimeout(this.diffTimer);
+    this.diffTimer = undefined;
+    if (since !== null) this.requestDiff();
+    this.scheduleRender(true);
+  }
+
+  private requestHistory(): void {
+    this.host.send({ type: 'requestHistory', requestId: ++this.historyRequest });
+  }
+
+  private requestDiff(): void {
+    if (this.compareSince === null) return;
+    this.host.send({ type: 'requestDiff', requestId: ++this.diffRequest, since: this.compareSince });
+  }
+
+  /** A delta that adds or removes live edges makes the diff stale: ask again, throttled. */
+  private refreshDiffFor(delta: GraphDelta): void {
+    if (!this.diff || this.diffTimer) return;
+    const changed = delta.reset || delta.removedEdgeIds?.length || delta.edges?.some((e) => !this.diffEdges.has(e.id));
+    if (!changed) return;
+    this.diffTimer = setTimeout(() => {
+      this.diffTimer = undefined;
+      this.requestDiff();
+    }, DIFF_REFRESH_MS);
+  }
+
   private requestSpansFor(selection: Selection): void {
     const query = DetailsPanel.queryFor(selection, this.model.graph);
     this.spans = null;
@@ -248,12 +309,15 @@ export class App {
       receiver: model.receiver,
       spansPerSecond: graph.stats.spansPerSecond ?? 0,
       pendingUpdates: this.pendingUpdates,
+      snapshots: this.snapshots,
+      compareSince: this.compareSince,
     });
     if (!model.initialised) return;
     const now = Date.now();
     if (data) {
       this.visible = filterGraph(graph, this.ui.filters);
       this.cov = coverage(graph, model.sites);
+      this.cmp = compareWith(this.visible, this.diff);
       this.renderStage(now);
       this.version++;
     }
@@ -266,6 +330,7 @@ export class App {
       coverage: this.ui.coverage,
       sitesNeverLive: this.cov.sitesNeverLive,
       showPaths: this.host.kind === 'browser',
+      addedEdges: this.cmp.added,
     });
     const body = document.body.dataset;
     body.view = this.ui.view;
@@ -287,8 +352,9 @@ export class App {
           this.stage.replaceChildren(renderEmptyState(this.model.receiver));
           return;
         }
-        if (this.mapView.element.parentElement !== this.stage) this.stage.replaceChildren(this.mapView.element);
-        this.mapView.setScene(buildScene(this.visible, fresh));
+        if (this.mapView.element.parentElement !== this.stage) this.stage.replaceChildren(this.mapView.element, this.removedPanel);
+        this.mapView.setScene(buildScene(this.visible, fresh, this.cmp));
+        renderRemovedPanel(this.removedPanel, this.cmp.unplaced, this.compareSince, now, graph.nodes);
         document.body.dataset.render = this.mapView.renderMode ?? '';
         return;
       }
@@ -308,7 +374,7 @@ export class App {
       }
       case 'table': {
         const selected = this.ui.selection?.kind === 'edge' ? this.ui.selection.id : null;
-        this.stage.replaceChildren(renderEdgeTable(this.visible, selected, (id) => this.select({ kind: 'edge', id })));
+        this.stage.replaceChildren(renderEdgeTable(this.visible, selected, (id) => this.select({ kind: 'edge', id }), this.cmp));
         return;
       }
       default: {

@@ -66,7 +66,8 @@ export class Model {
   }
 }
 
-function arr<T>(v: T[] | undefined | null): T[] {
+/** Host data is untrusted: a missing or non-array field reads as empty. */
+export function arr<T>(v: T[] | undefined | null): T[] {
   return Array.isArray(v) ? v : [];
 }
 

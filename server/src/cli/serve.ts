@@ -19,9 +19,11 @@ interface ServeArgs {
   workspace: string;
   bind: string;
   token: string;
+  /** How often the topology is persisted as a snapshot to compare with (needs --data-dir). */
+  snapshotIntervalMs?: number;
 }
 
-const USAGE = 'otel-flow-map serve [--grpc-port N] [--http-port N] [--ui-port N] [--data-dir DIR] [--workspace DIR] [--bind ADDR] [--token T]';
+const USAGE = 'otel-flow-map serve [--grpc-port N] [--http-port N] [--ui-port N] [--data-dir DIR] [--workspace DIR] [--bind ADDR] [--token T] [--snapshot-interval SECONDS]';
 
 export function parseServeArgs(args: string[]): ServeArgs | string {
   const out: ServeArgs = { uiPort: 4320, workspace: '.', bind: '127.0.0.1', token: '' };
@@ -52,6 +54,12 @@ export function parseServeArgs(args: string[]): ServeArgs | string {
       case '--token':
         out.token = value;
         break;
+      case '--snapshot-interval': {
+        const seconds = Number(value);
+        if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 86_400) return `${flag} needs seconds between 0.1 and 86400`;
+        out.snapshotIntervalMs = Math.round(seconds * 1000);
+        break;
+      }
       default:
         return `unknown option ${flag}`;
     }
@@ -79,7 +87,11 @@ export async function runServe(argv: string[]): Promise<number> {
   const settings = resolveSettings({
     receiver: { grpcPort: args.grpcPort, httpPort: args.httpPort, bindAddress: args.bind, authToken: args.token },
   });
-  const host = createTelemetryHost({ workerPath: join(__dirname, 'telemetryWorker.js'), dataDir: args.dataDir });
+  const host = createTelemetryHost({
+    workerPath: join(__dirname, 'telemetryWorker.js'),
+    dataDir: args.dataDir,
+    tuning: { snapshotIntervalMs: args.snapshotIntervalMs },
+  });
   const status = await host.start(settings.receiver, settings.analysis.attributePrefix);
   if (status.state !== 'listening') {
     console.error(status.message?.replace(/otelFlowMap\.receiver\.(grpc|http)Port/, (_m, k: string) => `--${k}-port`) ?? 'receiver failed to start');

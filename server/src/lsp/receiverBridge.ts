@@ -5,13 +5,16 @@
 import { join } from 'node:path';
 import { emptyGraph } from '../../../common/src/graph';
 import {
-  GraphDeltaNotification, GraphRequest, ReceiverControlRequest, ReceiverStatusNotification,
+  DiffRequest, GraphDeltaNotification, GraphRequest, HistoryRequest, ReceiverControlRequest, ReceiverStatusNotification,
   SitesChangedNotification, SitesRequest, SpansRequest,
 } from '../../../common/src/lspMethods';
+import { MAX_HISTORY_SNAPSHOTS } from '../../../common/src/protocol';
 import type { Settings } from '../../../common/src/settings';
 import type { SpanQuery } from '../../../common/src/telemetry';
 import type { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import { ExportTracesRequest, ImportTracesRequest } from '../../../common/src/lspMethods';
 import { toSiteSummaries } from '../link/siteSummary';
+import { edgeDiffOf } from '../telemetry/history';
 import { createTelemetryHost, type TelemetryHost } from '../telemetry/host';
 import type { ServerContext, SiteIndexSource } from './context';
 
@@ -77,6 +80,14 @@ export function registerReceiverBridge(ctx: ServerContext, siteIndex: SiteIndexS
   handle(GraphRequest, () => (host ? host.graph() : emptyGraph()));
   handle(SitesRequest, () => toSiteSummaries(siteIndex.sites(), ctx.workspaceFolders(), ctx.settings().analysis.attributePrefix));
   handle(SpansRequest, (q) => (host ? host.spans(sanitizeQuery(q)) : []));
+  handle(ImportTracesRequest, (p) => ensureHost().importTraces(pathOf(p), ctx.settings().receiver.maxRequestBytes));
+  handle(ExportTracesRequest, (p) => ensureHost().exportTraces(pathOf(p)));
+  handle(HistoryRequest, () => (host ? host.history(MAX_HISTORY_SNAPSHOTS) : []));
+  handle(DiffRequest, async (p) => {
+    // From the wire: a missing or non-numeric time compares with nothing (everything added).
+    const since = typeof p?.since === 'number' && Number.isFinite(p.since) ? p.since : 0;
+    return host ? edgeDiffOf(await host.diff(since)) : { since, snapshotAt: 0, addedEdgeIds: [], removedEdges: [] };
+  });
   handle(ReceiverControlRequest, async ({ action }) => {
     const h = ensureHost();
     switch (action) {
@@ -101,6 +112,13 @@ export function registerReceiverBridge(ctx: ServerContext, siteIndex: SiteIndexS
     scheduleLensRefresh();
   });
   return () => host;
+}
+
+/** The user-picked file of an import/export request (from the wire: checked, never interpreted further). */
+function pathOf(p: unknown): string {
+  const path = (p as { path?: unknown } | null)?.path;
+  if (typeof path !== 'string' || path === '') throw new Error('a file path is required');
+  return path;
 }
 
 /** Only the known fields, with the right types: the request comes over the wire. */

@@ -5,8 +5,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { isFromWebview, type FromWebview, type ToWebview } from '../../../common/src/protocol';
+import { isFromWebview, MAX_HISTORY_SNAPSHOTS, type FromWebview, type ToWebview } from '../../../common/src/protocol';
 import type { SpanQuery } from '../../../common/src/telemetry';
+import { edgeDiffOf } from '../telemetry/history';
 import type { TelemetryHost } from '../telemetry/host';
 import { readBody } from '../telemetry/receiver/body';
 import { servePage } from './page';
@@ -111,6 +112,11 @@ export function createUiServer(opts: UiServerOptions): Server {
     switch (m.type) {
       case 'requestSpans':
         return [{ type: 'spans', requestId: m.requestId, spans: await host.spans(sanitize(m.query)) }];
+      case 'requestHistory':
+        return [{ type: 'history', requestId: m.requestId, snapshots: await host.history(MAX_HISTORY_SNAPSHOTS) }];
+      case 'requestDiff':
+        // The same worker query as GET /api/diff, in the webview's shape.
+        return [{ type: 'diff', requestId: m.requestId, ...edgeDiffOf(await host.diff(m.since)) }];
       case 'ready':
       case 'openLocation':
         // No editor behind the browser page: nothing to open.

@@ -4,7 +4,7 @@
 
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Graph } from '../../../common/src/graph';
+import type { EdgeDiff, Graph, Relation, RemovedEdge, SnapshotInfo } from '../../../common/src/graph';
 import type { TopologyDiff } from './messages';
 
 const STATE_FILE = 'topology.json';
@@ -48,6 +48,20 @@ export class HistoryStore {
     } else appendFileSync(join(this.dir, SNAPSHOTS_FILE), JSON.stringify(snap) + '\n');
   }
 
+  /**
+   * The snapshots a user can compare with, newest first: one per distinct topology (the
+   * earliest of each run of identical ones, as snapshots repeat while nothing changes).
+   */
+  list(max: number): SnapshotInfo[] {
+    const out: SnapshotInfo[] = [];
+    let previous: Snapshot | undefined;
+    for (const s of this.snapshots) {
+      if (!previous || !sameIds(previous.edges, s.edges) || !sameIds(previous.nodes, s.nodes)) out.push({ time: s.t, nodes: s.nodes.length, edges: s.edges.length });
+      previous = s;
+    }
+    return out.reverse().slice(0, max);
+  }
+
   /** Edges and nodes added / removed between the last snapshot at or before `since` and `graph`. */
   diff(since: number, graph: Graph): TopologyDiff {
     return diffAgainst(since, [...this.snapshots].reverse().find((s) => s.t <= since), graph);
@@ -67,6 +81,26 @@ export function diffAgainst(since: number, snap: Snapshot | undefined, graph: Gr
     addedNodes: [...nowNodes].filter((id) => !thenNodes.has(id)),
     removedNodes: [...thenNodes].filter((id) => !nowNodes.has(id)),
   };
+}
+
+/** The webview's view of a diff: added edge ids, and removed edges with the ends to draw them. */
+export function edgeDiffOf(d: TopologyDiff): EdgeDiff {
+  const removedEdges = d.removedEdges.map(edgeEnds).filter((e): e is RemovedEdge => e !== undefined);
+  return { since: d.since, snapshotAt: d.snapshotAt, addedEdgeIds: d.addedEdges, removedEdges };
+}
+
+const EDGE_ID = /^(.+)\|(calls|reads|writes|publishes|consumes)\|((?:service|database|queue|external):.*)$/s;
+
+/** Splits an edge id built by the topology (`${source}|${relation}|${target}`); undefined if it is not one. */
+export function edgeEnds(id: string): RemovedEdge | undefined {
+  const m = EDGE_ID.exec(id);
+  return m ? { id, source: m[1], relation: m[2] as Relation, target: m[3] } : undefined;
+}
+
+function sameIds(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((id) => set.has(id));
 }
 
 function readSnapshots(path: string): Snapshot[] {

@@ -2,9 +2,9 @@
 // commands, and keeps a local copy of the graph and live details from the throttled deltas.
 
 import { Worker } from 'node:worker_threads';
-import { applyDelta, emptyGraph, type Graph, type GraphDelta } from '../../../common/src/graph';
+import { applyDelta, emptyGraph, type Graph, type GraphDelta, type SnapshotInfo } from '../../../common/src/graph';
 import type { ReceiverSettings } from '../../../common/src/settings';
-import type { ReceiverStatus, SpanQuery, SpanSummary } from '../../../common/src/telemetry';
+import type { ReceiverStatus, SpanQuery, SpanSummary, TraceExportResult, TraceImportResult } from '../../../common/src/telemetry';
 import type { FromWorker, LiveDetails, ToWorker, TopologyDiff, WorkerStartOptions } from './messages';
 import type { SpanNameStat } from './topology/spanNames';
 import type { CodeRef } from './topology/classify';
@@ -41,6 +41,12 @@ export interface TelemetryHost {
   graph(): Promise<Graph>;
   spans(query: SpanQuery): Promise<SpanSummary[]>;
   diff(since: number): Promise<TopologyDiff>;
+  /** Persisted snapshots to compare with, newest first (none without a data folder). */
+  history(max: number): Promise<SnapshotInfo[]>;
+  /** Feeds an OTLP JSON / JSON-lines file to the receiver, line by line. */
+  importTraces(path: string, maxLineBytes: number): Promise<TraceImportResult>;
+  /** Writes the retained spans to `path` as OTLP JSON-lines. */
+  exportTraces(path: string): Promise<TraceExportResult>;
   /** The graph as of the last delta, without a round trip. */
   currentGraph(): Graph;
   live(): LiveIndex;
@@ -120,6 +126,9 @@ export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
     graph: () => call<Graph>({ type: 'query', query: { kind: 'graph' } }),
     spans: (query) => call<SpanSummary[]>({ type: 'query', query: { kind: 'spans', query } }),
     diff: (since) => call<TopologyDiff>({ type: 'query', query: { kind: 'diff', since } }),
+    history: (max) => call<SnapshotInfo[]>({ type: 'query', query: { kind: 'history', max } }),
+    importTraces: (path, maxLineBytes) => call<TraceImportResult>({ type: 'import', path, maxLineBytes }),
+    exportTraces: (path) => call<TraceExportResult>({ type: 'export', path }),
     currentGraph: () => graph,
     live: () => live,
     onDelta: (cb) => deltaListeners.push(cb),

@@ -1,7 +1,7 @@
 // The messages between the main thread (host.ts) and the telemetry worker (worker.ts).
 // Only aggregated deltas and query answers cross: never every decoded span.
 
-import type { Graph, GraphDelta } from '../../../common/src/graph';
+import type { Graph, GraphDelta, SnapshotInfo } from '../../../common/src/graph';
 import type { ReceiverSettings } from '../../../common/src/settings';
 import type { ReceiverStatus, SpanQuery, SpanSummary } from '../../../common/src/telemetry';
 import type { CodeRef } from './topology/classify';
@@ -47,20 +47,26 @@ export type WorkerQuery =
   | { kind: 'graph' }
   | { kind: 'spans'; query: SpanQuery }
   | { kind: 'details' }
-  | { kind: 'diff'; since: number };
+  | { kind: 'diff'; since: number }
+  | { kind: 'history'; max: number };
 
 export interface WorkerAnswer {
   graph: Graph;
   spans: SpanSummary[];
   details: LiveDetails;
   diff: TopologyDiff;
+  history: SnapshotInfo[];
 }
 
 export type ToWorker =
   | { type: 'start'; id: number; options: WorkerStartOptions }
   | { type: 'stop'; id: number }
   | { type: 'clear'; id: number }
-  | { type: 'query'; id: number; query: WorkerQuery };
+  | { type: 'query'; id: number; query: WorkerQuery }
+  /** Replies a TraceImportResult; each line over maxLineBytes is skipped. */
+  | { type: 'import'; id: number; path: string; maxLineBytes: number }
+  /** Replies a TraceExportResult. */
+  | { type: 'export'; id: number; path: string };
 
 /** Every command is answered by a reply with the same id (a ReceiverStatus for start/stop/clear). */
 export type FromWorker =

@@ -5,17 +5,21 @@ import type { Server as GrpcServer } from '@grpc/grpc-js';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { emptyGraph, type GraphDelta } from '../../../common/src/graph';
-import type { ReceiverStatus } from '../../../common/src/telemetry';
+import type { ReceiverStatus, TraceExportResult, TraceImportResult } from '../../../common/src/telemetry';
 import { Forwarder } from './forwarder';
 import { diffAgainst, HistoryStore } from './history';
 import type { LiveDetails, WorkerAnswer, WorkerQuery, WorkerStartOptions } from './messages';
 import { decodeTraceRequestJson } from './otlp/jsonDecoder';
-import { decodeTraceRequestProto } from './otlp/protoDecoder';
-import { checkBind } from './receiver/auth';
+import { decodeTraceRequestProto, spanAttributes } from './otlp/protoDecoder';
+import type { DecodeResult } from './otlp/span';
+import { checkBind, isLoopback } from './receiver/auth';
 import type { BodyFormat, ExportResult } from './receiver/exportHandler';
 import { bindGrpc, createGrpcReceiver } from './receiver/grpcReceiver';
 import { createHttpReceiver } from './receiver/httpReceiver';
+import { ReadApi } from './receiver/readApi';
 import { Topology } from './topology/topology';
+import { exportTraceFile } from './traceFile/exportTraces';
+import { importTraceFile } from './traceFile/importTraces';
 
 const DEFAULT_PAIR_WAIT_MS = 10_000;
 const DEFAULT_DELTA_INTERVAL_MS = 250;
@@ -33,6 +37,7 @@ export class TelemetryService {
   private forwarder: Forwarder | undefined;
   private http: HttpServer | undefined;
   private grpc: GrpcServer | undefined;
+  private readApi: ReadApi | undefined;
   private timers: NodeJS.Timeout[] = [];
   private current: ReceiverStatus = { state: 'stopped' };
   private topologyPrefix = '';
@@ -55,11 +60,13 @@ export class TelemetryService {
       const grpcPort = await bindGrpc(this.grpc, r.bindAddress, r.grpcPort).catch((err: Error) => {
         throw new Error(portMessage('grpcPort', r.grpcPort, err));
       });
+      const readApi = isLoopback(r.bindAddress) ? this.openReadApi(r.authToken) : undefined;
       this.http = createHttpReceiver(handle, {
         token: r.authToken,
         maxRequestBytes: r.maxRequestBytes,
         maxInFlightBytes: MAX_IN_FLIGHT_BYTES,
         onShed: () => this.topology?.drops.count('shed-requests'),
+        extraRoutes: readApi && ((req, res, path) => readApi.handle(req, res, path)),
       });
       const httpPort = await listen(this.http, r.bindAddress, r.httpPort).catch((err: Error) => {
         throw new Error(portMessage('httpPort', r.httpPort, err));
@@ -104,6 +111,8 @@ export class TelemetryService {
         const graph = t ? t.graph() : emptyGraph();
         return this.history ? this.history.diff(q.since, graph) : diffAgainst(q.since, undefined, graph);
       }
+      case 'history':
+        return this.history ? this.history.list(q.max) : [];
     }
   }
 
@@ -111,11 +120,37 @@ export class TelemetryService {
     const t = this.topology;
     if (!t) throw new Error('receiver not started');
     const decoded = format === 'proto' ? decodeTraceRequestProto(body, t.attributeKeys) : decodeTraceRequestJson(body.toString('utf8'));
+    this.ingest(t, decoded);
+    this.forwarder?.forward(body, format);
+    return { accepted: decoded.spans.length, rejected: decoded.rejected, message: decoded.message };
+  }
+
+  /** Feeds a trace file through the same ingestion as received requests (not forwarded: it was not received). */
+  async importTraces(path: string, maxLineBytes: number): Promise<TraceImportResult> {
+    const t = this.requireTopology();
+    const result = await importTraceFile(path, maxLineBytes, (decoded) => this.ingest(t, decoded));
+    this.flushDelta();
+    return result;
+  }
+
+  exportTraces(path: string): Promise<TraceExportResult> {
+    return exportTraceFile(path, this.requireTopology().spans.retained(), spanAttributes);
+  }
+
+  private ingest(t: Topology, decoded: DecodeResult): void {
     if (this.decodeOnly) t.countReceived(decoded.spans.length, Date.now());
     else t.ingest(decoded.spans, Date.now());
     t.countRejected(decoded.rejected, 'invalid-span');
-    this.forwarder?.forward(body, format);
-    return { accepted: decoded.spans.length, rejected: decoded.rejected, message: decoded.message };
+  }
+
+  private requireTopology(): Topology {
+    if (!this.topology) throw new Error('the receiver has not been started yet: start it first');
+    return this.topology;
+  }
+
+  private openReadApi(token: string): ReadApi {
+    this.readApi = new ReadApi({ graph: () => this.topology?.graph() ?? emptyGraph(), status: () => this.current }, token);
+    return this.readApi;
   }
 
   /** Keeps the live data across restarts of the receiver unless the flow prefix changed. */
@@ -146,7 +181,9 @@ export class TelemetryService {
     t.names.dirty.clear();
     const steps = [...t.flows.dirty].flatMap((f) => stepRefsOf(t, f));
     const delta = t.takeDelta();
-    if (delta) this.events.delta(delta, { names, steps });
+    if (!delta) return;
+    this.events.delta(delta, { names, steps });
+    this.readApi?.broadcast({ type: 'delta', delta });
   }
 
   private persist(): void {
@@ -163,6 +200,8 @@ export class TelemetryService {
     const grpc = this.grpc;
     this.http = undefined;
     this.grpc = undefined;
+    this.readApi?.close();
+    this.readApi = undefined;
     if (http) {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
@@ -175,6 +214,7 @@ export class TelemetryService {
   private setStatus(status: ReceiverStatus): ReceiverStatus {
     this.current = status;
     this.events.status(status);
+    this.readApi?.broadcast({ type: 'receiver', status });
     return status;
   }
 }

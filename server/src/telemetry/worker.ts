@@ -25,6 +25,10 @@ async function run(m: ToWorker): Promise<unknown> {
       return service.status();
     case 'query':
       return service.query(m.query);
+    case 'import':
+      return service.importTraces(m.path, m.maxLineBytes);
+    case 'export':
+      return service.exportTraces(m.path);
   }
 }
 

@@ -93,3 +93,31 @@ describe('TypeScript span-site discovery', () => {
     assert.match(a.problemsOf('/ws/broken.ts')[0]?.message ?? '', /syntax error/);
   });
 });
+
+describe('incremental re-parsing of edited files', () => {
+  it('gives the same sites as a fresh parse after a series of edits', async () => {
+    const { WorkspaceAnalyzer } = await import('../../../server/src/analysis/workspace');
+    const { defaults } = await import('./fixtures');
+    const { readFileSync } = await import('node:fs');
+    const original = readFileSync(join(FIXTURES, 'rules/positives.ts'), 'utf8');
+    const edits: [string, string][] = [
+      ["'process'", "'orders.process'"],
+      ['span.end();\n  });\n}', 'span.end();\n  });\n  tracer.startSpan(`new.${1 + x}`);\n}'],
+      ["'coordimap.flow.step', 'handler'", "'coordimap.flow.step', `h.${runId}`"],
+      ['export function semconv', 'export async function semconv'],
+    ];
+    const editing = await WorkspaceAnalyzer.create(defaults(), ['/ws']);
+    let text = original;
+    editing.updateFile('/ws/p.ts', text);
+    editing.findingsOf('/ws/p.ts');
+    for (const [from, to] of edits) {
+      assert.ok(text.includes(from), from);
+      text = text.replace(from, to);
+      editing.updateFile('/ws/p.ts', text);
+      const fresh = await WorkspaceAnalyzer.create(defaults(), ['/ws']);
+      fresh.updateFile('/ws/p.ts', text);
+      assert.deepEqual(editing.findingsOf('/ws/p.ts'), fresh.findingsOf('/ws/p.ts'));
+      assert.deepEqual(editing.sitesOf('/ws/p.ts'), fresh.sitesOf('/ws/p.ts'));
+    }
+  });
+});

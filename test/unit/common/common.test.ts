@@ -44,6 +44,23 @@ describe('common/protocol isFromWebview', () => {
   });
 });
 
+describe('common/protocol isFromWebview: compare with a snapshot', () => {
+  it('accepts history and diff requests', () => {
+    assert.ok(isFromWebview({ type: 'requestHistory', requestId: 3 }));
+    assert.ok(isFromWebview({ type: 'requestDiff', requestId: 4, since: 1_700_000_000_000 }));
+    assert.ok(isFromWebview({ type: 'requestDiff', requestId: 5, since: 0 }));
+  });
+
+  it('rejects history and diff requests without an integer id or a finite, non-negative time', () => {
+    for (const bad of [{ type: 'requestHistory' }, { type: 'requestHistory', requestId: '1' }, { type: 'requestHistory', requestId: 1.5 },
+      { type: 'requestDiff', requestId: 1 }, { type: 'requestDiff', requestId: 1, since: '1700000000000' }, { type: 'requestDiff', requestId: 1, since: -1 },
+      { type: 'requestDiff', requestId: 1, since: Infinity }, { type: 'requestDiff', requestId: 1, since: NaN }, { type: 'requestDiff', since: 5 },
+      { type: 'history', requestId: 1, snapshots: [] }, { type: 'diff', requestId: 1 }]) {
+      assert.equal(isFromWebview(bad), false, JSON.stringify(bad));
+    }
+  });
+});
+
 describe('common/settings resolveSettings', () => {
   it('returns the defaults for nothing', () => {
     assert.deepEqual(resolveSettings(undefined), DEFAULT_SETTINGS);

@@ -15,9 +15,10 @@ export interface Serve {
   stop(): Promise<void>;
 }
 
-export function startServe(): Promise<Serve> {
+/** `extraArgs` are further serve options, e.g. `--data-dir`. */
+export function startServe(extraArgs: string[] = []): Promise<Serve> {
   const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
-  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--grpc-port', '0', '--http-port', '0', '--ui-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--grpc-port', '0', '--http-port', '0', '--ui-port', '0', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()).slice(-4000));
   const stop = (): Promise<void> =>

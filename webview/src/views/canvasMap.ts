@@ -16,6 +16,7 @@ interface Palette {
   foreground: string;
   selected: string;
   health: Record<Health, string>;
+  /** Stroke per relation, and per comparison change ('added', 'removed'), which wins over it. */
   relation: Record<string, string>;
   fresh: string;
 }
@@ -177,7 +178,7 @@ export class CanvasMapRenderer implements MapRenderer {
     this.drawLabels(this.scene.nodes);
     this.drawnNodes.clear();
     for (const n of this.scene.nodes) this.remember(n);
-    this.drawnEdges = new Set(this.scene.edges.map((e) => e.edge.id));
+    this.drawnEdges = new Set(this.scene.edges.map(drawnKey));
   }
 
   /**
@@ -204,7 +205,7 @@ export class CanvasMapRenderer implements MapRenderer {
       nodes.push(n);
     }
     if (kept !== this.drawnNodes.size || nodes.length > MAX_DRAWN_OVER) return null;
-    const edges = this.scene.edges.filter((e) => !this.drawnEdges.has(e.edge.id));
+    const edges = this.scene.edges.filter((e) => !this.drawnEdges.has(drawnKey(e)));
     if (this.scene.edges.length - edges.length !== this.drawnEdges.size) return null;
     return { nodes, edges };
   }
@@ -218,7 +219,7 @@ export class CanvasMapRenderer implements MapRenderer {
     this.drawHighlights(change.nodes);
     this.drawLabels(change.nodes);
     for (const n of change.nodes) this.remember(n);
-    for (const e of change.edges) this.drawnEdges.add(e.edge.id);
+    for (const e of change.edges) this.drawnEdges.add(drawnKey(e));
   }
 
   private remember(n: SceneNode): void {
@@ -233,8 +234,10 @@ export class CanvasMapRenderer implements MapRenderer {
     ctx.lineWidth = 1 / (t.k * (window.devicePixelRatio || 1));
     for (const [relation, path] of g.edges) {
       ctx.strokeStyle = palette.relation[relation];
+      ctx.setLineDash(relation === 'removed' ? [6 / t.k, 4 / t.k] : []);
       ctx.stroke(path);
     }
+    ctx.setLineDash([]);
     if (t.k >= ARROW_ZOOM) {
       for (const [relation, path] of g.heads) {
         ctx.fillStyle = palette.relation[relation];
@@ -279,10 +282,11 @@ export class CanvasMapRenderer implements MapRenderer {
       const ux = (b.x - a.x) / len;
       const uy = (b.y - a.y) / len;
       const end = { x: b.x - ux * rb, y: b.y - uy * rb };
-      const line = pathFor(edges, e.edge.relation);
+      const style = e.change ?? e.edge.relation;
+      const line = pathFor(edges, style);
       line.moveTo(a.x + ux * ra, a.y + uy * ra);
       line.lineTo(end.x, end.y);
-      arrowHead(pathFor(heads, e.edge.relation), a, end, 7);
+      arrowHead(pathFor(heads, style), a, end, 7);
     }
     const nodes = new Map<Health, Path2D>();
     for (const n of sceneNodes) {
@@ -376,6 +380,9 @@ interface DrawnNode {
   fresh: boolean;
 }
 
+/** An edge restyled by Compare counts as a different drawing: it forces a full redraw. */
+const drawnKey = (e: SceneEdge): string => (e.change ? `${e.edge.id}\u0000${e.change}` : e.edge.id);
+
 const sameZoom = (a: ZoomState, b: ZoomState): boolean => a.x === b.x && a.y === b.y && a.k === b.k;
 
 interface Geometry {
@@ -424,6 +431,8 @@ function readPalette(el: Element): Palette {
   const v = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
   const relation: Record<string, string> = {};
   for (const r of RELATIONS) relation[r] = v(`--rel-${r}`, '#888');
+  relation.added = v('--added', '#2e9d5b');
+  relation.removed = v('--removed', '#888');
   return {
     background: v('--map-bg', '#fff'),
     foreground: v('--fg', '#222'),

@@ -23,6 +23,8 @@ export interface DetailsInput {
   coverage: boolean;
   sitesNeverLive: SpanSiteSummary[];
   showPaths: boolean;
+  /** While comparing with a snapshot: the live edges added since then. */
+  addedEdges?: ReadonlySet<string>;
 }
 
 const MAX_LIST = 25;
@@ -134,7 +136,7 @@ export class DetailsPanel {
     const name = (id: string): string => input.graph.nodes.find((n) => n.id === id)?.name ?? id;
     return [
       el('h2', { text: `${name(edge.source)} → ${name(edge.target)}` }),
-      el('p', { class: 'subtitle', text: edge.relation }),
+      el('p', { class: 'subtitle' }, [edge.relation, ...(input.addedEdges?.has(edge.id) ? [el('span', { class: 'change-badge added', text: 'added since the snapshot' })] : [])]),
       table([
         ['Requests', formatCount(edge.count)],
         ['Rate', formatRate(ratePerSecond(edge.count, edge.firstSeen, edge.lastSeen))],

@@ -1,20 +1,22 @@
-// The text alternative to the map: every visible edge as a table row.
+// The text alternative to the map: every visible edge as a table row; while comparing with a
+// snapshot, new edges are marked and removed ones follow as rows of their own.
 
 import type { GraphNode } from '../../../common/src/graph';
+import { NO_COMPARISON, type Comparison } from '../compare';
 import type { VisibleGraph } from '../filters';
 import { formatCount, formatMs, formatPercent, formatRate, ratePerSecond } from '../format';
 import { button, el } from './dom';
 
-export function renderEdgeTable(vis: VisibleGraph, selectedEdge: string | null, onSelect: (edgeId: string) => void): HTMLElement {
+export function renderEdgeTable(vis: VisibleGraph, selectedEdge: string | null, onSelect: (edgeId: string) => void, cmp: Comparison = NO_COMPARISON): HTMLElement {
   const names = new Map<string, GraphNode>(vis.nodes.map((n) => [n.id, n]));
   const name = (id: string): string => names.get(id)?.name ?? id;
   const head = el('tr', {}, ['From', 'Relation', 'To', 'Requests', 'Rate', 'Errors', 'p50', 'p95', 'p99'].map((h) => el('th', { text: h, attrs: { scope: 'col' } })));
   const rows = [...vis.edges]
     .sort((a, b) => b.count - a.count)
     .map((e) =>
-      el('tr', { class: e.id === selectedEdge ? 'is-selected' : '', attrs: { 'data-edge-id': e.id } }, [
+      el('tr', { class: e.id === selectedEdge ? 'is-selected' : '', attrs: { 'data-edge-id': e.id, ...(cmp.added.has(e.id) ? { 'data-change': 'added' } : {}) } }, [
         el('td', {}, [button(name(e.source), () => onSelect(e.id), 'link')]),
-        el('td', { text: e.relation }),
+        el('td', {}, [e.relation, ...(cmp.added.has(e.id) ? [el('span', { class: 'change-badge added', text: 'added' })] : [])]),
         el('td', { text: name(e.target) }),
         el('td', { class: 'num', text: formatCount(e.count) }),
         el('td', { class: 'num', text: formatRate(ratePerSecond(e.count, e.firstSeen, e.lastSeen)) }),
@@ -24,7 +26,15 @@ export function renderEdgeTable(vis: VisibleGraph, selectedEdge: string | null, 
         el('td', { class: 'num', text: formatMs(e.p99Ms) }),
       ]),
     );
+  const removed = [...cmp.ghosts, ...cmp.unplaced].map((e) =>
+    el('tr', { class: 'is-removed', attrs: { 'data-edge-id': e.id, 'data-change': 'removed' } }, [
+      el('td', { text: name(e.source) }),
+      el('td', {}, [e.relation, el('span', { class: 'change-badge removed', text: 'removed' })]),
+      el('td', { text: name(e.target) }),
+      el('td', { class: 'num', text: '—', attrs: { colspan: '6' } }),
+    ]),
+  );
   return el('div', { class: 'table-stage' }, [
-    el('table', { class: 'edge-table' }, [el('caption', { text: `${vis.edges.length} edges between ${vis.nodes.length} nodes` }), el('thead', {}, [head]), el('tbody', {}, rows)]),
+    el('table', { class: 'edge-table' }, [el('caption', { text: `${vis.edges.length} edges between ${vis.nodes.length} nodes` }), el('thead', {}, [head]), el('tbody', {}, [...rows, ...removed])]),
   ]);
 }

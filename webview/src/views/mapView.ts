@@ -59,7 +59,8 @@ export class MapView {
     this.ensureRenderer(scene.nodes.length > SVG_LIMIT ? 'canvas' : 'svg');
     const added = this.layout.update(
       scene.nodes.map((n) => ({ id: n.node.id, radius: n.radius })),
-      scene.edges.map((e) => ({ source: e.edge.source, target: e.edge.target })),
+      // Ghosts of removed edges are drawn where the live graph puts their ends, never pull on them.
+      scene.edges.filter((e) => e.change !== 'removed').map((e) => ({ source: e.edge.source, target: e.edge.target })),
     );
     if (added && !this.fitted && scene.nodes.length <= SYNC_LAYOUT_NODES) this.layout.step(SYNC_LAYOUT_MS);
     this.renderer!.setScene(scene);

@@ -1,7 +1,8 @@
 // What the map draws, derived from the filtered graph: sizes, health, labels, freshness.
 // Shared by the SVG and canvas renderers. Pure apart from reading the clock passed in.
 
-import type { GraphEdge, GraphNode, NodeKind } from '../../../common/src/graph';
+import type { GraphEdge, GraphNode, NodeKind, RemovedEdge } from '../../../common/src/graph';
+import { NO_COMPARISON, type Comparison } from '../compare';
 import type { VisibleGraph } from '../filters';
 import { formatMs, formatPercent, formatRate, health, ratePerSecond, type Health } from '../format';
 import type { Point } from '../layout/placement';
@@ -20,6 +21,8 @@ export interface SceneEdge {
   fresh: boolean;
   /** Stroke width from traffic. */
   width: number;
+  /** Set while comparing with a snapshot: new since then (green), or gone since then (a dashed ghost). */
+  change?: 'added' | 'removed';
 }
 
 export interface Scene {
@@ -46,6 +49,10 @@ export function nodeRadius(node: GraphNode): number {
   }
 }
 
+export function sceneEdgeLabel(e: SceneEdge): string {
+  return e.change === 'removed' ? `${e.edge.relation} · removed` : edgeLabel(e.edge);
+}
+
 export function edgeLabel(e: GraphEdge): string {
   const rate = formatRate(ratePerSecond(e.count, e.firstSeen, e.lastSeen));
   const errors = e.errors ? ` · ${formatPercent(e.errors, e.count)} err` : '';
@@ -59,12 +66,25 @@ export function ariaLabel(n: GraphNode): string {
   return `${KIND_NAMES[n.kind] ?? n.kind} ${n.name}${n.system ? ` (${n.system})` : ''}, ${n.spanCount} spans, ${n.errorCount} errors`;
 }
 
-export function buildScene(vis: VisibleGraph, isFresh: (id: string) => boolean): Scene {
+export function buildScene(vis: VisibleGraph, isFresh: (id: string) => boolean, cmp: Comparison = NO_COMPARISON): Scene {
+  const live: SceneEdge[] = vis.edges.map((e) => ({
+    edge: e,
+    health: health(e.errors, e.count),
+    fresh: isFresh(e.id),
+    width: Math.min(6, 1.2 + Math.log10(1 + e.count) * 0.9),
+    ...(cmp.added.has(e.id) ? { change: 'added' as const } : {}),
+  }));
   return {
     nodes: vis.nodes.map((n) => ({ node: n, radius: nodeRadius(n), health: health(n.errorCount, n.spanCount), fresh: isFresh(n.id), label: n.name })),
-    edges: vis.edges.map((e) => ({ edge: e, health: health(e.errors, e.count), fresh: isFresh(e.id), width: Math.min(6, 1.2 + Math.log10(1 + e.count) * 0.9) })),
+    edges: [...live, ...cmp.ghosts.map(ghostEdge)],
     edgeLabels: vis.edges.length <= EDGE_LABEL_LIMIT,
   };
+}
+
+/** A removed edge drawn between live nodes: no traffic of its own. */
+function ghostEdge(r: RemovedEdge): SceneEdge {
+  const edge: GraphEdge = { ...r, count: 0, errors: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, firstSeen: 0, lastSeen: 0, spanNames: [], scopes: [] };
+  return { edge, health: 'ok', fresh: false, width: 1.2, change: 'removed' };
 }
 
 /** A gently curved edge so A->B and B->A stay apart; ends trimmed to the node outlines. */

@@ -5,7 +5,7 @@ import { create, path as d3path, select, type Selection } from 'd3';
 import type { Relation } from '../../../common/src/graph';
 import { RELATIONS } from '../uiState';
 import type { Point } from '../layout/placement';
-import { ariaLabel, edgeGeometry, edgeLabel, type MapRenderer, type MapSelection, type RendererEvents, type Scene, type SceneEdge, type SceneNode, type ZoomState } from './scene';
+import { ariaLabel, edgeGeometry, sceneEdgeLabel, type MapRenderer, type MapSelection, type RendererEvents, type Scene, type SceneEdge, type SceneNode, type ZoomState } from './scene';
 import { traceShape } from './shapes';
 
 export class SvgMapRenderer implements MapRenderer {
@@ -47,13 +47,14 @@ export class SvgMapRenderer implements MapRenderer {
       });
     edges
       .attr('data-relation', (d) => d.edge.relation)
-      .attr('class', (d) => `edge rel-${d.edge.relation} health-${d.health}${d.fresh ? ' is-fresh' : ''}`);
+      .attr('data-change', (d) => d.change ?? null)
+      .attr('class', (d) => `edge rel-${d.edge.relation} health-${d.health}${d.fresh ? ' is-fresh' : ''}${d.change ? ` is-${d.change}` : ''}`);
     edges.select<SVGPathElement>('path.edge-line').attr('marker-end', (d) => `url(#arrow-${d.edge.relation})`).style('stroke-width', (d) => `${d.width}px`);
     // Only touch text that changed: rewriting text nodes forces relayout of every label.
     edges
       .select<SVGTextElement>('text.edge-label')
       .each((d, i, texts) => {
-        const label = edgeLabel(d.edge);
+        const label = sceneEdgeLabel(d);
         if (texts[i].textContent !== label) texts[i].textContent = label;
       });
 

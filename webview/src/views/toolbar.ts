@@ -1,7 +1,8 @@
-// The toolbar: view tabs, search and filters, coverage, pause, export and receiver status.
+// The toolbar: view tabs, search and filters, coverage, compare, pause, export and receiver status.
 // Built once; update() only syncs values so typing in the search box is never interrupted.
 
-import type { Relation } from '../../../common/src/graph';
+import type { Relation, SnapshotInfo } from '../../../common/src/graph';
+import { snapshotLabel } from '../compare';
 import type { ReceiverStatus } from '../../../common/src/telemetry';
 import { RELATIONS, type Filters, type UiState, type ViewName } from '../uiState';
 import { button, el } from './dom';
@@ -12,6 +13,10 @@ export interface ToolbarEvents {
   view(view: ViewName): void;
   filters(change: Partial<Filters>): void;
   coverage(on: boolean): void;
+  /** A snapshot time to compare the live map with, or null for off. */
+  compare(since: number | null): void;
+  /** The Compare list is about to open: time to refresh the snapshot list. */
+  snapshotsWanted(): void;
   paused(on: boolean): void;
   export(format: ExportFormat): void;
   fit(): void;
@@ -24,6 +29,9 @@ export interface ToolbarInput {
   receiver: ReceiverStatus;
   spansPerSecond: number;
   pendingUpdates: number;
+  /** Snapshots to compare with, newest first. */
+  snapshots: SnapshotInfo[];
+  compareSince: number | null;
 }
 
 const VIEWS: Array<[ViewName, string]> = [
@@ -41,6 +49,9 @@ export class Toolbar {
   private readonly relations = new Map<Relation, HTMLInputElement>();
   private readonly externals: HTMLInputElement;
   private readonly coverage: HTMLInputElement;
+  private readonly compare: HTMLSelectElement;
+  /** Snapshot times the Compare options were built from (labels are relative to that moment). */
+  private compareTimes = '';
   private readonly pause: HTMLButtonElement;
   private readonly status: HTMLSpanElement;
 
@@ -69,6 +80,9 @@ export class Toolbar {
     this.externals.addEventListener('change', () => events.filters({ hideExternals: this.externals.checked }));
     this.coverage = el('input', { attrs: { type: 'checkbox', 'data-filter': 'coverage' } });
     this.coverage.addEventListener('change', () => events.coverage(this.coverage.checked));
+    this.compare = el('select', { class: 'compare', attrs: { 'aria-label': 'Compare with an earlier snapshot', title: 'Compare with an earlier snapshot: added edges green, removed edges dashed' } });
+    this.compare.addEventListener('change', () => events.compare(this.compare.value ? Number(this.compare.value) : null));
+    this.compare.addEventListener('focus', () => events.snapshotsWanted());
     this.pause = button('Pause', () => events.paused(this.pause.getAttribute('aria-pressed') !== 'true'), 'pause', { 'aria-pressed': 'false' });
 
     const exportSelect = el('select', { class: 'export-format', attrs: { 'aria-label': 'Export format' } }, [
@@ -89,6 +103,7 @@ export class Toolbar {
       rels,
       el('label', { class: 'toggle' }, [this.externals, 'Hide externals']),
       el('label', { class: 'toggle' }, [this.coverage, 'Coverage']),
+      this.compare,
       this.pause,
       button('Fit', () => events.fit(), 'fit', { title: 'Fit the map to the window' }),
       el('span', { class: 'export-group' }, [exportSelect, exportButton]),
@@ -105,11 +120,28 @@ export class Toolbar {
     for (const [r, input2] of this.relations) input2.checked = !ui.filters.hiddenRelations.includes(r);
     this.externals.checked = ui.filters.hideExternals;
     this.coverage.checked = ui.coverage;
+    this.syncCompare(input.snapshots, input.compareSince);
     this.pause.setAttribute('aria-pressed', String(ui.paused));
     this.pause.textContent = ui.paused ? (input.pendingUpdates ? `Resume (${input.pendingUpdates} updates)` : 'Resume') : 'Pause';
     const r = input.receiver;
     this.status.textContent = r.state === 'listening' ? `● ${input.spansPerSecond.toFixed(1)} spans/s · OTLP ${r.http ?? ''}` : `○ receiver ${r.state}${r.message ? `: ${r.message}` : ''}`;
     this.status.dataset.state = r.state;
+  }
+
+  /** Rebuilt only when the snapshot list changes, so an open list is not replaced under the pointer. */
+  private syncCompare(snapshots: SnapshotInfo[], since: number | null): void {
+    const list = since === null || snapshots.some((s) => s.time === since) ? snapshots : [...snapshots, { time: since, nodes: 0, edges: 0 }];
+    const times = list.map((s) => s.time).join(',');
+    if (times !== this.compareTimes) {
+      this.compareTimes = times;
+      const now = Date.now();
+      this.compare.replaceChildren(
+        el('option', { text: 'Compare: off', attrs: { value: '' } }),
+        ...list.map((s) => el('option', { text: `Since ${snapshotLabel(s, now)}`, attrs: { value: String(s.time) } })),
+      );
+    }
+    this.compare.value = since === null ? '' : String(since);
+    this.compare.dataset.active = String(since !== null);
   }
 }
 

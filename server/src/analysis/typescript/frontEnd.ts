@@ -1,10 +1,11 @@
-// The TypeScript / JavaScript front-end: keeps every TS/JS file's text, parses into a ts-morph
-// Project (in memory) lazily and keeps only the most recently used trees, resolves constants
-// across files through their exports, and caches each file's sites until the file or a file it
-// took a constant from changes. Syntax only: no type checker on the hot path.
+// The TypeScript / JavaScript front-end: keeps every TS/JS file's text, parses it lazily with
+// ts-morph's bundled compiler (`ts.createSourceFile`; a ts-morph Project would add wrapper and
+// removal costs the syntax-only analysis never uses) and keeps only the most recently used
+// trees, resolves constants across files through their exports, and caches each file's sites
+// until the file or a file it took a constant from changes. No type checker on the hot path.
 
 import { posix } from 'node:path';
-import { Project, ts } from 'ts-morph';
+import { ts } from 'ts-morph';
 import type { Language } from '../../../../common/src/sites';
 import type { FileSites, LanguageFrontEnd } from '../types';
 import { ConstantEvaluator, UNRESOLVED_IMPORT } from './constants';
@@ -28,11 +29,6 @@ interface Entry {
 
 export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
   readonly extensions = TS_EXTENSIONS;
-  private readonly project = new Project({
-    useInMemoryFileSystem: true,
-    skipLoadingLibFiles: true,
-    compilerOptions: { allowJs: true, noLib: true, target: ts.ScriptTarget.Latest },
-  });
   private readonly files = new Map<string, Entry>();
   /** Files holding a parsed tree, least recently used first. */
   private readonly parsed = new Set<string>();
@@ -42,8 +38,10 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
   updateFile(file: string, text: string): void {
     const prev = this.files.get(file);
     if (prev?.text === text) return;
-    if (prev?.sourceFile) this.forgetSourceFile(file);
-    this.files.set(file, { text });
+    // A file with a tree (typically the one being edited) is re-parsed incrementally.
+    const sourceFile = prev?.sourceFile ? reparse(prev.sourceFile, prev.text, text) : undefined;
+    if (!sourceFile) this.parsed.delete(file);
+    this.files.set(file, { text, sourceFile });
     this.invalidateUsersOf(file);
     if (!prev) this.invalidateUsersOf(UNRESOLVED_IMPORT);
   }
@@ -51,7 +49,7 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
   removeFile(file: string): void {
     const entry = this.files.get(file);
     if (!entry) return;
-    if (entry.sourceFile) this.forgetSourceFile(file);
+    this.parsed.delete(file);
     this.files.delete(file);
     this.invalidateUsersOf(file);
   }
@@ -75,9 +73,7 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
     if (!entry.sourceFile) {
       this.evictParsedTrees();
       try {
-        // `overwrite` on a file ts-morph does not hold costs a thrown FileNotFoundError: only use it when needed.
-        const overwrite = this.project.getSourceFile(path) !== undefined;
-        entry.sourceFile = this.project.createSourceFile(path, entry.text, { overwrite }).compilerNode;
+        entry.sourceFile = ts.createSourceFile(path, entry.text, ts.ScriptTarget.Latest, true);
       } catch {
         return undefined;
       }
@@ -101,7 +97,6 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
     if (!sf) return { sites: [], problems: [{ file, message: 'could not be parsed' }] };
     try {
       const sites = findSites(sf, languageOf(file), new ConstantEvaluator(this, uses), this.options);
-      for (const site of sites) site.file = file; // the path as given, not ts-morph's standardized one
       return { sites, problems: syntaxProblems(sf) };
     } catch (err) {
       // The analyzer never takes the server down: a file it cannot handle is reported and skipped.
@@ -123,18 +118,27 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
     for (const path of this.parsed) {
       if (this.parsed.size <= MAX_PARSED) return;
       const entry = this.files.get(path);
-      if (entry?.sourceFile) {
-        this.forgetSourceFile(path);
-        entry.sourceFile = undefined;
-      }
+      if (entry) entry.sourceFile = undefined;
       this.parsed.delete(path);
     }
   }
+}
 
-  private forgetSourceFile(path: string): void {
-    this.parsed.delete(path);
-    const sf = this.project.getSourceFile(path);
-    if (sf) this.project.removeSourceFile(sf);
+/** Incremental re-parse over the changed span (common prefix and suffix kept); the old tree must not be used after. */
+function reparse(old: ts.SourceFile, oldText: string, text: string): ts.SourceFile | undefined {
+  const min = Math.min(oldText.length, text.length);
+  let start = 0;
+  while (start < min && oldText.charCodeAt(start) === text.charCodeAt(start)) start++;
+  let oldEnd = oldText.length;
+  let newEnd = text.length;
+  while (oldEnd > start && newEnd > start && oldText.charCodeAt(oldEnd - 1) === text.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  try {
+    return ts.updateSourceFile(old, text, { span: { start, length: oldEnd - start }, newLength: newEnd - start });
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,7 +1,7 @@
 // OTLP/HTTP: POST /v1/traces with application/x-protobuf or application/json, optionally gzip.
 // /v1/logs and /v1/metrics answer 501; load shedding answers 429 with Retry-After.
 
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { MalformedRequestError } from '../otlp/span';
 import { authorized } from './auth';
 import { BadEncodingError, BodyTooLargeError, readBody } from './body';
@@ -14,6 +14,8 @@ export interface HttpReceiverOptions {
   /** Bytes of request bodies being read at once before new requests are shed. */
   maxInFlightBytes: number;
   onShed: () => void;
+  /** Other routes (the read-only API); returns true when it answered. */
+  extraRoutes?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 }
 
 const GRPC_INVALID_ARGUMENT = 3;
@@ -29,6 +31,7 @@ export function createHttpReceiver(handle: ExportHandler, opts: HttpReceiverOpti
     const format = formatOf(req.headers['content-type']);
     const reply = (status: number, grpcCode: number, message: string, headers: Record<string, string> = {}) =>
       sendStatus(res, status, format ?? 'json', grpcCode, message, headers);
+    if (opts.extraRoutes?.(req, res, path)) return;
     if (path === '/v1/logs' || path === '/v1/metrics') return reply(501, GRPC_UNIMPLEMENTED, `${path} is not supported: this receiver accepts traces only`);
     if (path !== '/v1/traces') return reply(404, GRPC_UNIMPLEMENTED, `unknown path ${path}; send traces to /v1/traces`);
     if (req.method !== 'POST') return reply(405, GRPC_UNIMPLEMENTED, 'use POST', { allow: 'POST' });

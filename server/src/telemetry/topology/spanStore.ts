@@ -42,6 +42,17 @@ export class SpanStore {
     return out;
   }
 
+  /** Every retained span, oldest first (a snapshot of references: later pushes do not change it). */
+  retained(): DecodedSpan[] {
+    const out: DecodedSpan[] = [];
+    const n = this.ring.length;
+    for (let i = 0; i < n; i++) {
+      const e = this.ring[(this.next + i) % n];
+      if (e) out.push(e.span);
+    }
+    return out;
+  }
+
   clear(): void {
     this.ring = new Array(this.ring.length);
     this.next = 0;

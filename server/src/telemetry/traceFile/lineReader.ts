@@ -26,7 +26,7 @@ export async function* readLines(path: string, maxLineBytes: number): AsyncGener
           skipping = true;
           parts = [];
           size = 0;
-        } else parts.push(chunk.subarray(start, end));
+        } else parts.push(Buffer.from(chunk.subarray(start, end))); // a copy: the read buffer may be reused
       }
       if (nl < 0) break;
       if (skipping) yield { tooLong: true };
