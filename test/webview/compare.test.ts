@@ -127,10 +127,10 @@ describe('map webview: compare on the canvas renderer (large graph)', function (
       const listed = await page.waitForSelector('.removed-panel li[data-change="removed"]');
       assert.equal(await listed.textContent(), `${a.name} calls gone.example`);
       assert.equal(await page.locator('.removed-panel li').count(), 1, 'the edge between two live nodes is drawn, not listed');
+      assert.equal(await page.getAttribute('.map-stage', 'data-render'), 'canvas');
       await page.click('button[data-view="table"]');
       assert.equal(await page.getAttribute('tr[data-change="added"]', 'data-edge-id'), graph.edges[0].id);
       assert.deepEqual(await page.locator('tr[data-change="removed"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-edge-id'))), [ghost.id, gone.id]);
-      assert.equal(await page.getAttribute('.map-stage', 'data-render'), 'canvas');
       assert.deepEqual(problems, []);
     } finally {
       await browser.close();

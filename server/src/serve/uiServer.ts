@@ -11,6 +11,7 @@ import { edgeDiffOf } from '../telemetry/history';
 import type { TelemetryHost } from '../telemetry/host';
 import { readBody } from '../telemetry/receiver/body';
 import { servePage } from './page';
+import { allowedHost } from '../telemetry/receiver/hostGuard';
 import { prometheusText } from './metrics';
 import type { SiteSource } from './workspaceSites';
 
@@ -53,7 +54,7 @@ export function createUiServer(opts: UiServerOptions): Server {
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!allowedHost(req, server)) return json(res, 403, { error: 'unexpected Host header' });
+    if (!allowedHost(req)) return json(res, 403, { error: 'unexpected Host header' });
     if (!authorized(req, url, res, opts.token)) return json(res, 401, { error: 'missing or wrong token' });
     const key = `${req.method} ${url.pathname}`;
     switch (key) {
@@ -142,15 +143,6 @@ function sanitize(q: object): SpanQuery {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(q)) if (typeof v === 'string' || typeof v === 'number') params.set(k, String(v));
   return spanQueryOf(params);
-}
-
-/** DNS-rebinding guard: only the loopback names or the address actually bound. */
-function allowedHost(req: IncomingMessage, server: Server): boolean {
-  const hostHeader = (req.headers.host ?? '').toLowerCase();
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
-  const bound = typeof addr === 'object' && addr ? addr.address : '';
-  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${bound}:${port}`, `[${bound}]:${port}`].includes(hostHeader);
 }
 
 const COOKIE = 'ofm_token';

@@ -9,6 +9,7 @@ import type { Graph } from '../../../../common/src/graph';
 import type { ToWebview } from '../../../../common/src/protocol';
 import type { ReceiverStatus } from '../../../../common/src/telemetry';
 import { authorized } from './auth';
+import { allowedHost } from './hostGuard';
 
 export interface ReadApiSource {
   graph(): Graph;
@@ -31,7 +32,7 @@ export class ReadApi {
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     if (path !== '/api/graph' && path !== '/api/events') return false;
     if (req.method !== 'GET') return json(res, 405, { error: 'use GET' }, { allow: 'GET' });
-    if (!loopbackHost(req)) return json(res, 403, { error: 'unexpected Host header' });
+    if (!allowedHost(req)) return json(res, 403, { error: 'unexpected Host header' });
     if (!authorized(req.headers.authorization, this.token)) return json(res, 401, { error: 'missing or wrong bearer token' });
     if (path === '/api/graph') return json(res, 200, this.source.graph());
     if (this.clients.size >= MAX_SSE_CLIENTS) return json(res, 503, { error: 'too many viewers' });
@@ -60,11 +61,6 @@ export class ReadApi {
 
 function frame(m: ToWebview): string {
   return `data: ${JSON.stringify(m)}\n\n`;
-}
-
-function loopbackHost(req: IncomingMessage): boolean {
-  const port = req.socket.localPort;
-  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes((req.headers.host ?? '').toLowerCase());
 }
 
 function json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): true {
