@@ -1,34 +1,15 @@
-// SpanSite (analyzer, absolute paths, 0-based) -> SpanSiteSummary (workspace-relative, 1-based),
-// the shape the map and `scan --format json` share.
+// SpanSite (analyzer, absolute paths) -> SpanSiteSummary relative to the workspace folder that
+// holds it: the analyzer's own summary, with the root chosen among several folders.
 
 import type { SpanSiteSummary } from '../../../common/src/sites';
-import { flowKeys } from '../../../common/src/semconv';
+import { toSiteSummary as summarize } from '../analysis/summaries';
 import type { SpanSite } from '../analysis/types';
 import { relativeToFolders } from './workspacePaths';
 
 /** Undefined for a site outside every workspace folder. */
 export function toSiteSummary(site: SpanSite, folders: string[], attributePrefix: string): SpanSiteSummary | undefined {
   const rel = relativeToFolders(site.file, folders);
-  if (!rel) return undefined;
-  const attributes: SpanSiteSummary['attributes'] = {};
-  for (const a of site.attributes) {
-    if (a.key === null) continue;
-    attributes[a.key] = a.value.constant && a.value.value !== undefined ? a.value.value : null;
-  }
-  const keys = flowKeys(attributePrefix);
-  const text = (k: string) => (typeof attributes[k] === 'string' ? (attributes[k] as string) : null);
-  return {
-    file: rel.relative,
-    line: site.range.start.line + 1,
-    column: site.range.start.character + 1,
-    language: site.language,
-    name: site.name?.constant && typeof site.name.value === 'string' ? site.name.value : null,
-    flow: text(keys.name),
-    step: text(keys.step),
-    scope: site.scope,
-    kind: site.kind,
-    attributes,
-  };
+  return rel ? summarize(site, rel.folder, attributePrefix) : undefined;
 }
 
 export function toSiteSummaries(sites: SpanSite[], folders: string[], attributePrefix: string): SpanSiteSummary[] {

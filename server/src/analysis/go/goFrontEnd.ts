@@ -2,91 +2,36 @@
 // sites (substring prefilter), and resolves names through the constants of the package (all
 // files of the directory) and of imported workspace packages.
 
+import type { Node } from 'web-tree-sitter';
 import type { AnalysisSettings } from '../../../../common/src/settings';
-import type { FileSites, LanguageFrontEnd } from '../types';
-import { DYNAMIC, SourceStore, createParser, evaluate, mayContainCall, wrapperCallNames, type StaticExpr, type StaticValue } from '../treeSitter';
+import type { LanguageFrontEnd, SpanSite } from '../types';
+import { DYNAMIC, SourceStore, createParser, evaluate, type StaticExpr, type StaticValue } from '../treeSitter';
+import { MAX_RESOLUTION_DEPTH, TreeSitterFrontEnd, type TreeSitterLanguage } from '../treeSitterFrontEnd';
 import { PackageIndex, fileSymbols, type GoFileSymbols } from './goPackages';
 import { goSites, type GoResolver } from './goSites';
 import { isSemconvImport, semconvKey } from './semconv';
 
-const MAX_RESOLUTION_DEPTH = 16;
+const GO: TreeSitterLanguage = { name: 'Go', extensions: ['.go'], spanCallNames: ['.Start('] };
 
 export async function createGoFrontEnd(settings: AnalysisSettings): Promise<LanguageFrontEnd> {
-  return new GoFrontEnd(new SourceStore(await createParser('go')), settings.wrapperFunctions);
+  return new GoFrontEnd(new SourceStore(await createParser('go')), settings.wrapperFunctions, new PackageIndex());
 }
 
-class GoFrontEnd implements LanguageFrontEnd {
-  readonly extensions = ['.go'] as const;
-  private readonly packages = new PackageIndex();
-  private readonly symbols = new Map<string, GoFileSymbols>();
-  /** Cached results, with the files each one read constants from. */
-  private readonly results = new Map<string, { sites: FileSites; dependencies: Set<string> }>();
-  private readonly callNames: string[];
-
+class GoFrontEnd extends TreeSitterFrontEnd<GoFileSymbols> {
   constructor(
-    private readonly store: SourceStore,
-    private readonly wrappers: readonly string[],
+    store: SourceStore,
+    wrappers: readonly string[],
+    private readonly packages: PackageIndex,
   ) {
-    this.callNames = ['.Start(', ...wrapperCallNames(wrappers)];
+    super(GO, store, wrappers, packages);
   }
 
-  updateFile(file: string, text: string): void {
-    const known = this.store.text(file) !== undefined;
-    if (known && this.store.text(file) === text) return;
-    this.store.setText(file, text);
-    this.packages.add(file);
-    this.invalidate(file, !known);
+  protected symbolsOfTree(root: Node): GoFileSymbols {
+    return fileSymbols(root);
   }
 
-  removeFile(file: string): void {
-    this.store.remove(file);
-    this.packages.remove(file);
-    this.invalidate(file, true);
-  }
-
-  sitesOf(file: string): FileSites {
-    const cached = this.results.get(file);
-    if (cached) return cached.sites;
-    const text = this.store.text(file);
-    const dependencies = new Set<string>([file]);
-    let sites: FileSites = { sites: [], problems: [] };
-    if (text === undefined) {
-      sites.problems.push({ file, message: 'File not loaded' });
-    } else if (mayContainCall(text, this.callNames)) {
-      sites = this.analyse(file, text, dependencies);
-    }
-    this.results.set(file, { sites, dependencies });
-    return sites;
-  }
-
-  private analyse(file: string, text: string, dependencies: Set<string>): FileSites {
-    try {
-      const tree = this.store.tree(file);
-      if (!tree) return { sites: [], problems: [{ file, message: 'The Go parser gave up on this file' }] };
-      if (!this.symbols.has(file)) this.symbols.set(file, fileSymbols(tree.rootNode));
-      const resolver = this.resolverFor(file, dependencies);
-      return { sites: goSites({ file, text, root: tree.rootNode, wrappers: this.wrappers, resolver }), problems: [] };
-    } catch (error) {
-      return { sites: [], problems: [{ file, message: `Go analysis failed: ${String(error)}` }] };
-    }
-  }
-
-  /** Drops cached results that read `file`; a new or removed file may change any package. */
-  private invalidate(file: string, fileSetChanged: boolean): void {
-    this.symbols.delete(file);
-    for (const [other, result] of this.results) {
-      if (fileSetChanged || result.dependencies.has(file)) this.results.delete(other);
-    }
-  }
-
-  private symbolsOf(file: string, dependencies: Set<string>): GoFileSymbols | undefined {
-    dependencies.add(file);
-    let symbols = this.symbols.get(file);
-    if (!symbols) {
-      symbols = this.store.withFreshTree(file, (tree) => fileSymbols(tree.rootNode));
-      if (symbols) this.symbols.set(file, symbols);
-    }
-    return symbols;
+  protected sitesOfTree(file: string, text: string, root: Node, dependencies: Set<string>): SpanSite[] {
+    return goSites({ file, text, root, wrappers: this.wrappers, resolver: this.resolverFor(file, dependencies) });
   }
 
   /** The first declaration of `pick` among the files of a package, with the file declaring it. */

@@ -2,92 +2,41 @@
 // span sites (substring prefilter), and resolves names through module constants, classes,
 // Enum members and imports of other workspace modules.
 
+import type { Node } from 'web-tree-sitter';
 import type { AnalysisSettings } from '../../../../common/src/settings';
-import type { FileSites, LanguageFrontEnd } from '../types';
-import { DYNAMIC, SourceStore, createParser, evaluate, mayContainCall, wrapperCallNames, type StaticValue } from '../treeSitter';
+import type { LanguageFrontEnd, SpanSite } from '../types';
+import { DYNAMIC, SourceStore, createParser, evaluate, type StaticValue } from '../treeSitter';
+import { MAX_RESOLUTION_DEPTH, TreeSitterFrontEnd, type TreeSitterLanguage } from '../treeSitterFrontEnd';
 import { ModuleIndex } from './moduleIndex';
 import { semconvValue } from './semconv';
 import { moduleSymbols, type PyModuleSymbols } from './pythonModules';
 import { PYTHON_SPAN_METHODS, pythonSites, type PythonResolver } from './pythonSites';
 
-const MAX_RESOLUTION_DEPTH = 16;
+const PYTHON: TreeSitterLanguage = {
+  name: 'Python',
+  extensions: ['.py', '.pyi'],
+  spanCallNames: PYTHON_SPAN_METHODS.map((m) => `${m}(`),
+};
 
 export async function createPythonFrontEnd(settings: AnalysisSettings): Promise<LanguageFrontEnd> {
-  return new PythonFrontEnd(new SourceStore(await createParser('python')), settings.wrapperFunctions);
+  return new PythonFrontEnd(new SourceStore(await createParser('python')), settings.wrapperFunctions, new ModuleIndex());
 }
 
-class PythonFrontEnd implements LanguageFrontEnd {
-  readonly extensions = ['.py', '.pyi'] as const;
-  private readonly modules = new ModuleIndex();
-  private readonly symbols = new Map<string, PyModuleSymbols>();
-  /** Cached results, with the files each one read constants from. */
-  private readonly results = new Map<string, { sites: FileSites; dependencies: Set<string> }>();
-  private readonly callNames: string[];
-
+class PythonFrontEnd extends TreeSitterFrontEnd<PyModuleSymbols> {
   constructor(
-    private readonly store: SourceStore,
-    private readonly wrappers: readonly string[],
+    store: SourceStore,
+    wrappers: readonly string[],
+    private readonly modules: ModuleIndex,
   ) {
-    this.callNames = [...PYTHON_SPAN_METHODS.map((m) => `${m}(`), ...wrapperCallNames(wrappers)];
+    super(PYTHON, store, wrappers, modules);
   }
 
-  updateFile(file: string, text: string): void {
-    const known = this.store.text(file) !== undefined;
-    if (known && this.store.text(file) === text) return;
-    this.store.setText(file, text);
-    this.modules.add(file);
-    this.invalidate(file, !known);
+  protected symbolsOfTree(root: Node): PyModuleSymbols {
+    return moduleSymbols(root);
   }
 
-  removeFile(file: string): void {
-    this.store.remove(file);
-    this.modules.remove(file);
-    this.invalidate(file, true);
-  }
-
-  sitesOf(file: string): FileSites {
-    const cached = this.results.get(file);
-    if (cached) return cached.sites;
-    const text = this.store.text(file);
-    const dependencies = new Set<string>([file]);
-    let sites: FileSites = { sites: [], problems: [] };
-    if (text === undefined) {
-      sites.problems.push({ file, message: 'File not loaded' });
-    } else if (mayContainCall(text, this.callNames)) {
-      sites = this.analyse(file, text, dependencies);
-    }
-    this.results.set(file, { sites, dependencies });
-    return sites;
-  }
-
-  private analyse(file: string, text: string, dependencies: Set<string>): FileSites {
-    try {
-      const tree = this.store.tree(file);
-      if (!tree) return { sites: [], problems: [{ file, message: 'The Python parser gave up on this file' }] };
-      if (!this.symbols.has(file)) this.symbols.set(file, moduleSymbols(tree.rootNode));
-      const resolver = this.resolverFor(file, dependencies);
-      return { sites: pythonSites({ file, text, root: tree.rootNode, wrappers: this.wrappers, resolver }), problems: [] };
-    } catch (error) {
-      return { sites: [], problems: [{ file, message: `Python analysis failed: ${String(error)}` }] };
-    }
-  }
-
-  /** Drops cached results that read `file`; a new or removed file may change any import's target. */
-  private invalidate(file: string, fileSetChanged: boolean): void {
-    this.symbols.delete(file);
-    for (const [other, result] of this.results) {
-      if (fileSetChanged || result.dependencies.has(file)) this.results.delete(other);
-    }
-  }
-
-  private symbolsOf(file: string, dependencies: Set<string>): PyModuleSymbols | undefined {
-    dependencies.add(file);
-    let symbols = this.symbols.get(file);
-    if (!symbols) {
-      symbols = this.store.withFreshTree(file, (tree) => moduleSymbols(tree.rootNode));
-      if (symbols) this.symbols.set(file, symbols);
-    }
-    return symbols;
+  protected sitesOfTree(file: string, text: string, root: Node, dependencies: Set<string>): SpanSite[] {
+    return pythonSites({ file, text, root, wrappers: this.wrappers, resolver: this.resolverFor(file, dependencies) });
   }
 
   private resolverFor(file: string, dependencies: Set<string>): PythonResolver {

@@ -1,0 +1,108 @@
+// What the tree-sitter front-ends (Python, Go) share: the source store, the substring prefilter,
+// per-file symbol tables, and cached results invalidated by the files each one read constants
+// from. A language supplies its symbol extraction, its site finder and its import index.
+
+import type { Node } from 'web-tree-sitter';
+import type { FileSites, LanguageFrontEnd, SpanSite } from './types';
+import { SourceStore, mayContainCall, wrapperCallNames } from './treeSitter';
+
+/** Bounds the chains of constants, imports and tracer variables a resolution follows (cycles end here). */
+export const MAX_RESOLUTION_DEPTH = 16;
+
+/** Where a language looks up other workspace files (modules, packages); kept in step with the files given. */
+export interface FileIndex {
+  add(file: string): void;
+  remove(file: string): void;
+}
+
+export interface TreeSitterLanguage {
+  /** Shown in problems, e.g. 'Python'. */
+  name: string;
+  extensions: readonly string[];
+  /** Texts of the calls that create spans, e.g. `.Start(`: files without one (or a wrapper) are not parsed. */
+  spanCallNames: readonly string[];
+}
+
+export abstract class TreeSitterFrontEnd<Symbols> implements LanguageFrontEnd {
+  readonly extensions: readonly string[];
+  private readonly symbols = new Map<string, Symbols>();
+  /** Cached results, with the files each one read constants from. */
+  private readonly results = new Map<string, { sites: FileSites; dependencies: Set<string> }>();
+  private readonly callNames: string[];
+
+  protected constructor(
+    private readonly language: TreeSitterLanguage,
+    private readonly store: SourceStore,
+    protected readonly wrappers: readonly string[],
+    private readonly index: FileIndex,
+  ) {
+    this.extensions = language.extensions;
+    this.callNames = [...language.spanCallNames, ...wrapperCallNames(wrappers)];
+  }
+
+  /** The declarations of one file that other files may resolve names through. */
+  protected abstract symbolsOfTree(root: Node): Symbols;
+
+  /** The sites of a parsed file; every file read for constants goes into `dependencies`. */
+  protected abstract sitesOfTree(file: string, text: string, root: Node, dependencies: Set<string>): SpanSite[];
+
+  updateFile(file: string, text: string): void {
+    const known = this.store.text(file) !== undefined;
+    if (known && this.store.text(file) === text) return;
+    this.store.setText(file, text);
+    this.index.add(file);
+    this.invalidate(file, !known);
+  }
+
+  removeFile(file: string): void {
+    this.store.remove(file);
+    this.index.remove(file);
+    this.invalidate(file, true);
+  }
+
+  sitesOf(file: string): FileSites {
+    const cached = this.results.get(file);
+    if (cached) return cached.sites;
+    const text = this.store.text(file);
+    const dependencies = new Set<string>([file]);
+    let sites: FileSites = { sites: [], problems: [] };
+    if (text === undefined) {
+      sites.problems.push({ file, message: 'File not loaded' });
+    } else if (mayContainCall(text, this.callNames)) {
+      sites = this.analyse(file, text, dependencies);
+    }
+    this.results.set(file, { sites, dependencies });
+    return sites;
+  }
+
+  /** The symbols of `file`, recording that the current analysis read it. */
+  protected symbolsOf(file: string, dependencies: Set<string>): Symbols | undefined {
+    dependencies.add(file);
+    let symbols = this.symbols.get(file);
+    if (!symbols) {
+      symbols = this.store.withFreshTree(file, (tree) => this.symbolsOfTree(tree.rootNode));
+      if (symbols) this.symbols.set(file, symbols);
+    }
+    return symbols;
+  }
+
+  private analyse(file: string, text: string, dependencies: Set<string>): FileSites {
+    const { name } = this.language;
+    try {
+      const tree = this.store.tree(file);
+      if (!tree) return { sites: [], problems: [{ file, message: `The ${name} parser gave up on this file` }] };
+      if (!this.symbols.has(file)) this.symbols.set(file, this.symbolsOfTree(tree.rootNode));
+      return { sites: this.sitesOfTree(file, text, tree.rootNode, dependencies), problems: [] };
+    } catch (error) {
+      return { sites: [], problems: [{ file, message: `${name} analysis failed: ${String(error)}` }] };
+    }
+  }
+
+  /** Drops cached results that read `file`; a new or removed file may change what any import or package resolves to. */
+  private invalidate(file: string, fileSetChanged: boolean): void {
+    this.symbols.delete(file);
+    for (const [other, result] of this.results) {
+      if (fileSetChanged || result.dependencies.has(file)) this.results.delete(other);
+    }
+  }
+}
