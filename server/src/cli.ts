@@ -1,9 +1,11 @@
 // The `otel-flow-map` command: `scan` (analyzer alone, for CI) and `serve` (receiver + map on loopback).
 // Exit codes: 0 ok, 1 findings at error severity (scan) or a runtime failure, 2 usage errors.
 
+import { SCAN_USAGE, SERVE_USAGE } from './cli/usage';
+
 const USAGE = `Usage:
-  otel-flow-map scan [paths...] [--format text|json|sarif] [--config FILE]
-  otel-flow-map serve [--grpc-port N] [--http-port N] [--ui-port N] [--data-dir DIR] [--workspace DIR] [--bind ADDR] [--token T]
+  ${SCAN_USAGE}
+  ${SERVE_USAGE}
   otel-flow-map --version | --help`;
 
 async function main(argv: string[]): Promise<number> {

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Edit, Language, Parser, type Node, type Point, type Tree } from 'web-tree-sitter';
-import type { Range, ValueInfo } from './types';
+import type { AttributeInfo, Range, ValueInfo } from './types';
 
 // ---------------------------------------------------------------------------------------------
 // Loading
@@ -256,6 +256,43 @@ export type StaticExpr =
   /** Anything else; `source` is its text. */
   | { k: 'dynamic'; source: string };
 
+/** How a grammar spells the expressions every language has: numbers, and names or member chains. */
+export interface ExprGrammar {
+  numberTypes: ReadonlySet<string>;
+  refTypes: ReadonlySet<string>;
+  /** `a.b.c` -> ['a', 'b', 'c']; null when the chain contains anything but names. */
+  path(node: Node): string[] | null;
+}
+
+export type ExprTranslator = (node: Node | null | undefined) => StaticExpr;
+
+/**
+ * A language's node -> StaticExpr translation: the kinds every grammar has first, then `own`
+ * (which gets the other nodes, and `translate` to recurse with).
+ */
+export function exprTranslator(grammar: ExprGrammar, own: (node: Node, translate: ExprTranslator) => StaticExpr): ExprTranslator {
+  const translate: ExprTranslator = (node) => {
+    if (!node) return { k: 'dynamic', source: '' };
+    return commonExpr(node, grammar, translate) ?? own(node, translate);
+  };
+  return translate;
+}
+
+/** Numbers, booleans, parentheses and references (the grammars share the other node type names). */
+function commonExpr(node: Node, grammar: ExprGrammar, translate: ExprTranslator): StaticExpr | undefined {
+  if (grammar.numberTypes.has(node.type)) {
+    const n = Number(node.text.replace(/_/g, ''));
+    return Number.isFinite(n) ? { k: 'literal', value: n } : { k: 'dynamic', source: node.text };
+  }
+  if (grammar.refTypes.has(node.type)) {
+    const path = grammar.path(node);
+    return path ? { k: 'ref', path, source: node.text } : { k: 'dynamic', source: node.text };
+  }
+  if (node.type === 'true' || node.type === 'false') return { k: 'literal', value: node.type === 'true' };
+  if (node.type === 'parenthesized_expression') return translate(node.namedChildren[0]);
+  return undefined;
+}
+
 export type StaticValue = { constant: true; value: string | number | boolean } | { constant: false; prefix: string };
 
 export const DYNAMIC: StaticValue = { constant: false, prefix: '' };
@@ -300,6 +337,46 @@ export function valueInfo(node: Node, expr: StaticExpr, value: StaticValue, reso
     info.dynamicParts = dynamicParts(expr, resolve);
   }
   return info;
+}
+
+/**
+ * Turns the nodes of one file into IR values, resolving references where they occur: the
+ * language decides what a name means there (locals first, then its module or package).
+ */
+export abstract class ValueEvaluator {
+  /** How deep the current chain of locals goes: languages bound it so cycles end. */
+  protected depth = 0;
+
+  protected constructor(private readonly translate: (node: Node) => StaticExpr) {}
+
+  /** The value of reference `path` as seen at node `at`. */
+  protected abstract resolve(at: Node, path: string[]): StaticValue;
+
+  info(node: Node): ValueInfo {
+    const expr = this.translate(node);
+    const resolve = (path: string[]) => this.resolve(node, path);
+    return valueInfo(node, expr, evaluate(expr, resolve), resolve);
+  }
+
+  /** An attribute from its key and value nodes; the key counts only as a constant string. */
+  protected keyValue(key: Node, value: Node): AttributeInfo {
+    const k = this.info(key);
+    return { key: k.constant && typeof k.value === 'string' ? k.value : null, keyRange: k.range, value: this.info(value) };
+  }
+
+  protected evaluateAt(at: Node, expr: StaticExpr): StaticValue {
+    return evaluate(expr, (path) => this.resolve(at, path));
+  }
+
+  /** Runs `run` one level deeper into a chain of locals. */
+  protected nested<T>(run: () => T): T {
+    this.depth++;
+    try {
+      return run();
+    } finally {
+      this.depth--;
+    }
+  }
 }
 
 /** Source texts of the parts of a built string that are not constant, in order. */

@@ -1,6 +1,6 @@
 // What the tree-sitter front-ends (Python, Go) share: the source store, the substring prefilter,
 // per-file symbol tables, and cached results invalidated by the files each one read constants
-// from. A language supplies its symbol extraction, its site finder and its import index.
+// from. A language supplies its symbol extraction, its site finder, its import index and its resolver.
 
 import type { Node } from 'web-tree-sitter';
 import type { FileSites, LanguageFrontEnd, SpanSite } from './types';
@@ -15,15 +15,27 @@ export interface FileIndex {
   remove(file: string): void;
 }
 
-export interface TreeSitterLanguage {
+/** What a language's site finder gets: one parsed file, and a resolver for names declared elsewhere. */
+export interface SiteInput<Resolver> {
+  file: string;
+  text: string;
+  root: Node;
+  wrappers: readonly string[];
+  resolver: Resolver;
+}
+
+export interface TreeSitterLanguage<Symbols, Resolver> {
   /** Shown in problems, e.g. 'Python'. */
   name: string;
   extensions: readonly string[];
   /** Texts of the calls that create spans, e.g. `.Start(`: files without one (or a wrapper) are not parsed. */
   spanCallNames: readonly string[];
+  /** The declarations of one file that other files may resolve names through. */
+  symbols(root: Node): Symbols;
+  sites(input: SiteInput<Resolver>): SpanSite[];
 }
 
-export abstract class TreeSitterFrontEnd<Symbols> implements LanguageFrontEnd {
+export abstract class TreeSitterFrontEnd<Symbols, Resolver> implements LanguageFrontEnd {
   readonly extensions: readonly string[];
   private readonly symbols = new Map<string, Symbols>();
   /** Cached results, with the files each one read constants from. */
@@ -31,20 +43,17 @@ export abstract class TreeSitterFrontEnd<Symbols> implements LanguageFrontEnd {
   private readonly callNames: string[];
 
   protected constructor(
-    private readonly language: TreeSitterLanguage,
+    private readonly language: TreeSitterLanguage<Symbols, Resolver>,
     private readonly store: SourceStore,
-    protected readonly wrappers: readonly string[],
+    private readonly wrappers: readonly string[],
     private readonly index: FileIndex,
   ) {
     this.extensions = language.extensions;
     this.callNames = [...language.spanCallNames, ...wrapperCallNames(wrappers)];
   }
 
-  /** The declarations of one file that other files may resolve names through. */
-  protected abstract symbolsOfTree(root: Node): Symbols;
-
-  /** The sites of a parsed file; every file read for constants goes into `dependencies`. */
-  protected abstract sitesOfTree(file: string, text: string, root: Node, dependencies: Set<string>): SpanSite[];
+  /** Resolves names for the analysis of `file`; every file it reads goes into `dependencies`. */
+  protected abstract resolverFor(file: string, dependencies: Set<string>): Resolver;
 
   updateFile(file: string, text: string): void {
     const known = this.store.text(file) !== undefined;
@@ -80,7 +89,7 @@ export abstract class TreeSitterFrontEnd<Symbols> implements LanguageFrontEnd {
     dependencies.add(file);
     let symbols = this.symbols.get(file);
     if (!symbols) {
-      symbols = this.store.withFreshTree(file, (tree) => this.symbolsOfTree(tree.rootNode));
+      symbols = this.store.withFreshTree(file, (tree) => this.language.symbols(tree.rootNode));
       if (symbols) this.symbols.set(file, symbols);
     }
     return symbols;
@@ -91,8 +100,9 @@ export abstract class TreeSitterFrontEnd<Symbols> implements LanguageFrontEnd {
     try {
       const tree = this.store.tree(file);
       if (!tree) return { sites: [], problems: [{ file, message: `The ${name} parser gave up on this file` }] };
-      if (!this.symbols.has(file)) this.symbols.set(file, this.symbolsOfTree(tree.rootNode));
-      return { sites: this.sitesOfTree(file, text, tree.rootNode, dependencies), problems: [] };
+      if (!this.symbols.has(file)) this.symbols.set(file, this.language.symbols(tree.rootNode));
+      const resolver = this.resolverFor(file, dependencies);
+      return { sites: this.language.sites({ file, text, root: tree.rootNode, wrappers: this.wrappers, resolver }), problems: [] };
     } catch (error) {
       return { sites: [], problems: [{ file, message: `${name} analysis failed: ${String(error)}` }] };
     }

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { CONFIG_FILE_NAME, loadConfigFile } from '../analysis/config';
 import { scanPaths } from '../analysis/workspace';
 import { formatJson, formatSarif, formatText } from './scanFormats';
+import { SCAN_USAGE } from './usage';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
@@ -17,7 +18,7 @@ interface ScanArgs {
   config?: string;
 }
 
-const USAGE = 'Usage: otel-flow-map scan [paths...] [--format text|json|sarif] [--config FILE]';
+const USAGE = `Usage: ${SCAN_USAGE}`;
 
 export function parseScanArgs(args: string[]): ScanArgs | string {
   const out: ScanArgs = { paths: [], format: 'text' };

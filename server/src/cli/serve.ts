@@ -9,6 +9,7 @@ import { createUiServer } from '../serve/uiServer';
 import { WorkspaceSites } from '../serve/workspaceSites';
 import { checkBind } from '../telemetry/receiver/auth';
 import { createTelemetryHost } from '../telemetry/host';
+import { SERVE_USAGE } from './usage';
 
 interface ServeArgs {
   grpcPort?: number;
@@ -22,8 +23,6 @@ interface ServeArgs {
   /** How often the topology is persisted as a snapshot to compare with (needs --data-dir). */
   snapshotIntervalMs?: number;
 }
-
-const USAGE = 'otel-flow-map serve [--grpc-port N] [--http-port N] [--ui-port N] [--data-dir DIR] [--workspace DIR] [--bind ADDR] [--token T] [--snapshot-interval SECONDS]';
 
 export function parseServeArgs(args: string[]): ServeArgs | string {
   const out: ServeArgs = { uiPort: 4320, workspace: '.', bind: '127.0.0.1', token: '' };
@@ -71,7 +70,7 @@ export function parseServeArgs(args: string[]): ServeArgs | string {
 export async function runServe(argv: string[]): Promise<number> {
   const args = parseServeArgs(argv);
   if (typeof args === 'string') {
-    console.error(`${args}\nUsage: ${USAGE}`);
+    console.error(`${args}\nUsage: ${SERVE_USAGE}`);
     return 2;
   }
   const refused = checkBind(args.bind, args.token);
@@ -81,7 +80,7 @@ export async function runServe(argv: string[]): Promise<number> {
   }
   const workspace = resolve(args.workspace);
   if (!isDirectory(workspace)) {
-    console.error(`--workspace ${args.workspace} is not a folder\nUsage: ${USAGE}`);
+    console.error(`--workspace ${args.workspace} is not a folder\nUsage: ${SERVE_USAGE}`);
     return 2;
   }
   const settings = resolveSettings({

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../../common/src/settings';
 import { createGoFrontEnd } from '../../../server/src/analysis/go/goFrontEnd';
 import type { LanguageFrontEnd, SpanSite } from '../../../server/src/analysis/types';
-import { FIXTURES, lineOf, loadInto, siteOnLine } from '../python/treeSitterFixtures';
+import { FIXTURES, attributeValues, fixtureSites, lineOf, loadInto, siteOnLine } from '../treeSitterSupport';
 
 const ROOT = join(FIXTURES, 'go');
 const ORDERS = join(ROOT, 'shop', 'orders', 'orders.go');
@@ -15,14 +15,10 @@ describe('Go front-end (tree-sitter)', () => {
   let frontEnd: LanguageFrontEnd;
   let sites: SpanSite[];
   const at = (marker: string) => siteOnLine(sites, lineOf(ORDERS_TEXT, marker));
-  const attrs = (site: SpanSite) => Object.fromEntries(site.attributes.map((a) => [a.key, a.value.constant ? a.value.value : `<${a.value.text}>`]));
 
   before(async () => {
     frontEnd = await createGoFrontEnd({ ...DEFAULT_SETTINGS.analysis, wrapperFunctions: ['tracing.StartSpan'] });
-    loadInto(frontEnd, ROOT);
-    const result = frontEnd.sitesOf(ORDERS);
-    assert.deepEqual(result.problems, []);
-    sites = result.sites;
+    sites = fixtureSites(frontEnd, ROOT, ORDERS);
   });
 
   it('finds tracer.Start sites and ignores look-alikes, strings and comments', () => {
@@ -38,7 +34,7 @@ describe('Go front-end (tree-sitter)', () => {
     assert.equal(site.kind, 'server');
     assert.equal(site.ended, true);
     assert.equal(site.enclosingFunction, 'Service.PlaceOrder');
-    assert.deepEqual(attrs(site), {
+    assert.deepEqual(attributeValues(site), {
       'coordimap.flow.name': 'shop.checkout',
       'order.id': '<orderID>',
       'coordimap.flow.step': 'checkout.pay',
@@ -55,7 +51,7 @@ describe('Go front-end (tree-sitter)', () => {
     const site = at('tracer.Start(ctx, "checkout.charge"');
     assert.equal(site.kind, 'client');
     assert.equal(site.scope, 'shop/orders');
-    assert.deepEqual(attrs(site), { 'db.system': 'postgresql', 'db.operation.name': 'select', 'db.collection.name': 'orders' });
+    assert.deepEqual(attributeValues(site), { 'db.system': 'postgresql', 'db.operation.name': 'select', 'db.collection.name': 'orders' });
   });
 
   it('marks Sprintf, concatenation and strings.Join as dynamic with their constant prefix', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../../common/src/settings';
 import { createPythonFrontEnd } from '../../../server/src/analysis/python/pythonFrontEnd';
 import type { LanguageFrontEnd, SpanSite } from '../../../server/src/analysis/types';
-import { FIXTURES, lineOf, loadInto, siteOnLine } from './treeSitterFixtures';
+import { FIXTURES, attributeValues, fixtureSites, lineOf, siteOnLine } from '../treeSitterSupport';
 
 const ROOT = join(FIXTURES, 'python');
 const ORDERS = join(ROOT, 'shop', 'orders.py');
@@ -14,14 +14,10 @@ describe('Python front-end (tree-sitter)', () => {
   let frontEnd: LanguageFrontEnd;
   let sites: SpanSite[];
   const at = (marker: string) => siteOnLine(sites, lineOf(ORDERS_TEXT, marker));
-  const attrs = (site: SpanSite) => Object.fromEntries(site.attributes.map((a) => [a.key, a.value.constant ? a.value.value : `<${a.value.text}>`]));
 
   before(async () => {
     frontEnd = await createPythonFrontEnd(DEFAULT_SETTINGS.analysis);
-    loadInto(frontEnd, ROOT);
-    const result = frontEnd.sitesOf(ORDERS);
-    assert.deepEqual(result.problems, []);
-    sites = result.sites;
+    sites = fixtureSites(frontEnd, ROOT, ORDERS);
   });
 
   it('finds with-statement, decorator and start_span sites, and no decoys', () => {
@@ -38,7 +34,7 @@ describe('Python front-end (tree-sitter)', () => {
     assert.equal(site.kind, 'server');
     assert.equal(site.ended, null);
     assert.equal(site.enclosingFunction, 'OrderService.place_order');
-    assert.deepEqual(attrs(site), {
+    assert.deepEqual(attributeValues(site), {
       'coordimap.flow.name': 'shop.checkout',
       'order.id': '<order_id>',
       'coordimap.flow.step': 'checkout.pay',
@@ -93,7 +89,7 @@ describe('Python front-end (tree-sitter)', () => {
     assert.equal(site.kind, 'producer');
     assert.equal(site.enclosingFunction, 'ship');
     assert.equal(site.ended, null);
-    assert.deepEqual(attrs(site), { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders' });
+    assert.deepEqual(attributeValues(site), { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders' });
   });
 
   it('knows which start_span spans are ended, and offers span.end() where that is clear', () => {
@@ -106,7 +102,7 @@ describe('Python front-end (tree-sitter)', () => {
     assert.equal(at('"checkout.dropped"').endFix, undefined);
     assert.equal(at('"checkout.handed"').ended, null, 'returned to the caller');
     assert.equal(at('"checkout.with_plain"').ended, null, 'a with-block ends it');
-    assert.deepEqual(attrs(at('"checkout.with_plain"')), { 'entity.id': '1' });
+    assert.deepEqual(attributeValues(at('"checkout.with_plain"')), { 'entity.id': '1' });
   });
 
   it('takes the scope of an inline get_tracer()', () => {

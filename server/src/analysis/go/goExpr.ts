@@ -2,35 +2,18 @@
 // string(...) conversions, numbers, booleans, and identifiers / pkg.Name selectors to resolve.
 
 import type { Node } from 'web-tree-sitter';
-import { namedChildren, type StaticExpr } from '../treeSitter';
+import { exprTranslator, namedChildren, type StaticExpr } from '../treeSitter';
 
 /** Calls that yield their argument's value: `attribute.Key("k")`, `string(name)`. */
 const TRANSPARENT_CALLS = new Set(['Key', 'string']);
 
-export function goExpr(node: Node | null | undefined): StaticExpr {
-  if (!node) return { k: 'dynamic', source: '' };
+export const goExpr = exprTranslator({ numberTypes: new Set(['int_literal', 'float_literal']), refTypes: new Set(['identifier', 'selector_expression']), path: selectorPath }, (node) => {
   const DYNAMIC_EXPR: StaticExpr = { k: 'dynamic', source: node.text };
   switch (node.type) {
     case 'interpreted_string_literal':
       return { k: 'literal', value: unescape(node.text.slice(1, -1)) };
     case 'raw_string_literal':
       return { k: 'literal', value: node.text.slice(1, -1).replace(/\r/g, '') };
-    case 'int_literal':
-    case 'float_literal': {
-      const n = Number(node.text.replace(/_/g, ''));
-      return Number.isFinite(n) ? { k: 'literal', value: n } : DYNAMIC_EXPR;
-    }
-    case 'true':
-      return { k: 'literal', value: true };
-    case 'false':
-      return { k: 'literal', value: false };
-    case 'parenthesized_expression':
-      return goExpr(node.namedChildren[0]);
-    case 'identifier':
-    case 'selector_expression': {
-      const path = selectorPath(node);
-      return path ? { k: 'ref', path, source: node.text } : DYNAMIC_EXPR;
-    }
     case 'binary_expression':
       return node.childForFieldName('operator')?.text === '+'
         ? { k: 'concat', parts: [goExpr(node.childForFieldName('left')), goExpr(node.childForFieldName('right'))] }
@@ -40,7 +23,7 @@ export function goExpr(node: Node | null | undefined): StaticExpr {
     default:
       return DYNAMIC_EXPR;
   }
-}
+});
 
 function callExpr(node: Node): StaticExpr {
   const fn = node.childForFieldName('function');

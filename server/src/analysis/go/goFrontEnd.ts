@@ -2,36 +2,33 @@
 // sites (substring prefilter), and resolves names through the constants of the package (all
 // files of the directory) and of imported workspace packages.
 
-import type { Node } from 'web-tree-sitter';
 import type { AnalysisSettings } from '../../../../common/src/settings';
-import type { LanguageFrontEnd, SpanSite } from '../types';
+import type { LanguageFrontEnd } from '../types';
 import { DYNAMIC, SourceStore, createParser, evaluate, type StaticExpr, type StaticValue } from '../treeSitter';
 import { MAX_RESOLUTION_DEPTH, TreeSitterFrontEnd, type TreeSitterLanguage } from '../treeSitterFrontEnd';
 import { PackageIndex, fileSymbols, type GoFileSymbols } from './goPackages';
 import { goSites, type GoResolver } from './goSites';
 import { isSemconvImport, semconvKey } from './semconv';
 
-const GO: TreeSitterLanguage = { name: 'Go', extensions: ['.go'], spanCallNames: ['.Start('] };
+const GO: TreeSitterLanguage<GoFileSymbols, GoResolver> = {
+  name: 'Go',
+  extensions: ['.go'],
+  spanCallNames: ['.Start('],
+  symbols: fileSymbols,
+  sites: goSites,
+};
 
 export async function createGoFrontEnd(settings: AnalysisSettings): Promise<LanguageFrontEnd> {
   return new GoFrontEnd(new SourceStore(await createParser('go')), settings.wrapperFunctions, new PackageIndex());
 }
 
-class GoFrontEnd extends TreeSitterFrontEnd<GoFileSymbols> {
+class GoFrontEnd extends TreeSitterFrontEnd<GoFileSymbols, GoResolver> {
   constructor(
     store: SourceStore,
     wrappers: readonly string[],
     private readonly packages: PackageIndex,
   ) {
     super(GO, store, wrappers, packages);
-  }
-
-  protected symbolsOfTree(root: Node): GoFileSymbols {
-    return fileSymbols(root);
-  }
-
-  protected sitesOfTree(file: string, text: string, root: Node, dependencies: Set<string>): SpanSite[] {
-    return goSites({ file, text, root, wrappers: this.wrappers, resolver: this.resolverFor(file, dependencies) });
   }
 
   /** The first declaration of `pick` among the files of a package, with the file declaring it. */
@@ -44,7 +41,7 @@ class GoFrontEnd extends TreeSitterFrontEnd<GoFileSymbols> {
     return undefined;
   }
 
-  private resolverFor(file: string, dependencies: Set<string>): GoResolver {
+  protected resolverFor(file: string, dependencies: Set<string>): GoResolver {
     const own = this.symbolsOf(file, dependencies);
     const packageFiles = [file, ...this.packages.filesOfPackage(file).filter((f) => f !== file)];
     return {

@@ -4,11 +4,12 @@
 // whether `span.End()` is called.
 
 import type { Node } from 'web-tree-sitter';
-import type { AttributeInfo, Fix, SpanSite, ValueInfo } from '../types';
+import type { AttributeInfo, Fix, SpanSite } from '../types';
 import {
-  DYNAMIC, SPAN_KINDS, ancestorOfType, descendants, evaluate, indentationOf, namedChildren, rangeOf, valueInfo,
-  type StaticExpr, type StaticValue,
+  DYNAMIC, SPAN_KINDS, ValueEvaluator, ancestorOfType, descendants, indentationOf, namedChildren, rangeOf,
+  type StaticValue,
 } from '../treeSitter';
+import type { SiteInput } from '../treeSitterFrontEnd';
 import { goExpr, selectorPath } from './goExpr';
 import { GO_FUNCTIONS, GoLocals } from './goLocals';
 import { isTracerType, tracerScope } from './goPackages';
@@ -29,13 +30,7 @@ export interface GoResolver {
   attributePackage: string;
 }
 
-interface GoFileInput {
-  file: string;
-  text: string;
-  root: Node;
-  wrappers: readonly string[];
-  resolver: GoResolver;
-}
+type GoFileInput = SiteInput<GoResolver>;
 
 interface Tracked {
   site: SpanSite;
@@ -200,18 +195,12 @@ function enclosingFunctionName(node: Node): string | undefined {
 }
 
 /** Values at a position: function locals first, then the package and its imports. */
-class GoEvaluator {
-  private depth = 0;
-
+class GoEvaluator extends ValueEvaluator {
   constructor(
     private readonly resolver: GoResolver,
     private readonly locals: GoLocals,
-  ) {}
-
-  info(node: Node): ValueInfo {
-    const expr = goExpr(node);
-    const resolve = (path: string[]) => this.resolve(node, path);
-    return valueInfo(node, expr, evaluate(expr, resolve), resolve);
+  ) {
+    super(goExpr);
   }
 
   /** The attributes an argument of SetAttributes / WithAttributes adds. */
@@ -260,32 +249,16 @@ class GoEvaluator {
 
   /** A key/value pair; siblings go after `kv` as `attribute.String(key, value)`. */
   private attribute(key: Node, value: Node, kv: Node): AttributeInfo {
-    const k = this.info(key);
     return {
-      key: k.constant && typeof k.value === 'string' ? k.value : null,
-      keyRange: k.range,
-      value: this.info(value),
+      ...this.keyValue(key, value),
       insertSibling: { position: rangeOf(kv).end, template: `, ${this.resolver.attributePackage}.String({key}, {value})` },
     };
   }
 
-  private evaluateAt(at: Node, expr: StaticExpr): StaticValue {
-    return evaluate(expr, (path) => this.resolve(at, path));
-  }
-
-  private resolve(at: Node, path: string[]): StaticValue {
+  protected resolve(at: Node, path: string[]): StaticValue {
     const local = this.locals.lookup(at, path[0]);
     if (!local) return this.resolver.value(path);
     if (local.kind === 'dynamic' || path.length > 1 || this.depth > 16) return DYNAMIC;
     return this.nested(() => this.evaluateAt(local.value, goExpr(local.value)));
-  }
-
-  private nested<T>(run: () => T): T {
-    this.depth++;
-    try {
-      return run();
-    } finally {
-      this.depth--;
-    }
   }
 }

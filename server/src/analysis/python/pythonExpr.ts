@@ -2,32 +2,15 @@
 // `%` and `.format()` formatting, numbers, booleans, and dotted names to resolve later.
 
 import type { Node } from 'web-tree-sitter';
-import { namedChildren, type StaticExpr } from '../treeSitter';
+import { exprTranslator, namedChildren, type StaticExpr } from '../treeSitter';
 
-export function pythonExpr(node: Node | null | undefined): StaticExpr {
-  if (!node) return { k: 'dynamic', source: '' };
+export const pythonExpr = exprTranslator({ numberTypes: new Set(['integer', 'float']), refTypes: new Set(['identifier', 'attribute']), path: dottedPath }, (node) => {
   const DYNAMIC_EXPR: StaticExpr = { k: 'dynamic', source: node.text };
   switch (node.type) {
     case 'string':
       return stringExpr(node);
     case 'concatenated_string':
       return { k: 'concat', parts: namedChildren(node).map(stringExpr) };
-    case 'integer':
-    case 'float': {
-      const n = Number(node.text.replace(/_/g, ''));
-      return Number.isFinite(n) ? { k: 'literal', value: n } : DYNAMIC_EXPR;
-    }
-    case 'true':
-      return { k: 'literal', value: true };
-    case 'false':
-      return { k: 'literal', value: false };
-    case 'parenthesized_expression':
-      return pythonExpr(node.namedChildren[0]);
-    case 'identifier':
-    case 'attribute': {
-      const path = dottedPath(node);
-      return path ? { k: 'ref', path, source: node.text } : DYNAMIC_EXPR;
-    }
     case 'binary_operator': {
       const op = node.childForFieldName('operator')?.text;
       const left = pythonExpr(node.childForFieldName('left'));
@@ -46,7 +29,7 @@ export function pythonExpr(node: Node | null | undefined): StaticExpr {
     default:
       return DYNAMIC_EXPR;
   }
-}
+});
 
 /** `"%s.%s" % (a, b)` -> ['a', 'b']. */
 function formatArgs(node: Node | null): string[] {

@@ -2,9 +2,8 @@
 // span sites (substring prefilter), and resolves names through module constants, classes,
 // Enum members and imports of other workspace modules.
 
-import type { Node } from 'web-tree-sitter';
 import type { AnalysisSettings } from '../../../../common/src/settings';
-import type { LanguageFrontEnd, SpanSite } from '../types';
+import type { LanguageFrontEnd } from '../types';
 import { DYNAMIC, SourceStore, createParser, evaluate, type StaticValue } from '../treeSitter';
 import { MAX_RESOLUTION_DEPTH, TreeSitterFrontEnd, type TreeSitterLanguage } from '../treeSitterFrontEnd';
 import { ModuleIndex } from './moduleIndex';
@@ -12,17 +11,19 @@ import { semconvValue } from './semconv';
 import { moduleSymbols, type PyModuleSymbols } from './pythonModules';
 import { PYTHON_SPAN_METHODS, pythonSites, type PythonResolver } from './pythonSites';
 
-const PYTHON: TreeSitterLanguage = {
+const PYTHON: TreeSitterLanguage<PyModuleSymbols, PythonResolver> = {
   name: 'Python',
   extensions: ['.py', '.pyi'],
   spanCallNames: PYTHON_SPAN_METHODS.map((m) => `${m}(`),
+  symbols: moduleSymbols,
+  sites: pythonSites,
 };
 
 export async function createPythonFrontEnd(settings: AnalysisSettings): Promise<LanguageFrontEnd> {
   return new PythonFrontEnd(new SourceStore(await createParser('python')), settings.wrapperFunctions, new ModuleIndex());
 }
 
-class PythonFrontEnd extends TreeSitterFrontEnd<PyModuleSymbols> {
+class PythonFrontEnd extends TreeSitterFrontEnd<PyModuleSymbols, PythonResolver> {
   constructor(
     store: SourceStore,
     wrappers: readonly string[],
@@ -31,15 +32,7 @@ class PythonFrontEnd extends TreeSitterFrontEnd<PyModuleSymbols> {
     super(PYTHON, store, wrappers, modules);
   }
 
-  protected symbolsOfTree(root: Node): PyModuleSymbols {
-    return moduleSymbols(root);
-  }
-
-  protected sitesOfTree(file: string, text: string, root: Node, dependencies: Set<string>): SpanSite[] {
-    return pythonSites({ file, text, root, wrappers: this.wrappers, resolver: this.resolverFor(file, dependencies) });
-  }
-
-  private resolverFor(file: string, dependencies: Set<string>): PythonResolver {
+  protected resolverFor(file: string, dependencies: Set<string>): PythonResolver {
     return {
       value: (path) => this.valueIn(file, path, dependencies, 0),
       tracerScope: (name) => this.tracerScopeIn(file, name, dependencies, 0),

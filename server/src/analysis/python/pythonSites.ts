@@ -4,11 +4,12 @@
 // the span is ended.
 
 import type { Node } from 'web-tree-sitter';
-import type { AttributeInfo, Fix, SpanSite, ValueInfo } from '../types';
+import type { AttributeInfo, Fix, SpanSite } from '../types';
 import {
-  DYNAMIC, SPAN_KINDS, ancestorOfType, descendants, evaluate, indentationOf, namedChildren, rangeOf, valueInfo,
+  DYNAMIC, SPAN_KINDS, ValueEvaluator, ancestorOfType, descendants, indentationOf, namedChildren, rangeOf,
   type StaticValue,
 } from '../treeSitter';
+import type { SiteInput } from '../treeSitterFrontEnd';
 import { dottedPath, pythonExpr } from './pythonExpr';
 import { PythonLocals } from './pythonLocals';
 import { keywordArgument, tracerScope } from './pythonModules';
@@ -23,13 +24,7 @@ export interface PythonResolver {
   tracerScope(name: string): StaticValue | null;
 }
 
-interface PyFileInput {
-  file: string;
-  text: string;
-  root: Node;
-  wrappers: readonly string[];
-  resolver: PythonResolver;
-}
+type PyFileInput = SiteInput<PythonResolver>;
 
 /** A site plus where its span can be reached for attributes and end calls. */
 interface Tracked {
@@ -262,24 +257,17 @@ function enclosingClassName(fn: Node): string | null {
 }
 
 /** Resolves values at a position: function locals first, then `self.` class attributes, then the module. */
-class Evaluator {
-  private depth = 0;
-
+class Evaluator extends ValueEvaluator {
   constructor(
     private readonly input: PyFileInput,
     private readonly locals: PythonLocals,
-  ) {}
-
-  info(node: Node): ValueInfo {
-    const expr = pythonExpr(node);
-    const resolve = (path: string[]) => this.resolve(node, path);
-    return valueInfo(node, expr, evaluate(expr, resolve), resolve);
+  ) {
+    super(pythonExpr);
   }
 
   /** `insertAfter` is the node after which a sibling attribute goes, with `template` (see AttributeInfo.insertSibling). */
   attribute(key: Node, value: Node, insertAfter?: Node, template?: string): AttributeInfo {
-    const k = this.info(key);
-    const info: AttributeInfo = { key: k.constant && typeof k.value === 'string' ? k.value : null, keyRange: k.range, value: this.info(value) };
+    const info = this.keyValue(key, value);
     if (insertAfter && template) info.insertSibling = { position: rangeOf(insertAfter).end, template };
     return info;
   }
@@ -330,11 +318,7 @@ class Evaluator {
     return local?.kind === 'value' ? local.value : undefined;
   }
 
-  private evaluateAt(node: Node, expr: ReturnType<typeof pythonExpr>): StaticValue {
-    return evaluate(expr, (path) => this.resolve(node, path));
-  }
-
-  private resolve(at: Node, path: string[]): StaticValue {
+  protected resolve(at: Node, path: string[]): StaticValue {
     if (this.depth > 20) return DYNAMIC;
     if ((path[0] === 'self' || path[0] === 'cls') && path.length > 1) {
       const fn = ancestorOfType(at, FUNCTION_TYPES);
@@ -344,12 +328,7 @@ class Evaluator {
     const local = this.locals.lookup(at, path[0]);
     if (local) {
       if (local.kind === 'dynamic' || path.length > 1) return DYNAMIC;
-      this.depth++;
-      try {
-        return this.evaluateAt(local.value, pythonExpr(local.value));
-      } finally {
-        this.depth--;
-      }
+      return this.nested(() => this.evaluateAt(local.value, pythonExpr(local.value)));
     }
     return this.input.resolver.value(path);
   }
