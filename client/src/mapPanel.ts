@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { CodeLocation, EdgeDiff, SnapshotInfo } from '../../common/src/graph';
 import { isFromWebview, type FocusTarget, type FromWebview, type ToWebview } from '../../common/src/protocol';
-import type { SpanQuery, SpanSummary } from '../../common/src/telemetry';
+import type { FlowRun, SpanQuery, SpanSummary } from '../../common/src/telemetry';
 import type { LiveState } from './liveState';
 import { mapHtml } from './mapHtml';
 
@@ -19,6 +19,7 @@ export interface MapHost {
   spans(query: SpanQuery): Promise<SpanSummary[]>;
   history(): Promise<SnapshotInfo[]>;
   diff(since: number): Promise<EdgeDiff>;
+  runs(flow: string): Promise<FlowRun[]>;
   openLocation(location: CodeLocation): Promise<boolean>;
 }
 
@@ -126,6 +127,11 @@ export class MapPanel {
         const none: EdgeDiff = { since: message.since, snapshotAt: 0, addedEdgeIds: [], removedEdges: [] };
         const diff = await this.host.diff(message.since).catch(() => none);
         this.post({ type: 'diff', requestId: message.requestId, ...diff });
+        return;
+      }
+      case 'requestRuns': {
+        const runs = await this.host.runs(message.flow).catch((): FlowRun[] => []);
+        this.post({ type: 'runs', requestId: message.requestId, flow: message.flow, runs });
         return;
       }
       default: {

@@ -4,7 +4,7 @@
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { EdgeDiff, Graph, GraphDelta, SnapshotInfo } from './graph';
 import type { SpanSiteSummary } from './sites';
-import type { ReceiverStatus, SpanQuery, SpanSummary } from './telemetry';
+import type { FlowRun, ReceiverStatus, SpanQuery, SpanSummary } from './telemetry';
 import type { TraceExportResult, TraceImportResult } from './telemetry';
 
 /** server -> client, throttled (at most a few per second): what changed in the live graph. */
@@ -30,6 +30,10 @@ export const HistoryRequest = new RequestType0<SnapshotInfo[], void>('otelFlowMa
 
 /** client -> server, when Compare is on (and as live edges change): the live edges against the snapshot at or before `since`. */
 export const DiffRequest = new RequestType<{ since: number }, EdgeDiff, void>('otelFlowMap/diff');
+
+// Added by the flow-runs engineer, after history/diff.
+/** client -> server, when the flow view shows a flow (and as it gets new runs): its latest runs, newest first (capped). */
+export const RunsRequest = new RequestType<{ flow: string }, FlowRun[], void>('otelFlowMap/runs');
 
 export type ReceiverAction = 'start' | 'stop' | 'restart' | 'clear' | 'status';
 /** client -> server, from commands and the status bar menu. */

@@ -4,7 +4,7 @@
 
 import type { CodeLocation, EdgeDiff, Graph, GraphDelta, SnapshotInfo } from './graph';
 import type { SpanSiteSummary } from './sites';
-import type { ReceiverStatus, SpanQuery, SpanSummary } from './telemetry';
+import type { FlowRun, ReceiverStatus, SpanQuery, SpanSummary } from './telemetry';
 
 export type HostKind = 'vscode' | 'browser';
 
@@ -23,7 +23,9 @@ export type ToWebview =
   | { type: 'spans'; requestId: number; spans: SpanSummary[] }
   /** Newest first, at most MAX_HISTORY_SNAPSHOTS. */
   | { type: 'history'; requestId: number; snapshots: SnapshotInfo[] }
-  | ({ type: 'diff'; requestId: number } & EdgeDiff);
+  | ({ type: 'diff'; requestId: number } & EdgeDiff)
+  /** Newest first, at most MAX_FLOW_RUNS. */
+  | { type: 'runs'; requestId: number; flow: string; runs: FlowRun[] };
 
 export type FromWebview =
   | { type: 'ready' }
@@ -31,10 +33,17 @@ export type FromWebview =
   | { type: 'requestSpans'; requestId: number; query: SpanQuery }
   | { type: 'requestHistory'; requestId: number }
   /** `since` is epoch milliseconds: compare the live edges with the snapshot taken at or before it. */
-  | { type: 'requestDiff'; requestId: number; since: number };
+  | { type: 'requestDiff'; requestId: number; since: number }
+  /** The latest runs of one flow, for the flow view's Run select. */
+  | { type: 'requestRuns'; requestId: number; flow: string };
 
 /** Cap of the snapshot list a host sends the webview. */
 export const MAX_HISTORY_SNAPSHOTS = 100;
+
+/** Cap of the run list a host sends for one flow. */
+export const MAX_FLOW_RUNS = 50;
+/** Longest flow name a requestRuns may carry. */
+const MAX_FLOW_NAME = 1024;
 
 /** Runtime check of an untrusted message from the webview. */
 export function isFromWebview(m: unknown): m is FromWebview {
@@ -57,6 +66,8 @@ export function isFromWebview(m: unknown): m is FromWebview {
       return Number.isInteger(msg.requestId);
     case 'requestDiff':
       return Number.isInteger(msg.requestId) && Number.isFinite(msg.since) && (msg.since as number) >= 0;
+    case 'requestRuns':
+      return Number.isInteger(msg.requestId) && typeof msg.flow === 'string' && msg.flow.length > 0 && msg.flow.length <= MAX_FLOW_NAME;
     default:
       return false;
   }

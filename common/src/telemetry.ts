@@ -47,3 +47,24 @@ export interface TraceExportResult {
   spans: number;
   requests: number;
 }
+
+// Added by the flow-runs engineer (the flow view's Run select).
+/** One step of a recent flow run, as the details panel lists it. */
+export interface FlowRunStep {
+  step: string;
+  service: string;
+  /** Epoch milliseconds. */
+  startMs: number;
+  durationMs: number;
+  error: boolean;
+}
+
+/** A recent run of a flow: its steps ordered by start (at most stepsPerRun are kept). */
+export interface FlowRun {
+  runId: string;
+  startMs: number;
+  /** From the first step's start to the last step's end. */
+  durationMs: number;
+  error: boolean;
+  steps: FlowRunStep[];
+}

@@ -23,6 +23,7 @@ const context: ServerContext = {
   connection,
   documents,
   settings: () => settings,
+  editorSettings: () => editorSettings,
   onInitialized: (l) => initializedListeners.push(l),
   onSettingsChanged: (l) => settingsListeners.push(l),
   workspaceFolders: () => folders,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -102,6 +102,58 @@ export function pay(orderId: string): void {
     assert.deepEqual(codes(after.diagnostics), []);
   });
 
+  it('removes an ID from a constant flow name, or moves it into run_id / entity.id', async () => {
+    const text = `import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('checkout');
+export function order(): void {
+  tracer.startActiveSpan('checkout.order.12345', (span) => {
+    span.setAttribute('coordimap.flow.name', 'checkout.order.12345');
+    span.end();
+  });
+}
+`;
+    const uri = await lsp.open(join(dir, 'ids.ts'), text);
+    const { diagnostics } = await lsp.diagnostics(uri, (p) => p.version === 1 && p.diagnostics.length > 0);
+    const [spanName, flowName] = diagnostics.filter((x) => x.code === 'id-in-name');
+    assert.deepEqual([spanName.range.start, flowName.range.start], [{ line: 3, character: 25 }, { line: 4, character: 45 }]);
+
+    const flowFixes = await fixesAt(uri, flowName);
+    assert.deepEqual(flowFixes.map((f) => [f.title, f.isPreferred ?? false]), [
+      ["Remove the ID from the name ('checkout.order')", true],
+      ["Keep 'checkout.order' and move `'12345'` into coordimap.flow.run_id", false],
+      ["Keep 'checkout.order' and move `'12345'` into entity.id", false],
+    ]);
+    assert.equal(applyFix(text, uri, flowFixes[0]), text.replace("'coordimap.flow.name', 'checkout.order.12345'", "'coordimap.flow.name', 'checkout.order'"));
+    assert.equal(applyFix(text, uri, flowFixes[1]), text.replace("'coordimap.flow.name', 'checkout.order.12345');", "'coordimap.flow.name', 'checkout.order');\n    span.setAttribute('coordimap.flow.run_id', '12345');"));
+
+    const spanFixes = await fixesAt(uri, spanName);
+    assert.deepEqual(spanFixes.map((f) => f.title), ["Remove the ID from the name ('checkout.order')", "Keep 'checkout.order' and move `'12345'` into entity.id"]);
+    assert.equal(applyFix(text, uri, spanFixes[1]), text
+      .replace("startActiveSpan('checkout.order.12345'", "startActiveSpan('checkout.order'")
+      .replace("'coordimap.flow.name', 'checkout.order.12345');", "'coordimap.flow.name', 'checkout.order.12345');\n    span.setAttribute('entity.id', '12345');"));
+
+    // With a run id already set, only the removal is offered for the flow name.
+    const withRunId = text.replace("    span.end();", "    span.setAttribute('coordimap.flow.run_id', crypto.randomUUID());\n    span.setAttribute('entity.id', 'x');\n    span.end();");
+    await lsp.change(uri, 2, withRunId);
+    const v2 = await lsp.diagnostics(uri, (p) => p.version === 2);
+    const flow2 = v2.diagnostics.find((x) => x.code === 'id-in-name' && x.range.start.line === 4)!;
+    assert.deepEqual((await fixesAt(uri, flow2)).map((f) => f.title), ["Remove the ID from the name ('checkout.order')"]);
+    await lsp.change(uri, 3, applyFix(withRunId, uri, (await fixesAt(uri, flow2))[0]));
+    const v3 = await lsp.diagnostics(uri, (p) => p.version === 3);
+    assert.deepEqual(v3.diagnostics.filter((x) => x.range.start.line === 4).map((x) => x.code), []);
+  });
+
+  it('offers no ID removal when the name comes from a named constant', async () => {
+    const text = `import { trace } from '@opentelemetry/api';
+const ORDER = 'checkout.order.12345';
+trace.getTracer('x').startActiveSpan(ORDER, (span) => span.end());
+`;
+    const uri = await lsp.open(join(dir, 'idconst.ts'), text);
+    const { diagnostics } = await lsp.diagnostics(uri, (p) => p.version === 1 && p.diagnostics.length > 0);
+    const d = diagnostics.find((x) => x.code === 'id-in-name')!;
+    assert.deepEqual(await fixesAt(uri, d), []);
+  });
+
   it('adds a missing span.end() in a finally block', async () => {
     const file = join(dir, 'leak.ts');
     const text = `import { trace } from '@opentelemetry/api';
@@ -143,6 +195,17 @@ import { CHECKOUT_FLOW } from './names';
 trace.getTracer('x').startActiveSpan(CHECKOUT_FLOW, (span) => span.end());
 `);
     await lsp.diagnostics(uri, (p) => p.diagnostics.length === 0);
+  });
+
+  it('republishes an open file when an open file it imports a constant from is edited', async () => {
+    const constsUri = await lsp.open(join(dir, 'openConsts.ts'), "export const NAME = 'billing.refund';\n");
+    const userUri = await lsp.open(join(dir, 'openUser.ts'), `import { trace } from '@opentelemetry/api';
+import { NAME } from './openConsts';
+trace.getTracer('x').startActiveSpan(NAME, (span) => span.end());
+`);
+    await lsp.diagnostics(userUri, (p) => p.version === 1 && p.diagnostics.length === 0);
+    await lsp.change(constsUri, 2, "export const NAME = 'handler';\n");
+    await lsp.diagnostics(userUri, (p) => p.diagnostics.some((d) => d.code === 'generic-name'));
   });
 
   it('follows files changed on disk', async () => {
@@ -201,5 +264,60 @@ export function f(id: string): void {
     assert.deepEqual(diagnostics.map((d) => [d.code, d.severity]), [['generic-name', DiagnosticSeverity.Error], ['dynamic-span-name', DiagnosticSeverity.Hint]]);
     await lsp.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
     await lsp.diagnostics(uri, (p) => p.diagnostics.length === 0);
+  });
+});
+
+describe('analyzer settings per workspace folder (dist/server.js, multi-root)', function () {
+  this.timeout(30_000);
+  let dir: string;
+  let lsp: LspSession;
+  const folder = (name: string) => join(dir, name);
+  const config = (name: string, analysis: unknown) => writeFileSync(join(folder(name), 'otel-flow-map.json'), JSON.stringify({ analysis }));
+  const SOURCE = `import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function f(id: string): void {
+  tracer.startActiveSpan('handler', (span) => span.end());
+  tracer.startActiveSpan('checkout.misc', (span) => span.end());
+  tracer.startActiveSpan(\`checkout.\${id}\`, (span) => span.end());
+}
+`;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ofm-lsp-multi-'));
+    for (const name of ['a', 'b', 'a/inner']) mkdirSync(folder(name), { recursive: true });
+    config('a', { severities: { 'generic-name': 'error', 'dynamic-span-name': 'error' } });
+    config('b', { severities: { 'generic-name': 'hint', 'dynamic-span-name': 'error' }, genericNames: ['handler', 'checkout.misc'] });
+    config('a/inner', { severities: { 'generic-name': 'information' } });
+    lsp = new LspSession();
+    // The user set dynamic-span-name, and genericNames explicitly to the default list: both win over every file.
+    const { DEFAULT_SETTINGS } = await import('../../common/src/settings');
+    await lsp.initialize([folder('a'), folder('b'), folder('a/inner')], { analysis: { severities: { 'dynamic-span-name': 'hint' }, genericNames: DEFAULT_SETTINGS.analysis.genericNames } });
+  });
+
+  after(() => {
+    lsp.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const severities = async (file: string) => {
+    const uri = await lsp.open(file, SOURCE);
+    const { diagnostics } = await lsp.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    return diagnostics.map((d) => [d.code, d.severity]);
+  };
+
+  it("applies each folder's otel-flow-map.json to its files, the innermost folder winning, under the user's editor settings", async () => {
+    assert.deepEqual(await severities(join(folder('a'), 'x.ts')), [['generic-name', DiagnosticSeverity.Error], ['dynamic-span-name', DiagnosticSeverity.Hint]]);
+    assert.deepEqual(await severities(join(folder('b'), 'x.ts')), [['generic-name', DiagnosticSeverity.Hint], ['dynamic-span-name', DiagnosticSeverity.Hint]]);
+    assert.deepEqual(await severities(join(folder('a/inner'), 'x.ts')), [['generic-name', DiagnosticSeverity.Information], ['dynamic-span-name', DiagnosticSeverity.Hint]]);
+  });
+
+  it("reloads one folder's file without touching the others", async () => {
+    config('b', { severities: { 'generic-name': 'off' } });
+    await lsp.filesChanged([{ file: join(folder('b'), 'otel-flow-map.json'), type: 2 }]);
+    const uriB = (await import('node:url')).pathToFileURL(join(folder('b'), 'x.ts')).href;
+    await lsp.diagnostics(uriB, (p) => p.diagnostics.map((d) => d.code).join() === 'dynamic-span-name');
+    const uriA = (await import('node:url')).pathToFileURL(join(folder('a'), 'x.ts')).href;
+    const { diagnostics } = await lsp.diagnostics(uriA, (p) => p.diagnostics.length > 0);
+    assert.deepEqual(diagnostics.map((d) => [d.code, d.severity]), [['generic-name', DiagnosticSeverity.Error], ['dynamic-span-name', DiagnosticSeverity.Hint]]);
   });
 });

@@ -34,11 +34,13 @@ export class LspSession {
     this.connection.listen();
   }
 
-  async initialize(folder: string, settings: unknown = {}): Promise<void> {
+  /** Initializes with one workspace folder, or several (the first is the root). */
+  async initialize(folder: string | string[], settings: unknown = {}): Promise<void> {
+    const folders = typeof folder === 'string' ? [folder] : folder;
     await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
-      rootUri: pathToFileURL(folder).href,
-      workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'ws' }],
+      rootUri: pathToFileURL(folders[0]).href,
+      workspaceFolders: folders.map((f, i) => ({ uri: pathToFileURL(f).href, name: `ws${i}` })),
       capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
       initializationOptions: { settings },
     });

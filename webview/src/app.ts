@@ -3,7 +3,7 @@
 
 import type { CodeLocation, EdgeDiff, GraphDelta, SnapshotInfo } from '../../common/src/graph';
 import type { FocusTarget, ToWebview } from '../../common/src/protocol';
-import type { SpanQuery, SpanSummary } from '../../common/src/telemetry';
+import type { FlowRun, SpanQuery, SpanSummary } from '../../common/src/telemetry';
 import { coverage, locationLabel, type Coverage } from './codeLinks';
 import { compareWith, NO_COMPARISON, sanitizeSnapshots, type Comparison } from './compare';
 import { flowDiagram, mapDiagram, toDot, toJson, toMermaid, toSvg, type Diagram } from './exporters';
@@ -11,6 +11,7 @@ import { filterGraph, type VisibleGraph } from './filters';
 import type { Host } from './host';
 import type { Point } from './layout/placement';
 import { Model } from './model';
+import { sanitizeRuns } from './runs';
 import { defaultUiState, sanitizeUiState, type Filters, type Selection, type UiState, type ViewName } from './uiState';
 import { DetailsPanel } from './views/details';
 import { el } from './views/dom';
@@ -27,6 +28,8 @@ const MAX_SPANS = 100;
 const SPANS_REFRESH_MS = 5000;
 /** While comparing, a new or removed live edge asks for a fresh diff at most this often. */
 const DIFF_REFRESH_MS = 1000;
+/** While the flow view is open, new spans of the shown flow ask for its runs at most this often. */
+const RUNS_REFRESH_MS = 1000;
 
 export class App {
   private readonly model = new Model();
@@ -59,6 +62,11 @@ export class App {
   private diffTimer: ReturnType<typeof setTimeout> | undefined;
   private cmp: Comparison = NO_COMPARISON;
   private readonly removedPanel: HTMLElement;
+  /** The shown flow's latest runs (for the Run select) and the highlighted one. */
+  private runs: { flow: string; list: FlowRun[] } = { flow: '', list: [] };
+  private runsRequest = 0;
+  private runsTimer: ReturnType<typeof setTimeout> | undefined;
+  private selectedRunId: string | null = null;
 
   constructor(private readonly host: Host, root: HTMLElement) {
     this.ui = sanitizeUiState(host.loadState());
@@ -83,6 +91,7 @@ export class App {
     this.flowView = new FlowView({
       chooseFlow: (flow) => this.update({ flow, selection: null }, true),
       selectStep: (flow, step) => this.select({ kind: 'step', flow, step }),
+      chooseRun: (runId) => this.chooseRun(runId),
     });
     this.details = new DetailsPanel({
       openLocation: (location) => this.openLocation(location),
@@ -113,6 +122,7 @@ export class App {
       case 'receiver':
       case 'sites':
         if (message.type === 'delta') this.refreshDiffFor(message.delta);
+        if (message.type === 'delta') this.refreshRunsFor(message.delta);
         this.model.apply(message, Date.now());
         if (message.type === 'delta' && this.ui.paused) {
           this.pendingUpdates++;
@@ -137,6 +147,11 @@ export class App {
         if (message.requestId !== this.historyRequest) return;
         this.snapshots = sanitizeSnapshots(message.snapshots);
         this.scheduleRender(false);
+        return;
+      case 'runs':
+        if (message.requestId !== this.runsRequest) return;
+        this.runs = { flow: String(message.flow), list: sanitizeRuns(message.runs) };
+        this.scheduleRender(true);
         return;
       case 'diff':
         if (message.requestId !== this.diffRequest || this.compareSince === null) return;
@@ -163,6 +178,8 @@ export class App {
   }
 
   private setView(view: ViewName): void {
+    // Runs are refreshed only while the flow view is open: ask again on return.
+    if (view === 'flow') this.runs = { flow: '', list: [] };
     this.update({ view }, true);
   }
 
@@ -266,6 +283,35 @@ export class App {
     }, DIFF_REFRESH_MS);
   }
 
+  // --- Runs of the shown flow ---------------------------------------------------------------
+
+  private chooseRun(runId: string | null): void {
+    this.selectedRunId = runId;
+    this.spans = null;
+    // The details panel shows the run while nothing is selected.
+    this.update({ selection: null }, true);
+  }
+
+  private requestRuns(flow: string): void {
+    this.runs = { flow, list: this.runs.flow === flow ? this.runs.list : [] };
+    this.host.send({ type: 'requestRuns', requestId: ++this.runsRequest, flow });
+  }
+
+  /** New spans of the shown flow bring new runs: ask again, throttled. */
+  private refreshRunsFor(delta: GraphDelta): void {
+    if (this.ui.view !== 'flow' || !this.runs.flow || this.runsTimer) return;
+    if (!delta.flows?.some((f) => f.name === this.runs.flow)) return;
+    this.runsTimer = setTimeout(() => {
+      this.runsTimer = undefined;
+      this.requestRuns(this.runs.flow);
+    }, RUNS_REFRESH_MS);
+  }
+
+  private selectedRun(flow: string | undefined): FlowRun | null {
+    if (!flow || this.runs.flow !== flow || this.selectedRunId === null) return null;
+    return this.runs.list.find((r) => r.runId === this.selectedRunId) ?? null;
+  }
+
   private requestSpansFor(selection: Selection): void {
     const query = DetailsPanel.queryFor(selection, this.model.graph);
     this.spans = null;
@@ -331,6 +377,7 @@ export class App {
       sitesNeverLive: this.cov.sitesNeverLive,
       showPaths: this.host.kind === 'browser',
       addedEdges: this.cmp.added,
+      run: this.ui.view === 'flow' ? this.runDetails() : null,
     });
     const body = document.body.dataset;
     body.view = this.ui.view;
@@ -362,6 +409,10 @@ export class App {
         if (this.flowView.element.parentElement !== this.stage) this.stage.replaceChildren(this.flowView.element);
         const flows = [...graph.flows].sort((a, b) => b.runs - a.runs || a.name.localeCompare(b.name));
         const flow = flows.find((f) => f.name === this.ui.flow) ?? flows[0];
+        if (flow && this.runs.flow !== flow.name) {
+          this.selectedRunId = null;
+          this.requestRuns(flow.name);
+        }
         this.flowView.render({
           flows,
           flow,
@@ -369,6 +420,8 @@ export class App {
           coverage: this.ui.coverage,
           stepsWithoutSite: this.cov.stepsWithoutSite,
           isFresh: fresh,
+          runs: flow && this.runs.flow === flow.name ? this.runs.list : [],
+          selectedRun: this.selectedRun(flow?.name),
         });
         return;
       }
@@ -382,6 +435,11 @@ export class App {
         void never;
       }
     }
+  }
+
+  private runDetails(): { flow: string; run: FlowRun } | null {
+    const run = this.selectedRun(this.runs.flow);
+    return run ? { flow: this.runs.flow, run } : null;
   }
 
   /** Re-render once highlights of newly arrived items expire. */

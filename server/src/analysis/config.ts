@@ -4,7 +4,8 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_SETTINGS, resolveSettings, type AnalysisSettings } from '../../../common/src/settings';
+import { DEFAULT_SETTINGS, resolveSettings, type AnalysisSettings, type Severity } from '../../../common/src/settings';
+import { SEVERITY_LEVELS } from './rules';
 
 export const CONFIG_FILE_NAME = 'otel-flow-map.json';
 
@@ -43,17 +44,21 @@ export function parseConfig(json: unknown): AnalysisSettings {
 }
 
 /**
- * Editor settings over the workspace file over the defaults: an editor value still equal
- * to its default (VS Code always sends defaults) gives way to the file's value.
+ * The effective analysis settings: defaults < `otel-flow-map.json` (`file`, already over the
+ * defaults) < the values the user set in the editor (`editor`: the partial `analysis` object the
+ * client pushes, holding only what the user set — client/src/settings.ts uses inspect()). A value
+ * the user set wins even when it equals the default; a value of the wrong type is ignored.
+ * Severities merge per rule, the editor's entries winning.
  */
-export function layerSettings(editor: AnalysisSettings, file: AnalysisSettings): AnalysisSettings {
-  const defaults = DEFAULT_SETTINGS.analysis as unknown as Record<string, unknown>;
-  const out = { ...editor } as unknown as Record<string, unknown>;
-  const fromFile = file as unknown as Record<string, unknown>;
-  for (const key of Object.keys(defaults)) {
-    if (JSON.stringify(out[key]) === JSON.stringify(defaults[key])) out[key] = fromFile[key];
-  }
-  const merged = out as unknown as AnalysisSettings;
-  merged.severities = { ...file.severities, ...editor.severities };
-  return merged;
+export function layerSettings(editor: unknown, file: AnalysisSettings): AnalysisSettings {
+  const set = isObject(editor) ? editor : {};
+  // resolveSettings keeps a value only when its type fits: what it kept (same reference) is valid.
+  const valid = resolveSettings({ analysis: set }).analysis as unknown as Record<string, unknown>;
+  const userSet = Object.fromEntries(Object.keys(DEFAULT_SETTINGS.analysis).filter((k) => k in set && valid[k] === set[k]).map((k) => [k, set[k]]));
+  const severities = Object.fromEntries(Object.entries(isObject(userSet.severities) ? userSet.severities : {}).filter(([, v]) => SEVERITY_LEVELS.includes(v as Severity)));
+  return { ...file, ...userSet, severities: { ...file.severities, ...severities } } as AnalysisSettings;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

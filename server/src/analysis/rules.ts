@@ -7,7 +7,7 @@ import {
   DB_OPERATION_KEYS, DB_QUERY_TEXT_KEYS, DB_SYSTEM_KEYS, ENTITY_ID_KEY, MESSAGING_DESTINATION_KEYS, MESSAGING_OPERATION_KEYS,
   MESSAGING_SYSTEM_KEYS, dbRelation, dbRelationFromQuery, flowKeys, messagingRelation,
 } from '../../../common/src/semconv';
-import { findIdInName } from './names';
+import { findIdInName, removeIdFromName } from './names';
 import { deriveName, quoteLike, stablePrefix } from './naming';
 import type { AttributeInfo, Finding, Fix, Range, SpanSite, TextEdit, ValueInfo } from './types';
 
@@ -45,9 +45,11 @@ export function evaluateSite(site: SpanSite, settings: AnalysisSettings): Findin
   return findings;
 }
 
+export const SEVERITY_LEVELS: readonly Severity[] = ['error', 'warning', 'information', 'hint', 'off'];
+
 export function severityOf(rule: RuleId, settings: AnalysisSettings): Severity {
   const s = settings.severities[rule];
-  return s && ['error', 'warning', 'information', 'hint', 'off'].includes(s) ? s : DEFAULT_SEVERITIES[rule];
+  return s && SEVERITY_LEVELS.includes(s) ? s : DEFAULT_SEVERITIES[rule];
 }
 
 function checkSpanName(site: SpanSite, name: ValueInfo, settings: AnalysisSettings, emit: Emit): void {
@@ -57,7 +59,7 @@ function checkSpanName(site: SpanSite, name: ValueInfo, settings: AnalysisSettin
   }
   const value = String(name.value);
   const id = findIdInName(value);
-  if (id) emit('id-in-name', name.range, `Span name ${JSON.stringify(value)} embeds ${id}: names must not carry IDs.`);
+  if (id) emit('id-in-name', name.range, `Span name ${JSON.stringify(value)} embeds ${id}: names must not carry IDs.`, removeIdFixes(site, name, site.attributes.find((a) => a.insertSibling), [ENTITY_ID_KEY]));
   else if (isGeneric(value, settings)) emit('generic-name', name.range, `Span name ${JSON.stringify(value)} is too generic to tell spans apart.`, renameFixes(site, name, settings, false));
 }
 
@@ -70,7 +72,7 @@ function checkFlowValue(site: SpanSite, attr: AttributeInfo, what: string, setti
   }
   const value = String(v.value);
   const id = findIdInName(value);
-  if (id) emit('id-in-name', v.range, `The ${what} ${JSON.stringify(value)} embeds ${id}: names must not carry IDs.`);
+  if (id) emit('id-in-name', v.range, `The ${what} ${JSON.stringify(value)} embeds ${id}: names must not carry IDs.`, removeIdFixes(site, v, attr, runIdKeys(settings)));
   else if (isGeneric(value, settings)) emit('generic-name', v.range, `The ${what} ${JSON.stringify(value)} is too generic.`, renameFixes(site, v, settings, true));
   else if (!namePattern(settings).test(value)) {
     emit('flow-name-format', v.range, `The ${what} ${JSON.stringify(value)} does not match the naming pattern ${settings.namePattern} (e.g. checkout.place_order).`);
@@ -138,24 +140,53 @@ function renameFixes(site: SpanSite, value: ValueInfo, settings: AnalysisSetting
   return [{ title: `Rename to '${derived}' (from ${site.enclosingFunction})`, preferred: true, edits: [{ range: value.range, newText: quoteLike(derived, value.text, site.language) }] }];
 }
 
+function runIdKeys(settings: AnalysisSettings): string[] {
+  return [flowKeys(settings.attributePrefix).runId, ENTITY_ID_KEY];
+}
+
 /** Keep the stable prefix of a dynamic flow name and move its dynamic part into run_id / entity.id. */
 function moveDynamicPartFixes(site: SpanSite, attr: AttributeInfo, settings: AnalysisSettings): Fix[] {
   const v = attr.value;
   const stable = v.constantPrefix !== undefined ? stablePrefix(v.constantPrefix) : '';
   if (!stable) return [];
-  const literal = quoteLike(stable, v.text, site.language);
   const part = v.dynamicParts?.[v.dynamicParts.length - 1];
-  const keep: TextEdit = { range: v.range, newText: literal };
-  if (!part || !attr.insertSibling) return [{ title: `Keep the stable prefix '${stable}'`, edits: [keep] }];
+  const keep: Fix = { title: `Keep the stable prefix '${stable}'`, edits: [{ range: v.range, newText: quoteLike(stable, v.text, site.language) }] };
+  if (!part || !attr.insertSibling) return [keep];
+  return moveIntoAttributeFixes(site, v, stable, part, attr, runIdKeys(settings), true);
+}
+
+/**
+ * Strip the ID from a constant name written as a plain literal (a named constant is left alone:
+ * editing its use would not change its other uses), and offer to move the ID into `keys`.
+ */
+function removeIdFixes(site: SpanSite, v: ValueInfo, anchor: AttributeInfo | undefined, keys: string[]): Fix[] {
+  const value = String(v.value);
+  const removed = removeIdFromName(value);
+  if (!removed || !/^['"`]/.test(v.text) || v.text.slice(1, -1) !== value) return [];
+  const { stable, id } = removed;
+  const remove: Fix = { title: `Remove the ID from the name ('${stable}')`, preferred: true, edits: [{ range: v.range, newText: quoteLike(stable, v.text, site.language) }] };
+  if (!anchor?.insertSibling) return [remove];
+  return [remove, ...moveIntoAttributeFixes(site, v, stable, quoteLike(id, v.text, site.language), anchor, keys, false)];
+}
+
+/**
+ * The "keep the stable part, move the variable part into an attribute" fixes: `v` becomes the
+ * `stable` literal and `part` (source text) is added next to `anchor` under each key of `keys`
+ * the span does not set yet.
+ */
+function moveIntoAttributeFixes(site: SpanSite, v: ValueInfo, stable: string, part: string, anchor: AttributeInfo, keys: string[], preferFirst: boolean): Fix[] {
+  const sibling = anchor.insertSibling;
+  if (!sibling) return [];
+  const literal = quoteLike(stable, v.text, site.language);
   const fixes: Fix[] = [];
   const present = new Set(site.attributes.map((a) => a.key));
-  for (const key of [flowKeys(settings.attributePrefix).runId, ENTITY_ID_KEY]) {
+  for (const key of keys) {
     if (present.has(key)) continue;
-    const insertText = attr.insertSibling.template.replace('{key}', () => quoteLike(key, v.text, site.language)).replace('{value}', () => part);
-    const at = attr.insertSibling.position;
+    const insertText = sibling.template.replace('{key}', () => quoteLike(key, v.text, site.language)).replace('{value}', () => part);
+    const at = sibling.position;
     const adjacent = at.line === v.range.end.line && at.character === v.range.end.character;
-    const edits: TextEdit[] = adjacent ? [{ range: v.range, newText: literal + insertText }] : [keep, { range: { start: at, end: at }, newText: insertText }];
-    fixes.push({ title: `Keep '${stable}' and move ${code(part)} into ${key}`, edits, preferred: fixes.length === 0 });
+    const edits: TextEdit[] = adjacent ? [{ range: v.range, newText: literal + insertText }] : [{ range: v.range, newText: literal }, { range: { start: at, end: at }, newText: insertText }];
+    fixes.push({ title: `Keep '${stable}' and move ${code(part)} into ${key}`, edits, preferred: preferFirst && fixes.length === 0 });
   }
   return fixes;
 }

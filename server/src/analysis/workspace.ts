@@ -10,40 +10,60 @@ import { createFrontEnds } from './frontEnds';
 import { evaluateSite } from './rules';
 import type { Finding, LanguageFrontEnd, ParseProblem, SpanSite } from './types';
 
+/** Analysis settings of workspace folders (absolute paths), for files under each. */
+export type FolderSettings = ReadonlyMap<string, AnalysisSettings>;
+
 export class WorkspaceAnalyzer {
   private readonly byExtension = new Map<string, LanguageFrontEnd>();
   private readonly known = new Set<string>();
+  /** Folder settings, longest folder first so the innermost folder wins. */
+  private folders: [string, AnalysisSettings][] = [];
 
-  private constructor(frontEnds: LanguageFrontEnd[], private settings: AnalysisSettings, private readonly roots: string[]) {
+  private constructor(frontEnds: LanguageFrontEnd[], private settings: AnalysisSettings, private readonly roots: string[], folders: FolderSettings) {
     for (const fe of frontEnds) for (const ext of fe.extensions) this.byExtension.set(ext, fe);
+    this.folders = sortFolders(folders);
   }
 
-  /** `onFailure` hears about front-ends that could not load (their languages are skipped). */
-  static async create(settings: AnalysisSettings, roots: string[], onFailure?: (message: string) => void): Promise<WorkspaceAnalyzer> {
-    return new WorkspaceAnalyzer(await createFrontEnds(settings, onFailure), settings, roots.map((r) => resolve(r)));
+  /**
+   * `settings` apply to files outside every folder of `folders` (and give the front-ends their
+   * span-detection settings); `onFailure` hears about front-ends that could not load (their languages are skipped).
+   */
+  static async create(settings: AnalysisSettings, roots: string[], onFailure?: (message: string) => void, folders: FolderSettings = new Map()): Promise<WorkspaceAnalyzer> {
+    return new WorkspaceAnalyzer(await createFrontEnds(settings, onFailure), settings, roots.map((r) => resolve(r)), folders);
   }
 
   get currentSettings(): AnalysisSettings {
     return this.settings;
   }
 
+  /** The settings that apply to `file`: those of the innermost folder holding it, else the base settings. */
+  settingsOf(file: string): AnalysisSettings {
+    return this.folders.find(([root]) => file.startsWith(`${root}/`))?.[1] ?? this.settings;
+  }
+
   /** Rules read settings on every call; a rebuild (rescan) is needed only when the file set or span detection changes. */
-  setSettings(settings: AnalysisSettings): { rebuildNeeded: boolean } {
-    const scanKey = (s: AnalysisSettings) => JSON.stringify([s.wrapperFunctions, s.include, s.exclude]);
-    const rebuildNeeded = scanKey(settings) !== scanKey(this.settings);
+  setSettings(settings: AnalysisSettings, folders: FolderSettings = new Map()): { rebuildNeeded: boolean } {
+    const scanKey = (base: AnalysisSettings, byFolder: [string, AnalysisSettings][]) =>
+      JSON.stringify([['', base] as const, ...byFolder].map(([root, s]) => [root, s.wrapperFunctions, s.include, s.exclude]));
+    const next = sortFolders(folders);
+    const rebuildNeeded = scanKey(settings, next) !== scanKey(this.settings, this.folders);
     this.settings = settings;
+    this.folders = next;
     return { rebuildNeeded };
   }
 
-  filter(): FileFilter {
-    return { extensions: new Set(this.byExtension.keys()), include: this.settings.include, exclude: this.settings.exclude };
+  /** Which files to list under `root` (a folder's own include/exclude when it has settings). */
+  filter(root?: string): FileFilter {
+    const s = (root && this.folders.find(([r]) => r === resolve(root))?.[1]) || this.settings;
+    return { extensions: new Set(this.byExtension.keys()), include: s.include, exclude: s.exclude };
   }
 
   /** Whether a file belongs to the analysis: a handled language, inside include, outside exclude. */
   accepts(file: string): boolean {
     if (!this.byExtension.has(extname(file))) return false;
-    const root = this.roots.find((r) => file.startsWith(`${r}/`));
-    return acceptsFile(root ? toPosix(relative(root, file)) : toPosix(file), this.filter());
+    const folder = this.folders.find(([r]) => file.startsWith(`${r}/`))?.[0];
+    const root = folder ?? this.roots.find((r) => file.startsWith(`${r}/`));
+    return acceptsFile(root ? toPosix(relative(root, file)) : toPosix(file), this.filter(folder));
   }
 
   updateFile(file: string, text: string): void {
@@ -75,13 +95,18 @@ export class WorkspaceAnalyzer {
   }
 
   findingsOf(file: string): Finding[] {
-    return this.sitesOf(file).flatMap((s) => evaluateSite(s, this.settings));
+    const settings = this.settingsOf(file);
+    return this.sitesOf(file).flatMap((s) => evaluateSite(s, settings));
   }
 
   /** Every site of every known file, in file order. */
   sites(): SpanSite[] {
     return [...this.known].sort().flatMap((f) => this.sitesOf(f));
   }
+}
+
+function sortFolders(folders: FolderSettings): [string, AnalysisSettings][] {
+  return [...folders].map(([root, s]): [string, AnalysisSettings] => [resolve(root), s]).sort((a, b) => b[0].length - a[0].length);
 }
 
 export interface ScanOutput {

@@ -2,17 +2,19 @@
 // `initialized`, keeps open documents' text in the analyzer, publishes diagnostics as the user
 // types (debounced), offers quick fixes, follows files changed on disk (watchers registered
 // dynamically), and exposes the live site index to other features.
-// Settings: editor settings over `<first folder>/otel-flow-map.json` over the defaults.
+// Settings, per workspace folder: the values the user set in the editor over
+// `<folder>/otel-flow-map.json` over the defaults (config.ts layerSettings); the innermost folder
+// holding a file decides. Files outside every folder get the editor settings over the defaults.
 
 import { readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DidChangeWatchedFilesNotification, FileChangeType, type FileEvent } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisSettings } from '../../../common/src/settings';
 import { CONFIG_FILE_NAME, layerSettings, loadWorkspaceConfig, parseConfig } from '../analysis/config';
 import { ReadBudget } from '../analysis/files';
-import { WorkspaceAnalyzer } from '../analysis/workspace';
+import { WorkspaceAnalyzer, type FolderSettings } from '../analysis/workspace';
 import type { Finding, SpanSite } from '../analysis/types';
 import type { ServerContext, SiteIndexSource } from './context';
 import { toCodeActions, toDiagnostic } from './diagnostics';
@@ -25,7 +27,8 @@ const SITES_CHANGED_DEBOUNCE_MS = 300;
 export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
   const { connection, documents } = ctx;
   let analyzer: WorkspaceAnalyzer | undefined;
-  let fileSettings: AnalysisSettings | undefined;
+  /** Each workspace folder's otel-flow-map.json, read on first use. */
+  const fileSettings = new Map<string, AnalysisSettings>();
   let generation = 0;
   const published = new Map<string, Finding[]>();
   const pending = new Map<string, NodeJS.Timeout>();
@@ -33,10 +36,23 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
   let sitesTimer: NodeJS.Timeout | undefined;
   let siteCache: SpanSite[] | undefined;
 
-  const effectiveSettings = (): AnalysisSettings => {
-    fileSettings ??= loadConfig(ctx.workspaceFolders()[0]);
-    return layerSettings(ctx.settings().analysis, fileSettings);
+  const editorAnalysis = (): unknown => {
+    const pushed = ctx.editorSettings();
+    return typeof pushed === 'object' && pushed !== null ? (pushed as { analysis?: unknown }).analysis : undefined;
   };
+  const folderSettings = (): FolderSettings => new Map(ctx.workspaceFolders().map((folder) => {
+    let file = fileSettings.get(folder);
+    if (!file) fileSettings.set(folder, (file = loadWorkspaceConfig(folder).analysis));
+    return [folder, layerSettings(editorAnalysis(), file)];
+  }));
+  /** For files outside every folder; span detection (the front-ends) also knows every folder's wrapper functions. */
+  const baseSettings = (folders: FolderSettings): AnalysisSettings => {
+    const base = layerSettings(editorAnalysis(), parseConfig({}));
+    return { ...base, wrapperFunctions: [...new Set([...base.wrapperFunctions, ...[...folders.values()].flatMap((s) => s.wrapperFunctions)])] };
+  };
+  /** The folder whose otel-flow-map.json `file` is, if it is one. */
+  const configFolder = (file: string): string | undefined =>
+    basename(file) === CONFIG_FILE_NAME ? ctx.workspaceFolders().find((f) => f === dirname(file)) : undefined;
 
   const sitesChanged = (): void => {
     siteCache = undefined;
@@ -44,10 +60,18 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
     sitesTimer = setTimeout(() => siteListeners.forEach((l) => l()), SITES_CHANGED_DEBOUNCE_MS);
   };
 
-  const publish = (doc: TextDocument): void => {
+  /** The site list each open document's diagnostics were computed from (the analyzer returns the same array until they change). */
+  const publishedFrom = new Map<string, SpanSite[]>();
+
+  /** `onlyIfChanged`: skip documents whose sites are unchanged (same settings, same cached site list, same version). */
+  const publish = (doc: TextDocument, onlyIfChanged = false): void => {
     const file = filePath(doc.uri);
     if (!analyzer || !file) return;
+    const before = analyzer.has(file) ? synced.get(analyzer)?.get(doc.uri) : undefined;
     syncDocument(doc); // a document whose own debounce has not fired yet is still analysed as shown
+    const sites = analyzer.has(file) ? analyzer.sitesOf(file) : [];
+    if (onlyIfChanged && before === doc.version && publishedFrom.get(doc.uri) === sites) return;
+    publishedFrom.set(doc.uri, sites);
     const findings = analyzer.has(file) ? analyzer.findingsOf(file) : [];
     published.set(doc.uri, findings);
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: findings.map(toDiagnostic) });
@@ -64,15 +88,18 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
     synced.set(analyzer, versions);
     if (versions.get(doc.uri) === doc.version) return;
     versions.set(doc.uri, doc.version);
-    if (basename(file) === CONFIG_FILE_NAME) return reloadConfig(doc.getText());
+    if (basename(file) === CONFIG_FILE_NAME) {
+      const folder = configFolder(file);
+      return folder ? reloadConfig(folder, doc.getText()) : undefined;
+    }
     if (!analyzer.accepts(file)) return;
     analyzer.updateFile(file, doc.getText());
     sitesChanged();
   };
 
-  const reloadConfig = (text: string): void => {
+  const reloadConfig = (folder: string, text: string): void => {
     try {
-      fileSettings = parseConfig(JSON.parse(text));
+      fileSettings.set(folder, parseConfig(JSON.parse(text)));
     } catch {
       return; // half-typed JSON: keep the previous settings
     }
@@ -82,7 +109,8 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
   /** (Re)creates the analyzer and scans every folder; open documents win over disk content. */
   const rescan = async (): Promise<void> => {
     const mine = ++generation;
-    const next = await WorkspaceAnalyzer.create(effectiveSettings(), ctx.workspaceFolders(), (m) => connection.console.error(`otel-flow-map: ${m}`));
+    const folders = folderSettings();
+    const next = await WorkspaceAnalyzer.create(baseSettings(folders), ctx.workspaceFolders(), (m) => connection.console.error(`otel-flow-map: ${m}`), folders);
     if (mine !== generation) return;
     analyzer = next;
     documents.all().forEach(syncDocument);
@@ -97,7 +125,8 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
 
   const applySettings = async (): Promise<void> => {
     if (!analyzer) return;
-    const { rebuildNeeded } = analyzer.setSettings(effectiveSettings());
+    const folders = folderSettings();
+    const { rebuildNeeded } = analyzer.setSettings(baseSettings(folders), folders);
     if (rebuildNeeded) await rescan();
     else publishAllOpen();
   };
@@ -106,12 +135,12 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
   const onFilesChanged = async (changes: FileEvent[]): Promise<void> => {
     const current = analyzer;
     if (!current) return;
-    const root = ctx.workspaceFolders()[0];
     for (const change of changes) {
       const file = filePath(change.uri);
       if (!file || documents.get(change.uri)) continue;
-      if (root && file === join(root, CONFIG_FILE_NAME)) {
-        fileSettings = loadWorkspaceConfig(root).analysis;
+      const folder = configFolder(file);
+      if (folder) {
+        fileSettings.set(folder, loadWorkspaceConfig(folder).analysis);
         await applySettings();
       } else if (change.type === FileChangeType.Deleted) current.removeFile(file);
       else if (current.accepts(file)) {
@@ -148,7 +177,8 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
       const current = documents.get(document.uri);
       if (!current) return;
       publish(current);
-      documents.all().filter((d) => d.uri !== current.uri).forEach(publish);
+      // Other open files change only if they took a constant from this one.
+      documents.all().filter((d) => d.uri !== current.uri).forEach((d) => publish(d, true));
     }, DEBOUNCE_MS));
   });
 
@@ -156,6 +186,7 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
     clearTimeout(pending.get(document.uri));
     pending.delete(document.uri);
     published.delete(document.uri);
+    publishedFrom.delete(document.uri);
     if (analyzer) synced.get(analyzer)?.delete(document.uri);
     void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
     // The closed buffer may have held unsaved text: the file on disk is the truth again.
@@ -177,10 +208,6 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
     sites: () => (siteCache ??= analyzer?.sites() ?? []),
     onDidChange: (listener) => siteListeners.push(listener),
   };
-}
-
-function loadConfig(folder: string | undefined): AnalysisSettings {
-  return folder ? loadWorkspaceConfig(folder).analysis : parseConfig({});
 }
 
 function filePath(uri: string): string | undefined {

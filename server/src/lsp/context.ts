@@ -10,6 +10,8 @@ export interface ServerContext {
   documents: TextDocuments<TextDocument>;
   /** Current effective settings (VS Code settings over otel-flow-map.json over defaults). */
   settings(): Settings;
+  /** The settings object the client pushed, as sent: only the values the user set (client/src/settingsScopes.ts). */
+  editorSettings(): unknown;
   /** Called once the client sent `initialized` (the connection has a single slot; this fans out). */
   onInitialized(listener: () => void): void;
   /** Called after settings change (not on startup). */

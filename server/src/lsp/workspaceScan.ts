@@ -26,7 +26,7 @@ export async function scanFolders(analyzer: WorkspaceAnalyzer, folders: string[]
     sliceStart = Date.now();
   };
   for (const folder of folders) {
-    const listing = await listSourceFiles(folder, analyzer.filter());
+    const listing = await listSourceFiles(folder, analyzer.filter(folder));
     skipped.push(...listing.skipped);
     for (const file of listing.files) {
       if (cancelled()) return skipped;

@@ -5,7 +5,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { isFromWebview, MAX_HISTORY_SNAPSHOTS, type FromWebview, type ToWebview } from '../../../common/src/protocol';
+import { isFromWebview, MAX_FLOW_RUNS, MAX_HISTORY_SNAPSHOTS, type FromWebview, type ToWebview } from '../../../common/src/protocol';
 import type { SpanQuery } from '../../../common/src/telemetry';
 import { edgeDiffOf } from '../telemetry/history';
 import type { TelemetryHost } from '../telemetry/host';
@@ -118,6 +118,8 @@ export function createUiServer(opts: UiServerOptions): Server {
       case 'requestDiff':
         // The same worker query as GET /api/diff, in the webview's shape.
         return [{ type: 'diff', requestId: m.requestId, ...edgeDiffOf(await host.diff(m.since)) }];
+      case 'requestRuns':
+        return [{ type: 'runs', requestId: m.requestId, flow: m.flow, runs: await host.runs(m.flow, MAX_FLOW_RUNS) }];
       case 'ready':
       case 'openLocation':
         // No editor behind the browser page: nothing to open.

@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import { applyDelta, emptyGraph, type Graph, type GraphDelta, type SnapshotInfo } from '../../../common/src/graph';
 import type { ReceiverSettings } from '../../../common/src/settings';
-import type { ReceiverStatus, SpanQuery, SpanSummary, TraceExportResult, TraceImportResult } from '../../../common/src/telemetry';
+import type { FlowRun, ReceiverStatus, SpanQuery, SpanSummary, TraceExportResult, TraceImportResult } from '../../../common/src/telemetry';
 import type { FromWorker, LiveDetails, ToWorker, TopologyDiff, WorkerStartOptions } from './messages';
 import type { SpanNameStat } from './topology/spanNames';
 import type { CodeRef } from './topology/classify';
@@ -43,6 +43,8 @@ export interface TelemetryHost {
   diff(since: number): Promise<TopologyDiff>;
   /** Persisted snapshots to compare with, newest first (none without a data folder). */
   history(max: number): Promise<SnapshotInfo[]>;
+  /** The flow's latest runs with their steps, newest first. */
+  runs(flow: string, max: number): Promise<FlowRun[]>;
   /** Feeds an OTLP JSON / JSON-lines file to the receiver, line by line. */
   importTraces(path: string, maxLineBytes: number): Promise<TraceImportResult>;
   /** Writes the retained spans to `path` as OTLP JSON-lines. */
@@ -127,6 +129,7 @@ export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
     spans: (query) => call<SpanSummary[]>({ type: 'query', query: { kind: 'spans', query } }),
     diff: (since) => call<TopologyDiff>({ type: 'query', query: { kind: 'diff', since } }),
     history: (max) => call<SnapshotInfo[]>({ type: 'query', query: { kind: 'history', max } }),
+    runs: (flow, max) => call<FlowRun[]>({ type: 'query', query: { kind: 'runs', flow, max } }),
     importTraces: (path, maxLineBytes) => call<TraceImportResult>({ type: 'import', path, maxLineBytes }),
     exportTraces: (path) => call<TraceExportResult>({ type: 'export', path }),
     currentGraph: () => graph,

@@ -3,7 +3,7 @@
 
 import type { Graph, GraphDelta, SnapshotInfo } from '../../../common/src/graph';
 import type { ReceiverSettings } from '../../../common/src/settings';
-import type { ReceiverStatus, SpanQuery, SpanSummary } from '../../../common/src/telemetry';
+import type { FlowRun, ReceiverStatus, SpanQuery, SpanSummary } from '../../../common/src/telemetry';
 import type { CodeRef } from './topology/classify';
 import type { SpanNameStat } from './topology/spanNames';
 
@@ -48,7 +48,8 @@ export type WorkerQuery =
   | { kind: 'spans'; query: SpanQuery }
   | { kind: 'details' }
   | { kind: 'diff'; since: number }
-  | { kind: 'history'; max: number };
+  | { kind: 'history'; max: number }
+  | { kind: 'runs'; flow: string; max: number };
 
 export interface WorkerAnswer {
   graph: Graph;
@@ -56,6 +57,7 @@ export interface WorkerAnswer {
   details: LiveDetails;
   diff: TopologyDiff;
   history: SnapshotInfo[];
+  runs: FlowRun[];
 }
 
 export type ToWorker =

@@ -113,6 +113,8 @@ export class TelemetryService {
       }
       case 'history':
         return this.history ? this.history.list(q.max) : [];
+      case 'runs':
+        return t ? t.flows.recentRuns(q.flow, q.max) : [];
     }
   }
 

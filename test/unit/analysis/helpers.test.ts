@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { layerSettings, parseConfig } from '../../../server/src/analysis/config';
 import { isIncluded } from '../../../server/src/analysis/glob';
-import { findIdInName } from '../../../server/src/analysis/names';
+import { findIdInName, removeIdFromName } from '../../../server/src/analysis/names';
 import { deriveName, quoteLike, stablePrefix } from '../../../server/src/analysis/naming';
 import { WorkspaceAnalyzer } from '../../../server/src/analysis/workspace';
 import { defaults } from './fixtures';
@@ -14,13 +14,35 @@ describe('analyzer helpers', () => {
     assert.deepEqual(parseConfig(null), defaults());
   });
 
-  it('layers editor settings over the file: editor values at their default give way', () => {
+  it('layers editor settings over the file: editor values the user did not set give way', () => {
     const file = parseConfig({ attributePrefix: 'app.flow.', namePattern: '^x$', severities: { 'generic-name': 'off', 'id-in-name': 'hint' } });
-    const editor = { ...defaults(), namePattern: '^y$', severities: { 'generic-name': 'error' as const } };
+    // The client pushes only what the user set (client/src/settingsScopes.ts).
+    const editor = { namePattern: '^y$', severities: { 'generic-name': 'error' as const } };
     const s = layerSettings(editor, file);
     assert.equal(s.attributePrefix, 'app.flow.');
     assert.equal(s.namePattern, '^y$');
     assert.deepEqual(s.severities, { 'generic-name': 'error', 'id-in-name': 'hint' });
+  });
+
+  it('precedence: defaults < otel-flow-map.json < user-set editor values, even when they equal the default', () => {
+    const file = parseConfig({ attributePrefix: 'app.flow.', genericNames: ['misc'], exclude: ['**/gen/**'], severities: { 'span-not-ended': 'error' } });
+    const d = defaults();
+    // The user explicitly set the defaults back in the editor: those win over the file.
+    const s = layerSettings({ attributePrefix: d.attributePrefix, genericNames: d.genericNames }, file);
+    assert.equal(s.attributePrefix, 'coordimap.flow.');
+    assert.deepEqual(s.genericNames, d.genericNames);
+    assert.deepEqual(s.exclude, ['**/gen/**'], 'not set in the editor: the file decides');
+    assert.equal(s.namePattern, d.namePattern, 'set nowhere: the default');
+    assert.deepEqual(s.severities, { 'span-not-ended': 'error' });
+    // Nothing pushed yet, or garbage: the file as is.
+    assert.deepEqual(layerSettings(undefined, file), file);
+    assert.deepEqual(layerSettings('nope', file), file);
+    // Values of the wrong type (and unknown severities) are ignored, not turned into defaults over the file.
+    const bad = layerSettings({ attributePrefix: 5, genericNames: 'x', severities: { 'span-not-ended': 'loud', 'generic-name': 'hint' }, bogus: 1 }, file);
+    assert.equal(bad.attributePrefix, 'app.flow.');
+    assert.deepEqual(bad.genericNames, ['misc']);
+    assert.deepEqual(bad.severities, { 'span-not-ended': 'error', 'generic-name': 'hint' });
+    assert.ok(!('bogus' in bad));
   });
 
   it('matches include/exclude globs like .gitignore', () => {
@@ -36,6 +58,17 @@ describe('analyzer helpers', () => {
   it('detects IDs in names, and only IDs', () => {
     for (const n of ['order.12345', 'x.3f2b8c1e-9a4d-4c21-8f3e-1b2c3d4e5f60', 'mail.a@b.io', 'report.2024-05-01', 'sync.deadbeef0011']) assert.ok(findIdInName(n), n);
     for (const n of ['checkout.place_order', 'GET /users/12', 'http.v2', 'oauth2.token', 'sha256.verify']) assert.equal(findIdInName(n), undefined, n);
+  });
+
+  it('removes an ID and one separator next to it from a name', () => {
+    assert.deepEqual(removeIdFromName('checkout.order.12345'), { stable: 'checkout.order', id: '12345' });
+    assert.deepEqual(removeIdFromName('checkout.12345.pay'), { stable: 'checkout.pay', id: '12345' });
+    assert.deepEqual(removeIdFromName('12345.checkout'), { stable: 'checkout', id: '12345' });
+    assert.deepEqual(removeIdFromName('x.3f2b8c1e-9a4d-4c21-8f3e-1b2c3d4e5f60'), { stable: 'x', id: '3f2b8c1e-9a4d-4c21-8f3e-1b2c3d4e5f60' });
+    assert.deepEqual(removeIdFromName('report.2024-05-01'), { stable: 'report', id: '2024-05-01' });
+    assert.deepEqual(removeIdFromName('sync/deadbeef0011'), { stable: 'sync', id: 'deadbeef0011' });
+    assert.equal(removeIdFromName('12345'), undefined, 'nothing stable left');
+    assert.equal(removeIdFromName('checkout.place_order'), undefined);
   });
 
   it('derives names, stable prefixes and literals for fixes', () => {

@@ -61,6 +61,21 @@ describe('common/protocol isFromWebview: compare with a snapshot', () => {
   });
 });
 
+describe('common/protocol isFromWebview: flow runs', () => {
+  it('accepts a runs request for a named flow', () => {
+    assert.ok(isFromWebview({ type: 'requestRuns', requestId: 7, flow: 'checkout.place_order' }));
+    assert.ok(isFromWebview({ type: 'requestRuns', requestId: 0, flow: '<img src=x onerror=alert(1)>' }));
+  });
+
+  it('rejects runs requests without an integer id or a short, non-empty flow name', () => {
+    for (const bad of [{ type: 'requestRuns', flow: 'f' }, { type: 'requestRuns', requestId: '1', flow: 'f' }, { type: 'requestRuns', requestId: 1.5, flow: 'f' },
+      { type: 'requestRuns', requestId: 1 }, { type: 'requestRuns', requestId: 1, flow: '' }, { type: 'requestRuns', requestId: 1, flow: 42 },
+      { type: 'requestRuns', requestId: 1, flow: null }, { type: 'requestRuns', requestId: 1, flow: 'x'.repeat(1025) }, { type: 'runs', requestId: 1, flow: 'f', runs: [] }]) {
+      assert.equal(isFromWebview(bad), false, JSON.stringify(bad));
+    }
+  });
+});
+
 describe('common/settings resolveSettings', () => {
   it('returns the defaults for nothing', () => {
     assert.deepEqual(resolveSettings(undefined), DEFAULT_SETTINGS);

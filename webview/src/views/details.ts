@@ -3,11 +3,12 @@
 
 import type { CodeLocation, Flow, FlowStep, Graph, GraphEdge, GraphNode } from '../../../common/src/graph';
 import type { SpanSiteSummary } from '../../../common/src/sites';
-import type { SpanQuery, SpanSummary } from '../../../common/src/telemetry';
+import type { FlowRun, SpanQuery, SpanSummary } from '../../../common/src/telemetry';
 import { locationLabel, mergeLocations, resolveLocation, runtimeFileResolver, runtimeLocation, runtimeLocations, shortLocationLabel, siteLocation, sitesForSpanNames, sitesForStep, type RuntimeFileResolver } from '../codeLinks';
 import { formatCount, formatMs, formatPercent, formatRate, ratePerSecond } from '../format';
 import type { Selection } from '../uiState';
 import { button, el } from './dom';
+import { renderRunDetails } from './runDetails';
 
 export interface DetailsEvents {
   openLocation(location: CodeLocation): void;
@@ -25,6 +26,8 @@ export interface DetailsInput {
   showPaths: boolean;
   /** While comparing with a snapshot: the live edges added since then. */
   addedEdges?: ReadonlySet<string>;
+  /** The flow run highlighted in the flow view: shown while nothing is selected. */
+  run?: { flow: string; run: FlowRun } | null;
 }
 
 const MAX_LIST = 25;
@@ -60,12 +63,12 @@ export class DetailsPanel {
   render(input: DetailsInput): void {
     const parts = this.content(input);
     this.element.replaceChildren(...parts);
-    this.element.dataset.selection = input.selection ? input.selection.kind : 'none';
+    this.element.dataset.selection = input.selection ? input.selection.kind : input.run ? 'run' : 'none';
   }
 
   private content(input: DetailsInput): Node[] {
     const sel = input.selection;
-    if (!sel) return this.overview(input);
+    if (!sel) return input.run ? renderRunDetails(input.run.flow, input.run.run) : this.overview(input);
     switch (sel.kind) {
       case 'node': {
         const node = input.graph.nodes.find((n) => n.id === sel.id);

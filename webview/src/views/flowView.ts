@@ -4,11 +4,13 @@
 
 import { create, select, type Selection } from 'd3';
 import type { Flow, FlowStep } from '../../../common/src/graph';
+import type { FlowRun } from '../../../common/src/telemetry';
 import { stepKey } from '../codeLinks';
 import { formatCount, formatMs, formatPercent, health } from '../format';
 import { layeredLayout, transitionKey } from '../layout/layered';
 import { directionOfKey, nearestInDirection } from '../layout/navigation';
 import type { Point } from '../layout/placement';
+import { runLabel, runPath, type RunPath } from '../runs';
 import { button, el } from './dom';
 
 const STEP_W = 184;
@@ -21,6 +23,8 @@ const MIN_SCALE = 0.7;
 export interface FlowViewEvents {
   chooseFlow(name: string): void;
   selectStep(flow: string, step: string): void;
+  /** null = all runs. */
+  chooseRun(runId: string | null): void;
 }
 
 export interface FlowViewState {
@@ -30,6 +34,10 @@ export interface FlowViewState {
   coverage: boolean;
   stepsWithoutSite: Set<string>;
   isFresh(id: string): boolean;
+  /** The flow's latest runs, newest first. */
+  runs: FlowRun[];
+  /** The run whose path is highlighted, if any. */
+  selectedRun: FlowRun | null;
 }
 
 export class FlowView {
@@ -66,8 +74,9 @@ export class FlowView {
       return;
     }
     this.flowName = flow.name;
-    const svg = this.renderGraph(flow, state);
-    this.canvas.append(svg);
+    const path = state.selectedRun ? runPath(state.selectedRun) : null;
+    const svg = this.renderGraph(flow, state, path);
+    this.canvas.append(this.runSelect(state), svg);
     fitWidth(svg, this.canvas.clientWidth);
     this.canvas.append(this.stepTable(flow, state));
   }
@@ -104,6 +113,22 @@ export class FlowView {
     return el('table', { class: 'step-table' }, [el('caption', { text: `${flow.name}: ${flow.steps.length} steps, ${formatCount(flow.runs)} runs` }), el('thead', {}, [head]), el('tbody', {}, rows)]);
   }
 
+  /** "All runs" plus the latest runs; option text and values are set as text, never parsed. */
+  private runSelect(state: FlowViewState): HTMLElement {
+    const select = el('select', { class: 'run-select', attrs: { 'aria-label': 'Highlight one run' } });
+    const all = el('option', { text: `All runs (${state.runs.length} recent)` });
+    all.value = '';
+    select.append(all);
+    for (const run of state.runs) {
+      const o = el('option', { text: runLabel(run), attrs: run.error ? { 'data-error': 'true' } : {} });
+      o.value = run.runId;
+      select.append(o);
+    }
+    select.value = state.selectedRun?.runId ?? '';
+    select.addEventListener('change', () => this.events.chooseRun(select.value === '' ? null : select.value));
+    return el('label', { class: 'run-picker' }, ['Run ', select]);
+  }
+
   private renderList(state: FlowViewState): void {
     select(this.list)
       .selectAll<HTMLLIElement, Flow>('li')
@@ -138,7 +163,7 @@ export class FlowView {
     this.canvas.append(this.empty);
   }
 
-  private renderGraph(flow: Flow, state: FlowViewState): SVGSVGElement {
+  private renderGraph(flow: Flow, state: FlowViewState, path: RunPath | null): SVGSVGElement {
     const names = flow.steps.map((s) => s.name);
     const layout = layeredLayout(names, flow.transitions);
     const tallest = Math.max(1, ...layout.layers.map((l) => l.length));
@@ -153,7 +178,7 @@ export class FlowView {
     });
 
     const svg = create('svg')
-      .attr('class', 'flow-svg')
+      .attr('class', `flow-svg${path ? ' has-run' : ''}`)
       .attr('role', 'group')
       .attr('aria-label', `Flow ${flow.name}: ${flow.steps.length} steps, ${flow.runs} runs`)
       .attr('data-flow', flow.name)
@@ -168,7 +193,9 @@ export class FlowView {
       const b = this.positions.get(t.to);
       if (!a || !b || t.from === t.to) continue;
       const back = layout.backEdges.has(transitionKey(t)) || b.x <= a.x;
-      const g = edges.append('g').attr('class', `transition${back ? ' is-back' : ''}`).attr('data-from', t.from).attr('data-to', t.to);
+      const onRun = path?.transitions.has(transitionKey(t)) ?? false;
+      const g = edges.append('g').attr('class', `transition${back ? ' is-back' : ''}${onRun ? ' on-run' : ''}`).attr('data-from', t.from).attr('data-to', t.to);
+      if (path) g.attr('data-on-run', String(onRun));
       const [d, lx, ly] = back ? backPath(a, b) : forwardPath(a, b);
       g.append('path').attr('d', d).attr('marker-end', 'url(#flow-arrow)');
       g.append('text').attr('class', 'transition-count').attr('x', lx).attr('y', ly).attr('text-anchor', 'middle').text(formatCount(t.count));
@@ -185,12 +212,13 @@ export class FlowView {
         noSite: state.coverage && noSite,
         fresh: state.isFresh(stepKey(flow.name, name)),
         order: layout.layerOf.get(name)!,
+        onRun: path ? path.steps.has(name) : undefined,
       });
     }
     return svg.node()!;
   }
 
-  private renderStep(parent: Selection<SVGGElement, undefined, null, undefined>, step: FlowStep, p: Point, flags: { selected: boolean; noSite: boolean; fresh: boolean; order: number }): void {
+  private renderStep(parent: Selection<SVGGElement, undefined, null, undefined>, step: FlowStep, p: Point, flags: { selected: boolean; noSite: boolean; fresh: boolean; order: number; onRun: boolean | undefined }): void {
     const h = health(step.errors, step.count);
     const g = parent
       .append('g')
@@ -202,6 +230,7 @@ export class FlowView {
       .attr('aria-pressed', String(flags.selected))
       .attr('aria-label', `Step ${step.name}, services ${step.services.join(', ') || 'unknown'}, ${step.count} spans, ${step.errors} errors, p95 ${formatMs(step.p95Ms)}${flags.noSite ? ', no code site found' : ''}`)
       .attr('transform', `translate(${p.x - STEP_W / 2},${p.y - STEP_H / 2})`);
+    if (flags.onRun !== undefined) g.classed('on-run', flags.onRun).attr('data-on-run', String(flags.onRun));
     g.append('rect').attr('class', 'step-box').attr('width', STEP_W).attr('height', STEP_H).attr('rx', 7);
     g.append('rect').attr('class', 'step-health').attr('width', 5).attr('height', STEP_H).attr('rx', 2);
     g.append('text').attr('class', 'step-name').attr('x', 14).attr('y', 22).text(truncate(step.name, 24));

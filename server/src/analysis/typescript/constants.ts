@@ -2,7 +2,7 @@
 // concatenations of constants, `const` identifiers, `as const` / frozen object members and
 // enum members, also when imported from another workspace file (ESM or CommonJS).
 
-import { ts } from 'ts-morph';
+import { ts } from './tsApi';
 import { SEMCONV_CONSTANTS } from '../../../../common/src/semconv';
 import { findBinding, findExport, propertyNameText, type Binding, type SourceStore } from './modules';
 import { memberAccess, unwrap } from './syntax';

@@ -4,7 +4,7 @@
 // (`promise.finally(() => span.end())`, `res.on('close', ...)`) counts as ending it.
 // Also builds the "end the span in a finally" fix when the shape makes it clear.
 
-import { ts } from 'ts-morph';
+import { ts } from './tsApi';
 import type { Fix } from '../types';
 import { callReceiver, indentAt, memberAccess, rangeOf, spanRange, unwrap } from './syntax';
 

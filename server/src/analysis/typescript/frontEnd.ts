@@ -5,7 +5,7 @@
 // until the file or a file it took a constant from changes. No type checker on the hot path.
 
 import { posix } from 'node:path';
-import { ts } from 'ts-morph';
+import { ts } from './tsApi';
 import type { Language } from '../../../../common/src/sites';
 import type { FileSites, LanguageFrontEnd } from '../types';
 import { ConstantEvaluator, UNRESOLVED_IMPORT } from './constants';

@@ -1,7 +1,7 @@
 // Name resolution without a type checker: finds what an identifier is bound to by walking
 // enclosing scopes, and what a module exports (ESM and CommonJS), across workspace files.
 
-import { ts } from 'ts-morph';
+import { ts } from './tsApi';
 import { hasExportModifier, unwrap } from './syntax';
 
 /** Gives parsed files and resolves relative module specifiers; records which files were used. */

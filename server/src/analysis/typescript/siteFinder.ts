@@ -2,7 +2,7 @@
 // `startActiveSpan(name, [options], [context], fn)`, `startSpan(name, [options], [context])`
 // on a tracer, plus configured wrapper functions. Walks compiler nodes (the hot path).
 
-import { ts } from 'ts-morph';
+import { ts } from './tsApi';
 import type { Language } from '../../../../common/src/sites';
 import type { AttributeInfo, Fix, SpanSite } from '../types';
 import { ConstantEvaluator } from './constants';

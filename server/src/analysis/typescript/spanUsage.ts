@@ -2,7 +2,7 @@
 // span parameter of a startActiveSpan callback, to collect setAttribute / setAttributes
 // calls and end() calls, and to notice when the span escapes (returned, stored, passed on).
 
-import { ts } from 'ts-morph';
+import { ts } from './tsApi';
 import type { AttributeInfo } from '../types';
 import type { ConstantEvaluator } from './constants';
 import { findBinding, propertyNameText } from './modules';

@@ -1,7 +1,7 @@
 // Small helpers over the TypeScript compiler AST (ts-morph's bundled `ts`), shared by the
 // TS front-end's modules. The hot path walks compiler nodes, never ts-morph wrappers.
 
-import { ts } from 'ts-morph';
+import { ts } from './tsApi';
 import type { Range } from '../types';
 
 export function rangeOf(node: ts.Node, sf: ts.SourceFile): Range {

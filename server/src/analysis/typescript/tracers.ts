@@ -3,7 +3,7 @@
 // tracer — unless it is an instance of a local class with its own startSpan (a decoy).
 // Also finds the tracer's instrumentation-scope name when it is constant.
 
-import { ts } from 'ts-morph';
+import { ts } from './tsApi';
 import type { ConstantEvaluator } from './constants';
 import { findBinding } from './modules';
 import { calleeName, memberAccess, unwrap } from './syntax';

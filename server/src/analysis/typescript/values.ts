@@ -1,7 +1,7 @@
 // Turns an expression into the IR's ValueInfo (constant value, or the constant prefix and
 // dynamic parts a quick fix can move into attributes).
 
-import { ts } from 'ts-morph';
+import { ts } from './tsApi';
 import type { ValueInfo } from '../types';
 import type { ConstantEvaluator } from './constants';
 import { rangeOf } from './syntax';

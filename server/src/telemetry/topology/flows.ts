@@ -4,6 +4,7 @@
 
 import type { Flow, FlowStep } from '../../../../common/src/graph';
 import { flowKeys } from '../../../../common/src/semconv';
+import type { FlowRun } from '../../../../common/src/telemetry';
 import type { AttrValue, DecodedSpan } from '../otlp/span';
 import { addCodeRef, type CodeRef } from './classify';
 import { LatencyHistogram } from './histogram';
@@ -28,12 +29,25 @@ interface FlowState {
   runs: number;
   steps: Map<string, StepState>;
   transitions: Map<string, number>;
+  /** The latest runs, oldest first (at most caps.recentRunsPerFlow): shared with `runs` while active. */
+  recent: RunState[];
+}
+
+/** One span of a run: the entry insertStep orders anyway, with what the Run view shows. */
+interface RunStep {
+  t: number;
+  step: string;
+  service: string;
+  ms: number;
+  error: boolean;
 }
 
 interface RunState {
   flow: string;
+  /** The flow-prefixed run key (run id, or trace:<id> when inferred from the trace). */
+  key: string;
   /** Steps by start time (bounded). */
-  steps: { t: number; step: string }[];
+  steps: RunStep[];
   touched: number;
   /** When the run took its place in the map's order. */
   queued: number;
@@ -137,6 +151,14 @@ export class FlowTracker {
     };
   }
 
+  /** The flow's latest runs (by arrival), newest start first: spans of a run arrive in any order. */
+  recentRuns(name: string, max: number): FlowRun[] {
+    const f = this.flows.get(name);
+    if (!f) return [];
+    const skip = name.length + 1;
+    return f.recent.slice(-max).map((run) => runView(run.key.slice(skip), run.steps)).sort((a, b) => b.startMs - a.startMs);
+  }
+
   clear(): void {
     this.flows.clear();
     this.runs.clear();
@@ -188,7 +210,7 @@ export class FlowTracker {
       this.drops.count('flow-cap');
       return undefined;
     }
-    f = { name, runs: 0, steps: new Map(), transitions: new Map() };
+    f = { name, runs: 0, steps: new Map(), transitions: new Map(), recent: [] };
     this.flows.set(name, f);
     return f;
   }
@@ -220,17 +242,30 @@ export class FlowTracker {
         if (oldest !== undefined) this.runs.delete(oldest);
         this.drops.count('run-cap');
       }
-      run = { flow: flow.name, steps: [], touched: now, queued: now };
+      run = { flow: flow.name, key: runKey, steps: [], touched: now, queued: now };
       this.runs.set(runKey, run);
+      this.remember(flow, run);
     }
     run.touched = now;
-    if (run.steps.length >= this.caps.stepsPerRun) return;
-    insertStep(run.steps, { t: span.startMs, step }, (from, to, delta) => {
+    if (run.steps.length >= this.caps.stepsPerRun) {
+      this.drops.count('run-step-cap');
+      return;
+    }
+    insertStep(run.steps, { t: span.startMs, step, service: span.service, ms: span.durationMs, error: span.error }, (from, to, delta) => {
       const key = `${from}\u0000${to}`;
       const n = (flow.transitions.get(key) ?? 0) + delta;
       if (n > 0) flow.transitions.set(key, n);
       else flow.transitions.delete(key);
     });
+  }
+
+  /**
+   * Keeps the run among the flow's latest. The oldest one leaves without being counted as a
+   * drop: the list is a window on recent runs, and every run was already counted in the flow.
+   */
+  private remember(flow: FlowState, run: RunState): void {
+    if (flow.recent.length >= this.caps.recentRunsPerFlow) flow.recent.shift();
+    flow.recent.push(run);
   }
 
   private runOf(traceId: string, spanId: string): string | undefined {
@@ -251,9 +286,9 @@ export class FlowTracker {
  * Inserts a step into a run ordered by start time and reports how the transitions between
  * consecutive distinct steps change (spans arrive in any order).
  */
-export function insertStep(
-  steps: { t: number; step: string }[],
-  entry: { t: number; step: string },
+export function insertStep<T extends { t: number; step: string }>(
+  steps: T[],
+  entry: T,
   onTransition: (from: string, to: string, delta: number) => void,
 ): void {
   let i = steps.length;
@@ -264,6 +299,19 @@ export function insertStep(
   if (prev !== undefined && prev !== entry.step) onTransition(prev, entry.step, +1);
   if (next !== undefined && next !== entry.step) onTransition(entry.step, next, +1);
   steps.splice(i, 0, entry);
+}
+
+function runView(runId: string, steps: readonly RunStep[]): FlowRun {
+  const startMs = steps.length ? steps[0].t : 0;
+  let end = startMs;
+  for (const s of steps) end = Math.max(end, s.t + s.ms);
+  return {
+    runId,
+    startMs,
+    durationMs: end - startMs,
+    error: steps.some((s) => s.error),
+    steps: steps.map((s) => ({ step: s.step, service: s.service, startMs: s.t, durationMs: s.ms, error: s.error })),
+  };
 }
 
 export function stepView(s: StepState): FlowStep {

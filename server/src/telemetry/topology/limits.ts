@@ -13,6 +13,8 @@ export interface TopologyCaps {
   pendingPairs: number;
   activeRuns: number;
   stepsPerRun: number;
+  /** Latest runs kept per flow for the Run select (their steps count against stepsPerRun). */
+  recentRunsPerFlow: number;
   codeRefsPerItem: number;
   retainedSpans: number;
 }
@@ -27,6 +29,7 @@ export const DEFAULT_CAPS: TopologyCaps = {
   pendingPairs: 20_000,
   activeRuns: 20_000,
   stepsPerRun: 64,
+  recentRunsPerFlow: 50,
   codeRefsPerItem: 4,
   retainedSpans: 5_000,
 };
