@@ -143,7 +143,7 @@ describe('receiver: tokens, binds and ports', function () {
       assert.match(g.message!, /otelFlowMap\.receiver\.grpcPort/);
       const ok = await host.start(receiverSettings(), 'coordimap.flow.');
       assert.equal(ok.state, 'listening');
-      await waitFor(() => host.status().state === 'listening', 'listening status');
+      await waitFor('listening status', () => host.status().state === 'listening');
     } finally {
       blocker.close();
       await host.dispose();

@@ -11,7 +11,7 @@ describe('receiver: forwarding upstream', function () {
       const spans = recordSpans('fwd', (t) => makeSpan(t, { name: 'a' }));
       assert.equal((await postTraces(local.http, protoBody(spans), { 'content-type': 'application/x-protobuf' })).status, 200);
       assert.equal((await postTraces(local.http, jsonBody(spans), { 'content-type': 'application/json' })).status, 200);
-      await waitFor(() => upstream.host.currentGraph().stats.spansReceived === 2, 'both bodies upstream');
+      await waitFor('both bodies upstream', () => upstream.host.currentGraph().stats.spansReceived === 2);
       assert.ok(upstream.host.currentGraph().nodes.some((n) => n.id === 'service:fwd'));
     } finally {
       await local.host.dispose();

@@ -76,17 +76,17 @@ describe('LSP telemetry bridge (real JSON-RPC)', function () {
   it('starts the receiver, forwards deltas and answers graph / spans / control requests', async () => {
     const s = await startServer({ grpcPort: 0, httpPort: 0 }, storage, ws);
     try {
-      const listening = await waitFor(() => s.statuses.find((x) => x.state === 'listening'), 'listening status');
+      const listening = await waitFor('listening status', () => s.statuses.find((x) => x.state === 'listening'));
       const body = protoBody(recordSpans('lsp-api', (t) => makeSpan(t, { name: 'get user', kind: SpanKind.CLIENT, attributes: { 'db.system': 'redis', 'db.operation': 'get' } })));
       assert.equal((await postTraces(listening.http!, body, { 'content-type': 'application/x-protobuf' })).status, 200);
-      await waitFor(() => s.deltas.some((d) => d.edges.some((e) => e.source === 'service:lsp-api')), 'graph delta');
+      await waitFor('graph delta', () => s.deltas.some((d) => d.edges.some((e) => e.source === 'service:lsp-api')));
       const graph = (await s.conn.sendRequest(GraphRequest.method)) as Graph;
       assert.ok(graph.nodes.some((n) => n.id === 'service:lsp-api'));
       const spans = (await s.conn.sendRequest(SpansRequest.method, { service: 'lsp-api', limit: 'junk' })) as SpanSummary[];
       assert.equal(spans[0].name, 'get user');
       const status = (await s.conn.sendRequest(ReceiverControlRequest.method, { action: 'clear' })) as ReceiverStatus;
       assert.equal(status.state, 'listening');
-      await waitFor(() => s.deltas.some((d) => d.reset), 'reset delta after clear');
+      await waitFor('reset delta after clear', () => s.deltas.some((d) => d.reset));
       const stopped = (await s.conn.sendRequest(ReceiverControlRequest.method, { action: 'stop' })) as ReceiverStatus;
       assert.equal(stopped.state, 'stopped');
     } finally {
@@ -100,9 +100,9 @@ describe('LSP telemetry bridge (real JSON-RPC)', function () {
     const redis = (db: string) =>
       protoBody(recordSpans('lsp-hist', (t) => makeSpan(t, { name: 'get', kind: SpanKind.CLIENT, attributes: { 'db.system': 'redis', 'db.name': db, 'db.operation': 'get' } })));
     try {
-      const first = await waitFor(() => s.statuses.find((x) => x.state === 'listening'), 'listening status');
+      const first = await waitFor('listening status', () => s.statuses.find((x) => x.state === 'listening'));
       assert.equal((await postTraces(first.http!, redis('one'), { 'content-type': 'application/x-protobuf' })).status, 200);
-      await waitFor(() => s.deltas.some((d) => d.edges.some((e) => e.id === 'service:lsp-hist|reads|database:redis:one')), 'first edge');
+      await waitFor('first edge', () => s.deltas.some((d) => d.edges.some((e) => e.id === 'service:lsp-hist|reads|database:redis:one')));
       // Stopping the receiver persists a snapshot: a deterministic point to compare with.
       await s.conn.sendRequest(ReceiverControlRequest.method, { action: 'stop' });
       const snapshots = (await s.conn.sendRequest(HistoryRequest.method)) as SnapshotInfo[];
@@ -111,7 +111,7 @@ describe('LSP telemetry bridge (real JSON-RPC)', function () {
       const again = (await s.conn.sendRequest(ReceiverControlRequest.method, { action: 'start' })) as ReceiverStatus;
       assert.equal(again.state, 'listening');
       assert.equal((await postTraces(again.http!, redis('two'), { 'content-type': 'application/x-protobuf' })).status, 200);
-      await waitFor(() => s.deltas.some((d) => d.edges.some((e) => e.id === 'service:lsp-hist|reads|database:redis:two')), 'second edge');
+      await waitFor('second edge', () => s.deltas.some((d) => d.edges.some((e) => e.id === 'service:lsp-hist|reads|database:redis:two')));
       const diff = (await s.conn.sendRequest(DiffRequest.method, { since: snapshots[0].time })) as EdgeDiff;
       assert.deepEqual(diff.addedEdgeIds, ['service:lsp-hist|reads|database:redis:two']);
       assert.deepEqual(diff.removedEdges, []);
@@ -128,14 +128,14 @@ describe('LSP telemetry bridge (real JSON-RPC)', function () {
   it('a port in use gives an error status naming the setting, and the server keeps answering', async () => {
     const s = await startServer({ grpcPort: 0, httpPort: blockedPort }, storage, ws);
     try {
-      const err = await waitFor(() => s.statuses.find((x) => x.state === 'error'), 'error status');
+      const err = await waitFor('error status', () => s.statuses.find((x) => x.state === 'error'));
       assert.match(err.message!, /otelFlowMap\.receiver\.httpPort/);
       const graph = (await s.conn.sendRequest(GraphRequest.method)) as Graph;
       assert.ok(Array.isArray(graph.nodes));
       await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: { otelFlowMap: { receiver: { grpcPort: 0, httpPort: 0 } } } });
-      await waitFor(() => s.statuses.find((x) => x.state === 'listening'), 'listening after a settings change');
+      await waitFor('listening after a settings change', () => s.statuses.find((x) => x.state === 'listening'));
       await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: { otelFlowMap: { receiver: { enabled: false } } } });
-      await waitFor(() => s.statuses.find((x) => x.state === 'disabled'), 'disabled after a settings change');
+      await waitFor('disabled after a settings change', () => s.statuses.find((x) => x.state === 'disabled'));
     } finally {
       await stopServer(s);
     }

@@ -22,7 +22,7 @@ describe('receiver: persistence across restarts', function () {
   it('restores the graph after a restart and diffs against the snapshot taken at stop', async () => {
     const first = await startHost({}, dir);
     assert.equal((await postTraces(first.http, dbSpan('api', 'one'), PROTO)).status, 200);
-    await waitFor(() => first.host.currentGraph().edges.length === 1, 'first edge');
+    await waitFor('first edge', () => first.host.currentGraph().edges.length === 1);
     await first.host.dispose();
     const stoppedAt = Date.now();
 
@@ -32,10 +32,10 @@ describe('receiver: persistence across restarts', function () {
       assert.deepEqual(restored.edges.map((e) => e.id), ['service:api|reads|database:redis:one']);
       assert.equal(restored.edges[0].count, 1);
       assert.equal((await postTraces(second.http, dbSpan('api', 'two'), PROTO)).status, 200);
-      const diff = await waitFor(async () => {
+      const diff = await waitFor('diff', async () => {
         const d = await second.host.diff(stoppedAt);
         return d.addedEdges.length ? d : undefined;
-      }, 'diff');
+      });
       assert.deepEqual(diff.addedEdges, ['service:api|reads|database:redis:two']);
       assert.deepEqual(diff.removedEdges, []);
       assert.ok(diff.snapshotAt > 0 && diff.snapshotAt <= stoppedAt);

@@ -52,12 +52,12 @@ describe('receiver interop with the OTel JS SDK exporters', function () {
       await provider.shutdown();
 
       const edgeId = `service:${service}|reads|database:postgresql:shop`;
-      const edge = await waitFor(() => host.currentGraph().edges.find((e) => e.id === edgeId), `edge ${edgeId}`);
+      const edge = await waitFor(`edge ${edgeId}`, () => host.currentGraph().edges.find((e) => e.id === edgeId));
       assert.equal(edge.count, 1);
       assert.deepEqual(edge.details, ['orders']);
       assert.deepEqual(edge.scopes, ['interop-scope']);
       assert.ok(edge.p50Ms >= 11 && edge.p50Ms <= 13, `p50 ${edge.p50Ms}`);
-      const flow = await waitFor(() => host.currentGraph().flows.find((f) => f.name === 'checkout.place_order' && f.steps.some((s) => s.services.includes(service))), 'flow');
+      const flow = await waitFor('flow', () => host.currentGraph().flows.find((f) => f.name === 'checkout.place_order' && f.steps.some((s) => s.services.includes(service))));
       const step = flow.steps.find((s) => s.name === 'checkout.validate')!;
       assert.ok(step.errors >= 1);
       const [span] = await host.spans({ service, name: 'checkout.place_order' });

@@ -102,10 +102,10 @@ describe('otel-flow-map serve (end to end)', function () {
     makeSpan(tracer, { name: 'checkout.step', attributes: { 'coordimap.flow.name': 'shop.checkout', 'coordimap.flow.step': 'shop.pay' } });
     await provider.shutdown();
 
-    const graph = await waitFor(async () => {
+    const graph = await waitFor('service in /api/graph', async () => {
       const g = (await (await fetch(`${addr.ui}api/graph`)).json()) as Graph;
       return g.nodes.some((n) => n.name === 'e2e-shop') && g.edges.length > 0 ? g : undefined;
-    }, 'service in /api/graph');
+    });
     const edge = graph.edges.find((e) => e.source === 'service:e2e-shop')!;
     for (const k of ['source', 'target', 'relation', 'count', 'errors', 'p50Ms', 'p95Ms', 'p99Ms', 'firstSeen', 'lastSeen']) assert.ok(k in edge, k);
     assert.equal(graph.flows[0].steps[0].name, 'shop.pay');

@@ -104,7 +104,7 @@ describe('otel-flow-map serve --workspace (code sites)', function () {
 
   it('sends the workspace sites to the map, with workspace-relative file and 1-based line', async () => {
     const events = stream();
-    const site = await waitFor(() => events.latest?.find((s) => s.name === 'checkout.place_order'), 'the checkout site over SSE', 20_000);
+    const site = await waitFor('the checkout site over SSE', () => events.latest?.find((s) => s.name === 'checkout.place_order'), 20_000);
     assert.equal(site.file, 'src/checkout.ts');
     assert.equal(site.line, 5);
     assert.equal(site.column, 3);
@@ -115,16 +115,16 @@ describe('otel-flow-map serve --workspace (code sites)', function () {
 
   it('follows edits: the changed site is pushed to open maps and in later init messages', async () => {
     const events = stream();
-    await waitFor(() => events.latest?.some((s) => s.name === 'checkout.place_order'), 'the first sites');
+    await waitFor('the first sites', () => events.latest?.some((s) => s.name === 'checkout.place_order'));
     writeFileSync(join(ws, 'src', 'checkout.ts'), checkoutSource('checkout.confirm_order', 2));
-    const moved = await waitFor(() => events.latest?.find((s) => s.name === 'checkout.confirm_order'), 'the edited site', 20_000);
+    const moved = await waitFor('the edited site', () => events.latest?.find((s) => s.name === 'checkout.confirm_order'), 20_000);
     assert.equal(moved.file, 'src/checkout.ts');
     assert.equal(moved.line, 7);
     assert.ok(!events.latest!.some((s) => s.name === 'checkout.place_order'), 'the old name is gone');
     assert.ok(events.types.includes('sites'), 'the update came as a sites message');
 
     const later = stream();
-    await waitFor(() => later.types.length > 0, 'a later init');
+    await waitFor('a later init', () => later.types.length > 0);
     assert.equal(later.types[0], 'init');
     assert.ok(later.latest?.some((s) => s.name === 'checkout.confirm_order' && s.line === 7));
   });
@@ -134,7 +134,7 @@ describe('otel-flow-map serve --workspace (code sites)', function () {
     mkdirSync(join(ws, 'src', 'payments'));
     writeFileSync(join(ws, 'src', 'payments', 'pay.ts'), checkoutSource('payments.charge'));
     writeFileSync(join(ws, 'src', 'payments', 'bad.ts'), ')))(((');
-    const site = await waitFor(() => events.latest?.find((s) => s.name === 'payments.charge'), 'the new file site', 20_000);
+    const site = await waitFor('the new file site', () => events.latest?.find((s) => s.name === 'payments.charge'), 20_000);
     assert.equal(site.file, 'src/payments/pay.ts');
     assert.equal(proc.exitCode, null, 'serve still runs');
     assert.match(stderr, /broken\.ts/, 'the unparsable file is reported on stderr');

@@ -22,21 +22,7 @@ export async function startHost(over: Partial<ReceiverSettings> = {}, dataDir?: 
   return { host, grpc: status.grpc!, http: status.http! };
 }
 
-/** Polls until the check returns a truthy value, or fails after the deadline. */
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { waitFor } from '../support/waitFor';
 
 /** A tracer of one service exporting through the given exporter, one span at a time. */
 export function tracerFor(service: string, exporter: SpanExporter, scope = 'test-scope') {

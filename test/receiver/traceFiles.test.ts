@@ -43,7 +43,7 @@ describe('receiver: trace files (import / export)', function () {
   });
   beforeEach(async () => {
     await host.clear();
-    await waitFor(() => host.currentGraph().nodes.length === 0, 'a cleared graph');
+    await waitFor('a cleared graph', () => host.currentGraph().nodes.length === 0);
   });
 
   const file = (name: string, text: string) => {
@@ -60,7 +60,7 @@ describe('receiver: trace files (import / export)', function () {
     const text = JSON.stringify(JSON.parse(jsonBody(spans).toString('utf8')), null, 2);
     const result = await host.importTraces(file('single.json', text), MAX_LINE);
     assert.deepEqual(result, { spans: 2, requests: 1, rejectedLines: 0 });
-    await waitFor(() => host.currentGraph().nodes.some((n) => n.id === 'service:single-doc'), 'the imported service');
+    await waitFor('the imported service', () => host.currentGraph().nodes.some((n) => n.id === 'service:single-doc'));
   });
 
   it('imports JSON-lines, skipping and counting malformed lines', async () => {
@@ -69,7 +69,7 @@ describe('receiver: trace files (import / export)', function () {
     const text = [a, '{not json', '', '"a string"', '{"resourceSpans": 3}', b].join('\n') + '\r\n';
     const result = await host.importTraces(file('lines.jsonl', text), MAX_LINE);
     assert.deepEqual(result, { spans: 2, requests: 2, rejectedLines: 3 });
-    await waitFor(() => ['service:lines-a', 'service:lines-b'].every((id) => host.currentGraph().nodes.some((n) => n.id === id)), 'both services');
+    await waitFor('both services', () => ['service:lines-a', 'service:lines-b'].every((id) => host.currentGraph().nodes.some((n) => n.id === id)));
   });
 
   it('skips a line over the size cap without buffering it, and keeps reading', async () => {
@@ -77,7 +77,7 @@ describe('receiver: trace files (import / export)', function () {
     const small = jsonBody(recordSpans('fits', (t) => makeSpan(t, { name: 'w' }))).toString('utf8');
     const result = await host.importTraces(file('cap.jsonl', `${big}\n${small}\n${big}`), 2048);
     assert.deepEqual(result, { spans: 1, requests: 1, rejectedLines: 2 });
-    await waitFor(() => host.currentGraph().nodes.some((n) => n.id === 'service:fits'), 'the small line service');
+    await waitFor('the small line service', () => host.currentGraph().nodes.some((n) => n.id === 'service:fits'));
     assert.ok(!host.currentGraph().nodes.some((n) => n.id === 'service:too-big'));
   });
 
@@ -92,10 +92,10 @@ describe('receiver: trace files (import / export)', function () {
     // Protobuf: the worker keeps only the attributes the topology reads, the rest stay encoded.
     assert.equal((await postTraces(http, protoBody(backend), { 'content-type': 'application/x-protobuf' })).status, 200);
     assert.equal((await postTraces(http, protoBody(frontend), { 'content-type': 'application/x-protobuf' })).status, 200);
-    const before = ids(await waitFor(async () => {
+    const before = ids(await waitFor('the calls and reads edges', async () => {
       const g = await host.graph();
       return g.edges.length >= 2 && g.edges.some((e) => e.relation === 'calls') ? g : undefined;
-    }, 'the calls and reads edges'));
+    }));
 
     const path = join(dir, 'export.jsonl');
     assert.deepEqual(await host.exportTraces(path), { spans: 3, requests: 1 });
@@ -108,7 +108,7 @@ describe('receiver: trace files (import / export)', function () {
     assert.ok(spans.some((s) => s.attributes.some((a) => a.key === 'custom.note')), 'attributes the topology does not read are exported too');
 
     await host.clear();
-    await waitFor(() => host.currentGraph().nodes.length === 0, 'a cleared graph');
+    await waitFor('a cleared graph', () => host.currentGraph().nodes.length === 0);
     assert.deepEqual(await host.importTraces(path, MAX_LINE), { spans: 3, requests: 1, rejectedLines: 0 });
     assert.deepEqual(ids(await host.graph()), before);
     const [roundTrip] = await host.spans({ name: 'GET /api/orders', service: 'frontend-rt' });

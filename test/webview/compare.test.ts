@@ -13,20 +13,11 @@ import { syntheticGraph } from './support/graphs';
 import { startPageServer } from './support/pageServer';
 import { launchChromium, openPage } from './support/browser';
 import { sdkService, startServe, type SdkService, type Serve } from './support/serve';
+import { waitFor } from '../support/waitFor';
 
 const EDGE_ONE = 'service:shop|reads|database:redis:one';
 const EDGE_TWO = 'service:shop|reads|database:redis:two';
 const edgeSel = (id: string): string => `g.edge[data-edge-id="${id}"]`;
-
-async function poll<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 describe('map webview: compare with an earlier snapshot (Chromium + serve)', function () {
   this.timeout(60_000);
@@ -66,12 +57,12 @@ describe('map webview: compare with an earlier snapshot (Chromium + serve)', fun
 
   it('marks the edge added since the chosen snapshot in the map and the table, and only that one', async () => {
     await read('one');
-    const before = await poll(async () => (await snapshots()).find((s) => s.edges === 1), 'a snapshot with the first edge');
+    const before = await waitFor('a snapshot with the first edge', async () => (await snapshots()).find((s) => s.edges === 1), 15_000);
     await read('two');
-    await poll(async () => {
+    await waitFor('the second edge', async () => {
       const graph = (await (await fetch(`${serve.ui}api/graph`)).json()) as Graph;
       return graph.edges.length === 2 ? true : undefined;
-    }, 'the second edge');
+    }, 15_000);
 
     const { page, problems } = await openPage(browser, serve.ui);
     await page.waitForSelector(edgeSel(EDGE_TWO));

@@ -6,20 +6,11 @@ import type { Browser } from 'playwright-core';
 import type { FromWebview, ToWebview } from '../../common/src/protocol';
 import { launchChromium, openPage } from './support/browser';
 import { sdkService, startServe, type SdkService, type Serve } from './support/serve';
+import { waitFor } from '../support/waitFor';
 
 const FLOW = 'checkout.place_order';
 /** Hostile on purpose: run ids are shown as text only. */
 const HOSTILE_RUN = '<img src=x onerror="window.__pwned=1">';
-
-async function poll<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 describe('map webview: highlight one flow run (Chromium + serve)', function () {
   this.timeout(60_000);
@@ -59,11 +50,11 @@ describe('map webview: highlight one flow run (Chromium + serve)', function () {
   });
 
   it('answers requestRuns on POST /api/message with the runs newest first', async () => {
-    const runs = await poll(async () => {
+    const runs = await waitFor('two runs', async () => {
       const [answer] = await message({ type: 'requestRuns', requestId: 9, flow: FLOW });
       assert.equal(answer.type, 'runs');
       return answer.type === 'runs' && answer.runs.length === 2 ? answer : undefined;
-    }, 'two runs');
+    }, 15_000);
     assert.equal(runs.requestId, 9);
     assert.equal(runs.flow, FLOW);
     assert.deepEqual(runs.runs.map((r) => r.runId), [HOSTILE_RUN, 'run-a']);

@@ -78,7 +78,7 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
   };
 
   /** An edit can change constants other open files import: their cached results are invalidated, so recompute cheaply. */
-  const publishAllOpen = (): void => documents.all().forEach(publish);
+  const publishAllOpen = (): void => documents.all().forEach((d) => publish(d));
 
   const synced = new WeakMap<WorkspaceAnalyzer, Map<string, number>>();
   const syncDocument = (doc: TextDocument): void => {
