@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { CodeLocation, Graph } from '../../common/src/graph';
-import { DiffRequest, HistoryRequest, RunsRequest, SpansRequest } from '../../common/src/lspMethods';
+import { DiffRequest, GraphRequest, HistoryRequest, RunsRequest, SpansRequest } from '../../common/src/lspMethods';
 import type { SpanSiteSummary } from '../../common/src/sites';
 import type { ReceiverStatus } from '../../common/src/telemetry';
 import { registerCommands } from './commands';
@@ -14,7 +14,6 @@ import { createLanguageClient, pushSettings, startLanguageClient } from './langu
 import { LiveState } from './liveState';
 import { MapPanel, type MapHost } from './mapPanel';
 import { openWorkspaceLocation } from './openLocation';
-import { GraphRequest } from '../../common/src/lspMethods';
 import { OwnerMirror } from './ownerMirror';
 import { watchReceiverErrors } from './receiverAlerts';
 import { onDidChangeSettings, readSettings } from './settings';
