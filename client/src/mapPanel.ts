@@ -4,7 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { CodeLocation, EdgeDiff, SnapshotInfo } from '../../common/src/graph';
+import type { CodeLocation, EdgeDiff, Graph, SnapshotInfo } from '../../common/src/graph';
 import { isFromWebview, type FocusTarget, type FromWebview, type ToWebview } from '../../common/src/protocol';
 import type { FlowRun, SpanQuery, SpanSummary } from '../../common/src/telemetry';
 import type { LiveState } from './liveState';
@@ -20,6 +20,8 @@ export interface MapHost {
   history(): Promise<SnapshotInfo[]>;
   diff(since: number): Promise<EdgeDiff>;
   runs(flow: string): Promise<FlowRun[]>;
+  /** The graph of the last `windowMs` (null: all of it). */
+  windowGraph(windowMs: number | null): Promise<Graph>;
   openLocation(location: CodeLocation): Promise<boolean>;
 }
 
@@ -132,6 +134,11 @@ export class MapPanel {
       case 'requestRuns': {
         const runs = await this.host.runs(message.flow).catch((): FlowRun[] => []);
         this.post({ type: 'runs', requestId: message.requestId, flow: message.flow, runs });
+        return;
+      }
+      case 'requestWindow': {
+        const graph = await this.host.windowGraph(message.windowMs).catch(() => this.host.live.graph);
+        this.post({ type: 'window', requestId: message.requestId, windowMs: message.windowMs, graph });
         return;
       }
       default: {

@@ -35,6 +35,10 @@ export const DiffRequest = new RequestType<{ since: number }, EdgeDiff, void>('o
 /** client -> server, when the flow view shows a flow (and as it gets new runs): its latest runs, newest first (capped). */
 export const RunsRequest = new RequestType<{ flow: string }, FlowRun[], void>('otelFlowMap/runs');
 
+// Added by the time-window engineer, after runs.
+/** client -> server, when the map's Window select is set (and as live deltas arrive, at most once a second): the graph of the last `windowMs` (null: all of it). */
+export const WindowGraphRequest = new RequestType<{ windowMs: number | null }, Graph, void>('otelFlowMap/windowGraph');
+
 export type ReceiverAction = 'start' | 'stop' | 'restart' | 'clear' | 'status';
 /** client -> server, from commands and the status bar menu. */
 export const ReceiverControlRequest = new RequestType<{ action: ReceiverAction }, ReceiverStatus, void>('otelFlowMap/receiverControl');

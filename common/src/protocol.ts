@@ -25,7 +25,9 @@ export type ToWebview =
   | { type: 'history'; requestId: number; snapshots: SnapshotInfo[] }
   | ({ type: 'diff'; requestId: number } & EdgeDiff)
   /** Newest first, at most MAX_FLOW_RUNS. */
-  | { type: 'runs'; requestId: number; flow: string; runs: FlowRun[] };
+  | { type: 'runs'; requestId: number; flow: string; runs: FlowRun[] }
+  /** The graph of the last `windowMs` (null: all of it), for the toolbar's Window select. */
+  | { type: 'window'; requestId: number; windowMs: number | null; graph: Graph };
 
 export type FromWebview =
   | { type: 'ready' }
@@ -35,15 +37,25 @@ export type FromWebview =
   /** `since` is epoch milliseconds: compare the live edges with the snapshot taken at or before it. */
   | { type: 'requestDiff'; requestId: number; since: number }
   /** The latest runs of one flow, for the flow view's Run select. */
-  | { type: 'requestRuns'; requestId: number; flow: string };
+  | { type: 'requestRuns'; requestId: number; flow: string }
+  /** The graph over a recent window, in milliseconds (null: since start); at most MAX_WINDOW_MS. */
+  | { type: 'requestWindow'; requestId: number; windowMs: number | null };
 
 /** Cap of the snapshot list a host sends the webview. */
 export const MAX_HISTORY_SNAPSHOTS = 100;
 
 /** Cap of the run list a host sends for one flow. */
 export const MAX_FLOW_RUNS = 50;
+/** Longest time window a requestWindow may ask for: the host keeps per-minute counts this far back. */
+export const MAX_WINDOW_MS = 60 * 60_000;
+
 /** Longest flow name a requestRuns may carry. */
 const MAX_FLOW_NAME = 1024;
+
+/** A time window a host answers: null (all of it) or whole milliseconds in (0, MAX_WINDOW_MS]. */
+export function isWindowMs(v: unknown): v is number | null {
+  return v === null || (Number.isInteger(v) && (v as number) > 0 && (v as number) <= MAX_WINDOW_MS);
+}
 
 /** Runtime check of an untrusted message from the webview. */
 export function isFromWebview(m: unknown): m is FromWebview {
@@ -68,6 +80,8 @@ export function isFromWebview(m: unknown): m is FromWebview {
       return Number.isInteger(msg.requestId) && Number.isFinite(msg.since) && (msg.since as number) >= 0;
     case 'requestRuns':
       return Number.isInteger(msg.requestId) && typeof msg.flow === 'string' && msg.flow.length > 0 && msg.flow.length <= MAX_FLOW_NAME;
+    case 'requestWindow':
+      return Number.isInteger(msg.requestId) && isWindowMs(msg.windowMs);
     default:
       return false;
   }

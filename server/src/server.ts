@@ -16,8 +16,10 @@ let editorSettings: unknown = {};
 let settings: Settings = resolveSettings({});
 let folders: string[] = [];
 let storagePath: string | undefined;
+let supportsFolderChanges = false;
 const settingsListeners: ((s: Settings) => void)[] = [];
 const initializedListeners: (() => void)[] = [];
+const foldersListeners: ((folders: string[]) => void)[] = [];
 
 const context: ServerContext = {
   connection,
@@ -27,6 +29,7 @@ const context: ServerContext = {
   onInitialized: (l) => initializedListeners.push(l),
   onSettingsChanged: (l) => settingsListeners.push(l),
   workspaceFolders: () => folders,
+  onWorkspaceFoldersChanged: (l) => foldersListeners.push(l),
   get storagePath() {
     return storagePath;
   },
@@ -37,8 +40,9 @@ connection.onInitialize((params) => {
   editorSettings = init.settings ?? {};
   settings = resolveSettings(editorSettings);
   storagePath = init.storagePath;
-  folders = (params.workspaceFolders ?? []).map((f) => fileURLToPath(f.uri).replace(/\/$/, ''));
-  if (folders.length === 0 && params.rootUri) folders = [fileURLToPath(params.rootUri)];
+  folders = (params.workspaceFolders ?? []).flatMap((f) => folderPath(f.uri));
+  if (folders.length === 0 && params.rootUri) folders = folderPath(params.rootUri);
+  supportsFolderChanges = params.capabilities.workspace?.workspaceFolders === true;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -52,6 +56,16 @@ connection.onInitialize((params) => {
 });
 
 connection.onInitialized(() => {
+  // Folders added to or removed from a running window (multi-root); registered here because the
+  // handler needs the client's workspace capability, known only after initialize.
+  if (supportsFolderChanges) {
+    connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
+      const gone = new Set(removed.flatMap((f) => folderPath(f.uri)));
+      const next = [...folders.filter((f) => !gone.has(f)), ...added.flatMap((f) => folderPath(f.uri))];
+      folders = [...new Set(next)];
+      for (const l of foldersListeners) l(folders);
+    });
+  }
   for (const l of initializedListeners) l();
 });
 
@@ -63,6 +77,15 @@ connection.onDidChangeConfiguration((change) => {
   settings = resolveSettings(editorSettings);
   for (const l of settingsListeners) l(settings);
 });
+
+/** A folder URI as an absolute path without trailing slash; none for non-file URIs (they have no files to scan). */
+function folderPath(uri: string): string[] {
+  try {
+    return [fileURLToPath(uri).replace(/\/$/, '')];
+  } catch {
+    return [];
+  }
+}
 
 const siteIndex = registerAnalysis(context);
 registerTelemetry(context, siteIndex);

@@ -84,11 +84,12 @@ function pruneRuns(runs: string): void {
   for (const d of old) rmSync(join(runs, d), { recursive: true, force: true });
 }
 
-export function createProfile(dirs: RunDirs, name: string, ports: ReceiverPorts): Profile {
+/** `settings` are added to the seeded user settings.json. */
+export function createProfile(dirs: RunDirs, name: string, ports: ReceiverPorts, settings: Record<string, unknown> = {}): Profile {
   const profile = { name, userData: join(dirs.root, name, 'user-data'), extensions: join(dirs.root, name, 'extensions') };
   mkdirSync(join(profile.userData, 'User'), { recursive: true });
   mkdirSync(profile.extensions, { recursive: true });
-  const settings = {
+  const seeded = {
     'workbench.startupEditor': 'none',
     'remote.autoForwardPorts': false,
     'telemetry.telemetryLevel': 'off',
@@ -98,8 +99,9 @@ export function createProfile(dirs: RunDirs, name: string, ports: ReceiverPorts)
     // Free ports picked by the harness, so the receiver never collides with anything on 4317/4318.
     'otelFlowMap.receiver.grpcPort': ports.grpcPort,
     'otelFlowMap.receiver.httpPort': ports.httpPort,
+    ...settings,
   };
-  writeFileSync(join(profile.userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  writeFileSync(join(profile.userData, 'User', 'settings.json'), JSON.stringify(seeded, null, 2));
   return profile;
 }
 
@@ -121,7 +123,8 @@ export interface RunningCodeServer {
   stop(): void;
 }
 
-export async function startCodeServer(dirs: RunDirs, profile: Profile): Promise<RunningCodeServer> {
+/** `workspaceTrust`: keep VS Code's workspace trust on (restricted mode for untrusted folders); off by default. */
+export async function startCodeServer(dirs: RunDirs, profile: Profile, { workspaceTrust = false } = {}): Promise<RunningCodeServer> {
   const port = await freePort();
   const config = join(dirs.root, profile.name, 'config.yaml');
   writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
@@ -130,7 +133,7 @@ export async function startCodeServer(dirs: RunDirs, profile: Profile): Promise<
     '--config', config,
     '--user-data-dir', profile.userData,
     '--extensions-dir', profile.extensions,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check', ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override', '--ignore-last-opened',
   ], { detached: true, stdio: ['ignore', log, log], env: dirs.env }); // detached: its own process group
   let stopping = false;
@@ -176,9 +179,9 @@ export function launchChromium(dirs: RunDirs): Promise<Browser> {
   });
 }
 
-/** The workbench URL for a folder, with the `payload` VS Code for the web reads (testing.md). */
+/** The workbench URL for a folder or a `.code-workspace` file, with the `payload` VS Code for the web reads (testing.md). */
 export function workbenchUrl(port: number, folder: string, payload: [string, string][] = []): string {
-  const query = `folder=${encodeURIComponent(folder)}${payload.length ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : ''}`;
+  const query = `${folder.endsWith('.code-workspace') ? 'workspace' : 'folder'}=${encodeURIComponent(folder)}${payload.length ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : ''}`;
   return `http://127.0.0.1:${port}/?${query}`;
 }
 

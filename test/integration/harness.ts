@@ -2,11 +2,12 @@
 // `npm run setup:test`) opened in headless Debian Chromium (see testing.md).
 //  1. suite: this repo as the extension under development, test/integration/suite/ as the
 //     extension tests (mocha inside the extension host), UI checks answered through Playwright;
-//  2. packaged: the build packaged into a .vsix, installed with --install-extension, activated.
+//  2. restricted: a multi-root workspace opened untrusted (restricted mode), test/integration/restricted/;
+//  3. packaged: the build packaged into a .vsix, installed with --install-extension, activated.
 // Usage: npx tsx test/integration/harness.ts [--skip-packaged]  (needs a build in dist/)
 // Prints the mocha output and a closing `N passed, N failed` line. Exit code 0/1 from the tests,
 // 2 when the harness itself fails (no code-server, timeout, code-server died).
-import { readFileSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import type { Browser } from 'playwright-core';
@@ -24,13 +25,30 @@ interface Counts {
   failed: number;
 }
 
-/** Compiles suite/*.ts for the extension host: CommonJS, `vscode` from the host, mocha from node_modules. */
-async function compileSuite(dirs: RunDirs): Promise<string> {
-  const suiteDir = join(repoRoot, 'test', 'integration', 'suite');
-  const outdir = join(dirs.root, 'suite');
+/** One start of VS Code running a set of extension tests (mocha inside the extension host). */
+interface SuitePhase {
+  name: string;
+  /** Folder under test/integration/ holding the *.test.ts files (run by suite/index.ts). */
+  tests: string;
+  /** The folder or .code-workspace file VS Code opens. */
+  target: string;
+  /** Added to the profile's user settings. */
+  settings?: Record<string, unknown>;
+  workspaceTrust?: boolean;
+}
+
+/** Compiles suite/index.ts and the phase's tests for the extension host: CommonJS, `vscode` from the host, mocha from node_modules. */
+async function compileSuite(dirs: RunDirs, phase: SuitePhase): Promise<string> {
+  const testsDir = join(repoRoot, 'test', 'integration', phase.tests);
+  const outdir = join(dirs.root, `${phase.name}-suite`);
   const mochaCjs = join(repoRoot, 'node_modules', 'mocha', 'lib', 'mocha.cjs');
+  const tests = readdirSync(testsDir).filter((f) => f.endsWith('.test.ts'));
   await esbuild.build({
-    entryPoints: [join(suiteDir, 'index.ts'), join(suiteDir, '*.test.ts')],
+    // Flat output: index.js runs the *.test.js next to it.
+    entryPoints: [
+      { in: join(repoRoot, 'test', 'integration', 'suite', 'index.ts'), out: 'index' },
+      ...tests.map((f) => ({ in: join(testsDir, f), out: f.replace(/\.ts$/, '') })),
+    ],
     outdir,
     bundle: true,
     platform: 'node',
@@ -52,10 +70,11 @@ function formatLogArgs(args: unknown): string {
   return list.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
 }
 
-/** Phase 1: the extension tests inside VS Code; resolves with their counts. */
-async function runSuite(dirs: RunDirs, browser: Browser, ports: ReceiverPorts): Promise<Counts> {
-  const suiteIndex = await compileSuite(dirs);
-  const server = await startCodeServer(dirs, createProfile(dirs, 'dev', ports));
+/** The extension tests inside VS Code; resolves with their counts. */
+async function runSuite(dirs: RunDirs, browser: Browser, ports: ReceiverPorts, phase: SuitePhase): Promise<Counts> {
+  const suiteIndex = await compileSuite(dirs, phase);
+  rmSync(join(dirs.root, 'results.json'), { force: true });
+  const server = await startCodeServer(dirs, createProfile(dirs, phase.name, ports, phase.settings), { workspaceTrust: phase.workspaceTrust });
   const page = await browser.newPage();
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -69,7 +88,7 @@ async function runSuite(dirs: RunDirs, browser: Browser, ports: ReceiverPorts): 
       if (uiCheck) void answerUiCheck(page, dirs.root, uiCheck);
       else console.log(line);
     });
-    await page.goto(workbenchUrl(server.port, dirs.workspace, [
+    await page.goto(workbenchUrl(server.port, phase.target, [
       ['extensionDevelopmentPath', remoteUri(server.port, repoRoot)],
       ['extensionTestsPath', remoteUri(server.port, suiteIndex)],
       ['skipWelcome', 'true'],
@@ -97,7 +116,29 @@ function readCounts(dirs: RunDirs): Counts | undefined {
   }
 }
 
-/** Phase 2: one test, printed like mocha's. A harness failure here still keeps phase 1's counts. */
+/**
+ * A multi-root workspace that is not trusted (restricted mode): analysis must still run in both
+ * folders, and the receiver must stay on loopback although the user, the workspace and a folder
+ * all ask for 0.0.0.0.
+ */
+function restrictedPhase(dirs: RunDirs): SuitePhase {
+  const root = join(dirs.root, 'multiroot');
+  cpSync(join(repoRoot, 'test', 'fixtures', 'multiroot'), root, { recursive: true });
+  return {
+    name: 'restricted',
+    tests: 'restricted',
+    target: join(root, 'multiroot.code-workspace'),
+    workspaceTrust: true,
+    settings: {
+      'security.workspace.trust.enabled': true,
+      'security.workspace.trust.startupPrompt': 'never',
+      'security.workspace.trust.banner': 'never',
+      'otelFlowMap.receiver.bindAddress': '0.0.0.0',
+    },
+  };
+}
+
+/** Last phase: one test, printed like mocha's. A harness failure here still keeps the suites' counts. */
 async function runPackaged(dirs: RunDirs, browser: Browser, ports: ReceiverPorts): Promise<Counts & { harnessError?: boolean }> {
   const title = 'the packaged .vsix installs with --install-extension and activates';
   console.log('\n  Packaged extension');
@@ -117,7 +158,9 @@ async function main(): Promise<number> {
   try {
     const ports = { grpcPort: await freePort(), httpPort: await freePort() };
     browser = await launchChromium(dirs);
-    const suite = await runSuite(dirs, browser, ports);
+    const dev = await runSuite(dirs, browser, ports, { name: 'dev', tests: 'suite', target: dirs.workspace });
+    const restricted = await runSuite(dirs, browser, ports, restrictedPhase(dirs));
+    const suite = { passed: dev.passed + restricted.passed, failed: dev.failed + restricted.failed };
     const packaged: Awaited<ReturnType<typeof runPackaged>> = process.argv.includes('--skip-packaged') ? { passed: 0, failed: 0 } : await runPackaged(dirs, browser, ports);
     const total = { passed: suite.passed + packaged.passed, failed: suite.failed + packaged.failed };
     console.log(`\nintegration: ${((Date.now() - started) / 1000).toFixed(1)} s, run folder ${dirs.root}`);

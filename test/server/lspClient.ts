@@ -2,13 +2,15 @@
 // JSON-RPC over its stdio. Waits on notifications with deadlines, never on sleeps.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  createProtocolConnection, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification,
+  createProtocolConnection, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidChangeWorkspaceFoldersNotification, DidOpenTextDocumentNotification,
   InitializedNotification, InitializeRequest, PublishDiagnosticsNotification, StreamMessageReader, StreamMessageWriter,
   type LogMessageParams, type PublishDiagnosticsParams, type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
+import { SitesRequest } from '../../common/src/lspMethods';
+import type { SpanSiteSummary } from '../../common/src/sites';
 
 const SERVER = resolve(__dirname, '../../dist/server.js');
 
@@ -41,7 +43,7 @@ export class LspSession {
       processId: process.pid,
       rootUri: pathToFileURL(folders[0]).href,
       workspaceFolders: folders.map((f, i) => ({ uri: pathToFileURL(f).href, name: `ws${i}` })),
-      capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
+      capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true } },
       initializationOptions: { settings },
     });
     await this.connection.sendNotification(InitializedNotification.type, {});
@@ -60,6 +62,17 @@ export class LspSession {
   /** Tells the server files changed on disk (type 1 created, 2 changed, 3 deleted). */
   async filesChanged(changes: { file: string; type: 1 | 2 | 3 }[]): Promise<void> {
     await this.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: changes.map((c) => ({ uri: pathToFileURL(c.file).href, type: c.type })) });
+  }
+
+  /** Tells the server workspace folders were added or removed (multi-root). */
+  async changeFolders(change: { added?: string[]; removed?: string[] }): Promise<void> {
+    const toFolders = (paths: string[] = []) => paths.map((f) => ({ uri: pathToFileURL(f).href, name: basename(f) }));
+    await this.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, { event: { added: toFolders(change.added), removed: toFolders(change.removed) } });
+  }
+
+  /** Every span site the server knows (workspace-relative), as the map asks for them. */
+  sites(): Promise<SpanSiteSummary[]> {
+    return this.connection.sendRequest(SitesRequest);
   }
 
   async configure(settings: unknown): Promise<void> {

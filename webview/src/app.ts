@@ -1,7 +1,7 @@
 // The map application: applies host messages to the model, keeps the UI state, and
 // decides what each view shows. Views render; this file only coordinates.
 
-import type { CodeLocation, EdgeDiff, GraphDelta, SnapshotInfo } from '../../common/src/graph';
+import type { CodeLocation, EdgeDiff, Graph, GraphDelta, SnapshotInfo } from '../../common/src/graph';
 import type { FocusTarget, ToWebview } from '../../common/src/protocol';
 import type { FlowRun, SpanQuery, SpanSummary } from '../../common/src/telemetry';
 import { coverage, locationLabel, type Coverage } from './codeLinks';
@@ -10,7 +10,7 @@ import { flowDiagram, mapDiagram, toDot, toJson, toMermaid, toSvg, type Diagram 
 import { filterGraph, type VisibleGraph } from './filters';
 import type { Host } from './host';
 import type { Point } from './layout/placement';
-import { Model } from './model';
+import { Model, normaliseGraph } from './model';
 import { sanitizeRuns } from './runs';
 import { defaultUiState, sanitizeUiState, type Filters, type Selection, type UiState, type ViewName } from './uiState';
 import { DetailsPanel } from './views/details';
@@ -30,6 +30,10 @@ const SPANS_REFRESH_MS = 5000;
 const DIFF_REFRESH_MS = 1000;
 /** While the flow view is open, new spans of the shown flow ask for its runs at most this often. */
 const RUNS_REFRESH_MS = 1000;
+/** While a time window is chosen, live deltas ask for the windowed graph at most this often… */
+const WINDOW_REFRESH_MS = 1000;
+/** …and without traffic it is asked again this often, so old edges drop out of the window. */
+const WINDOW_AGE_MS = 30_000;
 
 export class App {
   private readonly model = new Model();
@@ -67,6 +71,11 @@ export class App {
   private runsRequest = 0;
   private runsTimer: ReturnType<typeof setTimeout> | undefined;
   private selectedRunId: string | null = null;
+  /** The graph of ui.windowMs, once the host answered (null: show the all-time model). */
+  private windowGraph: Graph | null = null;
+  private windowRequest = 0;
+  private windowTimer: ReturnType<typeof setTimeout> | undefined;
+  private windowDue = 0;
 
   constructor(private readonly host: Host, root: HTMLElement) {
     this.ui = sanitizeUiState(host.loadState());
@@ -77,6 +86,7 @@ export class App {
       compare: (since) => this.setCompare(since),
       snapshotsWanted: () => this.requestHistory(),
       paused: (on) => this.setPaused(on),
+      window: (windowMs) => this.setWindow(windowMs),
       export: (format) => void this.exportView(format),
       fit: () => this.mapView.fit(),
     });
@@ -123,6 +133,7 @@ export class App {
       case 'sites':
         if (message.type === 'delta') this.refreshDiffFor(message.delta);
         if (message.type === 'delta') this.refreshRunsFor(message.delta);
+        if (message.type === 'delta') this.scheduleWindowRefresh(WINDOW_REFRESH_MS);
         this.model.apply(message, Date.now());
         if (message.type === 'delta' && this.ui.paused) {
           this.pendingUpdates++;
@@ -132,6 +143,7 @@ export class App {
         this.dataDirty = true;
         this.scheduleRender(true);
         if (message.type === 'init') this.requestHistory();
+        if (message.type === 'init') this.requestWindow();
         if (message.type === 'init' && this.ui.selection) this.requestSpansFor(this.ui.selection);
         else if (this.ui.selection && Date.now() - this.spansRequestedAt > SPANS_REFRESH_MS) this.requestSpansFor(this.ui.selection);
         return;
@@ -152,6 +164,12 @@ export class App {
         if (message.requestId !== this.runsRequest) return;
         this.runs = { flow: String(message.flow), list: sanitizeRuns(message.runs) };
         this.scheduleRender(true);
+        return;
+      case 'window':
+        if (message.requestId !== this.windowRequest || message.windowMs !== this.ui.windowMs) return;
+        this.windowGraph = normaliseGraph(message.graph);
+        this.scheduleRender(true);
+        this.scheduleWindowRefresh(WINDOW_AGE_MS);
         return;
       case 'diff':
         if (message.requestId !== this.diffRequest || this.compareSince === null) return;
@@ -190,6 +208,37 @@ export class App {
   private setPaused(paused: boolean): void {
     this.pendingUpdates = 0;
     this.update({ paused }, true);
+    if (!paused) this.requestWindow();
+  }
+
+  // --- Time window --------------------------------------------------------------------------
+
+  private setWindow(windowMs: number | null): void {
+    this.windowGraph = null;
+    this.update({ windowMs }, true);
+    this.requestWindow();
+  }
+
+  /** What the views show: the windowed graph when a window is chosen and answered, else the live model. */
+  private shownGraph(): Graph {
+    return this.ui.windowMs !== null && this.windowGraph ? this.windowGraph : this.model.graph;
+  }
+
+  private requestWindow(): void {
+    clearTimeout(this.windowTimer);
+    this.windowTimer = undefined;
+    if (this.ui.windowMs === null) return;
+    this.host.send({ type: 'requestWindow', requestId: ++this.windowRequest, windowMs: this.ui.windowMs });
+  }
+
+  /** Asks for the windowed graph again after `delayMs`, unless a request is already due sooner (none while paused). */
+  private scheduleWindowRefresh(delayMs: number): void {
+    if (this.ui.windowMs === null || this.ui.paused) return;
+    const due = Date.now() + delayMs;
+    if (this.windowTimer && this.windowDue <= due) return;
+    clearTimeout(this.windowTimer);
+    this.windowDue = due;
+    this.windowTimer = setTimeout(() => this.requestWindow(), delayMs);
   }
 
   private select(selection: Selection): void {
@@ -347,7 +396,7 @@ export class App {
     const model = this.model;
     const data = this.dataDirty;
     this.dataDirty = false;
-    const graph = model.graph;
+    const graph = this.shownGraph();
     this.toolbar.update({
       ui: this.ui,
       services: graph.nodes.filter((n) => n.kind === 'service').map((n) => n.name).sort(),
@@ -390,7 +439,7 @@ export class App {
   }
 
   private renderStage(now: number): void {
-    const graph = this.model.graph;
+    const graph = this.shownGraph();
     const fresh = (id: string): boolean => this.model.isFresh(id, now);
     this.stage.dataset.view = this.ui.view;
     switch (this.ui.view) {

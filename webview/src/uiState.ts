@@ -29,10 +29,19 @@ export interface UiState {
   flow: string;
   coverage: boolean;
   paused: boolean;
+  /** Show the graph of this recent window (one of WINDOWS), or null for all of it. */
+  windowMs: number | null;
   zoom: { x: number; y: number; k: number } | null;
 }
 
 export const RELATIONS: readonly Relation[] = ['calls', 'reads', 'writes', 'publishes', 'consumes'];
+
+/** The Window select's choices, widest first (null: since start). */
+export const WINDOWS: ReadonlyArray<[number | null, string]> = [
+  [null, 'All'],
+  [60 * 60_000, 'Last 1 h'],
+  [5 * 60_000, 'Last 5 min'],
+];
 
 export function defaultUiState(): UiState {
   return {
@@ -42,6 +51,7 @@ export function defaultUiState(): UiState {
     flow: '',
     coverage: false,
     paused: false,
+    windowMs: null,
     zoom: null,
   };
 }
@@ -64,6 +74,7 @@ export function sanitizeUiState(raw: unknown): UiState {
     flow: str(raw.flow),
     coverage: raw.coverage === true,
     paused: raw.paused === true,
+    windowMs: WINDOWS.find(([ms]) => ms !== null && ms === raw.windowMs)?.[0] ?? null,
     zoom: z && finite(z.x) && finite(z.y) && finite(z.k) && (z.k as number) > 0 ? { x: z.x as number, y: z.y as number, k: z.k as number } : null,
   };
 }

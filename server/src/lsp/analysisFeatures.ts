@@ -1,7 +1,7 @@
 // The analyzer in the editor: scans the workspace folders in the background after
 // `initialized`, keeps open documents' text in the analyzer, publishes diagnostics as the user
 // types (debounced), offers quick fixes, follows files changed on disk (watchers registered
-// dynamically), and exposes the live site index to other features.
+// dynamically) and workspace folders added or removed, and exposes the live site index to other features.
 // Settings, per workspace folder: the values the user set in the editor over
 // `<folder>/otel-flow-map.json` over the defaults (config.ts layerSettings); the innermost folder
 // holding a file decides. Files outside every folder get the editor settings over the defaults.
@@ -164,6 +164,13 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
 
   connection.onDidChangeWatchedFiles(({ changes }) => {
     onFilesChanged(changes).catch((err: unknown) => connection.console.error(`otel-flow-map: file change failed: ${String(err)}`));
+  });
+
+  // A new analyzer over the new folder list: added folders get scanned, removed folders' sites
+  // go (open files there fall back to the outside-every-folder settings).
+  ctx.onWorkspaceFoldersChanged((folders) => {
+    for (const folder of fileSettings.keys()) if (!folders.includes(folder)) fileSettings.delete(folder);
+    rescan().catch((err: unknown) => connection.console.error(`otel-flow-map: workspace rescan failed: ${String(err)}`));
   });
 
   ctx.onSettingsChanged(() => {

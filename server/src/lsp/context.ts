@@ -18,6 +18,8 @@ export interface ServerContext {
   onSettingsChanged(listener: (settings: Settings) => void): void;
   /** Absolute paths of the workspace folders (no trailing slash). */
   workspaceFolders(): string[];
+  /** Called after folders were added to or removed from the workspace, with the new list. */
+  onWorkspaceFoldersChanged(listener: (folders: string[]) => void): void;
   /** Absolute path of the folder for persistent data (history), if any. */
   storagePath: string | undefined;
 }

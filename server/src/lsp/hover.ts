@@ -14,6 +14,7 @@ const CARDINALITY_WARNING = 20;
 
 export function registerHover(ctx: ServerContext, siteIndex: SiteIndexSource, host: HostAccess): void {
   const resolver = new RuntimePathResolver(() => ctx.workspaceFolders());
+  ctx.onWorkspaceFoldersChanged(() => resolver.invalidate());
   ctx.connection.onHover((params): Hover | null => {
     const hit = liveSitesOf(params.textDocument.uri, ctx, siteIndex, host).find((s) => contains(s.site.name?.range ?? s.site.headRange ?? s.site.range, params.position));
     if (!hit) return null;

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { emptyGraph } from '../../../common/src/graph';
 import {
   DiffRequest, GraphDeltaNotification, GraphRequest, HistoryRequest, ReceiverControlRequest, ReceiverStatusNotification,
-  RunsRequest, SitesChangedNotification, SitesRequest, SpansRequest,
+  RunsRequest, SitesChangedNotification, SitesRequest, SpansRequest, WindowGraphRequest,
 } from '../../../common/src/lspMethods';
-import { MAX_FLOW_RUNS, MAX_HISTORY_SNAPSHOTS } from '../../../common/src/protocol';
+import { isWindowMs, MAX_FLOW_RUNS, MAX_HISTORY_SNAPSHOTS } from '../../../common/src/protocol';
 import type { Settings } from '../../../common/src/settings';
 import type { SpanQuery } from '../../../common/src/telemetry';
 import type { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
@@ -85,6 +85,11 @@ export function registerReceiverBridge(ctx: ServerContext, siteIndex: SiteIndexS
   handle(HistoryRequest, () => (host ? host.history(MAX_HISTORY_SNAPSHOTS) : []));
   // From the wire: anything but a flow name has no runs.
   handle(RunsRequest, (p) => (host && typeof p?.flow === 'string' ? host.runs(p.flow, MAX_FLOW_RUNS) : []));
+  handle(WindowGraphRequest, (p) => {
+    // From the wire: a window the webview could not have asked for means all-time.
+    const windowMs = isWindowMs(p?.windowMs) ? p.windowMs : null;
+    return host ? host.windowGraph(windowMs) : emptyGraph();
+  });
   handle(DiffRequest, async (p) => {
     // From the wire: a missing or non-numeric time compares with nothing (everything added).
     const since = typeof p?.since === 'number' && Number.isFinite(p.since) ? p.since : 0;

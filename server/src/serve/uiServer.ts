@@ -120,6 +120,8 @@ export function createUiServer(opts: UiServerOptions): Server {
         return [{ type: 'diff', requestId: m.requestId, ...edgeDiffOf(await host.diff(m.since)) }];
       case 'requestRuns':
         return [{ type: 'runs', requestId: m.requestId, flow: m.flow, runs: await host.runs(m.flow, MAX_FLOW_RUNS) }];
+      case 'requestWindow':
+        return [{ type: 'window', requestId: m.requestId, windowMs: m.windowMs, graph: await host.windowGraph(m.windowMs) }];
       case 'ready':
       case 'openLocation':
         // No editor behind the browser page: nothing to open.

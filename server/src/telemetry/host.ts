@@ -45,6 +45,8 @@ export interface TelemetryHost {
   history(max: number): Promise<SnapshotInfo[]>;
   /** The flow's latest runs with their steps, newest first. */
   runs(flow: string, max: number): Promise<FlowRun[]>;
+  /** The graph of the last `windowMs` (null: all of it, as graph()). */
+  windowGraph(windowMs: number | null): Promise<Graph>;
   /** Feeds an OTLP JSON / JSON-lines file to the receiver, line by line. */
   importTraces(path: string, maxLineBytes: number): Promise<TraceImportResult>;
   /** Writes the retained spans to `path` as OTLP JSON-lines. */
@@ -130,6 +132,7 @@ export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
     diff: (since) => call<TopologyDiff>({ type: 'query', query: { kind: 'diff', since } }),
     history: (max) => call<SnapshotInfo[]>({ type: 'query', query: { kind: 'history', max } }),
     runs: (flow, max) => call<FlowRun[]>({ type: 'query', query: { kind: 'runs', flow, max } }),
+    windowGraph: (windowMs) => call<Graph>({ type: 'query', query: windowMs === null ? { kind: 'graph' } : { kind: 'window', windowMs } }),
     importTraces: (path, maxLineBytes) => call<TraceImportResult>({ type: 'import', path, maxLineBytes }),
     exportTraces: (path) => call<TraceExportResult>({ type: 'export', path }),
     currentGraph: () => graph,

@@ -49,7 +49,9 @@ export type WorkerQuery =
   | { kind: 'details' }
   | { kind: 'diff'; since: number }
   | { kind: 'history'; max: number }
-  | { kind: 'runs'; flow: string; max: number };
+  | { kind: 'runs'; flow: string; max: number }
+  /** The graph of the last `windowMs` (Topology.windowGraph). */
+  | { kind: 'window'; windowMs: number };
 
 export interface WorkerAnswer {
   graph: Graph;
@@ -58,6 +60,7 @@ export interface WorkerAnswer {
   diff: TopologyDiff;
   history: SnapshotInfo[];
   runs: FlowRun[];
+  window: Graph;
 }
 
 export type ToWorker =

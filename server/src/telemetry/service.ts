@@ -115,6 +115,8 @@ export class TelemetryService {
         return this.history ? this.history.list(q.max) : [];
       case 'runs':
         return t ? t.flows.recentRuns(q.flow, q.max) : [];
+      case 'window':
+        return t ? t.windowGraph(q.windowMs) : emptyGraph();
     }
   }
 

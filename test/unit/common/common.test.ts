@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { applyDelta, emptyGraph, type GraphDelta, type GraphNode } from '../../../common/src/graph';
-import { isFromWebview } from '../../../common/src/protocol';
+import { isFromWebview, MAX_WINDOW_MS } from '../../../common/src/protocol';
 import { DEFAULT_SETTINGS, resolveSettings } from '../../../common/src/settings';
 
 const node = (name: string, spanCount = 1): GraphNode => ({
@@ -71,6 +71,24 @@ describe('common/protocol isFromWebview: flow runs', () => {
     for (const bad of [{ type: 'requestRuns', flow: 'f' }, { type: 'requestRuns', requestId: '1', flow: 'f' }, { type: 'requestRuns', requestId: 1.5, flow: 'f' },
       { type: 'requestRuns', requestId: 1 }, { type: 'requestRuns', requestId: 1, flow: '' }, { type: 'requestRuns', requestId: 1, flow: 42 },
       { type: 'requestRuns', requestId: 1, flow: null }, { type: 'requestRuns', requestId: 1, flow: 'x'.repeat(1025) }, { type: 'runs', requestId: 1, flow: 'f', runs: [] }]) {
+      assert.equal(isFromWebview(bad), false, JSON.stringify(bad));
+    }
+  });
+});
+
+describe('common/protocol isFromWebview: time window', () => {
+  it('accepts all-time (null) and whole-millisecond windows up to MAX_WINDOW_MS', () => {
+    assert.ok(isFromWebview({ type: 'requestWindow', requestId: 1, windowMs: null }));
+    assert.ok(isFromWebview({ type: 'requestWindow', requestId: 2, windowMs: 5 * 60_000 }));
+    assert.ok(isFromWebview({ type: 'requestWindow', requestId: 3, windowMs: MAX_WINDOW_MS }));
+  });
+
+  it('rejects missing, negative, fractional, oversized or non-numeric windows and bad request ids', () => {
+    for (const bad of [{ type: 'requestWindow', requestId: 1 }, { type: 'requestWindow', windowMs: null }, { type: 'requestWindow', requestId: '1', windowMs: null },
+      { type: 'requestWindow', requestId: 1, windowMs: 0 }, { type: 'requestWindow', requestId: 1, windowMs: -60_000 }, { type: 'requestWindow', requestId: 1, windowMs: 1.5 },
+      { type: 'requestWindow', requestId: 1, windowMs: MAX_WINDOW_MS + 1 }, { type: 'requestWindow', requestId: 1, windowMs: '300000' },
+      { type: 'requestWindow', requestId: 1, windowMs: Number.POSITIVE_INFINITY }, { type: 'requestWindow', requestId: 1, windowMs: Number.NaN },
+      { type: 'window', requestId: 1, windowMs: null, graph: {} }]) {
       assert.equal(isFromWebview(bad), false, JSON.stringify(bad));
     }
   });

@@ -4,7 +4,7 @@
 import type { Relation, SnapshotInfo } from '../../../common/src/graph';
 import { snapshotLabel } from '../compare';
 import type { ReceiverStatus } from '../../../common/src/telemetry';
-import { RELATIONS, type Filters, type UiState, type ViewName } from '../uiState';
+import { RELATIONS, WINDOWS, type Filters, type UiState, type ViewName } from '../uiState';
 import { button, el } from './dom';
 
 export type ExportFormat = 'svg' | 'png' | 'mermaid' | 'dot' | 'json';
@@ -18,6 +18,8 @@ export interface ToolbarEvents {
   /** The Compare list is about to open: time to refresh the snapshot list. */
   snapshotsWanted(): void;
   paused(on: boolean): void;
+  /** A recent window to show, in ms, or null for everything since start. */
+  window(windowMs: number | null): void;
   export(format: ExportFormat): void;
   fit(): void;
 }
@@ -52,6 +54,7 @@ export class Toolbar {
   private readonly compare: HTMLSelectElement;
   /** Snapshot times the Compare options were built from (labels are relative to that moment). */
   private compareTimes = '';
+  private readonly window: HTMLSelectElement;
   private readonly pause: HTMLButtonElement;
   private readonly status: HTMLSpanElement;
 
@@ -83,6 +86,18 @@ export class Toolbar {
     this.compare = el('select', { class: 'compare', attrs: { 'aria-label': 'Compare with an earlier snapshot', title: 'Compare with an earlier snapshot: added edges green, removed edges dashed' } });
     this.compare.addEventListener('change', () => events.compare(this.compare.value ? Number(this.compare.value) : null));
     this.compare.addEventListener('focus', () => events.snapshotsWanted());
+    this.window = el(
+      'select',
+      {
+        class: 'window',
+        attrs: {
+          'aria-label': 'Time window',
+          title: 'Show only traffic of a recent window (whole minutes). Latency, flow runs and transitions stay since start.',
+        },
+      },
+      WINDOWS.map(([ms, label]) => el('option', { text: label, attrs: { value: ms === null ? '' : String(ms) } })),
+    );
+    this.window.addEventListener('change', () => events.window(this.window.value ? Number(this.window.value) : null));
     this.pause = button('Pause', () => events.paused(this.pause.getAttribute('aria-pressed') !== 'true'), 'pause', { 'aria-pressed': 'false' });
 
     const exportSelect = el('select', { class: 'export-format', attrs: { 'aria-label': 'Export format' } }, [
@@ -104,6 +119,7 @@ export class Toolbar {
       el('label', { class: 'toggle' }, [this.externals, 'Hide externals']),
       el('label', { class: 'toggle' }, [this.coverage, 'Coverage']),
       this.compare,
+      this.window,
       this.pause,
       button('Fit', () => events.fit(), 'fit', { title: 'Fit the map to the window' }),
       el('span', { class: 'export-group' }, [exportSelect, exportButton]),
@@ -121,6 +137,8 @@ export class Toolbar {
     this.externals.checked = ui.filters.hideExternals;
     this.coverage.checked = ui.coverage;
     this.syncCompare(input.snapshots, input.compareSince);
+    this.window.value = ui.windowMs === null ? '' : String(ui.windowMs);
+    this.window.dataset.active = String(ui.windowMs !== null);
     this.pause.setAttribute('aria-pressed', String(ui.paused));
     this.pause.textContent = ui.paused ? (input.pendingUpdates ? `Resume (${input.pendingUpdates} updates)` : 'Resume') : 'Pause';
     const r = input.receiver;

@@ -56,6 +56,11 @@ class GoFrontEnd extends TreeSitterFrontEnd<GoFileSymbols, GoResolver> {
         if (scope) return { scope: this.constantIn(scope.file, scope.found, dependencies, 0) };
         return this.findInPackage(packageFiles, dependencies, (s) => (s.tracerFields.has(name) ? true : undefined)) ? { scope: null } : undefined;
       },
+      tracerFactory: (name, member) => {
+        const hit = this.findInPackage(packageFiles, dependencies, (s) => (member ? s.tracerMethods : s.tracerFunctions).get(name));
+        if (!hit) return undefined;
+        return hit.found ? this.constantIn(hit.file, hit.found, dependencies, 0) : null;
+      },
       isSemconv: (name) => isSemconvImport(own?.imports.get(name) ?? ''),
       attributePackage: [...(own?.imports ?? [])].find(([, path]) => path === 'go.opentelemetry.io/otel/attribute')?.[0] ?? 'attribute',
     };

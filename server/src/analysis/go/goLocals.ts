@@ -1,12 +1,15 @@
 // Names bound inside Go functions (closures see their outer functions). A local bound once
 // (`name := "checkout.pay"`, `const name = ...`) keeps its value; parameters and reassigned
-// names are dynamic, remembering whether they are typed `trace.Tracer`.
+// names are dynamic, remembering whether they are typed `trace.Tracer` or `func(...) trace.Tracer`.
 
 import type { Node } from 'web-tree-sitter';
 import { FunctionIndex, descendants, namedChildren } from '../treeSitter';
-import { isTracerType } from './goPackages';
+import { isTracerFactoryType, isTracerType } from './goPackages';
 
-export type GoBinding = { kind: 'value'; value: Node } | { kind: 'dynamic'; tracer: boolean };
+/** A dynamic name's declared type, as far as spans care. */
+export type GoLocalType = 'tracer' | 'tracerFactory' | null;
+
+export type GoBinding = { kind: 'value'; value: Node } | { kind: 'dynamic'; type: GoLocalType };
 
 export const GO_FUNCTIONS = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 const BINDERS = new Set(['short_var_declaration', 'assignment_statement', 'const_spec', 'var_spec', 'range_clause']);
@@ -35,8 +38,8 @@ export class GoLocals {
     for (const field of ['receiver', 'parameters', 'result']) {
       const list = fn.childForFieldName(field);
       for (const param of list ? namedChildren(list) : []) {
-        const tracer = isTracerType(param.childForFieldName('type'));
-        for (const name of param.childrenForFieldName('name')) bindings.set(name.text, { kind: 'dynamic', tracer });
+        const type = localType(param.childForFieldName('type'));
+        for (const name of param.childrenForFieldName('name')) bindings.set(name.text, { kind: 'dynamic', type });
       }
     }
     const body = fn.childForFieldName('body');
@@ -51,11 +54,16 @@ function bind(binder: Node, bindings: Map<string, GoBinding>): void {
   const names = declared ? binder.childrenForFieldName('name') : namedChildren(binder.childForFieldName('left') ?? binder);
   const valueList = binder.childForFieldName(declared ? 'value' : 'right');
   const values = valueList ? namedChildren(valueList) : [];
-  const tracer = declared && isTracerType(binder.childForFieldName('type'));
+  const type = declared ? localType(binder.childForFieldName('type')) : null;
   const single = binder.type !== 'assignment_statement' && binder.type !== 'range_clause' && values.length === names.length;
   names.forEach((name, i) => {
     if (name.type !== 'identifier' || name.text === '_') return;
     const first = !bindings.has(name.text);
-    bindings.set(name.text, first && single ? { kind: 'value', value: values[i] } : { kind: 'dynamic', tracer });
+    bindings.set(name.text, first && single ? { kind: 'value', value: values[i] } : { kind: 'dynamic', type });
   });
+}
+
+function localType(type: Node | null): GoLocalType {
+  if (isTracerType(type)) return 'tracer';
+  return isTracerFactoryType(type) ? 'tracerFactory' : null;
 }

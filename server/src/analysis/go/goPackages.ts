@@ -1,10 +1,10 @@
 // What a Go file contributes to its package for static analysis (constants, tracer variables,
-// tracer struct fields, imports), extracted once per file version as plain data; and the index
+// tracer struct fields, tracer factories, imports), extracted once per file version as plain data; and the index
 // from directories (= packages) and import paths to workspace files.
 
 import { dirname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
-import { namedChildren, type StaticExpr } from '../treeSitter';
+import { descendants, namedChildren, type StaticExpr } from '../treeSitter';
 import { goExpr } from './goExpr';
 
 export interface GoFileSymbols {
@@ -17,6 +17,13 @@ export interface GoFileSymbols {
   tracers: Map<string, StaticExpr>;
   /** Struct fields declared as `trace.Tracer`. */
   tracerFields: Set<string>;
+  /**
+   * Tracer factories called by name: functions returning `trace.Tracer` and package variables of
+   * type `func(...) trace.Tracer` -> the scope of the tracer returned, when one `return otel.Tracer("x")` says.
+   */
+  tracerFunctions: Map<string, StaticExpr | null>;
+  /** Tracer factories called on a value: methods returning `trace.Tracer` and struct fields of type `func(...) trace.Tracer`. */
+  tracerMethods: Map<string, StaticExpr | null>;
   /** Struct fields given a tracer (`tracer: otel.Tracer("x")`, `s.tracer = otel.Tracer("x")`) -> scope. */
   fieldScopes: Map<string, StaticExpr>;
 }
@@ -24,6 +31,7 @@ export interface GoFileSymbols {
 export function fileSymbols(root: Node): GoFileSymbols {
   const symbols: GoFileSymbols = {
     packageName: '', imports: new Map(), constants: new Map(), tracers: new Map(), tracerFields: new Set(), fieldScopes: new Map(),
+    tracerFunctions: new Map(), tracerMethods: new Map(),
   };
   for (const decl of namedChildren(root)) {
     switch (decl.type) {
@@ -41,9 +49,20 @@ export function fileSymbols(root: Node): GoFileSymbols {
         break;
       case 'type_declaration':
         for (const field of decl.descendantsOfType('field_declaration')) {
-          if (isTracerType(field.childForFieldName('type'))) for (const name of field.childrenForFieldName('name')) symbols.tracerFields.add(name.text);
+          const type = field.childForFieldName('type');
+          for (const name of field.childrenForFieldName('name')) {
+            if (isTracerType(type)) symbols.tracerFields.add(name.text);
+            else if (isTracerFactoryType(type)) symbols.tracerMethods.set(name.text, null);
+          }
         }
         break;
+      case 'function_declaration':
+      case 'method_declaration': {
+        const name = decl.childForFieldName('name')?.text;
+        const into = decl.type === 'function_declaration' ? symbols.tracerFunctions : symbols.tracerMethods;
+        if (name && returnsTracer(decl)) into.set(name, returnedScope(decl));
+        break;
+      }
     }
   }
   if (root.text.includes('Tracer(')) collectFieldScopes(root, symbols.fieldScopes);
@@ -55,6 +74,29 @@ export function isTracerType(type: Node | null): boolean {
   if (type?.type === 'pointer_type') return isTracerType(type.namedChildren[0]);
   return type?.type === 'qualified_type' && type.childForFieldName('name')?.text === 'Tracer';
 }
+
+/** `func(...) trace.Tracer`: a value that makes tracers when called. */
+export function isTracerFactoryType(type: Node | null): boolean {
+  return type?.type === 'function_type' && returnsTracer(type);
+}
+
+/** Whether a function (declaration, literal or type) returns exactly one `trace.Tracer`. */
+export function returnsTracer(fn: Node): boolean {
+  const result = fn.childForFieldName('result');
+  if (result?.type !== 'parameter_list') return isTracerType(result);
+  const results = namedChildren(result);
+  return results.length === 1 && isTracerType(results[0].childForFieldName('type'));
+}
+
+/** The scope of the tracer a function returns, when its only return statement creates it. */
+function returnedScope(fn: Node): StaticExpr | null {
+  const body = fn.childForFieldName('body');
+  const returns = body ? descendants(body, RETURNS, NESTED_FUNCTIONS) : [];
+  return returns.length === 1 ? tracerScope(returns[0].namedChildren[0]?.namedChildren[0] ?? null) : null;
+}
+
+const RETURNS = new Set(['return_statement']);
+const NESTED_FUNCTIONS = new Set(['func_literal']);
 
 /** The scope argument when `node` creates a tracer: `otel.Tracer("x")`, `tp.Tracer("x")`. */
 export function tracerScope(node: Node | null): StaticExpr | null {
@@ -91,6 +133,7 @@ function addVar(spec: Node, symbols: GoFileSymbols): void {
   names.forEach((name, i) => {
     const scope = tracerScope(exprs[i] ?? null);
     if (scope) symbols.tracers.set(name.text, scope);
+    else if (isTracerFactoryType(spec.childForFieldName('type'))) symbols.tracerFunctions.set(name.text, null);
     else if (isKeyCall(exprs[i])) symbols.constants.set(name.text, goExpr(exprs[i]));
   });
 }

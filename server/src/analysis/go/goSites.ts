@@ -1,5 +1,6 @@
 // Span sites in one parsed Go file: `tracer.Start(ctx, name, opts...)` on values known to be
-// tracers (otel.Tracer(...), trace.Tracer-typed params, fields and vars, or named like one) and
+// tracers (otel.Tracer(...), tp.Tracer(...), trace.Tracer-typed params, fields and vars, what
+// tracer factories return (`func() trace.Tracer` values, functions returning one), or named like one) and
 // configured wrappers, with name, scope, kind, attributes (WithAttributes, SetAttributes) and
 // whether `span.End()` is called.
 
@@ -12,7 +13,7 @@ import {
 import type { SiteInput } from '../treeSitterFrontEnd';
 import { goExpr, selectorPath } from './goExpr';
 import { GO_FUNCTIONS, GoLocals } from './goLocals';
-import { isTracerType, tracerScope } from './goPackages';
+import { isTracerType, returnsTracer, tracerScope } from './goPackages';
 import { semconvHelperKey, semconvKeyValue } from './semconv';
 
 /** What the file's sites need from its package and imported packages. */
@@ -22,6 +23,11 @@ export interface GoResolver {
   value(path: string[]): StaticValue;
   /** Scope of a package-level tracer variable; undefined when `name` is not one. */
   tracerVariable(name: string): StaticValue | null | undefined;
+  /**
+   * The scope of the tracer a package function (`newTracer()`) or, with `member`, a method or
+   * func-typed field (`h.factory()`) returns: null when unknown, undefined when it is no tracer factory.
+   */
+  tracerFactory(name: string, member: boolean): StaticValue | null | undefined;
   /** Whether a struct field of the package holds a tracer, and its scope when known. */
   tracerField(name: string): { scope: StaticValue | null } | undefined;
   /** Whether a local package name is a semantic-conventions import. */
@@ -211,6 +217,7 @@ class GoEvaluator extends ValueEvaluator {
       const range = rangeOf(node);
       return kv ? [{ key: kv.key, keyRange: range, value: { constant: true, value: kv.value, text: node.text, range } }] : [];
     }
+    if (node.type === 'identifier' || node.type === 'variadic_argument') return this.localAttributes(node);
     if (node.type !== 'call_expression') return [];
     const fn = node.childForFieldName('function');
     const args = namedChildren(node.childForFieldName('arguments') ?? node).filter((a) => a.type !== 'comment');
@@ -224,6 +231,22 @@ class GoEvaluator extends ValueEvaluator {
     return helperKey ? [{ key: helperKey, keyRange: rangeOf(fn ?? node), value: this.info(args[0]) }] : [];
   }
 
+  /**
+   * `kv` or `attrs...` naming a local bound once: `kv := attribute.String(...)`,
+   * `attrs := []attribute.KeyValue{...}` (a slice appended to later is rebound, so unknown).
+   */
+  private localAttributes(node: Node): AttributeInfo[] {
+    const variadic = node.type === 'variadic_argument';
+    const name = variadic ? node.namedChildren[0] : node;
+    const local = name?.type === 'identifier' && this.depth <= 8 ? this.locals.lookup(name, name.text) : undefined;
+    if (local?.kind !== 'value') return [];
+    const value = local.value;
+    if (!variadic) return this.nested(() => this.attributes(value));
+    if (value.type !== 'composite_literal' || value.childForFieldName('type')?.type !== 'slice_type') return [];
+    const elements = namedChildren(value.childForFieldName('body') ?? value).filter((e) => e.type === 'literal_element');
+    return this.nested(() => elements.flatMap((e) => (e.namedChildren[0] ? this.attributes(e.namedChildren[0]) : [])));
+  }
+
   /** The tracer's scope when `receiver` is a tracer (null when unknown), undefined when it is not one. */
   tracerScopeOf(receiver: Node | null, at: Node): StaticValue | null | undefined {
     if (!receiver || this.depth > 8) return undefined;
@@ -232,7 +255,7 @@ class GoEvaluator extends ValueEvaluator {
     if (receiver.type === 'identifier') {
       const local = this.locals.lookup(at, receiver.text);
       if (local?.kind === 'value') return this.nested(() => this.tracerScopeOf(local.value, local.value));
-      if (local?.tracer) return null;
+      if (local?.type === 'tracer') return null;
       const variable = local ? undefined : this.resolver.tracerVariable(receiver.text);
       if (variable !== undefined) return variable;
     } else if (receiver.type === 'selector_expression') {
@@ -242,9 +265,30 @@ class GoEvaluator extends ValueEvaluator {
       return LOOKS_LIKE_TRACER.test(field) ? null : undefined;
     }
     if (receiver.type === 'type_assertion_expression') return isTracerType(receiver.childForFieldName('type')) ? null : undefined;
-    // `tracerFactory().Start(...)`: a call named like a tracer source.
-    if (receiver.type === 'call_expression') return LOOKS_LIKE_TRACER.test(receiver.childForFieldName('function')?.text ?? '') ? null : undefined;
+    if (receiver.type === 'call_expression') return this.factoryScope(receiver);
     return LOOKS_LIKE_TRACER.test(receiver.text) && receiver.type === 'identifier' ? null : undefined;
+  }
+
+  /**
+   * `factory()` / `x.factory()` as a tracer: a func-typed local or parameter, a function literal,
+   * package function, method or func-typed field returning `trace.Tracer`, or a call named like a tracer source.
+   */
+  private factoryScope(call: Node): StaticValue | null | undefined {
+    const fn = call.childForFieldName('function');
+    if (!fn) return undefined;
+    const known = this.functionScope(fn);
+    return known !== undefined ? known : LOOKS_LIKE_TRACER.test(fn.text) ? null : undefined;
+  }
+
+  /** What calling `fn` gives, when it is known to make tracers; undefined otherwise. */
+  private functionScope(fn: Node): StaticValue | null | undefined {
+    if (fn.type === 'func_literal') return returnsTracer(fn) ? null : undefined;
+    if (fn.type === 'selector_expression') return this.resolver.tracerFactory(fn.childForFieldName('field')?.text ?? '', true);
+    if (fn.type !== 'identifier') return undefined;
+    const local = this.locals.lookup(fn, fn.text);
+    if (local?.kind === 'value') return this.depth > 8 ? undefined : this.nested(() => this.functionScope(local.value));
+    if (local) return local.type === 'tracerFactory' ? null : undefined;
+    return this.resolver.tracerFactory(fn.text, false);
   }
 
   /** A key/value pair; siblings go after `kv` as `attribute.String(key, value)`. */

@@ -2,7 +2,7 @@
 // relative to the importing file, `from shop.names import X` by path suffix (the workspace root
 // need not be the import root), preferring the candidate closest to the importing file.
 
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 export class ModuleIndex {
   /** Last module segment (`names` for names.py and names/__init__.py) -> files. */
@@ -19,6 +19,17 @@ export class ModuleIndex {
     this.byName.get(moduleKey(file))?.delete(file);
   }
 
+  /**
+   * The dotted name Python gives `file` as a module (its `__name__` when imported): its path
+   * below the nearest folder without `__init__.py`, e.g. `shop/orders/api.py` -> `shop.orders.api`
+   * (a lone script is its file stem). Only workspace files count as package markers.
+   */
+  moduleName(file: string): string {
+    const segments = basename(file) === '__init__.py' ? [] : [basename(file).replace(/\.pyi?$/, '')];
+    for (let dir = dirname(file); this.has(join(dir, '__init__.py')) && dirname(dir) !== dir; dir = dirname(dir)) segments.unshift(basename(dir));
+    return segments.join('.');
+  }
+
   resolve(fromFile: string, module: string): string | undefined {
     const dots = /^\.*/.exec(module)?.[0].length ?? 0;
     const segments = module.slice(dots).split('.').filter(Boolean);
@@ -33,6 +44,10 @@ export class ModuleIndex {
     const suffix = `/${segments.join('/')}`;
     const candidates = this.findAll(segments[segments.length - 1], (f) => f.endsWith(`${suffix}.py`) || f.endsWith(`${suffix}/__init__.py`));
     return candidates.sort((a, b) => sharedPrefix(slashes(b), from) - sharedPrefix(slashes(a), from))[0];
+  }
+
+  private has(file: string): boolean {
+    return this.byName.get(moduleKey(file))?.has(file) ?? false;
   }
 
   private find(key: string, accept: (file: string) => boolean): string | undefined {

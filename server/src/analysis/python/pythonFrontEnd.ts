@@ -44,6 +44,8 @@ class PythonFrontEnd extends TreeSitterFrontEnd<PyModuleSymbols, PythonResolver>
     const symbols = this.symbolsOf(file, dependencies);
     if (!symbols || depth > MAX_RESOLUTION_DEPTH) return DYNAMIC;
     const [head, ...rest] = path;
+    // `trace.get_tracer(__name__)`: the module's dotted name, as when the module is imported.
+    if (head === '__name__' && rest.length === 0 && !symbols.constants.has(head)) return { constant: true, value: this.modules.moduleName(file) };
     const evaluateIn = (expr: Parameters<typeof evaluate>[0]) => evaluate(expr, (p) => this.valueIn(file, p, dependencies, depth + 1));
     const constant = symbols.constants.get(head);
     if (constant && rest.length === 0) return evaluateIn(constant);

@@ -1,47 +1,72 @@
-// Names bound inside one Python function. A local assigned exactly once keeps that value
+// Names bound inside Python functions. A local assigned exactly once keeps that value
 // (`name = "checkout.pay"` then `start_span(name)`); parameters and rebound names are dynamic.
+// Each function, lambda and comprehension is its own scope: an assignment binds in the innermost
+// one, and a name read there resolves in the innermost scope binding it (closures see their outer
+// functions), as Python does. `global` names are not local; `nonlocal` ones rebind the outer name.
 
 import type { Node } from 'web-tree-sitter';
 import { FunctionIndex, descendants, namedChildren } from '../treeSitter';
 
 export type LocalBinding = { kind: 'value'; value: Node } | { kind: 'dynamic' };
 
-const FUNCTIONS = new Set(['function_definition']);
+const SCOPES = new Set(['function_definition', 'lambda', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 const BINDERS = new Set(['assignment', 'augmented_assignment', 'for_statement', 'as_pattern_target', 'named_expression', 'for_in_clause']);
+const DECLARATIONS = new Set(['global_statement', 'nonlocal_statement']);
 
 export class PythonLocals {
   private readonly scopes = new Map<number, Map<string, LocalBinding>>();
   private readonly functions: FunctionIndex;
 
   constructor(root: Node) {
-    this.functions = new FunctionIndex(root, FUNCTIONS);
+    this.functions = new FunctionIndex(root, SCOPES);
   }
 
-  /** The binding of `name` in the innermost function around `at`; undefined when not local. */
+  /** The binding of `name` in the innermost scope around `at` that binds it; undefined when not local. */
   lookup(at: Node, name: string): LocalBinding | undefined {
-    const fn = this.functions.enclosing(at)[0];
-    return fn ? this.bindingsOf(fn).get(name) : undefined;
+    for (const scope of this.functions.enclosing(at)) {
+      const binding = this.bindingsOf(scope).get(name);
+      if (binding) return binding;
+    }
+    return undefined;
   }
 
-  private bindingsOf(fn: Node): Map<string, LocalBinding> {
-    let bindings = this.scopes.get(fn.id);
+  private bindingsOf(scope: Node): Map<string, LocalBinding> {
+    let bindings = this.scopes.get(scope.id);
     if (bindings) return bindings;
     bindings = new Map();
-    const params = fn.childForFieldName('parameters');
+    const params = scope.childForFieldName('parameters');
     for (const p of params ? namedChildren(params) : []) {
       const name = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren[0]);
       if (name?.type === 'identifier') bindings.set(name.text, { kind: 'dynamic' });
     }
-    const body = fn.childForFieldName('body');
-    for (const binder of body ? descendants(body, BINDERS) : []) {
-      if (!this.functions.isInnermost(fn, binder)) continue;
+    const notLocal = this.declaredNames(scope, 'global_statement', 'nonlocal_statement');
+    // A comprehension's `body` is its element expression: its clauses bind too.
+    const body = (scope.type === 'function_definition' ? scope.childForFieldName('body') : null) ?? scope;
+    for (const binder of descendants(body, BINDERS)) {
       const left = binder.type === 'as_pattern_target' ? binder.namedChildren[0] : binder.childForFieldName('left') ?? binder.childForFieldName('name');
       if (left?.type !== 'identifier') continue;
+      const owner = this.functions.enclosing(binder)[0];
+      if (owner?.id !== scope.id) {
+        // An inner function assigning a `nonlocal` name rebinds this scope's name.
+        if (owner && bindings.has(left.text) && this.declaredNames(owner, 'nonlocal_statement').has(left.text)) bindings.set(left.text, { kind: 'dynamic' });
+        continue;
+      }
+      if (notLocal.has(left.text)) continue;
       const right = binder.childForFieldName('right');
       const single = binder.type === 'assignment' && right && !bindings.has(left.text);
       bindings.set(left.text, single ? { kind: 'value', value: right } : { kind: 'dynamic' });
     }
-    this.scopes.set(fn.id, bindings);
+    this.scopes.set(scope.id, bindings);
     return bindings;
+  }
+
+  /** Names a scope declares `global` / `nonlocal` (statements of nested scopes excluded). */
+  private declaredNames(scope: Node, ...types: string[]): Set<string> {
+    const names = new Set<string>();
+    for (const statement of descendants(scope, DECLARATIONS)) {
+      if (!types.includes(statement.type) || this.functions.enclosing(statement)[0]?.id !== scope.id) continue;
+      for (const name of namedChildren(statement)) names.add(name.text);
+    }
+    return names;
   }
 }

@@ -9,6 +9,7 @@ import type { AttrValue, DecodedSpan } from '../otlp/span';
 import { addCodeRef, type CodeRef } from './classify';
 import { LatencyHistogram } from './histogram';
 import { addCapped, type DropCounter, type TopologyCaps } from './limits';
+import { MinuteRing } from './minuteRing';
 
 export const OTHER_STEP = '(other)';
 const RUN_IDLE_MS = 5 * 60_000;
@@ -18,6 +19,8 @@ export interface StepState {
   count: number;
   errors: number;
   hist: LatencyHistogram;
+  /** Counts per minute, for windowed graphs. */
+  minutes: MinuteRing;
   services: Set<string>;
   scopes: Set<string>;
   spanNames: Set<string>;
@@ -108,6 +111,7 @@ export class FlowTracker {
     step.count++;
     if (span.error) step.errors++;
     step.hist.record(span.durationMs);
+    step.minutes.record(span.startMs + span.durationMs, now, span.error);
     addCapped(step.services, span.service, this.caps.namesPerItem);
     if (span.scope) addCapped(step.scopes, span.scope, this.caps.namesPerItem);
     addCapped(step.spanNames, span.name, this.caps.namesPerItem);
@@ -149,6 +153,24 @@ export class FlowTracker {
         return { from, to, count };
       }),
     };
+  }
+
+  /**
+   * The flow with only the steps whose spans ended since `sinceMs` (counted then), or undefined
+   * when none did. Runs and transitions (between kept steps) stay all-time.
+   */
+  windowFlow(name: string, sinceMs: number): Flow | undefined {
+    const f = this.flow(name);
+    const state = this.flows.get(name);
+    if (!f || !state) return undefined;
+    const steps: FlowStep[] = [];
+    for (const step of f.steps) {
+      const { count, errors } = state.steps.get(step.name)?.minutes.since(sinceMs) ?? { count: 0, errors: 0 };
+      if (count > 0) steps.push({ ...step, count, errors });
+    }
+    if (steps.length === 0) return undefined;
+    const kept = new Set(steps.map((s) => s.name));
+    return { ...f, steps, transitions: f.transitions.filter((t) => kept.has(t.from) && kept.has(t.to)) };
   }
 
   /** The flow's latest runs (by arrival), newest start first: spans of a run arrive in any order. */
@@ -222,7 +244,7 @@ export class FlowTracker {
       this.drops.count('step-cap');
       return this.stepState(flow, OTHER_STEP);
     }
-    s = { name, count: 0, errors: 0, hist: new LatencyHistogram(), services: new Set(), scopes: new Set(), spanNames: new Set(), codeRefs: [] };
+    s = { name, count: 0, errors: 0, hist: new LatencyHistogram(), minutes: new MinuteRing(), services: new Set(), scopes: new Set(), spanNames: new Set(), codeRefs: [] };
     flow.steps.set(name, s);
     return s;
   }

@@ -8,6 +8,7 @@ import { dependencyOf, peerOf, serviceNode, topologyAttributeKeys, type NodeRef 
 import { FlowTracker, type StepState } from './flows';
 import { LatencyHistogram } from './histogram';
 import { addCapped, DEFAULT_CAPS, DropCounter, type TopologyCaps } from './limits';
+import { MinuteRing } from './minuteRing';
 import { Pairer } from './pairing';
 import { SpanNameStats } from './spanNames';
 import { SpanStore } from './spanStore';
@@ -22,6 +23,8 @@ export interface TopologyOptions {
 interface EdgeState {
   edge: Omit<GraphEdge, 'p50Ms' | 'p95Ms' | 'p99Ms' | 'spanNames' | 'scopes' | 'details'>;
   hist: LatencyHistogram;
+  /** Counts per minute, for windowed graphs. */
+  minutes: MinuteRing;
   spanNames: Set<string>;
   scopes: Set<string>;
   details: Set<string>;
@@ -39,6 +42,10 @@ export class Topology {
   /** The span attribute keys the engine reads: the receiver decodes only these on ingest. */
   readonly attributeKeys: ReadonlySet<string>;
   private nodes = new Map<string, GraphNode>();
+  /** Counts per minute of each node, for windowed graphs. */
+  private nodeMinutes = new Map<string, MinuteRing>();
+  /** The `now` of the ingest or expire call running (pairing callbacks record with it). */
+  private clock = 0;
   private edges = new Map<string, EdgeState>();
   private pairer: Pairer;
   private dirtyNodes = new Set<string>();
@@ -72,6 +79,7 @@ export class Topology {
   }
 
   ingest(spans: DecodedSpan[], now: number): void {
+    this.clock = now;
     for (const span of spans) this.ingestOne(span, now);
     this.countReceived(spans.length, now);
   }
@@ -94,6 +102,7 @@ export class Topology {
 
   /** Ends pairing waits and idle runs; call periodically. */
   expire(now: number): void {
+    this.clock = now;
     this.pairer.expire(now);
     this.flows.expire(now);
     for (const s of this.rate.keys()) if (s < Math.floor(now / 1000) - RATE_WINDOW_S) this.rate.delete(s);
@@ -106,6 +115,31 @@ export class Topology {
       flows: this.flows.names().map((f) => this.flows.flow(f)).filter((f): f is Flow => f !== undefined),
       stats: this.stats(now),
     };
+  }
+
+  /**
+   * The graph of spans that ended within the last `windowMs` (rounded out to whole minutes, at
+   * most RING_MINUTES back): nodes, edges and flow steps without traffic then are left out.
+   * Latency quantiles, flow runs and transitions stay all-time.
+   */
+  windowGraph(windowMs: number, now = Date.now()): Graph {
+    const since = now - windowMs;
+    const edges: GraphEdge[] = [];
+    const endpoints = new Set<string>();
+    for (const e of this.edges.values()) {
+      const { count, errors } = e.minutes.since(since);
+      if (count === 0) continue;
+      edges.push({ ...edgeView(e), count, errors });
+      endpoints.add(e.edge.source).add(e.edge.target);
+    }
+    const nodes: GraphNode[] = [];
+    for (const n of this.nodes.values()) {
+      const { count, errors } = this.nodeMinutes.get(n.id)?.since(since) ?? { count: 0, errors: 0 };
+      // An edge's endpoint stays even if its own spans ended just before the window.
+      if (count > 0 || endpoints.has(n.id)) nodes.push({ ...n, spanCount: count, errorCount: errors });
+    }
+    const flows = this.flows.names().map((f) => this.flows.windowFlow(f, since)).filter((f): f is Flow => f !== undefined);
+    return { nodes, edges, flows, stats: this.stats(now) };
   }
 
   /** What changed since the last call, or undefined when nothing did. */
@@ -135,6 +169,7 @@ export class Topology {
 
   clear(): void {
     this.nodes.clear();
+    this.nodeMinutes.clear();
     this.edges.clear();
     this.pairer.clear();
     this.flows.clear();
@@ -179,6 +214,7 @@ export class Topology {
         id: n.id, kind: n.kind as GraphNode['kind'], name: n.name, ...(typeof n.system === 'string' ? { system: n.system } : {}),
         spanCount: num(n.spanCount), errorCount: num(n.errorCount), firstSeen: num(n.firstSeen), lastSeen: num(n.lastSeen),
       });
+      this.nodeMinutes.set(n.id, new MinuteRing());
       this.dirtyNodes.add(n.id);
     }
     for (const e of asArray(d.edges)) {
@@ -186,6 +222,7 @@ export class Topology {
       this.edges.set(e.id, {
         edge: { id: e.id, source: e.source, target: e.target, relation: e.relation as Relation, count: num(e.count), errors: num(e.errors), firstSeen: num(e.firstSeen), lastSeen: num(e.lastSeen) },
         hist: LatencyHistogram.fromJSON(e.hist),
+        minutes: new MinuteRing(),
         spanNames: stringSet(e.spanNames, this.caps.namesPerItem),
         scopes: stringSet(e.scopes, this.caps.namesPerItem),
         details: stringSet(e.details, this.caps.namesPerItem),
@@ -227,9 +264,11 @@ export class Topology {
       }
       n = { id: ref.id, kind: ref.kind, name: ref.name, ...(ref.system ? { system: ref.system } : {}), spanCount: 0, errorCount: 0, firstSeen: span.startMs, lastSeen: end };
       this.nodes.set(ref.id, n);
+      this.nodeMinutes.set(ref.id, new MinuteRing());
     }
     n.spanCount++;
     if (error) n.errorCount++;
+    this.nodeMinutes.get(ref.id)?.record(end, this.clock, error);
     if (span.startMs < n.firstSeen) n.firstSeen = span.startMs;
     if (end > n.lastSeen) n.lastSeen = end;
     this.dirtyNodes.add(ref.id);
@@ -250,13 +289,14 @@ export class Topology {
       }
       e = {
         edge: { id, source: source.id, target: target.id, relation, count: 0, errors: 0, firstSeen: span.startMs, lastSeen: end },
-        hist: new LatencyHistogram(), spanNames: new Set(), scopes: new Set(), details: new Set(),
+        hist: new LatencyHistogram(), minutes: new MinuteRing(), spanNames: new Set(), scopes: new Set(), details: new Set(),
       };
       this.edges.set(id, e);
     }
     e.edge.count++;
     if (error) e.edge.errors++;
     e.hist.record(span.durationMs);
+    e.minutes.record(end, this.clock, error);
     if (span.startMs < e.edge.firstSeen) e.edge.firstSeen = span.startMs;
     if (end > e.edge.lastSeen) e.edge.lastSeen = end;
     addCapped(e.spanNames, span.name, this.caps.namesPerItem);
