@@ -12,8 +12,8 @@ import { jsonBody, makeSpan, postTraces, protoBody, receiverSettings, recordSpan
 const PROTO = { 'content-type': 'application/x-protobuf' };
 const JSON_CT = { 'content-type': 'application/json' };
 
-function grpcExport(address: string, body: Buffer, token?: string): Promise<{ code: number; response?: Buffer }> {
-  const client = new grpc.Client(address, grpc.credentials.createInsecure());
+function grpcExport(address: string, body: Buffer, token?: string, options: grpc.ChannelOptions = {}): Promise<{ code: number; response?: Buffer }> {
+  const client = new grpc.Client(address, grpc.credentials.createInsecure(), options);
   const md = new grpc.Metadata();
   if (token) md.set('authorization', `Bearer ${token}`);
   return new Promise((resolve) => {
@@ -74,6 +74,13 @@ describe('receiver: bad input matrix', function () {
     assert.ok(bomb.length < 200_000);
     assert.equal((await postTraces(http, bomb, { ...PROTO, 'content-encoding': 'gzip' })).status, 413);
     assert.equal((await postTraces(http, Buffer.alloc(3 * 1024 * 1024), PROTO)).status, 413);
+  });
+
+  it('a gzip bomb over gRPC -> RESOURCE_EXHAUSTED (the limit applies after decompression)', async () => {
+    // 64 MiB of zeros travels as well under 1 MiB with gzip, below the 2 MiB wire limit.
+    const gzip = { 'grpc.default_compression_algorithm': grpc.compressionAlgorithms.gzip };
+    assert.equal((await grpcExport(grpcAddr, Buffer.alloc(64 * 1024 * 1024), undefined, gzip)).code, grpc.status.RESOURCE_EXHAUSTED);
+    assert.equal((await grpcExport(grpcAddr, valid(), undefined, gzip)).code, grpc.status.OK);
   });
 
   it('huge attribute values are accepted and clipped', async () => {

@@ -1,8 +1,8 @@
 // Per-minute activity of one graph item (edge, node or flow step), for the map's time window:
 // span counts and errors of the last RING_MINUTES minutes, keyed by each span's end time.
 // One Uint32Array per item, allocated with the item; record() is O(1) and allocates nothing.
-// Worst case: 3 × 60 × 4 B = 720 B of data (+ ~100 B of array object) per item; at the default
-// caps (2,000 nodes + 5,000 edges + 200 flows × 200 steps = 47,000 items) about 39 MB.
+// Memory: 3 × 60 × 4 B = 720 B of data, ~950 B measured per item with the array objects; at the
+// default caps (2,000 nodes + 5,000 edges + 200 flows × 200 steps = 47,000 items) at most ~45 MB.
 
 import { MAX_WINDOW_MS } from '../../../../common/src/protocol';
 
