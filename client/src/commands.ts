@@ -1,10 +1,12 @@
 // The extension's commands (all contributed in package.json under the "OTel Flow Map" category).
 
+import { relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ReceiverControlRequest, type ReceiverAction } from '../../common/src/lspMethods';
+import type { FocusTarget } from '../../common/src/protocol';
 import { endpointSnippets } from './endpointSnippets';
-import { focusTarget } from './focusTarget';
+import { focusTarget, focusTargetAt } from './focusTarget';
 import type { LiveState } from './liveState';
 import { MapPanel, type MapHost } from './mapPanel';
 import type { OwnerMirror } from './ownerMirror';
@@ -21,7 +23,7 @@ export function registerCommands(client: LanguageClient, live: LiveState, mapHos
     },
     'otelFlowMap.showInMap': (arg) => {
       const panel = MapPanel.show(mapHost);
-      const target = focusTarget(arg);
+      const target = arg === undefined ? targetAtCursor(live) : focusTarget(arg);
       if (target) panel.focus(target);
     },
     'otelFlowMap.startReceiver': control('start'),
@@ -35,6 +37,15 @@ export function registerCommands(client: LanguageClient, live: LiveState, mapHos
     [MENU_COMMAND]: () => showMenu(live),
   };
   return vscode.Disposable.from(...Object.entries(commands).map(([id, fn]) => vscode.commands.registerCommand(id, fn)));
+}
+
+/** From the command palette: the span site at the cursor, if the analyzer knows one there. */
+function targetAtCursor(live: LiveState): FocusTarget | undefined {
+  const editor = vscode.window.activeTextEditor;
+  const folder = editor && vscode.workspace.getWorkspaceFolder(editor.document.uri);
+  if (!editor || !folder) return undefined;
+  const file = relative(folder.uri.fsPath, editor.document.uri.fsPath).split(sep).join('/');
+  return focusTargetAt(live.sites, file, editor.selection.active.line + 1);
 }
 
 async function controlReceiver(client: LanguageClient, live: LiveState, action: ReceiverAction): Promise<void> {

@@ -2,6 +2,7 @@
 // or any other extension, so it is checked rather than trusted. Pure: unit-tested.
 
 import type { FocusTarget } from '../../common/src/protocol';
+import type { SpanSiteSummary } from '../../common/src/sites';
 
 const MAX_LENGTH = 1024;
 
@@ -17,4 +18,16 @@ export function focusTarget(arg: unknown): FocusTarget | undefined {
 
 function isText(v: unknown): v is string {
   return typeof v === 'string' && v.length > 0 && v.length <= MAX_LENGTH;
+}
+
+/**
+ * The map target for the span site at or just above `line` (1-based) in `file` (relative to its
+ * workspace folder, `/`-separated): "Show in Map" from the command palette, with the cursor in code.
+ */
+export function focusTargetAt(sites: readonly SpanSiteSummary[], file: string, line: number): FocusTarget | undefined {
+  let best: SpanSiteSummary | undefined;
+  for (const s of sites) if (s.file === file && s.line <= line && (!best || s.line > best.line)) best = s;
+  if (!best) return undefined;
+  if (best.flow && best.step) return { kind: 'step', flow: best.flow, step: best.step };
+  return best.name ? { kind: 'span', name: best.name } : undefined;
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { focusTarget } from '../../../client/src/focusTarget';
+import type { SpanSiteSummary } from '../../../common/src/sites';
+import { focusTarget, focusTargetAt } from '../../../client/src/focusTarget';
 
 describe('client focusTarget (showInMap arguments)', () => {
   it('reads steps, span names and node ids', () => {
@@ -16,5 +17,29 @@ describe('client focusTarget (showInMap arguments)', () => {
     for (const arg of [undefined, null, 'checkout', 42, [], { flow: 'a.b' }, { name: 7 }, { name: '' }, { nodeId: 'x'.repeat(5000) }]) {
       assert.equal(focusTarget(arg), undefined, JSON.stringify(arg));
     }
+  });
+});
+
+describe('client focusTargetAt (showInMap from the cursor)', () => {
+  const site = (file: string, line: number, over: Partial<SpanSiteSummary> = {}): SpanSiteSummary => ({
+    file, line, column: 3, language: 'typescript', name: null, flow: null, step: null, scope: null, kind: null, attributes: {}, ...over,
+  });
+  const sites = [
+    site('src/orders.ts', 10, { name: 'orders.load' }),
+    site('src/orders.ts', 20, { name: 'POST /orders', flow: 'checkout.place_order', step: 'checkout.process_order' }),
+    site('src/other.ts', 25, { name: 'other.thing' }),
+    site('src/orders.ts', 40, { name: null }),
+  ];
+
+  it('picks the nearest site at or above the cursor line in the same file', () => {
+    assert.deepEqual(focusTargetAt(sites, 'src/orders.ts', 12), { kind: 'span', name: 'orders.load' });
+    assert.deepEqual(focusTargetAt(sites, 'src/orders.ts', 20), { kind: 'step', flow: 'checkout.place_order', step: 'checkout.process_order' });
+    assert.deepEqual(focusTargetAt(sites, 'src/orders.ts', 30), { kind: 'step', flow: 'checkout.place_order', step: 'checkout.process_order' });
+  });
+
+  it('gives nothing above the first site, in another file, or for a site with a dynamic name', () => {
+    assert.equal(focusTargetAt(sites, 'src/orders.ts', 5), undefined);
+    assert.equal(focusTargetAt(sites, 'src/missing.ts', 30), undefined);
+    assert.equal(focusTargetAt(sites, 'src/orders.ts', 41), undefined);
   });
 });
