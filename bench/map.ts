@@ -1,6 +1,6 @@
 // `npm run bench:map`: the map webview in headless Debian Chromium, fed through the same
 // SSE protocol as `serve` by a stand-in page server (so graphs of thousands of nodes are cheap
-// to produce). For 100, 1,000 and 3,000 nodes (~3x edges) it measures
+// to produce). For 100, 300 (both SVG), 1,000 and 3,000 nodes (canvas), ~3x edges, it measures
 //   first render  : init message arrival -> every node drawn (DOM laid out / canvas drawn)
 //   update        : a live delta (changed stats + a few new nodes/edges) arrival -> drawn,
 //                   each sent once the map is still (the server sends about one a second)
@@ -16,7 +16,8 @@ import { launchChromium } from '../test/webview/support/browser';
 import { edge, node, syntheticGraph } from '../test/webview/support/graphs';
 import { startPageServer } from '../test/webview/support/pageServer';
 
-const SIZES = [100, 1000, 3000];
+/** 300 nodes is the largest the SVG renderer (below SVG_LIMIT) commonly draws. */
+const SIZES = [100, 300, 1000, 3000];
 const UPDATES = 10;
 const receiver = { state: 'listening' as const, http: '127.0.0.1:4318', grpc: '127.0.0.1:4317' };
 

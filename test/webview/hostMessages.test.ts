@@ -59,7 +59,9 @@ describe('map webview host messages, pause and persisted state', function () {
   it('focus on a step opens the flow view on it, with its static code site', async () => {
     server.push({ type: 'focus', target: { kind: 'step', flow: 'checkout.place_order', step: 'checkout.validate_cart' } });
     await page.waitForSelector('g.step[data-step="checkout.validate_cart"].is-selected');
-    const link = await page.waitForSelector('.details .code-link[data-file="src/checkout.ts"][data-line="12"]');
+    // A locator, not an element handle: live updates may re-render the details panel meanwhile.
+    const link = page.locator('.details .code-link[data-file="src/checkout.ts"][data-line="12"]').first();
+    await link.waitFor();
     assert.equal(await link.evaluate((b) => b.nextElementSibling?.textContent), 'code');
     // The runtime copy of the same line folds into the static entry; the unknown path stays, as text.
     await page.waitForSelector('.code-locations li[data-seen-at-runtime="true"] .code-link[data-file="src/checkout.ts"][data-line="12"]');

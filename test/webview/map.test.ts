@@ -149,7 +149,9 @@ describe('map webview against serve (Chromium + real OTel SDK)', function () {
 
   it('clicking a step shows its code location; clicking that shows path:line in serve mode', async () => {
     await page.click('g.step[data-step="demo.store"] rect.step-box');
-    const link = await page.waitForSelector('.details .code-link[data-file="/app/src/orders.ts"][data-line="42"]', { timeout: 15_000 });
+    // A locator, not an element handle: live updates may re-render the details panel meanwhile.
+    const link = page.locator('.details .code-link[data-file="/app/src/orders.ts"][data-line="42"]').first();
+    await link.waitFor({ timeout: 15_000 });
     assert.match((await link.textContent()) ?? '', /orders\.ts:42$/);
     await link.click();
     await page.waitForSelector('.notice[data-visible="true"]');

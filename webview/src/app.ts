@@ -21,7 +21,7 @@ import { renderEmptyState } from './views/emptyState';
 import { ExportDialog, svgToPng, textDataUrl, type ExportResult } from './views/exportDialog';
 import { FlowView } from './views/flowView';
 import { MapView } from './views/mapView';
-import { buildScene, type MapSelection } from './views/scene';
+import { buildScene, type MapSelection, type ZoomState } from './views/scene';
 import { Toolbar, type ExportFormat } from './views/toolbar';
 
 const MAX_SPANS = 100;
@@ -34,6 +34,7 @@ const RUNS_REFRESH_MS = 1000;
 const WINDOW_REFRESH_MS = 1000;
 /** …and without traffic it is asked again this often, so old edges drop out of the window. */
 const WINDOW_AGE_MS = 30_000;
+const ZOOM_SAVE_MS = 250;
 
 export class App {
   private readonly model = new Model();
@@ -76,6 +77,7 @@ export class App {
   private windowRequest = 0;
   private windowTimer: ReturnType<typeof setTimeout> | undefined;
   private windowDue = 0;
+  private zoomSaveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly host: Host, root: HTMLElement) {
     this.ui = sanitizeUiState(host.loadState());
@@ -93,7 +95,7 @@ export class App {
     this.mapView = new MapView(
       {
         select: (s: MapSelection) => this.select(s),
-        zoomed: (zoom) => this.update({ zoom }, false),
+        zoomed: (zoom) => this.zoomed(zoom),
         announce: (text) => this.announce(text),
       },
       this.ui.zoom,
@@ -193,6 +195,13 @@ export class App {
       this.dataDirty = true;
       this.scheduleRender(true);
     }
+  }
+
+  /** Pan/zoom fires every frame: its state is saved once the gesture pauses, not per event. */
+  private zoomed(zoom: ZoomState): void {
+    this.ui = { ...this.ui, zoom };
+    clearTimeout(this.zoomSaveTimer);
+    this.zoomSaveTimer = setTimeout(() => this.host.saveState(this.ui), ZOOM_SAVE_MS);
   }
 
   private setView(view: ViewName): void {

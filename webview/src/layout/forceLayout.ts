@@ -16,12 +16,19 @@ type LayoutLink = SimulationLinkDatum<LayoutNode>;
 const REHEAT_ALPHA = 0.12;
 /** Above this size, arrivals are only placed next to their neighbours: no reheat, no motion. */
 const REHEAT_LIMIT = 400;
+/**
+ * A settled map that gains at most one node per this many keeps its nodes pinned while the
+ * newcomers settle: nothing the user is looking at moves, and each frame redraws only them.
+ */
+const LOCAL_SETTLE_RATIO = 10;
 
 export class ForceLayout {
   private readonly sim: Simulation<LayoutNode, LayoutLink>;
   private nodes = new Map<string, LayoutNode>();
   private linkKeys = new Set<string>();
   private simLinks: LayoutLink[] = [];
+  /** True while the nodes placed before the last arrivals are held still. */
+  private pinned = false;
   /** True when nodes or links changed since the simulation last saw them. */
   private simStale = false;
 
@@ -47,9 +54,11 @@ export class ForceLayout {
     const previous = new Map<string, Point>();
     for (const [id, n] of this.nodes) previous.set(id, { x: n.x ?? 0, y: n.y ?? 0 });
     const firstLayout = this.nodes.size === 0;
+    const wasSettled = !this.moving;
+    this.unpin();
     const positions = placeNodes(items.map((i) => i.id), links, previous);
     const next = new Map<string, LayoutNode>();
-    let added = 0;
+    const arrivals = new Set<string>();
     for (const item of items) {
       const existing = this.nodes.get(item.id);
       if (existing) {
@@ -58,10 +67,12 @@ export class ForceLayout {
       } else {
         const p = positions.get(item.id)!;
         next.set(item.id, { id: item.id, radius: item.radius, x: p.x, y: p.y });
-        added++;
+        arrivals.add(item.id);
       }
     }
     this.nodes = next;
+    const added = arrivals.size;
+    if (added > 0 && !firstLayout && wasSettled && added * LOCAL_SETTLE_RATIO <= next.size) this.pin(arrivals);
     this.simLinks = links.filter((l) => next.has(l.source) && next.has(l.target) && l.source !== l.target).map((l) => ({ source: l.source, target: l.target }));
     if (added > 0 && firstLayout) this.sim.alpha(1);
     else if (added > 0 && next.size <= REHEAT_LIMIT) this.sim.alpha(Math.max(this.sim.alpha(), REHEAT_ALPHA));
@@ -97,7 +108,25 @@ export class ForceLayout {
     const start = performance.now();
     do this.sim.tick();
     while (this.sim.alpha() >= this.sim.alphaMin() && performance.now() - start < budgetMs);
-    return this.sim.alpha() >= this.sim.alphaMin();
+    if (!this.moving) this.unpin();
+    return this.moving;
+  }
+
+  /** Holds every node placed before this update where it is (d3-force's fixed position). */
+  private pin(arrivals: ReadonlySet<string>): void {
+    this.pinned = true;
+    for (const n of this.nodes.values()) {
+      if (!arrivals.has(n.id)) {
+        n.fx = n.x;
+        n.fy = n.y;
+      }
+    }
+  }
+
+  private unpin(): void {
+    if (!this.pinned) return;
+    this.pinned = false;
+    for (const n of this.nodes.values()) n.fx = n.fy = null;
   }
 
   get moving(): boolean {

@@ -1,12 +1,46 @@
 // SVG renderer for graphs up to a few hundred nodes: every node is a focusable element with
 // an ARIA label, data attributes for tests, and CSS classes for kind, health and freshness.
+// Live updates are incremental: a keyed join creates and removes only the elements whose
+// ids came or went, and each element remembers what was last written to it (a content
+// signature, its class string and its geometry), so an update writes only what changed and
+// never reads layout back from the DOM.
 
-import { create, path as d3path, select, type Selection } from 'd3';
+import { create, path as d3path, type Selection } from 'd3';
 import type { Relation } from '../../../common/src/graph';
 import { RELATIONS } from '../uiState';
 import type { Point } from '../layout/placement';
 import { ariaLabel, edgeGeometry, sceneEdgeLabel, type MapRenderer, type MapSelection, type RendererEvents, type Scene, type SceneEdge, type SceneNode, type ZoomState } from './scene';
 import { traceShape } from './shapes';
+
+/** After panning/zooming stops for this long, the picture is redrawn sharp. */
+const SETTLE_REDRAW_MS = 120;
+/** The pan/zoom layer is dropped this long after the last gesture. */
+const LAYER_KEEP_MS = 1500;
+
+/** A node's elements and what was last written to them. */
+interface NodeEl {
+  g: SVGGElement;
+  shape: SVGPathElement;
+  label: SVGTextElement;
+  system: SVGTextElement;
+  sig: string;
+  cls: string;
+  pressed: string;
+  transform: string;
+}
+
+/** An edge's elements and what was last written to them. */
+interface EdgeEl {
+  g: SVGGElement;
+  hit: SVGPathElement;
+  line: SVGPathElement;
+  label: SVGTextElement;
+  sig: string;
+  cls: string;
+  /** The end nodes' drawn transforms and radii the path was computed from. */
+  ends: string;
+  labelAt: string;
+}
 
 export class SvgMapRenderer implements MapRenderer {
   readonly element: SVGSVGElement;
@@ -17,6 +51,17 @@ export class SvgMapRenderer implements MapRenderer {
   private radius = new Map<string, number>();
   private positions: ReadonlyMap<string, Point> = new Map();
   private selection: MapSelection | null = null;
+  private transform: ZoomState = { x: 0, y: 0, k: 1 };
+  /** The transform on the viewport <g> (null before the first). */
+  private drawnWith: ZoomState | null = null;
+  private sharpTimer: ReturnType<typeof setTimeout> | undefined;
+  private layerTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly nodeEls = new WeakMap<Element, NodeEl>();
+  private readonly edgeEls = new WeakMap<Element, EdgeEl>();
+  /** The drawn items in scene order, so updates and frames iterate without DOM queries. */
+  private nodes: Array<{ d: SceneNode; el: NodeEl }> = [];
+  private nodeById = new Map<string, NodeEl>();
+  private edges: Array<{ d: SceneEdge; el: EdgeEl }> = [];
 
   constructor(private readonly events: RendererEvents) {
     const svg = create('svg').attr('class', 'map-svg').attr('role', 'group').attr('aria-label', 'Service map');
@@ -34,68 +79,49 @@ export class SvgMapRenderer implements MapRenderer {
     const edges = this.edgeLayer
       .selectAll<SVGGElement, SceneEdge>('g.edge')
       .data(scene.edges, (d) => d.edge.id)
-      .join((enter) => {
-        const g = enter.append('g').attr('class', 'edge').attr('data-edge-id', (d) => d.edge.id);
-        g.append('path').attr('class', 'edge-hit');
-        g.append('path').attr('class', 'edge-line');
-        g.append('text').attr('class', 'edge-label');
-        g.on('click', (event: MouseEvent, d) => {
-          event.stopPropagation();
-          this.events.select({ kind: 'edge', id: d.edge.id });
-        });
-        return g;
-      });
-    edges
-      .attr('data-relation', (d) => d.edge.relation)
-      .attr('data-change', (d) => d.change ?? null)
-      .attr('class', (d) => `edge rel-${d.edge.relation} health-${d.health}${d.fresh ? ' is-fresh' : ''}${d.change ? ` is-${d.change}` : ''}`);
-    edges.select<SVGPathElement>('path.edge-line').attr('marker-end', (d) => `url(#arrow-${d.edge.relation})`).style('stroke-width', (d) => `${d.width}px`);
-    // Only touch text that changed: rewriting text nodes forces relayout of every label.
-    edges
-      .select<SVGTextElement>('text.edge-label')
-      .each((d, i, texts) => {
-        const label = sceneEdgeLabel(d);
-        if (texts[i].textContent !== label) texts[i].textContent = label;
-      });
+      .join((enter) =>
+        enter
+          .append((d) => this.createEdge(d))
+          .on('click', (event: MouseEvent, d) => {
+            event.stopPropagation();
+            this.events.select({ kind: 'edge', id: d.edge.id });
+          }),
+      );
+    this.edges = [];
+    edges.each((d, i, groups) => {
+      const el = this.edgeEls.get(groups[i])!;
+      this.edges.push({ d, el });
+      syncEdge(d, el);
+    });
 
     const nodes = this.nodeLayer
       .selectAll<SVGGElement, SceneNode>('g.node')
       .data(scene.nodes, (d) => d.node.id)
-      .join((enter) => {
-        const g = enter.append('g').attr('class', 'node').attr('tabindex', 0).attr('role', 'button').attr('data-node-id', (d) => d.node.id);
-        g.append('path').attr('class', 'node-shape');
-        g.append('text').attr('class', 'node-label').attr('text-anchor', 'middle');
-        g.append('text').attr('class', 'node-system').attr('text-anchor', 'middle');
-        g.on('click', (event: MouseEvent, d) => {
-          event.stopPropagation();
-          this.events.select({ kind: 'node', id: d.node.id });
-        });
-        g.on('keydown', (event: KeyboardEvent, d) => {
-          if (event.key === 'Enter' || event.key === ' ') {
-            event.preventDefault();
+      .join((enter) =>
+        enter
+          .append((d) => this.createNode(d))
+          // d3 hands listeners the element's current datum, which every update replaces.
+          .on('click', (event: MouseEvent, d) => {
+            event.stopPropagation();
             this.events.select({ kind: 'node', id: d.node.id });
-          } else if (event.key.startsWith('Arrow')) {
-            event.preventDefault();
-            this.events.navigate(d.node.id, event.key);
-          }
-        });
-        return g;
-      });
-    nodes
-      .attr('data-kind', (d) => d.node.kind)
-      .attr('aria-label', (d) => ariaLabel(d.node))
-      .attr('class', (d) => `node kind-${d.node.kind} health-${d.health}${d.fresh ? ' is-fresh' : ''}`);
-    nodes.select<SVGPathElement>('path.node-shape').attr('d', (d) => {
-      const p = d3path();
-      traceShape(p, d.node.kind, 0, 0, d.radius);
-      return p.toString();
-    });
-    nodes.select<SVGTextElement>('text.node-label').attr('y', (d) => d.radius + 14).each((d, i, texts) => {
-      if (texts[i].textContent !== d.label) texts[i].textContent = d.label;
-    });
-    nodes.select<SVGTextElement>('text.node-system').attr('y', (d) => d.radius + 26).each((d, i, texts) => {
-      const system = d.node.system ?? '';
-      if (texts[i].textContent !== system) texts[i].textContent = system;
+          })
+          .on('keydown', (event: KeyboardEvent, d) => {
+            if (event.key === 'Enter' || event.key === ' ') {
+              event.preventDefault();
+              this.events.select({ kind: 'node', id: d.node.id });
+            } else if (event.key.startsWith('Arrow')) {
+              event.preventDefault();
+              this.events.navigate(d.node.id, event.key);
+            }
+          }),
+      );
+    this.nodes = [];
+    this.nodeById = new Map();
+    nodes.each((d, i, groups) => {
+      const el = this.nodeEls.get(groups[i])!;
+      this.nodes.push({ d, el });
+      this.nodeById.set(d.node.id, el);
+      syncNode(d, el);
     });
     this.applySelection();
     this.setPositions(this.positions);
@@ -103,36 +129,75 @@ export class SvgMapRenderer implements MapRenderer {
 
   setPositions(positions: ReadonlyMap<string, Point>): void {
     this.positions = positions;
-    this.nodeLayer.selectAll<SVGGElement, SceneNode>('g.node').attr('transform', (d) => {
+    for (const { d, el } of this.nodes) {
       const p = positions.get(d.node.id);
-      return p ? `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})` : null;
-    });
-    this.edgeLayer.selectAll<SVGGElement, SceneEdge>('g.edge').each((d, i, groups) => {
-      const a = positions.get(d.edge.source);
-      const b = positions.get(d.edge.target);
-      if (!a || !b) return;
-      const g = edgeGeometry(a, b, this.radius.get(d.edge.source) ?? 10, this.radius.get(d.edge.target) ?? 10);
-      const dAttr = `M${g.start.x.toFixed(1)},${g.start.y.toFixed(1)}Q${g.control.x.toFixed(1)},${g.control.y.toFixed(1)} ${g.end.x.toFixed(1)},${g.end.y.toFixed(1)}`;
-      const group = select(groups[i]);
-      group.selectAll('path').attr('d', dAttr);
-      group.select('text').attr('x', g.mid.x.toFixed(1)).attr('y', (g.mid.y - 5).toFixed(1));
-    });
+      const transform = p ? `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})` : '';
+      if (transform === el.transform) continue;
+      el.transform = transform;
+      if (transform) el.g.setAttribute('transform', transform);
+      else el.g.removeAttribute('transform');
+    }
+    for (const { d, el } of this.edges) {
+      const { source, target } = d.edge;
+      const ra = this.radius.get(source) ?? 10;
+      const rb = this.radius.get(target) ?? 10;
+      // Most frames move only a few nodes: edges between still nodes are skipped cheaply.
+      const ends = `${this.nodeById.get(source)?.transform}|${this.nodeById.get(target)?.transform}|${ra}|${rb}`;
+      if (ends === el.ends) continue;
+      const a = positions.get(source);
+      const b = positions.get(target);
+      if (!a || !b) continue;
+      el.ends = ends;
+      const g = edgeGeometry(a, b, ra, rb);
+      const path = `M${g.start.x.toFixed(1)},${g.start.y.toFixed(1)}Q${g.control.x.toFixed(1)},${g.control.y.toFixed(1)} ${g.end.x.toFixed(1)},${g.end.y.toFixed(1)}`;
+      el.hit.setAttribute('d', path);
+      el.line.setAttribute('d', path);
+      const labelAt = `${g.mid.x.toFixed(1)},${(g.mid.y - 5).toFixed(1)}`;
+      if (labelAt !== el.labelAt) {
+        el.labelAt = labelAt;
+        el.label.setAttribute('x', g.mid.x.toFixed(1));
+        el.label.setAttribute('y', (g.mid.y - 5).toFixed(1));
+      }
+    }
   }
 
+  /**
+   * While the user pans or zooms, the drawn picture is moved as a whole by the compositor (a
+   * CSS transform on the <svg>, its own layer only meanwhile: a permanent layer makes every
+   * live update slower to layerize): nothing is re-rasterised per frame. Once the gesture
+   * pauses, the transform is committed to the viewport <g> and drawn sharp.
+   */
   setTransform(t: ZoomState): void {
+    this.transform = t;
+    const drawn = this.drawnWith;
+    if (!drawn) return this.commitTransform();
+    const s = t.k / drawn.k;
+    this.element.style.willChange = 'transform';
+    this.element.style.transform = `translate(${t.x - s * drawn.x}px,${t.y - s * drawn.y}px) scale(${s})`;
+    clearTimeout(this.sharpTimer);
+    clearTimeout(this.layerTimer);
+    this.sharpTimer = setTimeout(() => this.commitTransform(), SETTLE_REDRAW_MS);
+  }
+
+  private commitTransform(): void {
+    this.sharpTimer = undefined;
+    const t = this.transform;
+    this.drawnWith = t;
     this.viewport.attr('transform', `translate(${t.x},${t.y}) scale(${t.k})`);
+    this.element.style.transform = '';
+    // Gestures come in bursts: keep the layer a while, since creating it costs a full raster.
+    clearTimeout(this.layerTimer);
+    this.layerTimer = setTimeout(() => (this.element.style.willChange = ''), LAYER_KEEP_MS);
   }
 
   setSelection(selection: MapSelection | null): void {
+    if (selection?.kind === this.selection?.kind && selection?.id === this.selection?.id) return;
     this.selection = selection;
     this.applySelection();
   }
 
   focusNode(id: string): void {
-    this.nodeLayer
-      .selectAll<SVGGElement, SceneNode>('g.node')
-      .filter((d) => d.node.id === id)
-      .each((_, i, groups) => groups[i].focus());
+    this.nodeById.get(id)?.g.focus();
   }
 
   /** The DOM is already up to date. */
@@ -140,17 +205,95 @@ export class SvgMapRenderer implements MapRenderer {
     return undefined;
   }
 
+  private createNode(d: SceneNode): SVGGElement {
+    const g = document.createElementNS('http://www.w3.org/2000/svg', 'g');
+    g.setAttribute('tabindex', '0');
+    g.setAttribute('role', 'button');
+    g.setAttribute('data-node-id', d.node.id);
+    const el: NodeEl = { g, shape: svgChild(g, 'path', 'node-shape'), label: svgChild(g, 'text', 'node-label'), system: svgChild(g, 'text', 'node-system'), sig: '', cls: '', pressed: '', transform: '' };
+    el.label.setAttribute('text-anchor', 'middle');
+    el.system.setAttribute('text-anchor', 'middle');
+    this.nodeEls.set(g, el);
+    return g;
+  }
+
+  private createEdge(d: SceneEdge): SVGGElement {
+    const g = document.createElementNS('http://www.w3.org/2000/svg', 'g');
+    g.setAttribute('data-edge-id', d.edge.id);
+    const el: EdgeEl = { g, hit: svgChild(g, 'path', 'edge-hit'), line: svgChild(g, 'path', 'edge-line'), label: svgChild(g, 'text', 'edge-label'), sig: '', cls: '', ends: '', labelAt: '' };
+    this.edgeEls.set(g, el);
+    return g;
+  }
+
+  /** Writes the class strings (health, freshness, selection) that differ from what is drawn. */
   private applySelection(): void {
     const sel = this.selection;
-    const touching = new Set<string>();
-    if (sel?.kind === 'node') for (const e of this.scene.edges) if (e.edge.source === sel.id || e.edge.target === sel.id) touching.add(e.edge.id);
-    this.nodeLayer.selectAll<SVGGElement, SceneNode>('g.node').classed('is-selected', (d) => sel?.kind === 'node' && d.node.id === sel.id).attr('aria-pressed', (d) => String(sel?.kind === 'node' && d.node.id === sel.id));
-    this.edgeLayer
-      .selectAll<SVGGElement, SceneEdge>('g.edge')
-      .classed('is-selected', (d) => sel?.kind === 'edge' && d.edge.id === sel.id)
-      .classed('is-adjacent', (d) => touching.has(d.edge.id))
-      .classed('show-label', (d) => this.scene.edgeLabels || touching.has(d.edge.id) || (sel?.kind === 'edge' && d.edge.id === sel.id));
+    const selectedNode = sel?.kind === 'node' ? sel.id : null;
+    const selectedEdge = sel?.kind === 'edge' ? sel.id : null;
+    for (const { d, el } of this.nodes) {
+      const selected = d.node.id === selectedNode;
+      const cls = `node kind-${d.node.kind} health-${d.health}${d.fresh ? ' is-fresh' : ''}${selected ? ' is-selected' : ''}`;
+      if (cls !== el.cls) {
+        el.cls = cls;
+        el.g.setAttribute('class', cls);
+      }
+      const pressed = String(selected);
+      if (pressed !== el.pressed) {
+        el.pressed = pressed;
+        el.g.setAttribute('aria-pressed', pressed);
+      }
+    }
+    for (const { d, el } of this.edges) {
+      const e = d.edge;
+      const selected = e.id === selectedEdge;
+      const adjacent = selectedNode !== null && (e.source === selectedNode || e.target === selectedNode);
+      const label = this.scene.edgeLabels || adjacent || selected;
+      const cls = `edge rel-${e.relation} health-${d.health}${d.fresh ? ' is-fresh' : ''}${d.change ? ` is-${d.change}` : ''}${selected ? ' is-selected' : ''}${adjacent ? ' is-adjacent' : ''}${label ? ' show-label' : ''}`;
+      if (cls !== el.cls) {
+        el.cls = cls;
+        el.g.setAttribute('class', cls);
+      }
+    }
   }
+}
+
+/** Rewrites a node's shape, labels and ARIA label only when what they show changed. */
+function syncNode(d: SceneNode, el: NodeEl): void {
+  const n = d.node;
+  const sig = `${n.kind}\u0000${d.radius}\u0000${d.label}\u0000${n.system ?? ''}\u0000${n.name}\u0000${n.spanCount}\u0000${n.errorCount}`;
+  if (sig === el.sig) return;
+  el.sig = sig;
+  el.g.setAttribute('data-kind', n.kind);
+  el.g.setAttribute('aria-label', ariaLabel(n));
+  const p = d3path();
+  traceShape(p, n.kind, 0, 0, d.radius);
+  el.shape.setAttribute('d', p.toString());
+  el.label.setAttribute('y', String(d.radius + 14));
+  el.label.textContent = d.label;
+  el.system.setAttribute('y', String(d.radius + 26));
+  el.system.textContent = n.system ?? '';
+}
+
+/** Rewrites an edge's relation, change, width and label only when they changed. */
+function syncEdge(d: SceneEdge, el: EdgeEl): void {
+  const e = d.edge;
+  // The label is derived from these numbers: comparing them is cheaper than formatting it.
+  const sig = `${e.relation}\u0000${d.change ?? ''}\u0000${d.width}\u0000${e.count}\u0000${e.errors}\u0000${e.p95Ms}\u0000${e.firstSeen}\u0000${e.lastSeen}`;
+  if (sig === el.sig) return;
+  el.sig = sig;
+  el.g.setAttribute('data-relation', e.relation);
+  if (d.change) el.g.setAttribute('data-change', d.change);
+  else el.g.removeAttribute('data-change');
+  el.line.setAttribute('marker-end', `url(#arrow-${e.relation})`);
+  el.line.style.strokeWidth = `${d.width}px`;
+  el.label.textContent = sceneEdgeLabel(d);
+}
+
+function svgChild<K extends 'path' | 'text'>(parent: SVGGElement, tag: K, className: string): SVGElementTagNameMap[K] {
+  const child = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  child.setAttribute('class', className);
+  parent.append(child);
+  return child;
 }
 
 function markerFor(defs: Selection<SVGDefsElement, undefined, null, undefined>, relation: Relation): void {
