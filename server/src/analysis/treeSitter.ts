@@ -194,15 +194,47 @@ export function descendants(root: Node, types: ReadonlySet<string>, barrierTypes
 }
 
 /**
+ * The identifiers named `name` in `region` starting at or after `from`, in document order: found
+ * where the text holds the name (listing every identifier of a function costs a WASM call per node).
+ * `text` is the file's text (tree indexes are UTF-16 offsets into it).
+ */
+export function identifiersNamed(text: string, region: Node, name: string, from: number): Node[] {
+  const found: Node[] = [];
+  const end = region.endIndex;
+  for (let at = text.indexOf(name, Math.max(from, region.startIndex)); at !== -1 && at + name.length <= end; at = text.indexOf(name, at + name.length)) {
+    const node = region.descendantForIndex(at, at + name.length);
+    if (node && node.type === 'identifier' && node.startIndex === at && node.endIndex === at + name.length && node.id !== region.id) found.push(node);
+  }
+  return found;
+}
+
+/**
+ * The descendants of `root` of several types, found in one search: each search walks the whole
+ * subtree inside WASM (about a tenth of a parse), so a file's analysis searches its tree once.
+ */
+export class NodesByType {
+  private readonly found: { node: Node; type: string }[] = [];
+
+  constructor(root: Node, types: Iterable<string>) {
+    for (const node of root.descendantsOfType([...new Set(types)])) if (node.id !== root.id) this.found.push({ node, type: node.type });
+  }
+
+  /** The nodes of any of `types`, in document order. */
+  of(types: ReadonlySet<string>): Node[] {
+    return this.found.filter((f) => types.has(f.type)).map((f) => f.node);
+  }
+}
+
+/**
  * The functions of a tree by byte range, so "which functions enclose this node" is answered in
  * JS: walking `parent` links costs a WASM call per step.
  */
 export class FunctionIndex {
   private readonly functions: { node: Node; start: number; end: number }[];
 
-  constructor(root: Node, types: ReadonlySet<string>) {
-    // descendantsOfType lists in document order: outer functions before the ones they contain.
-    this.functions = root.descendantsOfType([...types]).map((node) => ({ node, start: node.startIndex, end: node.endIndex }));
+  /** `functions` in document order (as descendantsOfType lists them): outer functions before the ones they contain. */
+  constructor(functions: readonly Node[]) {
+    this.functions = functions.map((node) => ({ node, start: node.startIndex, end: node.endIndex }));
   }
 
   /** Functions containing `node`, innermost first. */
@@ -213,9 +245,16 @@ export class FunctionIndex {
     return out.reverse();
   }
 
-  /** Whether `fn` is the innermost function around `node`. */
-  isInnermost(fn: Node, node: Node): boolean {
-    return this.enclosing(node)[0]?.id === fn.id;
+  /** The innermost function containing `node` (not `node` itself), or null at module level. */
+  innermost(node: Node): Node | null {
+    const at = node.startIndex;
+    let found: Node | null = null;
+    // Document order: a later containing function is nested in an earlier one.
+    for (const f of this.functions) {
+      if (f.start > at) break;
+      if (at < f.end && f.node.id !== node.id) found = f.node;
+    }
+    return found;
   }
 }
 

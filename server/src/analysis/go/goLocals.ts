@@ -3,7 +3,7 @@
 // names are dynamic, remembering whether they are typed `trace.Tracer` or `func(...) trace.Tracer`.
 
 import type { Node } from 'web-tree-sitter';
-import { FunctionIndex, descendants, namedChildren } from '../treeSitter';
+import { FunctionIndex, namedChildren, type NodesByType } from '../treeSitter';
 import { isTracerFactoryType, isTracerType } from './goPackages';
 
 /** A dynamic name's declared type, as far as spans care. */
@@ -13,13 +13,17 @@ export type GoBinding = { kind: 'value'; value: Node } | { kind: 'dynamic'; type
 
 export const GO_FUNCTIONS = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 const BINDERS = new Set(['short_var_declaration', 'assignment_statement', 'const_spec', 'var_spec', 'range_clause']);
+/** The node types GoLocals needs from the file's one search (NodesByType). */
+export const LOCALS_NODE_TYPES = [...GO_FUNCTIONS, ...BINDERS];
 
 export class GoLocals {
   private readonly scopes = new Map<number, Map<string, GoBinding>>();
   private readonly functions: FunctionIndex;
+  /** Binders grouped by their innermost function, in document order; found in one search of the tree on first use. */
+  private bindersByFunction?: Map<number, Node[]>;
 
-  constructor(root: Node) {
-    this.functions = new FunctionIndex(root, GO_FUNCTIONS);
+  constructor(private readonly nodes: NodesByType) {
+    this.functions = new FunctionIndex(nodes.of(GO_FUNCTIONS));
   }
 
   /** The binding of `name` in the functions around `at`, innermost first; undefined when not local. */
@@ -42,10 +46,28 @@ export class GoLocals {
         for (const name of param.childrenForFieldName('name')) bindings.set(name.text, { kind: 'dynamic', type });
       }
     }
-    const body = fn.childForFieldName('body');
-    for (const binder of body ? descendants(body, BINDERS) : []) if (this.functions.isInnermost(fn, binder)) bind(binder, bindings);
+    for (const binder of this.bindersOf(fn)) bind(binder, bindings);
     this.scopes.set(fn.id, bindings);
     return bindings;
+  }
+
+  /** The binders in the body of `fn` and not in a function nested in it. */
+  private bindersOf(fn: Node): Node[] {
+    if (!this.bindersByFunction) {
+      this.bindersByFunction = new Map();
+      for (const binder of this.nodes.of(BINDERS)) {
+        const owner = this.functions.innermost(binder);
+        if (!owner) continue;
+        const list = this.bindersByFunction.get(owner.id);
+        if (list) list.push(binder);
+        else this.bindersByFunction.set(owner.id, [binder]);
+      }
+    }
+    const body = fn.childForFieldName('body');
+    if (!body) return [];
+    const start = body.startIndex;
+    const end = body.endIndex;
+    return (this.bindersByFunction.get(fn.id) ?? []).filter((b) => b.startIndex >= start && b.endIndex <= end && b.id !== body.id);
   }
 }
 

@@ -4,7 +4,7 @@
 
 import { dirname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
-import { descendants, namedChildren, type StaticExpr } from '../treeSitter';
+import { NodesByType, descendants, namedChildren, type StaticExpr } from '../treeSitter';
 import { goExpr } from './goExpr';
 
 export interface GoFileSymbols {
@@ -142,14 +142,18 @@ function isKeyCall(node: Node | undefined): boolean {
   return node?.type === 'call_expression' && /(^|\.)Key$/.test(node.childForFieldName('function')?.text ?? '');
 }
 
+const KEYED_ELEMENTS = new Set(['keyed_element']);
+const ASSIGNMENTS = new Set(['assignment_statement']);
+
 function collectFieldScopes(root: Node, into: Map<string, StaticExpr>): void {
-  for (const element of root.descendantsOfType('keyed_element')) {
+  const nodes = new NodesByType(root, [...KEYED_ELEMENTS, ...ASSIGNMENTS]);
+  for (const element of nodes.of(KEYED_ELEMENTS)) {
     if (!element.text.includes('Tracer(')) continue;
     const [key, value] = namedChildren(element);
     const scope = tracerScope(value?.namedChildren[0] ?? value ?? null);
     if (key && scope) into.set(key.text, scope);
   }
-  for (const assignment of root.descendantsOfType('assignment_statement')) {
+  for (const assignment of nodes.of(ASSIGNMENTS)) {
     if (!assignment.text.includes('Tracer(')) continue;
     const left = assignment.childForFieldName('left')?.namedChildren[0];
     const scope = tracerScope(assignment.childForFieldName('right')?.namedChildren[0] ?? null);

@@ -7,12 +7,12 @@
 import type { Node } from 'web-tree-sitter';
 import type { AttributeInfo, Fix, SpanSite } from '../types';
 import {
-  DYNAMIC, SPAN_KINDS, ValueEvaluator, ancestorOfType, descendants, indentationOf, namedChildren, rangeOf,
+  DYNAMIC, NodesByType, SPAN_KINDS, ValueEvaluator, ancestorOfType, descendants, indentationOf, namedChildren, rangeOf,
   type StaticValue,
 } from '../treeSitter';
 import type { SiteInput } from '../treeSitterFrontEnd';
 import { goExpr, selectorPath } from './goExpr';
-import { GO_FUNCTIONS, GoLocals } from './goLocals';
+import { GO_FUNCTIONS, GoLocals, LOCALS_NODE_TYPES } from './goLocals';
 import { isTracerType, returnsTracer, tracerScope } from './goPackages';
 import { semconvHelperKey, semconvKeyValue } from './semconv';
 
@@ -50,11 +50,12 @@ const VALUE_METHODS = new Set(['String', 'Int', 'Int64', 'Bool', 'Float64', 'Str
 const LOOKS_LIKE_TRACER = /tracer/i;
 
 export function goSites(input: GoFileInput): SpanSite[] {
-  const locals = new GoLocals(input.root);
+  const nodes = new NodesByType(input.root, [...LOCALS_NODE_TYPES, ...CALLS]);
+  const locals = new GoLocals(nodes);
   const values = new GoEvaluator(input.resolver, locals);
   const tracked: Tracked[] = [];
   const spanCalls: Node[] = [];
-  for (const call of descendants(input.root, CALLS)) {
+  for (const call of nodes.of(CALLS)) {
     const fn = call.childForFieldName('function');
     const args = call.childForFieldName('arguments');
     if (!fn || !args) continue;

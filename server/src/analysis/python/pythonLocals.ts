@@ -5,20 +5,32 @@
 // functions), as Python does. `global` names are not local; `nonlocal` ones rebind the outer name.
 
 import type { Node } from 'web-tree-sitter';
-import { FunctionIndex, descendants, namedChildren } from '../treeSitter';
+import { FunctionIndex, namedChildren, type NodesByType } from '../treeSitter';
 
 export type LocalBinding = { kind: 'value'; value: Node } | { kind: 'dynamic' };
 
 const SCOPES = new Set(['function_definition', 'lambda', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 const BINDERS = new Set(['assignment', 'augmented_assignment', 'for_statement', 'as_pattern_target', 'named_expression', 'for_in_clause']);
 const DECLARATIONS = new Set(['global_statement', 'nonlocal_statement']);
+/** The node types PythonLocals needs from the file's one search (NodesByType). */
+export const LOCALS_NODE_TYPES = [...SCOPES, ...BINDERS, ...DECLARATIONS];
+
+/** A node found by the one search of the tree, with the innermost scope around it. */
+interface Placed {
+  node: Node;
+  start: number;
+  end: number;
+  owner: Node | null;
+}
 
 export class PythonLocals {
   private readonly scopes = new Map<number, Map<string, LocalBinding>>();
   private readonly functions: FunctionIndex;
+  /** Binders and global/nonlocal statements of the whole file, in document order: searched once, on first use. */
+  private placed?: { binders: Placed[]; declarations: Placed[] };
 
-  constructor(root: Node) {
-    this.functions = new FunctionIndex(root, SCOPES);
+  constructor(private readonly nodes: NodesByType) {
+    this.functions = new FunctionIndex(nodes.of(SCOPES));
   }
 
   /** The binding of `name` in the innermost scope around `at` that binds it; undefined when not local. */
@@ -42,10 +54,12 @@ export class PythonLocals {
     const notLocal = this.declaredNames(scope, 'global_statement', 'nonlocal_statement');
     // A comprehension's `body` is its element expression: its clauses bind too.
     const body = (scope.type === 'function_definition' ? scope.childForFieldName('body') : null) ?? scope;
-    for (const binder of descendants(body, BINDERS)) {
+    const start = body.startIndex;
+    const end = body.endIndex;
+    for (const { node: binder, start: at, end: until, owner } of this.search().binders) {
+      if (at < start || until > end || binder.id === body.id) continue;
       const left = binder.type === 'as_pattern_target' ? binder.namedChildren[0] : binder.childForFieldName('left') ?? binder.childForFieldName('name');
       if (left?.type !== 'identifier') continue;
-      const owner = this.functions.enclosing(binder)[0];
       if (owner?.id !== scope.id) {
         // An inner function assigning a `nonlocal` name rebinds this scope's name.
         if (owner && bindings.has(left.text) && this.declaredNames(owner, 'nonlocal_statement').has(left.text)) bindings.set(left.text, { kind: 'dynamic' });
@@ -63,10 +77,16 @@ export class PythonLocals {
   /** Names a scope declares `global` / `nonlocal` (statements of nested scopes excluded). */
   private declaredNames(scope: Node, ...types: string[]): Set<string> {
     const names = new Set<string>();
-    for (const statement of descendants(scope, DECLARATIONS)) {
-      if (!types.includes(statement.type) || this.functions.enclosing(statement)[0]?.id !== scope.id) continue;
+    for (const { node: statement, owner } of this.search().declarations) {
+      if (owner?.id !== scope.id || !types.includes(statement.type)) continue;
       for (const name of namedChildren(statement)) names.add(name.text);
     }
     return names;
+  }
+
+  private search(): { binders: Placed[]; declarations: Placed[] } {
+    const place = (node: Node): Placed => ({ node, start: node.startIndex, end: node.endIndex, owner: this.functions.innermost(node) });
+    this.placed ??= { binders: this.nodes.of(BINDERS).map(place), declarations: this.nodes.of(DECLARATIONS).map(place) };
+    return this.placed;
   }
 }

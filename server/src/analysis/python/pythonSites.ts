@@ -6,12 +6,12 @@
 import type { Node } from 'web-tree-sitter';
 import type { AttributeInfo, Fix, SpanSite } from '../types';
 import {
-  DYNAMIC, SPAN_KINDS, ValueEvaluator, ancestorOfType, descendants, indentationOf, namedChildren, rangeOf,
+  DYNAMIC, NodesByType, SPAN_KINDS, ValueEvaluator, ancestorOfType, descendants, identifiersNamed, indentationOf, namedChildren, rangeOf,
   type StaticValue,
 } from '../treeSitter';
 import type { SiteInput } from '../treeSitterFrontEnd';
 import { dottedPath, pythonExpr } from './pythonExpr';
-import { PythonLocals } from './pythonLocals';
+import { LOCALS_NODE_TYPES, PythonLocals } from './pythonLocals';
 import { keywordArgument, tracerScope } from './pythonModules';
 
 export const PYTHON_SPAN_METHODS = ['start_as_current_span', 'start_span'] as const;
@@ -38,14 +38,16 @@ interface Tracked {
   variableRegion: Node;
 }
 
+const CALLS = new Set(['call']);
 const FUNCTION_TYPES = new Set(['function_definition']);
 const NESTED_SCOPES = new Set(['function_definition', 'lambda', 'class_definition']);
 const SPAN_CALL_METHODS = new Set(['set_attribute', 'set_attributes', 'end']);
 
 export function pythonSites(input: PyFileInput): SpanSite[] {
-  const locals = new PythonLocals(input.root);
+  const nodes = new NodesByType(input.root, [...LOCALS_NODE_TYPES, 'call']);
+  const locals = new PythonLocals(nodes);
   const values = new Evaluator(input, locals);
-  const calls = descendants(input.root, new Set(['call']));
+  const calls = nodes.of(CALLS);
   const tracked: Tracked[] = [];
   const spanCalls: Node[] = [];
   for (const call of calls) {
@@ -100,7 +102,7 @@ function siteOf(input: PyFileInput, values: Evaluator, call: Node, receiver: Nod
   }
   // Only a plain span outside a with-block must be ended by hand; context managers end themselves.
   if (plainSpan && receiver && usage.form !== 'with') site.ended = usage.form === 'dropped' ? false : null;
-  if (plainSpan && receiver && usage.form === 'assigned') site.ended = endedLater(tracked);
+  if (plainSpan && receiver && usage.form === 'assigned') site.ended = endedLater(input.text, tracked);
   if (site.ended === false) {
     const fix = endFix(input.text, call, usage.variable);
     if (fix) site.endFix = fix;
@@ -139,12 +141,11 @@ function usageOf(call: Node): Usage {
 }
 
 /** True when the span variable is ended after the call, null when it escapes (returned, stored), else false. */
-function endedLater(t: Tracked): boolean | null {
+function endedLater(text: string, t: Tracked): boolean | null {
   const variable = t.variable;
   if (!variable) return null;
   let ended = false;
-  for (const use of descendants(t.variableRegion, new Set(['identifier']))) {
-    if (use.text !== variable || use.startIndex < t.call.endIndex) continue;
+  for (const use of identifiersNamed(text, t.variableRegion, variable, t.call.endIndex)) {
     const parent = use.parent;
     if (!parent) continue;
     if (parent.type === 'attribute' && parent.childForFieldName('object')?.equals(use)) {

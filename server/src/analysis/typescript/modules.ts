@@ -31,7 +31,14 @@ export function findBinding(name: string, from: ts.Node): Binding | undefined {
 /** Scope lookups repeat for every site of a file (tracer, shared constants): memoized per scope node. */
 const scopeCache = new WeakMap<ts.Node, Map<string, Binding | null>>();
 
+/** Nodes that can declare names (see lookUpInScope); every other ancestor is passed over without a cache entry. */
+function canBind(node: ts.Node): boolean {
+  return ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseClause(node) || ts.isDefaultClause(node) || ts.isFunctionLike(node)
+    || ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node) || ts.isCatchClause(node);
+}
+
 function bindingInScope(name: string, scope: ts.Node): Binding | undefined {
+  if (!canBind(scope)) return undefined;
   let cache = scopeCache.get(scope);
   if (!cache) {
     cache = new Map();
@@ -66,15 +73,18 @@ function lookUpInScope(name: string, scope: ts.Node): Binding | undefined {
   return undefined;
 }
 
+/** The file is only needed for imports; getSourceFile() walks to the root, so it is asked late. */
+function fileOf(stmt: ts.Statement): string {
+  return stmt.getSourceFile().fileName;
+}
+
 function bindingInStatement(name: string, stmt: ts.Statement): Binding | undefined {
-  // The file is only needed for imports; getSourceFile() walks to the root, so ask late.
-  const file = () => stmt.getSourceFile().fileName;
   if (ts.isVariableStatement(stmt)) {
     const isConst = (stmt.declarationList.flags & ts.NodeFlags.Const) !== 0;
     for (const d of stmt.declarationList.declarations) {
       if (ts.isIdentifier(d.name) && d.name.text === name) {
         const required = requiredModule(d.initializer);
-        return required !== undefined ? { kind: 'import', fromFile: file(), specifier: required, name: '*' } : { kind: 'variable', decl: d, isConst };
+        return required !== undefined ? { kind: 'import', fromFile: fileOf(stmt), specifier: required, name: '*' } : { kind: 'variable', decl: d, isConst };
       }
       if (ts.isObjectBindingPattern(d.name) && bindsName(d.name, name)) {
         // `const { X } = require('./c')` imports X; other destructuring is not followed.
@@ -82,7 +92,7 @@ function bindingInStatement(name: string, stmt: ts.Statement): Binding | undefin
         const el = d.name.elements.find((e) => ts.isIdentifier(e.name) && e.name.text === name);
         if (required !== undefined && el) {
           const imported = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : name;
-          return { kind: 'import', fromFile: file(), specifier: required, name: imported };
+          return { kind: 'import', fromFile: fileOf(stmt), specifier: required, name: imported };
         }
         return { kind: 'other', decl: d };
       }
@@ -92,24 +102,24 @@ function bindingInStatement(name: string, stmt: ts.Statement): Binding | undefin
   if (ts.isEnumDeclaration(stmt) && stmt.name.text === name) return { kind: 'enum', decl: stmt };
   if (ts.isClassDeclaration(stmt) && stmt.name?.text === name) return { kind: 'class', decl: stmt };
   if (ts.isFunctionDeclaration(stmt) && stmt.name?.text === name) return { kind: 'other', decl: stmt };
-  if (ts.isImportDeclaration(stmt) && ts.isStringLiteral(stmt.moduleSpecifier)) return importBinding(name, stmt, file);
+  if (ts.isImportDeclaration(stmt) && ts.isStringLiteral(stmt.moduleSpecifier)) return importBinding(name, stmt);
   if (ts.isImportEqualsDeclaration(stmt) && stmt.name.text === name && ts.isExternalModuleReference(stmt.moduleReference)) {
     const spec = stmt.moduleReference.expression;
-    if (ts.isStringLiteral(spec)) return { kind: 'import', fromFile: file(), specifier: spec.text, name: '*' };
+    if (ts.isStringLiteral(spec)) return { kind: 'import', fromFile: fileOf(stmt), specifier: spec.text, name: '*' };
   }
   return undefined;
 }
 
-function importBinding(name: string, stmt: ts.ImportDeclaration, file: () => string): Binding | undefined {
+function importBinding(name: string, stmt: ts.ImportDeclaration): Binding | undefined {
   const clause = stmt.importClause;
   const specifier = (stmt.moduleSpecifier as ts.StringLiteral).text;
   if (!clause) return undefined;
-  if (clause.name?.text === name) return { kind: 'import', fromFile: file(), specifier, name: 'default' };
+  if (clause.name?.text === name) return { kind: 'import', fromFile: fileOf(stmt), specifier, name: 'default' };
   const nb = clause.namedBindings;
   if (!nb) return undefined;
-  if (ts.isNamespaceImport(nb)) return nb.name.text === name ? { kind: 'import', fromFile: file(), specifier, name: '*' } : undefined;
+  if (ts.isNamespaceImport(nb)) return nb.name.text === name ? { kind: 'import', fromFile: fileOf(stmt), specifier, name: '*' } : undefined;
   for (const el of nb.elements) {
-    if (el.name.text === name) return { kind: 'import', fromFile: file(), specifier, name: el.propertyName?.text ?? name };
+    if (el.name.text === name) return { kind: 'import', fromFile: fileOf(stmt), specifier, name: el.propertyName?.text ?? name };
   }
   return undefined;
 }
@@ -138,15 +148,41 @@ export function findExport(store: SourceStore, file: string, name: string, seen 
   if (name === '*') return { kind: 'module', file };
   const sf = store.sourceFile(file);
   if (!sf) return undefined;
-  const starModules: string[] = [];
+  const own = ownExport(sf, name);
+  if (own) return own;
+  for (const spec of starModulesOf(sf)) {
+    const target = store.resolveModule(file, spec);
+    const b = target ? findExport(store, target, name, seen) : undefined;
+    if (b) return b;
+  }
+  return undefined;
+}
+
+/** Every file importing a module asks it for the same few names: memoized per parsed tree (a new text is a new tree). */
+const exportCache = new WeakMap<ts.SourceFile, Map<string, Binding | null>>();
+
+/** An export declared by the module itself (not through `export * from`). */
+function ownExport(sf: ts.SourceFile, name: string): Binding | undefined {
+  let cache = exportCache.get(sf);
+  if (!cache) {
+    cache = new Map();
+    exportCache.set(sf, cache);
+  }
+  let b = cache.get(name);
+  if (b === undefined) {
+    b = lookUpOwnExport(sf, name) ?? null;
+    cache.set(name, b);
+  }
+  return b ?? undefined;
+}
+
+function lookUpOwnExport(sf: ts.SourceFile, name: string): Binding | undefined {
+  const file = sf.fileName;
   for (const stmt of sf.statements) {
     if (ts.isExportDeclaration(stmt)) {
       const spec = stmt.moduleSpecifier && ts.isStringLiteral(stmt.moduleSpecifier) ? stmt.moduleSpecifier.text : undefined;
       const clause = stmt.exportClause;
-      if (!clause) {
-        if (spec) starModules.push(spec);
-        continue;
-      }
+      if (!clause) continue;
       if (ts.isNamespaceExport(clause)) {
         if (clause.name.text === name && spec) return { kind: 'import', fromFile: file, specifier: spec, name: '*' };
         continue;
@@ -164,12 +200,16 @@ export function findExport(store: SourceStore, file: string, name: string, seen 
     const cjs = commonJsExport(stmt, name, sf);
     if (cjs) return cjs;
   }
-  for (const spec of starModules) {
-    const target = store.resolveModule(file, spec);
-    const b = target ? findExport(store, target, name, seen) : undefined;
-    if (b) return b;
-  }
   return undefined;
+}
+
+/** `export * from '...'` specifiers, in order. */
+function starModulesOf(sf: ts.SourceFile): string[] {
+  const out: string[] = [];
+  for (const stmt of sf.statements) {
+    if (ts.isExportDeclaration(stmt) && !stmt.exportClause && stmt.moduleSpecifier && ts.isStringLiteral(stmt.moduleSpecifier)) out.push(stmt.moduleSpecifier.text);
+  }
+  return out;
 }
 
 /** `exports.X = v`, `module.exports.X = v`, `module.exports = { X: v }` / `{ X }`. */

@@ -6,7 +6,7 @@ import { ts } from './tsApi';
 import type { AttributeInfo } from '../types';
 import type { ConstantEvaluator } from './constants';
 import { findBinding, propertyNameText } from './modules';
-import { callReceiver, calleeName, indentAt, memberAccess, rangeOf, unwrap } from './syntax';
+import { callReceiver, calleeName, indentAt, innermostNodeAt, memberAccess, occurrences, rangeOf, unwrap } from './syntax';
 import { valueInfo } from './values';
 
 /** Span methods that return the span, so calls can be chained. */
@@ -21,24 +21,46 @@ export interface SpanUsage {
   escapes: boolean;
 }
 
-/** Collects what happens to the span variable `name` inside `body`. */
+/**
+ * Collects what happens to the span variable `name` inside `body`. Only the places where the
+ * name is written are looked at (walking every node of every span's function cost a fifth of a scan).
+ */
 export function followSpan(name: string, body: ts.Node, evaluator: ConstantEvaluator, sf: ts.SourceFile): SpanUsage {
   const usage: SpanUsage = { attributes: [], endCalls: [], escapes: false };
-  const visit = (node: ts.Node): void => {
-    if (node !== body && ts.isFunctionLike(node) && shadows(node, name)) return;
-    if (ts.isCallExpression(node)) {
-      const recv = callReceiver(node, CHAINABLE);
-      if (recv && ts.isIdentifier(recv) && recv.text === name) {
-        const method = memberAccess(unwrap(node.expression))?.[1];
-        if (method === 'setAttribute') usage.attributes.push(...setAttributeCall(node, name, evaluator, sf));
-        else if (method === 'setAttributes' && node.arguments[0]) usage.attributes.push(...objectAttributes(node.arguments[0], evaluator, sf));
-        else if (method === 'end') usage.endCalls.push(node);
-      }
-    } else if (ts.isIdentifier(node) && node.text === name && escapesVia(node)) usage.escapes = true;
-    ts.forEachChild(node, visit);
-  };
-  visit(body);
+  const calls = new Set<ts.CallExpression>();
+  for (const at of occurrences(sf.text, name, body.pos, body.end)) {
+    const id = innermostNodeAt(body, at);
+    if (!ts.isIdentifier(id) || id.text !== name || shadowedBelow(body, id, name)) continue;
+    if (escapesVia(id)) usage.escapes = true;
+    for (const call of callsOn(id, body)) calls.add(call);
+  }
+  // In document order, outer calls of a chain first, as a walk of the body meets them.
+  for (const node of [...calls].sort((a, b) => a.pos - b.pos || b.end - a.end)) {
+    const method = memberAccess(unwrap(node.expression))?.[1];
+    if (method === 'setAttribute') usage.attributes.push(...setAttributeCall(node, name, evaluator, sf));
+    else if (method === 'setAttributes' && node.arguments[0]) usage.attributes.push(...objectAttributes(node.arguments[0], evaluator, sf));
+    else if (method === 'end') usage.endCalls.push(node);
+  }
   return usage;
+}
+
+/** The calls made on the span `id` names: `id.m(...)`, and chained `id.setAttribute(...).m(...)`. */
+function callsOn(id: ts.Identifier, body: ts.Node): ts.CallExpression[] {
+  const calls: ts.CallExpression[] = [];
+  let child: ts.Node = id;
+  for (let p = id.parent; child !== body && p; child = p, p = p.parent) {
+    const onCallee = (ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p) || ts.isCallExpression(p)) && p.expression === child;
+    const wrapping = ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression(p) || ts.isNonNullExpression(p) || ts.isTypeAssertionExpression(p);
+    if (!onCallee && !wrapping) break;
+    if (ts.isCallExpression(p) && callReceiver(p, CHAINABLE) === id) calls.push(p);
+  }
+  return calls;
+}
+
+/** Whether a function between `body` and `id` rebinds the name (its uses there are another span). */
+function shadowedBelow(body: ts.Node, id: ts.Node, name: string): boolean {
+  for (let n = id.parent; n && n !== body; n = n.parent) if (ts.isFunctionLike(n) && shadows(n, name)) return true;
+  return false;
 }
 
 function setAttributeCall(call: ts.CallExpression, spanName: string, evaluator: ConstantEvaluator, sf: ts.SourceFile): AttributeInfo[] {

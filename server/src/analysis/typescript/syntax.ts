@@ -62,3 +62,18 @@ export function indentAt(text: string, pos: number): string {
 export function hasExportModifier(node: ts.Node): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
 }
+
+/** The deepest node under `from` whose range (leading trivia included) holds `pos`. */
+export function innermostNodeAt(from: ts.Node, pos: number): ts.Node {
+  let node = from;
+  for (;;) {
+    const child: ts.Node | undefined = ts.forEachChild(node, (c) => (c.pos <= pos && pos < c.end ? c : undefined));
+    if (!child) return node;
+    node = child;
+  }
+}
+
+/** Where `word` occurs in `text` between `start` and `end`, as part of any token, comment or string. */
+export function* occurrences(text: string, word: string, start: number, end: number): Generator<number> {
+  for (let at = text.indexOf(word, start); at !== -1 && at + word.length <= end; at = text.indexOf(word, at + word.length)) yield at;
+}
