@@ -181,8 +181,7 @@ export class TelemetryService {
   private flushDelta(): void {
     const t = this.topology;
     if (!t) return;
-    const names = t.names.stats(t.names.dirty);
-    t.names.dirty.clear();
+    const names = t.names.takeDirty();
     const steps = [...t.flows.dirty].flatMap((f) => stepRefsOf(t, f));
     const delta = t.takeDelta();
     if (!delta) return;

@@ -104,20 +104,23 @@ export interface CodeRef {
   function?: string;
 }
 
-/** Adds the span's code ref unless an equal one is present or the list is full (no work once full). */
+/**
+ * Adds the span's code ref unless an equal one (same file and line) is present or the list is
+ * full: no work once full, no allocation for a ref already listed (the common case per span).
+ */
 export function addCodeRef(list: CodeRef[], attrs: Record<string, AttrValue>, cap: number): void {
   if (list.length >= cap) return;
-  const r = codeRefOf(attrs);
-  if (!r || list.some((x) => x.file === r.file && x.line === r.line)) return;
-  list.push(r);
+  const file = firstAttr(attrs, CODE_FILE_KEYS);
+  if (!file) return;
+  const line = codeLineOf(attrs);
+  for (const x of list) if (x.file === file && x.line === line) return;
+  const fn = firstAttr(attrs, CODE_FUNCTION_KEYS);
+  list.push({ file, ...(line !== undefined ? { line } : {}), ...(fn ? { function: fn } : {}) });
 }
 
-/** Runtime code location from code.* attributes (both generations of keys). */
-export function codeRefOf(attrs: Record<string, AttrValue>): CodeRef | undefined {
-  const file = firstAttr(attrs, CODE_FILE_KEYS);
-  if (!file) return undefined;
+/** A positive integer code line from code.* attributes (both generations of keys). */
+function codeLineOf(attrs: Record<string, AttrValue>): number | undefined {
   const lineText = firstAttr(attrs, CODE_LINE_KEYS);
   const line = lineText !== undefined ? Number(lineText) : NaN;
-  const fn = firstAttr(attrs, CODE_FUNCTION_KEYS);
-  return { file, ...(Number.isInteger(line) && line > 0 ? { line } : {}), ...(fn ? { function: fn } : {}) };
+  return Number.isInteger(line) && line > 0 ? line : undefined;
 }

@@ -29,11 +29,17 @@ export interface StepState {
 
 interface FlowState {
   name: string;
+  /** Listed in FlowTracker.dirty (a flag checked per span instead of a set insert). */
+  dirty: boolean;
   runs: number;
   steps: Map<string, StepState>;
-  transitions: Map<string, number>;
-  /** The latest runs, oldest first (at most caps.recentRunsPerFlow): shared with `runs` while active. */
+  /** from step -> to step -> count (nested: no key string built per span). */
+  transitions: Map<string, Map<string, number>>;
+  /** The latest runs, oldest first (at most caps.recentRunsPerFlow): shared with the active ones. */
   recent: RunState[];
+  /** Active runs by run id, and runs inferred from a trace by trace id (the decoder's strings: hashed once). */
+  byRunId: Map<string, RunState>;
+  byTrace: Map<string, RunState>;
 }
 
 /** One span of a run: the entry insertStep orders anyway, with what the Run view shows. */
@@ -46,9 +52,10 @@ interface RunStep {
 }
 
 interface RunState {
-  flow: string;
-  /** The flow-prefixed run key (run id, or trace:<id> when inferred from the trace). */
-  key: string;
+  flow: FlowState;
+  /** The run id, or the trace id when `inferred` from the trace. */
+  id: string;
+  inferred: boolean;
   /** Steps by start time (bounded). */
   steps: RunStep[];
   touched: number;
@@ -56,9 +63,12 @@ interface RunState {
   queued: number;
 }
 
+/** Which run a span was in: the run's identity, not the run (an ended run's steps are not kept alive). */
 interface SpanRun {
   traceId: string;
-  runKey: string;
+  flow: FlowState;
+  runId: string;
+  inferred: boolean;
 }
 
 export interface FlowAttributes {
@@ -81,16 +91,17 @@ function text(v: AttrValue | undefined): string | undefined {
 
 export class FlowTracker {
   private flows = new Map<string, FlowState>();
-  /** In first-touch order; expire() moves runs touched since to the end (no reorder per span). */
-  private runs = new Map<string, RunState>();
+  /** Active runs in first-touch order; expire() moves runs touched since to the end (no reorder per span). */
+  private runs = new Set<RunState>();
   /**
-   * span id -> trace id and run key of flow spans, so children and linked consumers inherit
+   * span id -> trace id and run of flow spans, so children and linked consumers inherit
    * the run (keyed by the span id alone: no key string built per span). Two generations instead
    * of a per-entry LRU: when the young one fills, the old one is dropped whole (a child or
    * linked consumer arrives soon after its parent, if at all).
    */
   private runOfSpan = new Map<string, SpanRun>();
   private runOfSpanOld = new Map<string, SpanRun>();
+  /** Flows changed since markClean(). */
   readonly dirty = new Set<string>();
   private readonly keys: FlowKeys;
 
@@ -102,22 +113,32 @@ export class FlowTracker {
     this.keys = flowKeys(prefix);
   }
 
-  add(span: DecodedSpan, now: number): void {
-    const fa = flowAttributesOf(span, this.keys);
-    if (!fa) return;
-    const flow = this.flowState(fa.flow);
+  /** `bucket`: the span's latency bucket (LatencyHistogram.bucketOf), computed once per span. */
+  add(span: DecodedSpan, now: number, bucket: number): void {
+    const a = span.attributes;
+    const flowName = text(a[this.keys.name]);
+    if (!flowName) return;
+    const flow = this.flowState(flowName);
     if (!flow) return;
-    const step = this.stepState(flow, fa.step);
+    const step = this.stepState(flow, text(a[this.keys.step]) ?? span.name);
     step.count++;
     if (span.error) step.errors++;
-    step.hist.record(span.durationMs);
+    step.hist.recordBucket(bucket);
     step.minutes.record(span.startMs + span.durationMs, now, span.error);
     addCapped(step.services, span.service, this.caps.namesPerItem);
     if (span.scope) addCapped(step.scopes, span.scope, this.caps.namesPerItem);
     addCapped(step.spanNames, span.name, this.caps.namesPerItem);
     addCodeRef(step.codeRefs, span.attributes, this.caps.codeRefsPerItem);
-    this.recordRun(flow, step.name, span, fa.runId, now);
-    this.dirty.add(flow.name);
+    this.recordRun(flow, step.name, span, text(a[this.keys.runId]), now);
+    this.markDirty(flow);
+  }
+
+  markClean(): void {
+    for (const name of this.dirty) {
+      const f = this.flows.get(name);
+      if (f) f.dirty = false;
+    }
+    this.dirty.clear();
   }
 
   /** The step's live state, for CodeLens and hover. */
@@ -126,14 +147,14 @@ export class FlowTracker {
   }
 
   expire(now: number): void {
-    for (const [key, run] of this.runs) {
+    for (const run of this.runs) {
       // Runs behind this one were queued later and touched no earlier than queued: all live.
       if (run.queued + RUN_IDLE_MS > now) break;
-      this.runs.delete(key);
+      this.runs.delete(run);
       if (run.touched + RUN_IDLE_MS > now) {
         run.queued = now;
-        this.runs.set(key, run);
-      }
+        this.runs.add(run);
+      } else forget(run);
     }
   }
 
@@ -148,10 +169,7 @@ export class FlowTracker {
       name: f.name,
       runs: f.runs,
       steps: [...f.steps.values()].map(stepView),
-      transitions: [...f.transitions].map(([key, count]) => {
-        const [from, to] = key.split('\u0000');
-        return { from, to, count };
-      }),
+      transitions: [...f.transitions].flatMap(([from, tos]) => [...tos].map(([to, count]) => ({ from, to, count }))),
     };
   }
 
@@ -177,8 +195,7 @@ export class FlowTracker {
   recentRuns(name: string, max: number): FlowRun[] {
     const f = this.flows.get(name);
     if (!f) return [];
-    const skip = name.length + 1;
-    return f.recent.slice(-max).map((run) => runView(run.key.slice(skip), run.steps)).sort((a, b) => b.startMs - a.startMs);
+    return f.recent.slice(-max).map((run) => runView(run.inferred ? `trace:${run.id}` : run.id, run.steps)).sort((a, b) => b.startMs - a.startMs);
   }
 
   clear(): void {
@@ -194,7 +211,7 @@ export class FlowTracker {
       name: f.name,
       runs: f.runs,
       steps: [...f.steps.values()].map((s) => ({ ...stepView(s), hist: s.hist.toJSON(), codeRefs: s.codeRefs })),
-      transitions: [...f.transitions],
+      transitions: [...f.transitions].flatMap(([from, tos]) => [...tos].map(([to, count]) => [`${from}\u0000${to}`, count])),
     }));
   }
 
@@ -218,11 +235,19 @@ export class FlowTracker {
       }
       if (Array.isArray(f.transitions)) {
         for (const t of f.transitions as unknown[]) {
-          if (Array.isArray(t) && typeof t[0] === 'string' && Number.isFinite(t[1])) flow.transitions.set(t[0], t[1] as number);
+          if (!Array.isArray(t) || typeof t[0] !== 'string' || !Number.isFinite(t[1])) continue;
+          const [from, to] = t[0].split('\u0000');
+          if (to !== undefined) addTransition(flow, from, to, t[1] as number);
         }
       }
-      this.dirty.add(flow.name);
+      this.markDirty(flow);
     }
+  }
+
+  private markDirty(flow: FlowState): void {
+    if (flow.dirty) return;
+    flow.dirty = true;
+    this.dirty.add(flow.name);
   }
 
   private flowState(name: string): FlowState | undefined {
@@ -232,7 +257,7 @@ export class FlowTracker {
       this.drops.count('flow-cap');
       return undefined;
     }
-    f = { name, runs: 0, steps: new Map(), transitions: new Map(), recent: [] };
+    f = { name, dirty: false, runs: 0, steps: new Map(), transitions: new Map(), recent: [], byRunId: new Map(), byTrace: new Map() };
     this.flows.set(name, f);
     return f;
   }
@@ -250,35 +275,18 @@ export class FlowTracker {
   }
 
   private recordRun(flow: FlowState, step: string, span: DecodedSpan, runId: string | undefined, now: number): void {
-    const runKey = this.runKeyOf(flow.name, span, runId);
+    const run = this.runFor(flow, span, runId, now);
     if (this.runOfSpan.size >= this.caps.activeRuns * 2) {
       this.runOfSpanOld = this.runOfSpan;
       this.runOfSpan = new Map();
     }
-    this.runOfSpan.set(span.spanId, { traceId: span.traceId, runKey });
-    let run = this.runs.get(runKey);
-    if (!run) {
-      flow.runs++;
-      if (this.runs.size >= this.caps.activeRuns) {
-        const oldest = this.runs.keys().next().value;
-        if (oldest !== undefined) this.runs.delete(oldest);
-        this.drops.count('run-cap');
-      }
-      run = { flow: flow.name, key: runKey, steps: [], touched: now, queued: now };
-      this.runs.set(runKey, run);
-      this.remember(flow, run);
-    }
+    this.runOfSpan.set(span.spanId, { traceId: span.traceId, flow, runId: run.id, inferred: run.inferred });
     run.touched = now;
     if (run.steps.length >= this.caps.stepsPerRun) {
       this.drops.count('run-step-cap');
       return;
     }
-    insertStep(run.steps, { t: span.startMs, step, service: span.service, ms: span.durationMs, error: span.error }, (from, to, delta) => {
-      const key = `${from}\u0000${to}`;
-      const n = (flow.transitions.get(key) ?? 0) + delta;
-      if (n > 0) flow.transitions.set(key, n);
-      else flow.transitions.delete(key);
-    });
+    insertStep(run.steps, { t: span.startMs, step, service: span.service, ms: span.durationMs, error: span.error }, (from, to, delta) => addTransition(flow, from, to, delta));
   }
 
   /**
@@ -290,17 +298,56 @@ export class FlowTracker {
     flow.recent.push(run);
   }
 
-  private runOf(traceId: string, spanId: string): string | undefined {
+  private runOf(traceId: string, spanId: string): SpanRun | undefined {
     const r = this.runOfSpan.get(spanId) ?? this.runOfSpanOld.get(spanId);
-    return r !== undefined && r.traceId === traceId ? r.runKey : undefined;
+    return r !== undefined && r.traceId === traceId ? r : undefined;
   }
 
-  private runKeyOf(flow: string, span: DecodedSpan, runId: string | undefined): string {
-    if (runId) return `${flow}\u0000${runId}`;
+  /** The span's run: by run id, else its parent's or a linked span's in this flow, else its trace's. */
+  private runFor(flow: FlowState, span: DecodedSpan, runId: string | undefined, now: number): RunState {
+    if (runId) return this.activeRun(flow, runId, false, now);
     let inherited = span.parentSpanId ? this.runOf(span.traceId, span.parentSpanId) : undefined;
     for (let i = 0; inherited === undefined && i < span.links.length; i++) inherited = this.runOf(span.links[i].traceId, span.links[i].spanId);
-    if (inherited && inherited.startsWith(`${flow}\u0000`)) return inherited;
-    return `${flow}\u0000trace:${span.traceId}`;
+    // An ended inherited run starts again under the same id.
+    if (inherited && inherited.flow === flow) return this.activeRun(flow, inherited.runId, inherited.inferred, now);
+    return this.activeRun(flow, span.traceId, true, now);
+  }
+
+  private activeRun(flow: FlowState, id: string, inferred: boolean, now: number): RunState {
+    const active = inferred ? flow.byTrace : flow.byRunId;
+    let run = active.get(id);
+    if (run) return run;
+    flow.runs++;
+    if (this.runs.size >= this.caps.activeRuns) {
+      const oldest = this.runs.values().next().value;
+      if (oldest !== undefined) {
+        this.runs.delete(oldest);
+        forget(oldest);
+      }
+      this.drops.count('run-cap');
+    }
+    run = { flow, id, inferred, steps: [], touched: now, queued: now };
+    active.set(id, run);
+    this.runs.add(run);
+    this.remember(flow, run);
+    return run;
+  }
+}
+
+/** Drops an ended run from its flow's active ones. */
+function forget(run: RunState): void {
+  const active = run.inferred ? run.flow.byTrace : run.flow.byRunId;
+  if (active.get(run.id) === run) active.delete(run.id);
+}
+
+function addTransition(flow: FlowState, from: string, to: string, delta: number): void {
+  let tos = flow.transitions.get(from);
+  if (!tos) flow.transitions.set(from, (tos = new Map()));
+  const n = (tos.get(to) ?? 0) + delta;
+  if (n > 0) tos.set(to, n);
+  else {
+    tos.delete(to);
+    if (tos.size === 0) flow.transitions.delete(from);
   }
 }
 

@@ -11,7 +11,12 @@ export class LatencyHistogram {
   total = 0;
 
   record(ms: number): void {
-    this.counts[bucketOf(ms)]++;
+    this.recordBucket(bucketOf(ms));
+  }
+
+  /** Records a value by its bucketOf(): a span counted in several histograms takes one log. */
+  recordBucket(bucket: number): void {
+    this.counts[bucket]++;
     this.total++;
   }
 
@@ -56,7 +61,7 @@ export class LatencyHistogram {
   }
 }
 
-function bucketOf(ms: number): number {
+export function bucketOf(ms: number): number {
   if (!(ms > MIN_MS)) return 0;
   return Math.min(BUCKETS - 1, Math.ceil(Math.log(ms / MIN_MS) / LOG_GROWTH));
 }

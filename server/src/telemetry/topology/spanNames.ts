@@ -20,6 +20,8 @@ export interface SpanNameStat {
 }
 
 interface NameState {
+  /** Changed since the last takeDirty() (a flag: no set insert per span). */
+  dirty: boolean;
   service: string;
   name: string;
   scopes: Set<string>;
@@ -33,14 +35,15 @@ export class SpanNameStats {
   /** service -> span name -> state (nested: no key string built per span). */
   private byService = new Map<string, Map<string, NameState>>();
   private size = 0;
-  readonly dirty = new Set<NameState>();
+  private dirty: NameState[] = [];
 
   constructor(
     private readonly caps: TopologyCaps,
     private readonly drops: DropCounter,
   ) {}
 
-  add(span: DecodedSpan): void {
+  /** `bucket`: the span's latency bucket (bucketOf in histogram.ts). */
+  add(span: DecodedSpan, bucket: number): void {
     let names = this.byService.get(span.service);
     if (!names) {
       names = new Map();
@@ -52,27 +55,43 @@ export class SpanNameStats {
         this.drops.count('span-name-cap');
         return;
       }
-      s = { service: span.service, name: span.name, scopes: new Set(), count: 0, errors: 0, hist: new LatencyHistogram(), codeRefs: [] };
+      s = { dirty: false, service: span.service, name: span.name, scopes: new Set(), count: 0, errors: 0, hist: new LatencyHistogram(), codeRefs: [] };
       names.set(span.name, s);
       this.size++;
     }
     s.count++;
     if (span.error) s.errors++;
-    s.hist.record(span.durationMs);
+    s.hist.recordBucket(bucket);
     if (span.scope) addCapped(s.scopes, span.scope, this.caps.namesPerItem);
     addCodeRef(s.codeRefs, span.attributes, this.caps.codeRefsPerItem);
-    this.dirty.add(s);
+    this.markDirty(s);
   }
 
-  /** Stats of the given entries (all when omitted). */
-  stats(entries?: Iterable<NameState>): SpanNameStat[] {
-    return [...(entries ?? this.all())].map(view);
+  /** Stats of every name. */
+  stats(): SpanNameStat[] {
+    return [...this.all()].map(view);
+  }
+
+  /** Stats of the names changed since the last call. */
+  takeDirty(): SpanNameStat[] {
+    const changed = this.dirty;
+    this.dirty = [];
+    return changed.map((s) => {
+      s.dirty = false;
+      return view(s);
+    });
   }
 
   clear(): void {
     this.byService.clear();
     this.size = 0;
-    this.dirty.clear();
+    this.dirty = [];
+  }
+
+  private markDirty(s: NameState): void {
+    if (s.dirty) return;
+    s.dirty = true;
+    this.dirty.push(s);
   }
 
   serialize(): unknown[] {
@@ -93,13 +112,13 @@ export class SpanNameStats {
       if (!names) this.byService.set(d.service, (names = new Map()));
       if (names.has(d.name)) continue;
       const s: NameState = {
-        service: d.service, name: d.name, scopes: new Set(scopes.slice(0, this.caps.namesPerItem)),
+        dirty: false, service: d.service, name: d.name, scopes: new Set(scopes.slice(0, this.caps.namesPerItem)),
         count: Number(d.count) || 0, errors: Number(d.errors) || 0, hist: LatencyHistogram.fromJSON(d.hist),
         codeRefs: codeRefs.slice(0, this.caps.codeRefsPerItem),
       };
       names.set(d.name, s);
       this.size++;
-      this.dirty.add(s);
+      this.markDirty(s);
     }
   }
 }

@@ -6,26 +6,24 @@ import { SPAN_KIND_NAMES, type DecodedSpan } from '../otlp/span';
 import { flowKeys } from '../../../../common/src/semconv';
 import { flowAttributesOf, type FlowKeys } from './flows';
 
-export interface StoredSpan {
-  span: DecodedSpan;
-  /** Graph edges this span contributed to. */
-  edgeIds: string[];
-}
-
 const MAX_QUERY_LIMIT = 500;
 
 export class SpanStore {
-  private ring: (StoredSpan | undefined)[];
+  /** Parallel rings (no wrapper object per span): the span, and the graph edges it contributed to. */
+  private ring: (DecodedSpan | undefined)[];
+  private edgeIds: string[][];
   private next = 0;
   private readonly keys: FlowKeys;
 
   constructor(capacity: number, prefix: string) {
     this.ring = new Array(capacity);
+    this.edgeIds = new Array(capacity);
     this.keys = flowKeys(prefix);
   }
 
-  push(entry: StoredSpan): void {
-    this.ring[this.next] = entry;
+  push(span: DecodedSpan, edgeIds: string[]): void {
+    this.ring[this.next] = span;
+    this.edgeIds[this.next] = edgeIds;
     this.next = (this.next + 1) % this.ring.length;
   }
 
@@ -35,9 +33,10 @@ export class SpanStore {
     const out: SpanSummary[] = [];
     const n = this.ring.length;
     for (let i = 1; i <= n && out.length < limit; i++) {
-      const e = this.ring[(this.next - i + n) % n];
-      if (!e) break;
-      if (matches(e, q, this.keys)) out.push(summary(e.span));
+      const at = (this.next - i + n) % n;
+      const s = this.ring[at];
+      if (!s) break;
+      if (matches(s, this.edgeIds[at], q, this.keys)) out.push(summary(s));
     }
     return out;
   }
@@ -47,24 +46,24 @@ export class SpanStore {
     const out: DecodedSpan[] = [];
     const n = this.ring.length;
     for (let i = 0; i < n; i++) {
-      const e = this.ring[(this.next + i) % n];
-      if (e) out.push(e.span);
+      const s = this.ring[(this.next + i) % n];
+      if (s) out.push(s);
     }
     return out;
   }
 
   clear(): void {
     this.ring = new Array(this.ring.length);
+    this.edgeIds = new Array(this.ring.length);
     this.next = 0;
   }
 }
 
-function matches(e: StoredSpan, q: SpanQuery, keys: FlowKeys): boolean {
-  const s = e.span;
+function matches(s: DecodedSpan, edgeIds: string[], q: SpanQuery, keys: FlowKeys): boolean {
   if (q.service && s.service !== q.service) return false;
   if (q.name && s.name !== q.name) return false;
-  if (q.edgeId && !e.edgeIds.includes(q.edgeId)) return false;
-  if (q.nodeId && `service:${s.service}` !== q.nodeId && !e.edgeIds.some((id) => id.endsWith(`|${q.nodeId}`))) return false;
+  if (q.edgeId && !edgeIds.includes(q.edgeId)) return false;
+  if (q.nodeId && `service:${s.service}` !== q.nodeId && !edgeIds.some((id) => id.endsWith(`|${q.nodeId}`))) return false;
   if (q.flow || q.step) {
     const fa = flowAttributesOf(s, keys);
     if (!fa || (q.flow && fa.flow !== q.flow) || (q.step && fa.step !== q.step)) return false;

@@ -6,7 +6,7 @@ import type { Flow, Graph, GraphDelta, GraphEdge, GraphNode, GraphStats, Relatio
 import { SpanKind, type DecodedSpan } from '../otlp/span';
 import { dependencyOf, peerOf, serviceNode, topologyAttributeKeys, type NodeRef } from './classify';
 import { FlowTracker, type StepState } from './flows';
-import { LatencyHistogram } from './histogram';
+import { bucketOf, LatencyHistogram } from './histogram';
 import { addCapped, DEFAULT_CAPS, DropCounter, type TopologyCaps } from './limits';
 import { MinuteRing } from './minuteRing';
 import { Pairer } from './pairing';
@@ -30,6 +30,13 @@ interface EdgeState {
   details: Set<string>;
 }
 
+/** A node with its per-minute counts and whether it is in dirtyNodes (one map lookup per touch). */
+interface NodeState {
+  node: GraphNode;
+  minutes: MinuteRing;
+  dirty: boolean;
+}
+
 const RATE_WINDOW_S = 5;
 const NO_EDGES: string[] = [];
 
@@ -41,14 +48,12 @@ export class Topology {
   readonly spans: SpanStore;
   /** The span attribute keys the engine reads: the receiver decodes only these on ingest. */
   readonly attributeKeys: ReadonlySet<string>;
-  private nodes = new Map<string, GraphNode>();
-  /** Counts per minute of each node, for windowed graphs. */
-  private nodeMinutes = new Map<string, MinuteRing>();
+  private nodes = new Map<string, NodeState>();
   /** The `now` of the ingest or expire call running (pairing callbacks record with it). */
   private clock = 0;
   private edges = new Map<string, EdgeState>();
   private pairer: Pairer;
-  private dirtyNodes = new Set<string>();
+  private dirtyNodes: NodeState[] = [];
   private dirtyEdges = new Set<string>();
   private resetPending = false;
   private received = 0;
@@ -70,9 +75,9 @@ export class Topology {
       this.caps.pendingPairs,
       {
         paired: (client, server) => {
-          if (client.service !== server.service) this.addEdge(serviceNode(client.service), serviceNode(server.service), 'calls', client, server.error);
+          if (client.service !== server.service) this.addEdge(serviceNode(client.service), serviceNode(server.service), 'calls', client, bucketOf(client.durationMs), server.error);
         },
-        unpairedClient: (client) => this.addEdge(serviceNode(client.service), peerOf(client), 'calls', client, false),
+        unpairedClient: (client) => this.addEdge(serviceNode(client.service), peerOf(client), 'calls', client, bucketOf(client.durationMs), false),
       },
       () => this.drops.count('pairing-cap'),
     );
@@ -110,7 +115,7 @@ export class Topology {
 
   graph(now = Date.now()): Graph {
     return {
-      nodes: [...this.nodes.values()].map((n) => ({ ...n })),
+      nodes: [...this.nodes.values()].map((n) => ({ ...n.node })),
       edges: [...this.edges.values()].map(edgeView),
       flows: this.flows.names().map((f) => this.flows.flow(f)).filter((f): f is Flow => f !== undefined),
       stats: this.stats(now),
@@ -133,8 +138,8 @@ export class Topology {
       endpoints.add(e.edge.source).add(e.edge.target);
     }
     const nodes: GraphNode[] = [];
-    for (const n of this.nodes.values()) {
-      const { count, errors } = this.nodeMinutes.get(n.id)?.since(since) ?? { count: 0, errors: 0 };
+    for (const { node: n, minutes } of this.nodes.values()) {
+      const { count, errors } = minutes.since(since);
       // An edge's endpoint stays even if its own spans ended just before the window.
       if (count > 0 || endpoints.has(n.id)) nodes.push({ ...n, spanCount: count, errorCount: errors });
     }
@@ -144,9 +149,9 @@ export class Topology {
 
   /** What changed since the last call, or undefined when nothing did. */
   takeDelta(now = Date.now()): GraphDelta | undefined {
-    if (!this.resetPending && !this.statsChanged && this.dirtyNodes.size + this.dirtyEdges.size + this.flows.dirty.size === 0) return undefined;
+    if (!this.resetPending && !this.statsChanged && this.dirtyNodes.length + this.dirtyEdges.size + this.flows.dirty.size === 0) return undefined;
     const delta: GraphDelta = {
-      nodes: [...this.dirtyNodes].map((id) => this.nodes.get(id)).filter((n): n is GraphNode => !!n).map((n) => ({ ...n })),
+      nodes: this.dirtyNodes.map((n) => ({ ...n.node })),
       edges: [...this.dirtyEdges].map((id) => this.edges.get(id)).filter((e): e is EdgeState => !!e).map(edgeView),
       flows: [...this.flows.dirty].map((f) => this.flows.flow(f)).filter((f): f is Flow => f !== undefined),
       removedNodeIds: [],
@@ -155,9 +160,10 @@ export class Topology {
       stats: this.stats(now),
       ...(this.resetPending ? { reset: true } : {}),
     };
-    this.dirtyNodes.clear();
+    for (const n of this.dirtyNodes) n.dirty = false;
+    this.dirtyNodes = [];
     this.dirtyEdges.clear();
-    this.flows.dirty.clear();
+    this.flows.markClean();
     this.resetPending = false;
     this.statsChanged = false;
     return delta;
@@ -169,14 +175,13 @@ export class Topology {
 
   clear(): void {
     this.nodes.clear();
-    this.nodeMinutes.clear();
     this.edges.clear();
     this.pairer.clear();
     this.flows.clear();
     this.names.clear();
     this.spans.clear();
     this.drops.clear();
-    this.dirtyNodes.clear();
+    this.dirtyNodes = [];
     this.dirtyEdges.clear();
     this.rate.clear();
     this.received = 0;
@@ -194,7 +199,7 @@ export class Topology {
   serialize(): unknown {
     return {
       version: 1,
-      nodes: [...this.nodes.values()],
+      nodes: [...this.nodes.values()].map((n) => n.node),
       edges: [...this.edges.values()].map((e) => ({ ...edgeView(e), hist: e.hist.toJSON() })),
       flows: this.flows.serialize(),
       names: this.names.serialize(),
@@ -210,12 +215,10 @@ export class Topology {
     const d = data as Record<string, unknown>;
     for (const n of asArray(d.nodes)) {
       if (typeof n.id !== 'string' || typeof n.name !== 'string' || typeof n.kind !== 'string' || this.nodes.size >= this.caps.nodes) continue;
-      this.nodes.set(n.id, {
+      this.addNode({
         id: n.id, kind: n.kind as GraphNode['kind'], name: n.name, ...(typeof n.system === 'string' ? { system: n.system } : {}),
         spanCount: num(n.spanCount), errorCount: num(n.errorCount), firstSeen: num(n.firstSeen), lastSeen: num(n.lastSeen),
       });
-      this.nodeMinutes.set(n.id, new MinuteRing());
-      this.dirtyNodes.add(n.id);
     }
     for (const e of asArray(d.edges)) {
       if (typeof e.id !== 'string' || typeof e.source !== 'string' || typeof e.target !== 'string' || this.edges.size >= this.caps.edges) continue;
@@ -242,40 +245,54 @@ export class Topology {
   private ingestOne(span: DecodedSpan, now: number): void {
     this.currentEdges = NO_EDGES;
     const service = serviceNode(span.service);
+    const bucket = bucketOf(span.durationMs);
     if (this.touchNode(service, span)) {
       const dep = dependencyOf(span);
-      if (dep) this.addEdge(service, dep.target, dep.relation, span, false, dep.detail);
+      if (dep) this.addEdge(service, dep.target, dep.relation, span, bucket, false, dep.detail);
       else if (span.kind === SpanKind.CLIENT) this.pairer.addClient(span, now);
       else if (span.kind === SpanKind.SERVER && span.parentSpanId) this.pairer.addServer(span, now);
     }
-    this.flows.add(span, now);
-    this.names.add(span);
-    this.spans.push({ span, edgeIds: this.currentEdges });
+    this.flows.add(span, now, bucket);
+    this.names.add(span, bucket);
+    this.spans.push(span, this.currentEdges);
   }
 
   /** Upserts a node and counts the span on it; false when the node cap refused it. */
   private touchNode(ref: NodeRef, span: DecodedSpan, error = span.error): boolean {
-    let n = this.nodes.get(ref.id);
+    let state = this.nodes.get(ref.id);
     const end = span.startMs + span.durationMs;
-    if (!n) {
+    if (!state) {
       if (this.nodes.size >= this.caps.nodes) {
         this.drops.count('node-cap');
         return false;
       }
-      n = { id: ref.id, kind: ref.kind, name: ref.name, ...(ref.system ? { system: ref.system } : {}), spanCount: 0, errorCount: 0, firstSeen: span.startMs, lastSeen: end };
-      this.nodes.set(ref.id, n);
-      this.nodeMinutes.set(ref.id, new MinuteRing());
+      state = this.addNode({ id: ref.id, kind: ref.kind, name: ref.name, ...(ref.system ? { system: ref.system } : {}), spanCount: 0, errorCount: 0, firstSeen: span.startMs, lastSeen: end });
     }
+    const n = state.node;
     n.spanCount++;
     if (error) n.errorCount++;
-    this.nodeMinutes.get(ref.id)?.record(end, this.clock, error);
+    state.minutes.record(end, this.clock, error);
     if (span.startMs < n.firstSeen) n.firstSeen = span.startMs;
     if (end > n.lastSeen) n.lastSeen = end;
-    this.dirtyNodes.add(ref.id);
+    this.markNodeDirty(state);
     return true;
   }
 
-  private addEdge(source: NodeRef, target: NodeRef, relation: Relation, span: DecodedSpan, extraError: boolean, detail?: string): void {
+  private addNode(node: GraphNode): NodeState {
+    const state: NodeState = { node, minutes: new MinuteRing(), dirty: false };
+    this.nodes.set(node.id, state);
+    this.markNodeDirty(state);
+    return state;
+  }
+
+  private markNodeDirty(state: NodeState): void {
+    if (state.dirty) return;
+    state.dirty = true;
+    this.dirtyNodes.push(state);
+  }
+
+  /** `bucket`: the span's latency bucket (bucketOf). */
+  private addEdge(source: NodeRef, target: NodeRef, relation: Relation, span: DecodedSpan, bucket: number, extraError: boolean, detail?: string): void {
     const error = span.error || extraError;
     if (source.kind === 'service' ? !this.nodes.has(source.id) : !this.touchNode(source, span, error)) return;
     if (target.kind !== 'service' && !this.touchNode(target, span, error)) return;
@@ -295,7 +312,7 @@ export class Topology {
     }
     e.edge.count++;
     if (error) e.edge.errors++;
-    e.hist.record(span.durationMs);
+    e.hist.recordBucket(bucket);
     e.minutes.record(end, this.clock, error);
     if (span.startMs < e.edge.firstSeen) e.edge.firstSeen = span.startMs;
     if (end > e.edge.lastSeen) e.edge.lastSeen = end;
