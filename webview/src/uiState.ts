@@ -38,7 +38,7 @@ export const RELATIONS: readonly Relation[] = ['calls', 'reads', 'writes', 'publ
 
 /** The Window select's choices, widest first (null: since start). */
 export const WINDOWS: ReadonlyArray<[number | null, string]> = [
-  [null, 'All'],
+  [null, 'All time'],
   [60 * 60_000, 'Last 1 h'],
   [5 * 60_000, 'Last 5 min'],
 ];

@@ -52,8 +52,8 @@ export class Toolbar {
   private readonly externals: HTMLInputElement;
   private readonly coverage: HTMLInputElement;
   private readonly compare: HTMLSelectElement;
-  /** Snapshot times the Compare options were built from (labels are relative to that moment). */
-  private compareTimes = '';
+  /** Snapshot times the Compare options were built from (labels are relative to that moment); null before the first build. */
+  private compareTimes: string | null = null;
   private readonly window: HTMLSelectElement;
   private readonly pause: HTMLButtonElement;
   private readonly status: HTMLSpanElement;
