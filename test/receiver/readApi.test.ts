@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import type { Graph } from '../../common/src/graph';
-import type { ToWebview } from '../../common/src/protocol';
 import type { TelemetryHost } from '../../server/src/telemetry/host';
 import { jsonBody, makeSpan, postTraces, recordSpans, startHost } from './support';
+import { readEvents } from '../support/sse';
 
 const JSON_CT = { 'content-type': 'application/json' };
 const spansOf = (service: string) => jsonBody(recordSpans(service, (t) => makeSpan(t, { name: 'op' })));
@@ -23,29 +23,6 @@ function get(http: string, path: string, headers: Record<string, string> = {}): 
   });
 }
 
-/** Reads SSE messages until `until` holds, then closes the stream. */
-async function readEvents(url: string, until: (msgs: ToWebview[]) => boolean, headers: Record<string, string> = {}): Promise<ToWebview[]> {
-  const res = await fetch(url, { headers });
-  assert.equal(res.status, 200);
-  assert.equal(res.headers.get('content-type'), 'text/event-stream');
-  const reader = res.body!.getReader();
-  const msgs: ToWebview[] = [];
-  let buf = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return msgs;
-    buf += Buffer.from(value).toString('utf8');
-    let i: number;
-    while ((i = buf.indexOf('\n\n')) >= 0) {
-      for (const line of buf.slice(0, i).split('\n')) if (line.startsWith('data: ')) msgs.push(JSON.parse(line.slice(6)) as ToWebview);
-      buf = buf.slice(i + 2);
-    }
-    if (until(msgs)) {
-      await reader.cancel();
-      return msgs;
-    }
-  }
-}
 
 const hasService = (g: Graph, name: string) => g.nodes.some((n) => n.id === `service:${name}`);
 

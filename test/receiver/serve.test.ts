@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import type { Graph } from '../../common/src/graph';
 import type { ToWebview } from '../../common/src/protocol';
 import { makeSpan, tracerFor, waitFor } from './support';
+import { readEvents } from '../support/sse';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 
@@ -29,29 +30,6 @@ async function spawnServe(extra: string[] = []): Promise<{ proc: ChildProcess; a
   return { proc, addr: JSON.parse(await first), stdoutLines };
 }
 
-/** Reads SSE messages from /api/events until `until` returns true. */
-async function readEvents(url: string, until: (msgs: ToWebview[]) => boolean, signal: AbortSignal): Promise<ToWebview[]> {
-  const res = await fetch(url, { signal });
-  assert.equal(res.headers.get('content-type'), 'text/event-stream');
-  const reader = res.body!.getReader();
-  const msgs: ToWebview[] = [];
-  let buf = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return msgs;
-    buf += Buffer.from(value).toString('utf8');
-    let i: number;
-    while ((i = buf.indexOf('\n\n')) >= 0) {
-      const frame = buf.slice(0, i);
-      buf = buf.slice(i + 2);
-      for (const line of frame.split('\n')) if (line.startsWith('data: ')) msgs.push(JSON.parse(line.slice(6)) as ToWebview);
-    }
-    if (until(msgs)) {
-      await reader.cancel();
-      return msgs;
-    }
-  }
-}
 
 describe('otel-flow-map serve (end to end)', function () {
   let proc: ChildProcess;
@@ -96,7 +74,7 @@ describe('otel-flow-map serve (end to end)', function () {
 
   it('streams init then deltas over SSE as spans arrive from the SDK, and answers the API', async () => {
     const abort = new AbortController();
-    const events = readEvents(`${addr.ui}api/events`, (m) => m.some((x) => x.type === 'delta' && x.delta.nodes.some((n) => n.name === 'e2e-shop')), abort.signal);
+    const events = readEvents(`${addr.ui}api/events`, (m) => m.some((x) => x.type === 'delta' && x.delta.nodes.some((n) => n.name === 'e2e-shop')), { signal: abort.signal });
     const { tracer, provider } = tracerFor('e2e-shop', new OTLPTraceExporter({ url: `http://${addr.http}/v1/traces` }));
     makeSpan(tracer, { name: 'load cart', kind: SpanKind.CLIENT, error: true, attributes: { 'db.system': 'redis', 'db.operation': 'get' } });
     makeSpan(tracer, { name: 'checkout.step', attributes: { 'coordimap.flow.name': 'shop.checkout', 'coordimap.flow.step': 'shop.pay' } });

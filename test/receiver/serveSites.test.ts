@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { ToWebview } from '../../common/src/protocol';
 import type { SpanSiteSummary } from '../../common/src/sites';
 import { waitFor } from './support';
+import { readEvents } from '../support/sse';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 
@@ -39,25 +39,15 @@ class SiteStream {
   }
 
   private async read(url: string): Promise<void> {
-    const res = await fetch(url, { signal: this.abort.signal });
-    const reader = res.body!.getReader();
-    let buf = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buf += Buffer.from(value).toString('utf8');
-      let i: number;
-      while ((i = buf.indexOf('\n\n')) >= 0) {
-        const frame = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        for (const line of frame.split('\n')) {
-          if (!line.startsWith('data: ')) continue;
-          const m = JSON.parse(line.slice(6)) as ToWebview;
-          this.types.push(m.type);
-          if (m.type === 'init' || m.type === 'sites') this.latest = m.sites;
-        }
+    let seen = 0;
+    await readEvents(url, (msgs) => {
+      for (const m of msgs.slice(seen)) {
+        this.types.push(m.type);
+        if (m.type === 'init' || m.type === 'sites') this.latest = m.sites;
       }
-    }
+      seen = msgs.length;
+      return false;
+    }, { signal: this.abort.signal });
   }
 }
 

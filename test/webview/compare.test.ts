@@ -12,7 +12,7 @@ import type { FromWebview, ToWebview } from '../../common/src/protocol';
 import { syntheticGraph } from './support/graphs';
 import { startPageServer } from './support/pageServer';
 import { launchChromium, openPage } from './support/browser';
-import { sdkService, startServe, type SdkService, type Serve } from './support/serve';
+import { sdkService, postMessage, startServe, type SdkService, type Serve } from './support/serve';
 import { waitFor } from '../support/waitFor';
 
 const EDGE_ONE = 'service:shop|reads|database:redis:one';
@@ -26,11 +26,7 @@ describe('map webview: compare with an earlier snapshot (Chromium + serve)', fun
   let browser: Browser;
   let shop: SdkService;
 
-  const message = async (m: FromWebview): Promise<ToWebview[]> => {
-    const res = await fetch(`${serve.ui}api/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(m) });
-    assert.equal(res.status, 200);
-    return (await res.json()) as ToWebview[];
-  };
+  const message = (m: FromWebview): Promise<ToWebview[]> => postMessage(serve, m);
   const snapshots = async (): Promise<SnapshotInfo[]> => {
     const [answer] = await message({ type: 'requestHistory', requestId: 1 });
     assert.equal(answer.type, 'history');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { FromWebview, ToWebview } from '../../common/src/protocol';
 import { launchChromium, openPage } from './support/browser';
-import { sdkService, startServe, type SdkService, type Serve } from './support/serve';
+import { sdkService, postMessage, startServe, type SdkService, type Serve } from './support/serve';
 import { waitFor } from '../support/waitFor';
 
 const FLOW = 'checkout.place_order';
@@ -18,11 +18,7 @@ describe('map webview: highlight one flow run (Chromium + serve)', function () {
   let browser: Browser;
   let shop: SdkService;
 
-  const message = async (m: FromWebview): Promise<ToWebview[]> => {
-    const res = await fetch(`${serve.ui}api/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(m) });
-    assert.equal(res.status, 200);
-    return (await res.json()) as ToWebview[];
-  };
+  const message = (m: FromWebview): Promise<ToWebview[]> => postMessage(serve, m);
   const runStep = (runId: string, step: string, start: number, end: number, error = false): void => {
     const span = shop.tracer.startSpan(step, { startTime: start, attributes: { 'coordimap.flow.name': FLOW, 'coordimap.flow.step': step, 'coordimap.flow.run_id': runId } });
     if (error) span.setStatus({ code: 2 });

@@ -6,7 +6,7 @@ import { SpanKind } from '@opentelemetry/api';
 import type { Browser } from 'playwright-core';
 import type { FromWebview, ToWebview } from '../../common/src/protocol';
 import { launchChromium, openPage } from './support/browser';
-import { sdkService, startServe, type SdkService, type Serve } from './support/serve';
+import { sdkService, postMessage, startServe, type SdkService, type Serve } from './support/serve';
 import { waitFor } from '../support/waitFor';
 
 const OLD_EDGE = 'service:shop|reads|database:postgresql:archive';
@@ -20,11 +20,7 @@ describe('map webview: time window (Chromium + serve)', function () {
   let browser: Browser;
   let shop: SdkService;
 
-  const message = async (m: FromWebview): Promise<ToWebview[]> => {
-    const res = await fetch(`${serve.ui}api/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(m) });
-    assert.equal(res.status, 200);
-    return (await res.json()) as ToWebview[];
-  };
+  const message = (m: FromWebview): Promise<ToWebview[]> => postMessage(serve, m);
   const read = (db: string, endMs: number): void => {
     const span = shop.tracer.startSpan(`SELECT ${db}`, {
       kind: SpanKind.CLIENT, startTime: endMs - 20, attributes: { 'db.system.name': 'postgresql', 'db.namespace': db, 'db.operation.name': 'SELECT' },

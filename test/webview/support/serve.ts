@@ -1,18 +1,27 @@
 // The real `otel-flow-map serve` (built dist/cli.js) on free loopback ports, and real OTel JS
 // SDK tracers exporting OTLP/HTTP protobuf to it.
 import { context, trace, type Span, type Tracer } from '@opentelemetry/api';
+import assert from 'node:assert/strict';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { FromWebview, ToWebview } from '../../../common/src/protocol';
 
 export interface Serve {
   grpc: string;
   http: string;
   ui: string;
   stop(): Promise<void>;
+}
+
+/** Sends one FromWebview message the way the page does (POST /api/message) and returns the answers. */
+export async function postMessage(serve: Serve, m: FromWebview): Promise<ToWebview[]> {
+  const res = await fetch(`${serve.ui}api/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(m) });
+  assert.equal(res.status, 200);
+  return (await res.json()) as ToWebview[];
 }
 
 /** `extraArgs` are further serve options, e.g. `--data-dir`. */
