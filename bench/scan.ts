@@ -17,6 +17,7 @@ import ts from 'typescript';
 import { resolveSettings } from '../common/src/settings';
 import { scanPaths } from '../server/src/analysis/workspace';
 import { LspSession } from '../test/server/lspClient';
+import { CorpusWriter } from './corpusWriter';
 
 const FILES = 2000;
 const EDITS = 60;
@@ -124,17 +125,11 @@ interface Corpus {
 }
 
 function generate(root: string): Corpus {
-  const files: string[] = [];
-  let lines = 0;
-  const write = (path: string, text: string) => {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-    files.push(path);
-    lines += text.split('\n').length;
-  };
+  const corpus = new CorpusWriter();
+  const write = (path: string, text: string) => corpus.write(path, text);
   for (const d of DOMAINS) write(join(root, d, 'constants.ts'), constantsFile(d));
-  for (let i = 0; files.length < FILES; i++) write(join(root, DOMAINS[i % DOMAINS.length], `service${i}.${i % 10 === 9 ? 'js' : 'ts'}`), serviceFile(i, 3 + (i % 3) * 2));
-  return { root, files, lines };
+  for (let i = 0; corpus.files.length < FILES; i++) write(join(root, DOMAINS[i % DOMAINS.length], `service${i}.${i % 10 === 9 ? 'js' : 'ts'}`), serviceFile(i, 3 + (i % 3) * 2));
+  return { root, files: corpus.files, lines: corpus.lines };
 }
 
 function rawParseMs(files: string[], texts: string[]): number {

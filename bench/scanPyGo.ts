@@ -4,15 +4,16 @@
 // a small edit to a 500-line file (updateFile + sitesOf), whose p95 must stay under 50 ms.
 // Run alone with `npx tsx bench/scanPyGo.ts`; bench/scan.ts calls runPyGoBench().
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_SETTINGS } from '../common/src/settings';
 import { createGoFrontEnd } from '../server/src/analysis/go/goFrontEnd';
 import { createPythonFrontEnd } from '../server/src/analysis/python/pythonFrontEnd';
 import { createParser, type GrammarName } from '../server/src/analysis/treeSitter';
 import type { LanguageFrontEnd } from '../server/src/analysis/types';
+import { CorpusWriter } from './corpusWriter';
 
 const FILES = 1000;
 const EDITS = 200;
@@ -153,27 +154,21 @@ function goNames(domain: string): string {
 }
 
 function generate(root: string, language: GrammarName): Corpus {
-  const files: string[] = [];
-  let lines = 0;
-  const write = (path: string, text: string) => {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-    files.push(path);
-    lines += text.split('\n').length;
-  };
+  const corpus = new CorpusWriter();
+  const write = (path: string, text: string) => corpus.write(path, text);
   for (const domain of DOMAINS) {
     if (language === 'python') write(join(root, domain, 'names.py'), pythonNames(domain));
     else write(join(root, domain, 'names.go'), goNames(domain));
   }
   // Files of ~60-250 lines, a few spans each; the last one is the 500-line edit target.
-  for (let i = 0; files.length < FILES; i++) {
+  for (let i = 0; corpus.files.length < FILES; i++) {
     const domain = DOMAINS[i % DOMAINS.length];
-    const big = files.length === FILES - 1;
+    const big = corpus.files.length === FILES - 1;
     const repeats = big ? 23 : 2 + (i % 5);
     const name = language === 'python' ? `service_${i}.py` : `service_${i}.go`;
     write(join(root, domain, name), language === 'python' ? pythonFile(i, repeats) : goFile(i, repeats));
   }
-  return { files, lines, bigFile: files[files.length - 1] };
+  return { files: corpus.files, lines: corpus.lines, bigFile: corpus.files[corpus.files.length - 1] };
 }
 
 // ---------------------------------------------------------------------------------------------
