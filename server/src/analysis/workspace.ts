@@ -116,6 +116,22 @@ export interface ScanOutput {
   problems: ParseProblem[];
 }
 
+/** Files read at once by a scan: one awaited read after another left the scan waiting on I/O round trips. */
+const READ_BATCH = 32;
+
+/** Reads `batch` concurrently and loads the files in their order. */
+async function readInto(analyzer: WorkspaceAnalyzer, batch: string[], loaded: string[], problems: ParseProblem[]): Promise<void> {
+  const texts = await Promise.allSettled(batch.map((file) => readFile(file, 'utf8')));
+  texts.forEach((text, i) => {
+    const file = batch[i];
+    if (text.status === 'rejected') problems.push({ file, message: `unreadable: ${(text.reason as Error).message}` });
+    else {
+      analyzer.updateFile(file, text.value);
+      loaded.push(file);
+    }
+  });
+}
+
 /**
  * Scans files and folders (relative to `cwd`): folders are walked with include/exclude, files
  * named explicitly are scanned when their language is handled. Missing paths and unreadable or
@@ -144,19 +160,17 @@ export async function scanPaths(paths: string[], settings: AnalysisSettings, cwd
   }
   const loaded: string[] = [];
   const budget = new ReadBudget();
+  let admitted: string[] = [];
   for (const file of files) {
     const refused = await budget.admit(file);
-    if (refused) {
-      problems.push({ file, message: refused });
-      continue;
-    }
-    try {
-      analyzer.updateFile(file, await readFile(file, 'utf8'));
-      loaded.push(file);
-    } catch (err) {
-      problems.push({ file, message: `unreadable: ${(err as Error).message}` });
+    if (refused) problems.push({ file, message: refused });
+    else admitted.push(file);
+    if (admitted.length === READ_BATCH) {
+      await readInto(analyzer, admitted, loaded, problems);
+      admitted = [];
     }
   }
+  await readInto(analyzer, admitted, loaded, problems);
   loaded.sort();
   const sites: SpanSite[] = [];
   const findings: Finding[] = [];

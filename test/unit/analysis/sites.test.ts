@@ -78,6 +78,24 @@ describe('TypeScript span-site discovery', () => {
     assert.equal(a.sitesOf('/ws/app.ts')[0].name?.constant, false);
   });
 
+  it('re-evaluates shared imported constants when a module they depend on changes or appears', async () => {
+    const { WorkspaceAnalyzer } = await import('../../../server/src/analysis/workspace');
+    const { defaults } = await import('./fixtures');
+    const a = await WorkspaceAnalyzer.create(defaults(), ['/ws']);
+    const app = (from: string, expr: string) => `import { Flows, PAY } from '${from}';\nimport { trace } from '@opentelemetry/api';\nconst s = trace.getTracer('t').startSpan(${expr});\ns.end();`;
+    const name = (file: string) => a.sitesOf(file)[0].name?.value;
+    a.updateFile('/ws/base.ts', "export const PREFIX = 'billing';");
+    a.updateFile('/ws/names.ts', "import { PREFIX } from './base';\nexport const PAY = PREFIX + '.pay';\nexport const Flows = { Refund: `${PREFIX}.refund` } as const;");
+    for (const [f, expr] of [['/ws/a1.ts', 'PAY'], ['/ws/a2.ts', 'PAY'], ['/ws/b1.ts', 'Flows.Refund'], ['/ws/b2.ts', 'Flows.Refund']]) a.updateFile(f, app('./names', expr));
+    a.updateFile('/ws/late1.ts', app('./late', 'PAY'));
+    assert.deepEqual(['/ws/a1.ts', '/ws/a2.ts', '/ws/b1.ts', '/ws/b2.ts'].map(name), ['billing.pay', 'billing.pay', 'billing.refund', 'billing.refund']);
+    assert.equal(a.sitesOf('/ws/late1.ts')[0].name?.constant, false);
+    a.updateFile('/ws/base.ts', "export const PREFIX = 'shipping';");
+    assert.deepEqual(['/ws/a2.ts', '/ws/a1.ts', '/ws/b2.ts', '/ws/b1.ts'].map(name), ['shipping.pay', 'shipping.pay', 'shipping.refund', 'shipping.refund']);
+    a.updateFile('/ws/late.ts', "export const PAY = 'late.pay';");
+    assert.equal(name('/ws/late1.ts'), 'late.pay');
+  });
+
   it('survives hostile and broken source', async () => {
     const { WorkspaceAnalyzer } = await import('../../../server/src/analysis/workspace');
     const { defaults } = await import('./fixtures');

@@ -29,11 +29,33 @@ const MAX_DEPTH = 40;
 /** Recorded in a file's used files when one of its relative imports did not resolve. */
 export const UNRESOLVED_IMPORT = '\0unresolved-import';
 
+/**
+ * Constant values of module exports, shared by every file's evaluation: thousands of attribute
+ * keys name the same few imported constants, which are then evaluated once instead of once per
+ * use. An entry is dropped when its module or a file its value depended on changes.
+ */
+export class ExportValueMemo {
+  private readonly values = new Map<string, { file: string; value: Scalar; uses: Set<string> }>();
+
+  get(file: string, name: string): { value: Scalar; uses: Set<string> } | undefined {
+    return this.values.get(`${file}\0${name}`);
+  }
+
+  set(file: string, name: string, value: Scalar, uses: Set<string>): void {
+    this.values.set(`${file}\0${name}`, { file, value, uses });
+  }
+
+  /** Drops the values of `file` and those that depended on it. */
+  invalidate(file: string): void {
+    for (const [key, entry] of this.values) if (entry.file === file || entry.uses.has(file)) this.values.delete(key);
+  }
+}
+
 export class ConstantEvaluator {
   private depth = 0;
 
   /** `usedFiles` collects every other file a result depended on (for cache invalidation). */
-  constructor(private readonly store: SourceStore, private readonly usedFiles: Set<string>) {}
+  constructor(private readonly store: SourceStore, private usedFiles: Set<string>, private readonly memo?: ExportValueMemo) {}
 
   evaluate(expr: ts.Expression): Evaluated {
     if (this.depth > MAX_DEPTH) return dynamic(expr);
@@ -106,8 +128,7 @@ export class ConstantEvaluator {
       case 'import': {
         const target = this.resolve(b.fromFile, b.specifier);
         if (!target) return semconvConstant(b) ?? dynamic(at);
-        this.usedFiles.add(target);
-        return this.fromBinding(findExport(this.store, target, b.name), at);
+        return this.exportValue(target, b.name, at);
       }
       default:
         return dynamic(at);
@@ -115,6 +136,22 @@ export class ConstantEvaluator {
   }
 
   private member(objExpr: ts.Expression, name: string, at: ts.Expression): Evaluated {
+    // `Flows.Main` with `Flows` imported: memoized per module like a plain imported constant.
+    const imported = this.importedBinding(unwrap(objExpr));
+    if (imported) return this.memoized(imported.file, `${imported.name}\0${name}`, () => this.memberOf(objExpr, name, at));
+    return this.memberOf(objExpr, name, at);
+  }
+
+  /** The module and export name an identifier is imported as (namespaces go through the module container). */
+  private importedBinding(e: ts.Expression): { file: string; name: string } | undefined {
+    if (!ts.isIdentifier(e)) return undefined;
+    const b = findBinding(e.text, e);
+    if (b?.kind !== 'import' || b.name === '*') return undefined;
+    const file = this.store.resolveModule(b.fromFile, b.specifier);
+    return file ? { file, name: b.name } : undefined;
+  }
+
+  private memberOf(objExpr: ts.Expression, name: string, at: ts.Expression): Evaluated {
     const container = this.container(objExpr);
     if (!container) return dynamic(at);
     switch (container.kind) {
@@ -128,9 +165,34 @@ export class ConstantEvaluator {
       case 'enum':
         return this.enumMember(container.node, name) ?? dynamic(at);
       case 'module':
-        this.usedFiles.add(container.file);
-        return this.fromBinding(findExport(this.store, container.file, name), at);
+        return this.exportValue(container.file, name, at);
     }
+  }
+
+  private exportValue(file: string, name: string, at: ts.Expression): Evaluated {
+    return this.memoized(file, name, () => this.fromBinding(findExport(this.store, file, name), at));
+  }
+
+  /** A value read from module `file` under `name`, from the memo when it is a known constant. */
+  private memoized(file: string, name: string, evaluate: () => Evaluated): Evaluated {
+    const known = this.memo?.get(file, name);
+    if (known) {
+      for (const f of known.uses) this.usedFiles.add(f);
+      return constant(known.value);
+    }
+    const outer = this.usedFiles;
+    const uses = new Set<string>([file]);
+    this.usedFiles = uses;
+    let v: Evaluated;
+    try {
+      v = evaluate();
+    } finally {
+      this.usedFiles = outer;
+    }
+    for (const f of uses) outer.add(f);
+    // Only constants: a dynamic result holds nodes of another file's tree, and may come from the depth limit.
+    if (v.constant && v.value !== undefined) this.memo?.set(file, name, v.value, uses);
+    return v;
   }
 
   /** Enum member value: its initializer, or the previous member's number + 1. */

@@ -8,7 +8,7 @@ import { posix } from 'node:path';
 import { ts } from './tsApi';
 import type { Language } from '../../../../common/src/sites';
 import type { FileSites, LanguageFrontEnd } from '../types';
-import { ConstantEvaluator, UNRESOLVED_IMPORT } from './constants';
+import { ConstantEvaluator, ExportValueMemo, UNRESOLVED_IMPORT } from './constants';
 import type { SourceStore } from './modules';
 import { findSites, mayContainSpans, type FinderOptions } from './siteFinder';
 
@@ -39,6 +39,11 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
   private readonly files = new Map<string, Entry>();
   /** Files holding a parsed tree, least recently used first. */
   private readonly parsed = new Set<string>();
+  private readonly exportValues = new ExportValueMemo();
+  /** Files that may hold sites: only these can need invalidating (loading a workspace then costs no quadratic walk). */
+  private readonly analyzed = new Set<string>();
+  /** resolveModule answers by directory and specifier; cleared when a file appears or goes. */
+  private readonly resolved = new Map<string, string | undefined>();
 
   constructor(private readonly options: FinderOptions) {}
 
@@ -50,7 +55,10 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
     if (!sourceFile) this.parsed.delete(file);
     this.files.set(file, { text, sourceFile, keepTree: prev !== undefined });
     this.invalidateUsersOf(file);
-    if (!prev) this.invalidateUsersOf(UNRESOLVED_IMPORT);
+    if (!prev) {
+      this.resolved.clear();
+      this.invalidateUsersOf(UNRESOLVED_IMPORT);
+    }
   }
 
   removeFile(file: string): void {
@@ -58,6 +66,7 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
     if (!entry) return;
     this.parsed.delete(file);
     this.files.delete(file);
+    this.resolved.clear();
     this.invalidateUsersOf(file);
   }
 
@@ -69,6 +78,7 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
     entry.sites = this.computeSites(file, entry, uses);
     uses.delete(file);
     entry.uses = uses;
+    this.analyzed.add(file);
     return entry.sites;
   }
 
@@ -97,7 +107,15 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
 
   resolveModule(fromFile: string, specifier: string): string | undefined {
     if (!specifier.startsWith('.')) return undefined;
-    const base = posix.join(posix.dirname(fromFile), specifier);
+    const dir = posix.dirname(fromFile);
+    const key = `${dir}\0${specifier}`;
+    if (this.resolved.has(key)) return this.resolved.get(key);
+    const target = this.findModule(posix.join(dir, specifier));
+    this.resolved.set(key, target);
+    return target;
+  }
+
+  private findModule(base: string): string | undefined {
     const ext = posix.extname(base);
     const candidates = [base];
     for (const alias of SPECIFIER_ALIASES[ext] ?? []) candidates.push(base.slice(0, -ext.length) + alias);
@@ -110,7 +128,7 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
     const sf = this.tree(file);
     if (!sf) return { sites: [], problems: [{ file, message: 'could not be parsed' }] };
     try {
-      const sites = findSites(sf, languageOf(file), new ConstantEvaluator(this, uses), this.options);
+      const sites = findSites(sf, languageOf(file), new ConstantEvaluator(this, uses, this.exportValues), this.options);
       return { sites, problems: syntaxProblems(sf) };
     } catch (err) {
       // The analyzer never takes the server down: a file it cannot handle is reported and skipped.
@@ -126,11 +144,15 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
   }
 
   private invalidateUsersOf(file: string): void {
-    for (const [path, e] of this.files) {
-      if (path === file || e.uses?.has(file)) {
+    this.exportValues.invalidate(file);
+    for (const path of this.analyzed) {
+      const e = this.files.get(path);
+      if (e && path !== file && !e.uses?.has(file)) continue;
+      if (e) {
         e.sites = undefined;
         e.uses = undefined;
       }
+      this.analyzed.delete(path);
     }
   }
 

@@ -31,10 +31,19 @@ export function findBinding(name: string, from: ts.Node): Binding | undefined {
 /** Scope lookups repeat for every site of a file (tracer, shared constants): memoized per scope node. */
 const scopeCache = new WeakMap<ts.Node, Map<string, Binding | null>>();
 
+/** canBind's answer per SyntaxKind. */
+const bindingKinds: (boolean | undefined)[] = [];
+
 /** Nodes that can declare names (see lookUpInScope); every other ancestor is passed over without a cache entry. */
 function canBind(node: ts.Node): boolean {
-  return ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseClause(node) || ts.isDefaultClause(node) || ts.isFunctionLike(node)
-    || ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node) || ts.isCatchClause(node);
+  // Every test below depends on the kind alone, and findBinding asks it for each ancestor of each identifier.
+  let can = bindingKinds[node.kind];
+  if (can === undefined) {
+    can = ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseClause(node) || ts.isDefaultClause(node) || ts.isFunctionLike(node)
+      || ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node) || ts.isCatchClause(node);
+    bindingKinds[node.kind] = can;
+  }
+  return can;
 }
 
 function bindingInScope(name: string, scope: ts.Node): Binding | undefined {
