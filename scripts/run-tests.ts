@@ -71,11 +71,10 @@ async function main(): Promise<void> {
     const r = spawnSync('npx', ['tsx', 'test/integration/harness.ts'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
     process.stdout.write(r.stdout ?? '');
     const m = /^(\d+) passed, (\d+) failed/m.exec(r.stdout ?? '');
-    if (m) {
-      passed += Number(m[1]);
-      failed += Number(m[2]);
-    }
-    if (!m || r.status !== 0) failed += m && Number(m[2]) > 0 ? 0 : 1;
+    const reported = { passed: Number(m?.[1] ?? 0), failed: Number(m?.[2] ?? 0) };
+    passed += reported.passed;
+    // A harness that died (no count) or exited non-zero without a failed test still fails the run.
+    failed += reported.failed > 0 ? reported.failed : r.status !== 0 || !m ? 1 : 0;
   }
   console.log(`\n${passed} passed, ${failed} failed`);
   process.exit(failed > 0 ? 1 : 0);
