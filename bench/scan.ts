@@ -19,7 +19,8 @@ import { scanPaths } from '../server/src/analysis/workspace';
 import { LspSession } from '../test/server/lspClient';
 import { CorpusWriter } from './corpusWriter';
 
-const FILES = 2000;
+// BENCH_SCAN_FILES sizes the workspace (e.g. 25000 for the large-workspace figure).
+const FILES = Number(process.env.BENCH_SCAN_FILES) || 2000;
 const EDITS = 60;
 const DOMAINS = ['checkout', 'billing', 'inventory', 'shipping', 'accounts', 'search', 'catalog', 'payments'];
 

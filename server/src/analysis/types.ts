@@ -31,6 +31,66 @@ export interface ValueInfo {
   constantPrefix?: string;
   /** Source text of the dynamic parts of such a string, in order (quick fixes move them into attributes). */
   dynamicParts?: string[];
+  /**
+   * What the front-end knows of each dynamic part (same order as `dynamicParts` when both are
+   * set; may also cover parts from other files). Rules judge cardinality from these: a value
+   * that is not constant is only a problem when some part is unbounded (cardinality.ts).
+   */
+  parts?: NamePart[];
+}
+
+/** Whether a dynamic part of a name can take only a few values. */
+export type Bound = 'bounded' | 'unbounded' | 'unknown';
+
+/** One dynamic part of a name, as far as the front-end could tell from the code. */
+export interface NamePart {
+  /** Source text of the part (an expression), for messages and for the text heuristics. */
+  text: string;
+  /**
+   * The front-end's verdict from the code's meaning: 'bounded' for enum members, literal unions,
+   * constants, conditionals over literals, function/class names, route templates; 'unbounded'
+   * for clocks, random or hashed values, raw request paths and URLs; 'unknown' otherwise (the
+   * rules then look at the part's name, see cardinality.ts).
+   */
+  bound: Bound;
+  /** Why, in a few words ("enum member", "raw request path"), shown in messages. */
+  reason?: string;
+  /** Set when the part is a parameter of the enclosing function: judged at that function's call sites. */
+  param?: ParamRef;
+  /** A declared type name or annotation seen for the part (`string`, `OrderId`, `'GET' | 'POST'`), when known. */
+  type?: string;
+}
+
+/** A parameter of the function that encloses a site or a call (0-based, `self`/receiver not counted). */
+export interface ParamRef {
+  index: number;
+  name: string;
+}
+
+/** The function that encloses a site, as its callers name it. */
+export interface Callable {
+  /** Simple name callers use: `startSpan` for `Tracing.startSpan`, `withSpan` for a function. */
+  name: string;
+  /** Called as a method (`x.name(...)`) rather than a plain function. */
+  method: boolean;
+}
+
+/** A call, in some file, of a function whose parameter flows into a span name. */
+export interface PassedArgument {
+  file: string;
+  /** The call's callee, where a finding about the passed value is shown. */
+  headRange: Range;
+  /** The argument at the parameter's index, described like a name (parts with `param` when it is itself a parameter). */
+  value: ValueInfo;
+  /** The function enclosing this call, so a parameter passed on can be followed one level further. */
+  enclosing?: Callable;
+}
+
+/** Where a related location is shown next to a finding (LSP relatedInformation, SARIF relatedLocations). */
+export interface RelatedLocation {
+  file: string;
+  range: Range;
+  message: string;
 }
 
 export interface AttributeInfo {
@@ -65,6 +125,12 @@ export interface SpanSite {
   enclosingFunction?: string;
   /** Where a missing end call would go, when the fix is clear. */
   endFix?: Fix;
+  /** When `ended` is false: the return/throw (or the end of the function) where a path leaves without ending the span. */
+  leak?: Range;
+  /** Later renames of the span (`updateName`, `update_name`, `SetName`): judged by the same name rules. */
+  renames?: ValueInfo[];
+  /** The function enclosing the site, when its parameters flow into the name (pass-through helpers). */
+  enclosing?: Callable;
 }
 
 export interface TextEdit {
@@ -87,6 +153,7 @@ export interface Finding {
   range: Range;
   message: string;
   fixes: Fix[];
+  related?: RelatedLocation[];
 }
 
 /** A file the analyzer could not read or parse: reported, never fatal. */
@@ -114,4 +181,9 @@ export interface LanguageFrontEnd {
   removeFile(file: string): void;
   /** Span sites of one file previously given to updateFile. */
   sitesOf(file: string): FileSites;
+  /**
+   * Calls in `file` of `callee` (a function or method of any known file of this language) with
+   * the argument at `index`. Cheap for files that do not mention the callee's name.
+   */
+  callsTo?(file: string, callee: Callable, index: number): PassedArgument[];
 }

@@ -1,0 +1,139 @@
+// Is a name's dynamic part bounded? The language-neutral half of the answer: front-ends decide
+// what the code's meaning tells (enum members, literal unions, constants, conditionals over
+// literals, clocks, raw request paths) and mark the rest 'unknown'; this module reads the part's
+// own words for those. Semantic conventions prescribe names built from bounded parts
+// (`{method} {route}`, `{operation} {collection}`, `{destination} {operation}`), so only a part
+// that is evidently unbounded (an ID, key, URL, raw path, e-mail, query text, clock or random
+// value) makes a name high-cardinality. Anything else gets the benefit of the doubt.
+
+import type { Bound, NamePart, ValueInfo } from './types';
+
+export interface Verdict {
+  bound: Bound;
+  reason?: string;
+}
+
+/** Calls whose result differs on (nearly) every call. */
+const UNBOUNDED_CALLS: [RegExp, string][] = [
+  [/^(?:Date\.now|performance\.now|process\.hrtime(?:\.bigint)?|time\.(?:time|time_ns|monotonic|perf_counter)|time\.Now|time\.Since|datetime(?:\.datetime)?\.(?:now|utcnow|today)|Instant\.now)\b/, 'a clock reading'],
+  [/^new Date\b/, 'a clock reading'],
+  [/^(?:Math\.random|random\.\w+|rand\.\w+|secrets\.\w+|crypto\.random\w*|randomUUID|uuid\.?\w*|uuid\d|nanoid|ulid|shortid|cuid|generateId|newId|uuid\.New\w*|xid\.New)\b/i, 'a random value'],
+  [/^(?:JSON\.stringify|json\.dumps|json\.Marshal|repr|util\.inspect)\b/, 'serialized free text'],
+  [/^(?:hash|md5|sha\d+|crypto\.createHash|hashlib\.\w+)\b/i, 'a hash'],
+];
+
+/** Calls that return a route template, not the requested path. */
+const ROUTE_TEMPLATE_CALLS = /(?:\bFullPath|\bGetPathTemplate|\bRoutePattern|\bgetRoutePath|\bmatchedRoute)\s*\(/;
+
+/** Member chains that hold a framework's route pattern (`req.route.path`, `request.url_rule`, `routeOptions.url`, `r.Pattern`). */
+const ROUTE_TEMPLATE_MEMBERS = /(?:\broute\.path|\burl_rule(?:\.rule)?|\bmatched_route|\brouteOptions\.url|\brouterPath|\broutePath|\broute_path|\.Pattern|\bpath_template|\bpathTemplate|\burl_template|\burlTemplate|\bhttp\.route|\bHTTP_ROUTE|\bATTR_HTTP_ROUTE|\bSEMATTRS_HTTP_ROUTE)$/;
+
+/** Raw request paths and URLs: one value per distinct request. */
+const RAW_PATH_MEMBERS = /(?:\b(?:req|request|r|ctx|c|context|incomingMessage|message|msg|options|opts|url|parsedUrl|u|location)\.(?:url|URL|path|Path|pathname|originalUrl|baseUrl|href|RequestURI|full_path|raw_path|path_info|uri|query_string|RawQuery|RawPath|EscapedPath\(\))|\.URL\.(?:Path|String\(\)|RawQuery)|\.URL\.Path)$/;
+
+/** Last words of an identifier that say "one value per entity or request". */
+const UNBOUNDED_WORDS: Record<string, string> = {
+  id: 'an identifier', ids: 'identifiers', uuid: 'an identifier', guid: 'an identifier', uid: 'an identifier',
+  key: 'a key', keys: 'keys',
+  email: 'an e-mail address', mail: 'an e-mail address',
+  url: 'a URL', urls: 'URLs', uri: 'a URL', href: 'a URL', pathname: 'a raw path', path: 'a raw path', filepath: 'a file path', filename: 'a file name',
+  query: 'query text', sql: 'query text', statement: 'query text', stmt: 'query text',
+  timestamp: 'a timestamp', ts: 'a timestamp', datetime: 'a timestamp', date: 'a date', now: 'a clock reading',
+  token: 'a token', hash: 'a hash', nonce: 'a random value', random: 'a random value',
+  message: 'free text', msg: 'free text', text: 'free text', body: 'free text', payload: 'free text', description: 'free text',
+  username: 'a user name', phone: 'a phone number', ip: 'an address', address: 'an address',
+};
+
+/** Last words that name the bounded parts of semantic-convention span names. */
+const BOUNDED_WORDS: Record<string, string> = {
+  method: 'an HTTP or RPC method', verb: 'an HTTP method', route: 'a route template', template: 'a template',
+  operation: 'an operation name', op: 'an operation name', command: 'a command name', action: 'an action name',
+  collection: 'a collection name', table: 'a table name', destination: 'a destination name', topic: 'a topic name', queue: 'a queue name',
+  exchange: 'an exchange name', system: 'a system name', service: 'a service name', kind: 'a kind', type: 'a type name', level: 'a level',
+};
+
+/** Splits `orderId`, `order_id`, `ORDER-ID`, `userID` into lower-case words. */
+export function words(identifier: string): string[] {
+  return identifier
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter((w) => w.length > 0)
+    .map((w) => w.toLowerCase());
+}
+
+/** Peels conversions that keep a value's cardinality: `String(x)`, `str(x)`, `x.toString()`, `strconv.Itoa(x)`, `fmt.Sprint(x)`, `x!`, `(x)`. */
+function peel(text: string): string {
+  let t = text.trim();
+  for (let i = 0; i < 4; i++) {
+    const before = t;
+    t = t.replace(/^\((.*)\)$/s, '$1').replace(/[!?]+$/, '').trim();
+    const conv = /^(?:String|str|Number|int|float|strconv\.Itoa|strconv\.FormatInt|strconv\.Quote|fmt\.Sprint|fmt\.Sprintf\("%[sdv]",)\s*\((.*)\)$/s.exec(t);
+    if (conv) t = conv[1].trim();
+    t = t.replace(/\.(?:toString|String|toLowerCase|toUpperCase|lower|upper|strip|trim|ToLower|ToUpper)\(\)$/, '');
+    if (t === before) break;
+  }
+  return t;
+}
+
+/** The last identifier of a name or member chain (`this.req.url` -> `url`); undefined for other expressions. */
+function leafName(text: string): string | undefined {
+  const m = /^[A-Za-z_$][\w$]*(?:\s*(?:\?\.|\.|->)\s*[A-Za-z_$][\w$]*)*$/.exec(text);
+  if (!m) return undefined;
+  const segments = text.split(/\s*(?:\?\.|\.|->)\s*/);
+  return segments[segments.length - 1];
+}
+
+/** What the words of a part say about its cardinality, for parts the front-end marked 'unknown'. */
+export function textVerdict(rawText: string, type?: string): Verdict {
+  const text = peel(rawText);
+  for (const [re, reason] of UNBOUNDED_CALLS) if (re.test(text)) return { bound: 'unbounded', reason };
+  if (ROUTE_TEMPLATE_CALLS.test(text)) return { bound: 'bounded', reason: 'a route template' };
+  const compact = text.replace(/\s+/g, '').replace(/\?\./g, '.');
+  if (ROUTE_TEMPLATE_MEMBERS.test(compact)) return { bound: 'bounded', reason: 'a route template' };
+  if (RAW_PATH_MEMBERS.test(compact)) return { bound: 'unbounded', reason: 'a raw request path or URL' };
+  const typeWords = type ? words(type) : [];
+  const typeLast = typeWords[typeWords.length - 1];
+  if (typeLast && UNBOUNDED_WORDS[typeLast] && ['id', 'uuid', 'guid', 'key', 'url', 'uri', 'email'].includes(typeLast)) return { bound: 'unbounded', reason: UNBOUNDED_WORDS[typeLast] };
+  const leaf = leafName(compact);
+  if (!leaf) return { bound: 'unknown' };
+  const w = words(leaf);
+  const last = w[w.length - 1];
+  if (!last) return { bound: 'unknown' };
+  if (BOUNDED_WORDS[last]) return { bound: 'bounded', reason: BOUNDED_WORDS[last] };
+  if (UNBOUNDED_WORDS[last]) {
+    // `keyPrefix`, `pathPrefix`, `urlTemplate` are not keys or paths; only the last word counts.
+    return { bound: 'unbounded', reason: UNBOUNDED_WORDS[last] };
+  }
+  return { bound: 'unknown' };
+}
+
+/** The verdict on one part: the front-end's when it knew, else the part's words. */
+export function partVerdict(part: NamePart): Verdict {
+  if (part.bound !== 'unknown') return { bound: part.bound, reason: part.reason };
+  return textVerdict(part.text, part.type);
+}
+
+/** The dynamic parts of a value: the front-end's, else its dynamic part texts, else its whole text. */
+export function partsOf(value: ValueInfo): NamePart[] {
+  if (value.parts?.length) return value.parts;
+  if (value.dynamicParts?.length) return value.dynamicParts.map((text) => ({ text, bound: 'unknown' }));
+  return [{ text: value.text, bound: 'unknown' }];
+}
+
+/** The first evidently unbounded part of a non-constant value, with why; undefined when none is. */
+export function unboundedPart(value: ValueInfo): { part: NamePart; reason: string } | undefined {
+  if (value.constant) return undefined;
+  for (const part of partsOf(value)) {
+    // A parameter is judged where the function is called, unless its own name says it is unbounded.
+    const v = partVerdict(part);
+    if (v.bound === 'unbounded') return { part, reason: v.reason ?? 'unbounded' };
+  }
+  return undefined;
+}
+
+/** Parts of a non-constant value that are parameters still undecided (the helper's callers decide). */
+export function parameterParts(value: ValueInfo): NamePart[] {
+  if (value.constant) return [];
+  return partsOf(value).filter((p) => p.param !== undefined && partVerdict(p).bound === 'unknown');
+}
