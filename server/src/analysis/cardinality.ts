@@ -101,6 +101,9 @@ export function textVerdict(rawText: string, type?: string): Verdict {
   const last = w[w.length - 1];
   if (!last) return { bound: 'unknown' };
   if (BOUNDED_WORDS[last]) return { bound: 'bounded', reason: BOUNDED_WORDS[last] };
+  // `collectionName`, `topic_name`, `methodName`: the name of a bounded thing.
+  const named = w.length > 1 && (last === 'name' || last === 'names') ? BOUNDED_WORDS[w[w.length - 2]] : undefined;
+  if (named) return { bound: 'bounded', reason: named };
   if (UNBOUNDED_WORDS[last]) {
     // `keyPrefix`, `pathPrefix`, `urlTemplate` are not keys or paths; only the last word counts.
     return { bound: 'unbounded', reason: UNBOUNDED_WORDS[last] };

@@ -7,17 +7,21 @@ import {
   DB_OPERATION_KEYS, DB_QUERY_TEXT_KEYS, DB_SYSTEM_KEYS, ENTITY_ID_KEY, MESSAGING_DESTINATION_KEYS, MESSAGING_OPERATION_KEYS,
   MESSAGING_SYSTEM_KEYS, dbRelation, dbRelationFromQuery, flowKeys, messagingRelation,
 } from '../../../common/src/semconv';
+import { unboundedPart } from './cardinality';
 import { findIdInName, removeIdFromName } from './names';
 import { deriveName, quoteLike, stablePrefix } from './naming';
-import type { AttributeInfo, Finding, Fix, Range, SpanSite, TextEdit, ValueInfo } from './types';
+import type { AttributeInfo, Finding, Fix, Range, RelatedLocation, SpanSite, TextEdit, ValueInfo } from './types';
 
-type Emit = (rule: RuleId, range: Range, message: string, fixes?: Fix[]) => void;
+type Emit = (rule: RuleId, range: Range, message: string, fixes?: Fix[], related?: RelatedLocation[]) => void;
 
 export function evaluateSite(site: SpanSite, settings: AnalysisSettings): Finding[] {
   const findings: Finding[] = [];
-  const emit: Emit = (rule, range, message, fixes = []) => {
+  const emit: Emit = (rule, range, message, fixes = [], related) => {
     const severity = severityOf(rule, settings);
-    if (severity !== 'off') findings.push({ rule, severity, file: site.file, range, message, fixes });
+    if (severity === 'off') return;
+    const finding: Finding = { rule, severity, file: site.file, range, message, fixes };
+    if (related?.length) finding.related = related;
+    findings.push(finding);
   };
   const keys = flowKeys(settings.attributePrefix);
   const head = site.headRange ?? site.range;
@@ -25,6 +29,7 @@ export function evaluateSite(site: SpanSite, settings: AnalysisSettings): Findin
   const hasAny = (ks: readonly string[]) => ks.some((k) => byKey(k).length > 0);
 
   if (site.name) checkSpanName(site, site.name, settings, emit);
+  for (const rename of site.renames ?? []) checkSpanName(site, rename, settings, emit);
   const flows = byKey(keys.name);
   const steps = byKey(keys.step);
   for (const a of [...flows, ...steps]) checkFlowValue(site, a, a.key === keys.name ? 'flow name' : 'flow step', settings, emit);
@@ -40,10 +45,19 @@ export function evaluateSite(site: SpanSite, settings: AnalysisSettings): Findin
   checkDb(site, emit);
   checkMessaging(site, head, emit);
   if (site.ended === false) {
-    emit('span-not-ended', head, 'This span is not ended on every path: call end() in a finally block.', site.endFix ? [site.endFix] : []);
+    const related: RelatedLocation[] = site.leak ? [{ file: site.file, range: site.leak, message: 'This path leaves without ending the span.' }] : [];
+    emit('span-not-ended', head, `This span is not ended on every path: ${END_ADVICE[site.language]}.`, site.endFix ? [site.endFix] : [], related);
   }
   return findings;
 }
+
+/** How each language ends a span on every path. */
+const END_ADVICE: Record<SpanSite['language'], string> = {
+  typescript: 'end it in a finally block, or use startActiveSpan',
+  javascript: 'end it in a finally block, or use startActiveSpan',
+  python: 'use `with tracer.start_as_current_span(...) as span:`, or end it in a finally block',
+  go: 'add `defer span.End()` right after Start',
+};
 
 export const SEVERITY_LEVELS: readonly Severity[] = ['error', 'warning', 'information', 'hint', 'off'];
 
@@ -52,28 +66,40 @@ export function severityOf(rule: RuleId, settings: AnalysisSettings): Severity {
   return s && SEVERITY_LEVELS.includes(s) ? s : DEFAULT_SEVERITIES[rule];
 }
 
+/** The message of a name with an unbounded part, or undefined when every part is bounded or unknown. */
+export function unboundedNameMessage(what: string, value: ValueInfo, advice: string): string | undefined {
+  const found = unboundedPart(value);
+  if (!found) return undefined;
+  const part = found.part.text === value.text ? '' : ` through ${code(found.part.text)}`;
+  return `${what} ${code(value.text)} varies with ${found.reason}${part}: ${advice}`;
+}
+
+const SPAN_NAME_ADVICE = 'span names must be low-cardinality; put the variable part in an attribute.';
+
 function checkSpanName(site: SpanSite, name: ValueInfo, settings: AnalysisSettings, emit: Emit): void {
   if (!name.constant) {
-    emit('dynamic-span-name', name.range, `Span name ${code(name.text)} is not constant: span names must be low-cardinality; put the variable part in an attribute.`);
+    const message = unboundedNameMessage('Span name', name, SPAN_NAME_ADVICE);
+    if (message) emit('dynamic-span-name', name.range, message);
     return;
   }
   const value = String(name.value);
   const id = findIdInName(value);
-  if (id) emit('id-in-name', name.range, `Span name ${JSON.stringify(value)} embeds ${id}: names must not carry IDs.`, removeIdFixes(site, name, site.attributes.find((a) => a.insertSibling), [ENTITY_ID_KEY]));
-  else if (isGeneric(value, settings)) emit('generic-name', name.range, `Span name ${JSON.stringify(value)} is too generic to tell spans apart.`, renameFixes(site, name, settings, false));
+  if (id) emit('id-in-name', name.range, `Span name ${JSON.stringify(value)} embeds ${id}: names must not carry IDs.`, removeIdFixes(site, name, site.attributes.find((a) => a.insertSibling), [ENTITY_ID_KEY], 'span'));
+  else if (isGeneric(value, settings)) emit('generic-name', name.range, `Span name ${JSON.stringify(value)} is too generic to tell spans apart.`, renameFixes(site, name, settings, false, 'span'));
 }
 
 /** One finding per flow name / step value: the first of dynamic, id-in-name, generic-name, flow-name-format. */
 function checkFlowValue(site: SpanSite, attr: AttributeInfo, what: string, settings: AnalysisSettings, emit: Emit): void {
   const v = attr.value;
   if (!v.constant) {
-    emit('dynamic-flow-name', v.range, `The ${what} ${code(v.text)} is not constant: flows are grouped by name, so IDs belong in ${flowKeys(settings.attributePrefix).runId} or ${ENTITY_ID_KEY}.`, moveDynamicPartFixes(site, attr, settings));
+    const message = unboundedNameMessage(`The ${what}`, v, flowAdvice(settings));
+    if (message) emit('dynamic-flow-name', v.range, message, moveDynamicPartFixes(site, attr, settings));
     return;
   }
   const value = String(v.value);
   const id = findIdInName(value);
-  if (id) emit('id-in-name', v.range, `The ${what} ${JSON.stringify(value)} embeds ${id}: names must not carry IDs.`, removeIdFixes(site, v, attr, runIdKeys(settings)));
-  else if (isGeneric(value, settings)) emit('generic-name', v.range, `The ${what} ${JSON.stringify(value)} is too generic.`, renameFixes(site, v, settings, true));
+  if (id) emit('id-in-name', v.range, `The ${what} ${JSON.stringify(value)} embeds ${id}: names must not carry IDs.`, removeIdFixes(site, v, attr, runIdKeys(settings), what));
+  else if (isGeneric(value, settings)) emit('generic-name', v.range, `The ${what} ${JSON.stringify(value)} is too generic.`, renameFixes(site, v, settings, true, what));
   else if (!namePattern(settings).test(value)) {
     emit('flow-name-format', v.range, `The ${what} ${JSON.stringify(value)} does not match the naming pattern ${settings.namePattern} (e.g. checkout.place_order).`);
   }
@@ -133,11 +159,15 @@ function namePattern(settings: AnalysisSettings): RegExp {
 }
 
 /** Rename a generic name to one derived from the enclosing function (`OrderService.placeOrder` -> `order_service.place_order`). */
-function renameFixes(site: SpanSite, value: ValueInfo, settings: AnalysisSettings, mustMatchPattern: boolean): Fix[] {
+function renameFixes(site: SpanSite, value: ValueInfo, settings: AnalysisSettings, mustMatchPattern: boolean, what: string): Fix[] {
   if (!site.enclosingFunction) return [];
   const derived = deriveName(site.enclosingFunction);
   if (!derived || isGeneric(derived, settings) || (mustMatchPattern && !namePattern(settings).test(derived))) return [];
-  return [{ title: `Rename to '${derived}' (from ${site.enclosingFunction})`, preferred: true, edits: [{ range: value.range, newText: quoteLike(derived, value.text, site.language) }] }];
+  return [{ title: `Rename ${what} to '${derived}' (after ${site.enclosingFunction})`, preferred: true, edits: [{ range: value.range, newText: quoteLike(derived, value.text, site.language) }] }];
+}
+
+export function flowAdvice(settings: AnalysisSettings): string {
+  return `flows are grouped by name, so IDs belong in ${flowKeys(settings.attributePrefix).runId} or ${ENTITY_ID_KEY}.`;
 }
 
 function runIdKeys(settings: AnalysisSettings): string[] {
@@ -159,12 +189,12 @@ function moveDynamicPartFixes(site: SpanSite, attr: AttributeInfo, settings: Ana
  * Strip the ID from a constant name written as a plain literal (a named constant is left alone:
  * editing its use would not change its other uses), and offer to move the ID into `keys`.
  */
-function removeIdFixes(site: SpanSite, v: ValueInfo, anchor: AttributeInfo | undefined, keys: string[]): Fix[] {
+function removeIdFixes(site: SpanSite, v: ValueInfo, anchor: AttributeInfo | undefined, keys: string[], what: string): Fix[] {
   const value = String(v.value);
   const removed = removeIdFromName(value);
   if (!removed || !/^['"`]/.test(v.text) || v.text.slice(1, -1) !== value) return [];
   const { stable, id } = removed;
-  const remove: Fix = { title: `Remove the ID from the name ('${stable}')`, preferred: true, edits: [{ range: v.range, newText: quoteLike(stable, v.text, site.language) }] };
+  const remove: Fix = { title: `Rename ${what} to '${stable}' (without the ID)`, preferred: true, edits: [{ range: v.range, newText: quoteLike(stable, v.text, site.language) }] };
   if (!anchor?.insertSibling) return [remove];
   return [remove, ...moveIntoAttributeFixes(site, v, stable, quoteLike(id, v.text, site.language), anchor, keys, false)];
 }

@@ -7,6 +7,7 @@ import { extname, isAbsolute, relative, resolve } from 'node:path';
 import type { AnalysisSettings } from '../../../common/src/settings';
 import { acceptsFile, listSourceFiles, ReadBudget, toPosix, type FileFilter } from './files';
 import { createFrontEnds } from './frontEnds';
+import { PassThroughIndex } from './passThrough';
 import { evaluateSite } from './rules';
 import type { Finding, LanguageFrontEnd, ParseProblem, SpanSite } from './types';
 
@@ -18,6 +19,12 @@ export class WorkspaceAnalyzer {
   private readonly known = new Set<string>();
   /** Folder settings, longest folder first so the innermost folder wins. */
   private folders: [string, AnalysisSettings][] = [];
+  private readonly passThrough = new PassThroughIndex({
+    files: () => [...this.known],
+    frontEndOf: (file) => this.byExtension.get(extname(file)),
+    sitesOf: (file) => this.sitesOf(file),
+    settingsOf: (file) => this.settingsOf(file),
+  });
 
   private constructor(frontEnds: LanguageFrontEnd[], private settings: AnalysisSettings, private readonly roots: string[], folders: FolderSettings) {
     for (const fe of frontEnds) for (const ext of fe.extensions) this.byExtension.set(ext, fe);
@@ -49,6 +56,7 @@ export class WorkspaceAnalyzer {
     const rebuildNeeded = scanKey(settings, next) !== scanKey(this.settings, this.folders);
     this.settings = settings;
     this.folders = next;
+    this.passThrough.invalidateAll();
     return { rebuildNeeded };
   }
 
@@ -71,11 +79,13 @@ export class WorkspaceAnalyzer {
     if (!fe) return;
     fe.updateFile(file, text);
     this.known.add(file);
+    this.passThrough.invalidate(file);
   }
 
   removeFile(file: string): void {
     this.byExtension.get(extname(file))?.removeFile(file);
     this.known.delete(file);
+    this.passThrough.invalidate(file);
   }
 
   has(file: string): boolean {
@@ -94,9 +104,18 @@ export class WorkspaceAnalyzer {
     return this.known.has(file) ? this.byExtension.get(extname(file))!.sitesOf(file).problems : [];
   }
 
+  /** The file's own sites' findings, and those about values it passes to span helpers elsewhere (passThrough.ts). */
   findingsOf(file: string): Finding[] {
     const settings = this.settingsOf(file);
-    return this.sitesOf(file).flatMap((s) => evaluateSite(s, settings));
+    const own = this.sitesOf(file).flatMap((s) => evaluateSite(s, settings));
+    if (!this.known.has(file)) return own;
+    const at = new Set(own.map((f) => `${f.rule}@${f.range.start.line}`));
+    return [...own, ...this.passedFindingsOf(file).filter((f) => !at.has(`${f.rule}@${f.range.start.line}`))];
+  }
+
+  /** Findings about values this file passes to span helpers; the same array while nothing changed. */
+  passedFindingsOf(file: string): readonly Finding[] {
+    return this.passThrough.findingsOf(file);
   }
 
   /** Every site of every known file, in file order. */

@@ -5,6 +5,7 @@ import { RULE_IDS, DEFAULT_SEVERITIES, type AnalysisSettings, type Severity } fr
 import type { ScanResult } from '../../../common/src/sites';
 import { RULE_SUMMARIES, ruleDocUrl } from '../analysis/ruleDocs';
 import { relativeFile, toFindingSummary, toSiteSummary } from '../analysis/summaries';
+import type { Range } from '../analysis/types';
 import type { ScanOutput } from '../analysis/workspace';
 
 export function formatJson(result: ScanOutput, root: string, settings: AnalysisSettings): string {
@@ -54,21 +55,19 @@ export function formatSarif(result: ScanOutput, root: string): string {
         ruleIndex: RULE_IDS.indexOf(f.rule),
         level: SARIF_LEVEL[f.severity],
         message: { text: f.message },
-        locations: [{
-          physicalLocation: {
-            artifactLocation: { uri: encodeURI(relativeFile(f.file, root)), uriBaseId: 'SRCROOT' },
-            region: {
-              startLine: f.range.start.line + 1,
-              startColumn: f.range.start.character + 1,
-              endLine: f.range.end.line + 1,
-              endColumn: f.range.end.character + 1,
-            },
-          },
-        }],
+        locations: [{ physicalLocation: sarifLocation(f.file, f.range, root) }],
+        ...(f.related?.length ? { relatedLocations: f.related.map((r, id) => ({ id, physicalLocation: sarifLocation(r.file, r.range, root), message: { text: r.message } })) } : {}),
       })),
     }],
   };
   return `${JSON.stringify(sarif, null, 2)}\n`;
+}
+
+function sarifLocation(file: string, range: Range, root: string): object {
+  return {
+    artifactLocation: { uri: encodeURI(relativeFile(file, root)), uriBaseId: 'SRCROOT' },
+    region: { startLine: range.start.line + 1, startColumn: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1 },
+  };
 }
 
 function pathToUri(path: string): string {

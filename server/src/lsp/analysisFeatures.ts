@@ -61,7 +61,7 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
   };
 
   /** The site list each open document's diagnostics were computed from (the analyzer returns the same array until they change). */
-  const publishedFrom = new Map<string, SpanSite[]>();
+  const publishedFrom = new Map<string, { sites: SpanSite[]; passed: readonly Finding[] }>();
 
   /** `onlyIfChanged`: skip documents whose sites are unchanged (same settings, same cached site list, same version). */
   const publish = (doc: TextDocument, onlyIfChanged = false): void => {
@@ -70,8 +70,11 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
     const before = analyzer.has(file) ? synced.get(analyzer)?.get(doc.uri) : undefined;
     syncDocument(doc); // a document whose own debounce has not fired yet is still analysed as shown
     const sites = analyzer.has(file) ? analyzer.sitesOf(file) : [];
-    if (onlyIfChanged && before === doc.version && publishedFrom.get(doc.uri) === sites) return;
-    publishedFrom.set(doc.uri, sites);
+    // A helper edited elsewhere can change what this file's calls of it are told (passThrough.ts).
+    const passed = analyzer.has(file) ? analyzer.passedFindingsOf(file) : [];
+    const last = publishedFrom.get(doc.uri);
+    if (onlyIfChanged && before === doc.version && last?.sites === sites && last.passed === passed) return;
+    publishedFrom.set(doc.uri, { sites, passed });
     const findings = analyzer.has(file) ? analyzer.findingsOf(file) : [];
     published.set(doc.uri, findings);
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: findings.map(toDiagnostic) });

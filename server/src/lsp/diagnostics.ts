@@ -2,6 +2,7 @@
 // and their fixes as quick-fix code actions.
 
 import { CodeAction, CodeActionKind, DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver/node';
+import { pathToFileURL } from 'node:url';
 import { ruleDocUrl } from '../analysis/ruleDocs';
 import type { Finding } from '../analysis/types';
 
@@ -22,6 +23,7 @@ export function toDiagnostic(f: Finding): Diagnostic {
     codeDescription: { href: ruleDocUrl(f.rule) },
     source: DIAGNOSTIC_SOURCE,
     message: f.message,
+    ...(f.related?.length ? { relatedInformation: f.related.map((r) => ({ location: { uri: pathToFileURL(r.file).href, range: r.range }, message: r.message })) } : {}),
   };
 }
 
