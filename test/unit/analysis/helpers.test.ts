@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { layerSettings, parseConfig } from '../../../server/src/analysis/config';
-import { isIncluded } from '../../../server/src/analysis/glob';
+import { isIncluded } from '../../../server/src/analysis/files';
 import { findIdInName, removeIdFromName } from '../../../server/src/analysis/names';
 import { deriveName, quoteLike, stablePrefix } from '../../../server/src/analysis/naming';
 import { WorkspaceAnalyzer } from '../../../server/src/analysis/workspace';
@@ -112,6 +112,7 @@ describe('analyzer helpers', () => {
       "  span.setAttributes({ 'coordimap.flow.name': 'x.flow', 'coordimap.flow.step': 'handler', 'coordimap.flow.run_id': 1 });",
       '  span.end();',
       '}',
+      "import { trace } from '@opentelemetry/api';",
     ].join('\n'));
     const generic = a.findingsOf('/ws/c.ts').filter((x) => x.rule === 'generic-name');
     assert.equal(generic.length, 2);

@@ -101,7 +101,7 @@ describe('TypeScript span-site discovery', () => {
     const { defaults } = await import('./fixtures');
     const a = await WorkspaceAnalyzer.create(defaults(), ['/ws']);
     const deep = `${'('.repeat(3000)}tracer.startSpan('x')${')'.repeat(3000)}`;
-    const cyclic = "export const A = B;\nexport const B = A;\nconst s = tracer.startSpan(A); s.end();";
+    const cyclic = "import { trace } from '@opentelemetry/api';\nexport const A = B;\nexport const B = A;\nconst s = tracer.startSpan(A); s.end();";
     a.updateFile('/ws/deep.ts', deep);
     a.updateFile('/ws/cyclic.ts', cyclic);
     a.updateFile('/ws/broken.ts', 'tracer.startSpan(`unterminated ${x');

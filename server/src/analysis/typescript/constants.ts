@@ -57,6 +57,19 @@ export class ConstantEvaluator {
   /** `usedFiles` collects every other file a result depended on (for cache invalidation). */
   constructor(private readonly store: SourceStore, private usedFiles: Set<string>, private readonly memo?: ExportValueMemo) {}
 
+  /** The module a relative import names, recorded as used (the caller's result depends on it). */
+  moduleOf(fromFile: string, specifier: string): string | undefined {
+    const target = this.resolve(fromFile, specifier);
+    if (target) this.usedFiles.add(target);
+    return target;
+  }
+
+  /** What `name` exported by workspace module `file` is bound to. */
+  exportOf(file: string, name: string): Binding | undefined {
+    this.usedFiles.add(file);
+    return findExport(this.store, file, name);
+  }
+
   evaluate(expr: ts.Expression): Evaluated {
     if (this.depth > MAX_DEPTH) return dynamic(expr);
     this.depth++;

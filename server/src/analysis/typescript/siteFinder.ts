@@ -10,7 +10,7 @@ import { EndAnalysis, callbackEndsSpan, variableEndsSpan, wrapInTryFinally } fro
 import { propertyNameText } from './modules';
 import { followSpan, objectAttributes, objectLiteralOf } from './spanUsage';
 import { calleeName, innermostNodeAt, memberAccess, occurrences, rangeOf, unwrap } from './syntax';
-import { classifyReceiver } from './tracers';
+import { classifyReceiver, importsOpenTelemetry } from './tracers';
 import { valueInfo } from './values';
 
 const SPAN_METHODS = new Set(['startSpan', 'startActiveSpan']);
@@ -65,9 +65,9 @@ function siteOf(call: ts.CallExpression, sf: ts.SourceFile, language: Language, 
   let scope: string | null = null;
   if (SPAN_METHODS.has(name) && memberAccess(unwrap(call.expression))) {
     const tracer = classifyReceiver(memberAccess(unwrap(call.expression))![0], evaluator);
-    if (!tracer.isTracer) {
-      if (!isWrapper(call, options)) return undefined;
-    } else scope = tracer.scope;
+    // A receiver known only by its name counts where the file uses OpenTelemetry at all.
+    if (tracer.origin === 'otel' || (tracer.origin === 'unresolved' && importsOpenTelemetry(sf))) scope = tracer.scope;
+    else if (!isWrapper(call, options)) return undefined;
   } else if (!isWrapper(call, options)) return undefined;
 
   const args = call.arguments;

@@ -1,91 +1,221 @@
 // Decides whether `x.startSpan(...)` is called on an OpenTelemetry tracer, without a type
-// checker: the receiver comes from `getTracer(...)`, is typed `Tracer`, or is named like a
-// tracer — unless it is an instance of a local class with its own startSpan (a decoy).
+// checker: the receiver comes from `getTracer(...)`, is typed `Tracer` imported from
+// `@opentelemetry/*`, is imported from a workspace module that makes one, or is named like a
+// tracer. A receiver that resolves to another tracing SDK (dd-trace, OpenTracing, Sentry,
+// Elastic APM, ...) or to a local class with its own startSpan is a look-alike. A receiver only
+// named like a tracer is 'unresolved': the caller counts it when the file imports OpenTelemetry.
 // Also finds the tracer's instrumentation-scope name when it is constant.
 
 import { ts } from './tsApi';
 import type { ConstantEvaluator } from './constants';
-import { findBinding } from './modules';
+import { findBinding, requiredModule, type Binding } from './modules';
 import { calleeName, memberAccess, unwrap } from './syntax';
 
+export type TracerOrigin = 'otel' | 'unresolved' | 'none';
+
 export interface TracerInfo {
-  isTracer: boolean;
+  origin: TracerOrigin;
   /** Constant first argument of the getTracer call that produced the tracer. */
   scope: string | null;
 }
 
 /** `tracer`, `_tracer`, `otelTracer`, `getTracer`, but not `_tracerMetrics` or `tracerProvider`. */
 const TRACER_NAME = /tracer$/i;
-const NOT_A_TRACER: TracerInfo = { isTracer: false, scope: null };
+const NONE: TracerInfo = { origin: 'none', scope: null };
+const OTEL: TracerInfo = { origin: 'otel', scope: null };
+const MAX_HOPS = 8;
+
+/**
+ * Tracing SDKs whose tracers have OpenTelemetry-like `startSpan` methods but are not OpenTelemetry
+ * (their spans never reach an OTel pipeline, and their names follow other rules).
+ */
+const LOOK_ALIKE_PACKAGES = /^(?:dd-trace|@datadog\/|opentracing|jaeger-client|@sentry\/|elastic-apm-node|@elastic\/apm|newrelic|zipkin|lightstep-tracer|@google-cloud\/trace-agent|applicationinsights|@microsoft\/applicationinsights|honeycomb-beeline|signalfx-tracing|skywalking|aws-xray-sdk|@azure\/core-tracing|@instana\/|appdynamics)/;
+
+/** Whether a file mentions an OpenTelemetry package (import, require or re-export). */
+export function importsOpenTelemetry(sf: ts.SourceFile): boolean {
+  return sf.text.includes('@opentelemetry/');
+}
+
+/** What a package specifier says about a tracer imported from it; undefined for workspace modules. */
+function packageOrigin(specifier: string): TracerInfo | undefined {
+  if (specifier.startsWith('@opentelemetry/')) return OTEL;
+  if (LOOK_ALIKE_PACKAGES.test(specifier)) return NONE;
+  return specifier.startsWith('.') ? undefined : { origin: 'unresolved', scope: null };
+}
 
 export function classifyReceiver(receiver: ts.Expression, evaluator: ConstantEvaluator): TracerInfo {
-  const r = unwrap(receiver);
-  if (ts.isCallExpression(r)) {
-    if (calleeName(r) === 'getTracer') return { isTracer: true, scope: getTracerScope(r, evaluator) };
-    return { isTracer: TRACER_NAME.test(calleeName(r) ?? ''), scope: null };
-  }
-  if (r.kind === ts.SyntaxKind.ThisKeyword) {
-    // `this.startSpan(...)` inside a class: only a tracer implementation (implements Tracer, or
-    // a class named like one, e.g. untyped JS `class NoopTracer`) creates spans that way.
-    const cls = enclosingClass(r);
-    if (cls) return { isTracer: implementsTracer(cls) || TRACER_NAME.test(cls.name?.text ?? ''), scope: null };
-    return { isTracer: TRACER_NAME.test(prototypeOwner(r) ?? ''), scope: null };
-  }
-  if (ts.isIdentifier(r)) {
-    const b = findBinding(r.text, r);
-    const declared = b && (b.kind === 'variable' || b.kind === 'other') ? b.decl : undefined;
-    return fromDeclaration(r.text, declared, evaluator);
-  }
-  const member = memberAccess(r);
-  if (member) {
-    const [obj, name] = member;
-    if (unwrap(obj).kind === ts.SyntaxKind.ThisKeyword) {
-      const cls = enclosingClass(r);
-      return fromClassMember(name, cls, evaluator);
+  return new ReceiverResolver(evaluator).receiver(receiver, 0);
+}
+
+class ReceiverResolver {
+  constructor(private readonly evaluator: ConstantEvaluator) {}
+
+  receiver(receiver: ts.Expression, hops: number): TracerInfo {
+    if (hops > MAX_HOPS) return NONE;
+    const r = unwrap(receiver);
+    if (ts.isCallExpression(r)) return this.call(r, hops);
+    if (ts.isNewExpression(r)) return this.constructed(r, hops) ?? NONE;
+    if (r.kind === ts.SyntaxKind.ThisKeyword) {
+      // `this.startSpan(...)` inside a class: only a tracer implementation (implements Tracer, or
+      // a class named like one, e.g. untyped JS `class NoopTracer`) creates spans that way.
+      return insideTracerImplementation(r) ? OTEL : NONE;
     }
-    return { isTracer: TRACER_NAME.test(name), scope: null };
-  }
-  return NOT_A_TRACER;
-}
-
-/** A variable or parameter: its initializer and type annotation, then its name. */
-function fromDeclaration(name: string, decl: ts.Node | undefined, evaluator: ConstantEvaluator): TracerInfo {
-  if (decl && (ts.isVariableDeclaration(decl) || ts.isParameter(decl) || ts.isPropertyDeclaration(decl))) {
-    if (decl.type && isTracerType(decl.type)) return { isTracer: true, scope: null };
-    const init = decl.initializer ? unwrap(decl.initializer) : undefined;
-    if (init) {
-      const fromInit = fromInitializer(init, evaluator);
-      if (fromInit) return fromInit;
+    if (ts.isIdentifier(r)) return this.binding(r.text, findBinding(r.text, r), hops, r);
+    const member = memberAccess(r);
+    if (member) {
+      const [obj, name] = member;
+      if (unwrap(obj).kind === ts.SyntaxKind.ThisKeyword) return this.classMember(name, enclosingClass(r), hops, r);
+      const root = this.rootOrigin(obj, hops);
+      if (root?.origin === 'none') return NONE;
+      return byName(name, r);
     }
+    return NONE;
   }
-  return { isTracer: TRACER_NAME.test(name), scope: null };
-}
 
-function fromInitializer(init: ts.Expression, evaluator: ConstantEvaluator): TracerInfo | undefined {
-  const call = ts.isAwaitExpression(init) ? unwrap(init.expression) : init;
-  if (ts.isCallExpression(call) && calleeName(call) === 'getTracer') return { isTracer: true, scope: getTracerScope(call, evaluator) };
-  if (ts.isNewExpression(call) && ts.isIdentifier(call.expression)) {
-    const b = findBinding(call.expression.text, call.expression);
-    if (b?.kind === 'class' && !implementsTracer(b.decl)) return NOT_A_TRACER;
+  /** `getTracer(...)`, `trace.getTracer(...)`, `provider.getTracer(...)`, `opentracing.globalTracer()`, `this._getTracer()`. */
+  private call(call: ts.CallExpression, hops: number): TracerInfo {
+    const name = calleeName(call) ?? '';
+    const callee = unwrap(call.expression);
+    const root = this.rootOrigin(callee, hops);
+    if (root?.origin === 'none') return NONE;
+    if (name === 'getTracer') return { origin: 'otel', scope: this.scopeOf(call) };
+    if (root?.origin === 'otel') return OTEL;
+    return byName(name, call);
   }
-  return undefined;
-}
 
-/** `this.tracer`: the class's property declaration, constructor parameter property or `this.x = ...` assignment. */
-function fromClassMember(name: string, cls: ts.ClassLikeDeclaration | undefined, evaluator: ConstantEvaluator): TracerInfo {
-  if (cls) {
-    for (const m of cls.members) {
-      if (ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === name) return fromDeclaration(name, m, evaluator);
-      if (ts.isConstructorDeclaration(m)) {
-        const param = m.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === name && ts.getModifiers(p)?.length);
-        if (param) return fromDeclaration(name, param, evaluator);
-        const assigned = m.body ? thisAssignment(m.body, name) : undefined;
-        const fromInit = assigned ? fromInitializer(unwrap(assigned), evaluator) : undefined;
-        if (fromInit) return fromInit;
+  /** A variable, parameter or import: its type annotation, its initializer, then its name. */
+  private binding(name: string, b: Binding | undefined, hops: number, at: ts.Node | undefined): TracerInfo {
+    if (b?.kind === 'import') return this.imported(b, hops) ?? byName(name, at);
+    if (b?.kind === 'class' || b?.kind === 'enum') return NONE;
+    const decl = b?.kind === 'variable' ? b.decl : b?.kind === 'other' ? b.decl : undefined;
+    // A destructured name (`const { tracer } = deps`) is not its initializer: only the name tells.
+    if (decl && (ts.isVariableDeclaration(decl) || ts.isParameter(decl) || ts.isPropertyDeclaration(decl)) && ts.isIdentifier(decl.name)) return this.declaration(name, decl, hops);
+    if (b?.kind === 'expression') return this.initializer(b.expr, hops) ?? byName(name, at);
+    return byName(name, decl ?? at);
+  }
+
+  private declaration(name: string, decl: ts.VariableDeclaration | ts.ParameterDeclaration | ts.PropertyDeclaration, hops: number): TracerInfo {
+    if (decl.type) {
+      const typed = this.typeOrigin(decl.type);
+      if (typed) return typed;
+    }
+    const init = decl.initializer ? this.initializer(decl.initializer, hops) : undefined;
+    return init ?? byName(name, decl);
+  }
+
+  /** What an initializer makes: undefined when it tells nothing (the name decides). */
+  private initializer(expr: ts.Expression, hops: number): TracerInfo | undefined {
+    let e = unwrap(expr);
+    if (ts.isAwaitExpression(e)) e = unwrap(e.expression);
+    const required = requiredModule(e);
+    if (required !== undefined) return packageOrigin(required);
+    if (ts.isCallExpression(e)) {
+      const info = this.call(e, hops + 1);
+      return info.origin === 'unresolved' ? this.rootOrigin(e.expression, hops) : info;
+    }
+    if (ts.isNewExpression(e)) return this.constructed(e, hops);
+    if (ts.isIdentifier(e) || memberAccess(e)) {
+      const info = this.receiver(e, hops + 1);
+      return info.origin === 'unresolved' ? undefined : info;
+    }
+    return undefined;
+  }
+
+  /** `new Tracer()` from another SDK or a local decoy class is not an OTel tracer. */
+  private constructed(e: ts.NewExpression, hops: number): TracerInfo | undefined {
+    const root = this.rootOrigin(e.expression, hops);
+    if (root) return root.origin === 'unresolved' ? undefined : root;
+    if (ts.isIdentifier(e.expression)) {
+      const b = findBinding(e.expression.text, e.expression);
+      if (b?.kind === 'class') return implementsTracer(b.decl) ? OTEL : NONE;
+    }
+    return undefined;
+  }
+
+  /** The origin of the identifier a member/call chain starts from, when it is an import or require. */
+  private rootOrigin(expr: ts.Expression, hops: number): TracerInfo | undefined {
+    let e = unwrap(expr);
+    for (;;) {
+      const required = requiredModule(e);
+      if (required !== undefined) return packageOrigin(required);
+      const member = memberAccess(e);
+      if (member) e = unwrap(member[0]);
+      else if (ts.isCallExpression(e)) e = unwrap(e.expression);
+      else break;
+    }
+    if (!ts.isIdentifier(e)) return undefined;
+    const b = findBinding(e.text, e);
+    if (b?.kind === 'import') return this.imported(b, hops);
+    if (b?.kind === 'variable' && b.decl.initializer && hops < MAX_HOPS) {
+      const required = requiredModule(b.decl.initializer);
+      if (required !== undefined) return packageOrigin(required);
+    }
+    return undefined;
+  }
+
+  /** An imported name: by its package, or by what the workspace module exporting it binds it to. */
+  private imported(b: Extract<Binding, { kind: 'import' }>, hops: number): TracerInfo | undefined {
+    const fromPackage = packageOrigin(b.specifier);
+    if (fromPackage) return fromPackage;
+    if (b.name === '*' || hops >= MAX_HOPS) return undefined;
+    const target = this.evaluator.moduleOf(b.fromFile, b.specifier);
+    if (!target) return undefined;
+    const exported = this.evaluator.exportOf(target, b.name);
+    if (!exported) return undefined;
+    const info = this.binding(b.name, exported, hops + 1, undefined);
+    return info.origin === 'unresolved' ? undefined : info;
+  }
+
+  /** `Tracer` imported from `@opentelemetry/api` or from another SDK. */
+  private typeOrigin(type: ts.TypeNode): TracerInfo | undefined {
+    if (!ts.isTypeReferenceNode(type)) return undefined;
+    const n = type.typeName;
+    const last = ts.isIdentifier(n) ? n.text : n.right.text;
+    if (last !== 'Tracer' && !TRACER_NAME.test(last)) return undefined;
+    const first = ts.isIdentifier(n) ? n : leftmost(n);
+    const b = findBinding(first.text, first);
+    if (b?.kind === 'import') return packageOrigin(b.specifier) ?? (last === 'Tracer' ? { origin: 'unresolved', scope: null } : undefined);
+    return last === 'Tracer' ? { origin: 'unresolved', scope: null } : undefined;
+  }
+
+  /** `this.tracer`: the class's property declaration, constructor parameter property or `this.x = ...` assignment. */
+  private classMember(name: string, cls: ts.ClassLikeDeclaration | undefined, hops: number, at: ts.Node): TracerInfo {
+    if (cls) {
+      for (const m of cls.members) {
+        if (ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === name) return this.declaration(name, m, hops);
+        if (ts.isConstructorDeclaration(m)) {
+          const param = m.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === name && ts.getModifiers(p)?.length);
+          if (param) return this.declaration(name, param, hops);
+          const assigned = m.body ? thisAssignment(m.body, name) : undefined;
+          const fromInit = assigned ? this.initializer(assigned, hops) : undefined;
+          if (fromInit) return fromInit;
+        }
       }
     }
+    return byName(name, at);
   }
-  return { isTracer: TRACER_NAME.test(name), scope: null };
+
+  private scopeOf(call: ts.CallExpression): string | null {
+    const arg = call.arguments[0];
+    if (!arg) return null;
+    const v = this.evaluator.evaluate(arg);
+    return v.constant ? String(v.value) : null;
+  }
+}
+
+/**
+ * A receiver known only by its tracer-like name. Inside a tracer implementation (a tracer
+ * delegating to another, as OpenTelemetry's own ProxyTracer does) it is taken for an OTel tracer.
+ */
+function byName(name: string, at: ts.Node | undefined): TracerInfo {
+  if (!TRACER_NAME.test(name)) return NONE;
+  return at && insideTracerImplementation(at) ? OTEL : { origin: 'unresolved', scope: null };
+}
+
+function leftmost(n: ts.QualifiedName): ts.Identifier {
+  let left: ts.EntityName = n;
+  while (ts.isQualifiedName(left)) left = left.left;
+  return left;
 }
 
 function thisAssignment(body: ts.Block, name: string): ts.Expression | undefined {
@@ -99,21 +229,15 @@ function thisAssignment(body: ts.Block, name: string): ts.Expression | undefined
   return undefined;
 }
 
-function getTracerScope(call: ts.CallExpression, evaluator: ConstantEvaluator): string | null {
-  const arg = call.arguments[0];
-  if (!arg) return null;
-  const v = evaluator.evaluate(arg);
-  return v.constant ? String(v.value) : null;
-}
-
-function isTracerType(type: ts.TypeNode): boolean {
-  if (!ts.isTypeReferenceNode(type)) return false;
-  const n = type.typeName;
-  return (ts.isIdentifier(n) ? n.text : n.right.text) === 'Tracer';
-}
-
 function implementsTracer(cls: ts.ClassLikeDeclaration): boolean {
   return (cls.heritageClauses ?? []).some((h) => h.types.some((t) => /(^|\.)Tracer$/.test(t.expression.getText())));
+}
+
+/** Inside a class that implements Tracer or is named like one (also an ES5 `X.prototype.m = function` of such a class). */
+function insideTracerImplementation(node: ts.Node): boolean {
+  const cls = ts.isClassLike(node) ? node : enclosingClass(node);
+  if (cls) return implementsTracer(cls) || TRACER_NAME.test(cls.name?.text ?? '');
+  return TRACER_NAME.test(prototypeOwner(node) ?? '');
 }
 
 /** ES5 classes: `NoopTracer.prototype.startActiveSpan = function () { this... }` -> 'NoopTracer'. */
