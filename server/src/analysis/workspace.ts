@@ -5,10 +5,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import type { AnalysisSettings } from '../../../common/src/settings';
-import { acceptsFile, listSourceFiles, ReadBudget, toPosix, type FileFilter } from './files';
+import { acceptsFile, isGeneratedSource, listSourceFiles, ReadBudget, toPosix, type FileFilter } from './files';
 import { createFrontEnds } from './frontEnds';
 import { PassThroughIndex } from './passThrough';
 import { evaluateSite } from './rules';
+import { applySuppressions, parseSuppressions, type Suppression, type SuppressionOutcome, type UnusedSuppression } from './suppressions';
 import type { Finding, LanguageFrontEnd, ParseProblem, SpanSite } from './types';
 
 /** Analysis settings of workspace folders (absolute paths), for files under each. */
@@ -17,6 +18,8 @@ export type FolderSettings = ReadonlyMap<string, AnalysisSettings>;
 export class WorkspaceAnalyzer {
   private readonly byExtension = new Map<string, LanguageFrontEnd>();
   private readonly known = new Set<string>();
+  /** Each file's suppression comments (suppressions.ts), kept only for files that have some. */
+  private readonly suppressions = new Map<string, Suppression[]>();
   /** Folder settings, longest folder first so the innermost folder wins. */
   private folders: [string, AnalysisSettings][] = [];
   private readonly passThrough = new PassThroughIndex({
@@ -77,14 +80,19 @@ export class WorkspaceAnalyzer {
   updateFile(file: string, text: string): void {
     const fe = this.byExtension.get(extname(file));
     if (!fe) return;
+    if (isGeneratedSource(file, text)) return this.removeFile(file);
     fe.updateFile(file, text);
     this.known.add(file);
+    const suppressions = parseSuppressions(file, text);
+    if (suppressions.length) this.suppressions.set(file, suppressions);
+    else this.suppressions.delete(file);
     this.passThrough.invalidate(file);
   }
 
   removeFile(file: string): void {
     this.byExtension.get(extname(file))?.removeFile(file);
     this.known.delete(file);
+    this.suppressions.delete(file);
     this.passThrough.invalidate(file);
   }
 
@@ -106,11 +114,17 @@ export class WorkspaceAnalyzer {
 
   /** The file's own sites' findings, and those about values it passes to span helpers elsewhere (passThrough.ts). */
   findingsOf(file: string): Finding[] {
+    return this.checkedFindingsOf(file).findings;
+  }
+
+  /** The file's findings less those its suppression comments silence, and the comments that silenced nothing. */
+  checkedFindingsOf(file: string): SuppressionOutcome {
     const settings = this.settingsOf(file);
     const own = this.sitesOf(file).flatMap((s) => evaluateSite(s, settings));
-    if (!this.known.has(file)) return own;
+    if (!this.known.has(file)) return applySuppressions(own, []);
     const at = new Set(own.map((f) => `${f.rule}@${f.range.start.line}`));
-    return [...own, ...this.passedFindingsOf(file).filter((f) => !at.has(`${f.rule}@${f.range.start.line}`))];
+    const all = [...own, ...this.passedFindingsOf(file).filter((f) => !at.has(`${f.rule}@${f.range.start.line}`))];
+    return applySuppressions(all, this.suppressions.get(file) ?? []);
   }
 
   /** Findings about values this file passes to span helpers; the same array while nothing changed. */
@@ -133,6 +147,8 @@ export interface ScanOutput {
   sites: SpanSite[];
   findings: Finding[];
   problems: ParseProblem[];
+  /** Suppression comments that silenced nothing (`scan --report-unused-disables`). */
+  unusedSuppressions: (UnusedSuppression & { file: string })[];
 }
 
 /** Files read at once by a scan: one awaited read after another left the scan waiting on I/O round trips. */
@@ -193,10 +209,13 @@ export async function scanPaths(paths: string[], settings: AnalysisSettings, cwd
   loaded.sort();
   const sites: SpanSite[] = [];
   const findings: Finding[] = [];
+  const unusedSuppressions: ScanOutput['unusedSuppressions'] = [];
   for (const file of loaded) {
     sites.push(...analyzer.sitesOf(file));
-    findings.push(...analyzer.findingsOf(file).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character));
+    const checked = analyzer.checkedFindingsOf(file);
+    unusedSuppressions.push(...checked.unused.map((u) => ({ ...u, file })));
+    findings.push(...checked.findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character));
     problems.push(...analyzer.problemsOf(file));
   }
-  return { files: loaded, sites, findings, problems };
+  return { files: loaded, sites, findings, problems, unusedSuppressions };
 }

@@ -6,7 +6,7 @@
 import { resolve, sep } from 'node:path';
 import type { SpanSiteSummary } from '../../../common/src/sites';
 import { CONFIG_FILE_NAME, loadWorkspaceConfig } from '../analysis/config';
-import { matchesAny } from '../analysis/glob';
+import { matchesAny } from '../analysis/files';
 import { scanPaths } from '../analysis/workspace';
 import { toSiteSummaries } from '../link/siteSummary';
 import { TreeWatcher } from './treeWatcher';
