@@ -8,5 +8,5 @@ describeRuleFixtures({
   createFrontEnd: createPythonFrontEnd,
   root: join(FIXTURES, 'python'),
   rulesFile: join(FIXTURES, 'python', 'rules.py'),
-  endFixText: '\n    span.end()',
+  endFixText: 'with tracer.start_as_current_span("orders.audit") as span:  # expect: span-not-ended\n        span.set_attribute("entity.type", "order")',
 });

@@ -8,6 +8,7 @@ import { DYNAMIC, SourceStore, createParser, evaluate, type StaticValue } from '
 import { MAX_RESOLUTION_DEPTH, TreeSitterFrontEnd, type TreeSitterLanguage } from '../treeSitterFrontEnd';
 import { ModuleIndex } from './moduleIndex';
 import { semconvValue } from './semconv';
+import { moduleOrigin, type TracerOrigin } from './pythonSdks';
 import { moduleSymbols, type PyModuleSymbols } from './pythonModules';
 import { PYTHON_SPAN_METHODS, pythonSites, type PythonResolver } from './pythonSites';
 
@@ -36,7 +37,41 @@ class PythonFrontEnd extends TreeSitterFrontEnd<PyModuleSymbols, PythonResolver>
     return {
       value: (path) => this.valueIn(file, path, dependencies, 0),
       tracerScope: (name) => this.tracerScopeIn(file, name, dependencies, 0),
+      tracerOrigin: (name) => this.tracerOriginIn(file, name, dependencies, 0),
+      importedFrom: (name) => this.symbolsOf(file, dependencies)?.imports.get(name)?.module,
+      isEnum: (path) => this.isEnumIn(file, path, dependencies, 0),
     };
+  }
+
+  /** Whether module-level `name` of `file` is a tracer of OpenTelemetry or of another SDK, following imports. */
+  private tracerOriginIn(file: string, name: string, dependencies: Set<string>, depth: number): TracerOrigin | undefined {
+    const symbols = this.symbolsOf(file, dependencies);
+    if (!symbols || depth > MAX_RESOLUTION_DEPTH) return undefined;
+    const own = symbols.tracerOrigins.get(name);
+    if (own) return own;
+    const imported = symbols.imports.get(name);
+    if (!imported) return undefined;
+    const origin = moduleOrigin(imported.module);
+    if (origin) return origin;
+    const target = imported.name ? this.modules.resolve(file, imported.module) : undefined;
+    return target && imported.name ? this.tracerOriginIn(target, imported.name, dependencies, depth + 1) : undefined;
+  }
+
+  /** Whether `path` (`Color`, `colors.Color`) names an Enum class of the workspace, as seen from `file`. */
+  private isEnumIn(file: string, path: string[], dependencies: Set<string>, depth: number): boolean {
+    const symbols = this.symbolsOf(file, dependencies);
+    if (!symbols || depth > MAX_RESOLUTION_DEPTH || path.length === 0) return false;
+    const [head, ...rest] = path;
+    if (rest.length === 0 && symbols.classes.has(head)) return symbols.classes.get(head)?.isEnum ?? false;
+    const imported = symbols.imports.get(head);
+    if (!imported) return false;
+    const names = imported.name ? [imported.name, ...rest] : rest;
+    if (names.length === 0) return false;
+    // `from m import Color` -> Color in m; `import m` / `from pkg import m` -> m.Color.
+    const direct = this.modules.resolve(file, imported.module);
+    if (direct && this.isEnumIn(direct, names, dependencies, depth + 1)) return true;
+    const submodule = names.length > 1 ? this.modules.resolve(file, `${imported.module}${imported.module.endsWith('.') ? '' : '.'}${names[0]}`) : undefined;
+    return !!submodule && this.isEnumIn(submodule, names.slice(1), dependencies, depth + 1);
   }
 
   /** Resolves `path` as seen from module `file`. */

@@ -6,8 +6,10 @@
 
 import type { Node } from 'web-tree-sitter';
 import { FunctionIndex, namedChildren, type NodesByType } from '../treeSitter';
+import { parametersOf, type PyParam } from './pythonParams';
 
-export type LocalBinding = { kind: 'value'; value: Node } | { kind: 'dynamic' };
+/** A local's binding: one assigned value, a parameter never rebound (`scope` is its function), or anything else. */
+export type LocalBinding = { kind: 'value'; value: Node } | { kind: 'param'; scope: Node; param: PyParam } | { kind: 'dynamic' };
 
 const SCOPES = new Set(['function_definition', 'lambda', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 const BINDERS = new Set(['assignment', 'augmented_assignment', 'for_statement', 'as_pattern_target', 'named_expression', 'for_in_clause']);
@@ -51,6 +53,7 @@ export class PythonLocals {
       const name = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren[0]);
       if (name?.type === 'identifier') bindings.set(name.text, { kind: 'dynamic' });
     }
+    for (const param of parametersOf(scope)) bindings.set(param.name, { kind: 'param', scope, param });
     const notLocal = this.declaredNames(scope, 'global_statement', 'nonlocal_statement');
     // A comprehension's `body` is its element expression: its clauses bind too.
     const body = (scope.type === 'function_definition' ? scope.childForFieldName('body') : null) ?? scope;

@@ -5,6 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import { namedChildren, type StaticExpr } from '../treeSitter';
 import { pythonExpr } from './pythonExpr';
+import { creationOrigin, importsOpenTelemetry, type TracerOrigin } from './pythonSdks';
 
 export interface PyImport {
   /** Dotted module name; relative imports keep their leading dots (`.names`). */
@@ -25,13 +26,20 @@ export interface PyModuleSymbols {
   imports: Map<string, PyImport>;
   /** Module-level tracer variables -> the instrumentation scope argument. */
   tracers: Map<string, StaticExpr>;
+  /** Module-level names whose value is a tracer (or a look-alike SDK's), by origin. */
+  tracerOrigins: Map<string, TracerOrigin>;
+  /** Whether the module imports OpenTelemetry (anywhere). */
+  importsOtel: boolean;
 }
 
 const ENUM_BASES = /(^|\.)(Enum|StrEnum|IntEnum)$/;
 
 export function moduleSymbols(root: Node): PyModuleSymbols {
-  const symbols: PyModuleSymbols = { constants: new Map(), classes: new Map(), imports: new Map(), tracers: new Map() };
+  const symbols: PyModuleSymbols = {
+    constants: new Map(), classes: new Map(), imports: new Map(), tracers: new Map(), tracerOrigins: new Map(), importsOtel: importsOpenTelemetry(root.text),
+  };
   const assignedTwice = new Set<string>();
+  const values: [string, Node][] = [];
   for (const statement of namedChildren(root)) {
     const target = statement.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
     if (!target) continue;
@@ -44,6 +52,7 @@ export function moduleSymbols(root: Node): PyModuleSymbols {
       const name = left.text;
       if (symbols.constants.has(name)) assignedTwice.add(name);
       symbols.constants.set(name, pythonExpr(right));
+      values.push([name, right]);
       const scope = tracerScope(right);
       if (scope) symbols.tracers.set(name, scope);
     } else if (target.type === 'class_definition') {
@@ -54,6 +63,12 @@ export function moduleSymbols(root: Node): PyModuleSymbols {
     }
   }
   for (const name of assignedTwice) symbols.constants.delete(name);
+  // Imports are all known now (they may follow the assignment that uses them).
+  const importedFrom = (name: string) => symbols.imports.get(name)?.module;
+  for (const [name, right] of values) {
+    const origin = creationOrigin(right, importedFrom);
+    if (origin) symbols.tracerOrigins.set(name, origin);
+  }
   return symbols;
 }
 

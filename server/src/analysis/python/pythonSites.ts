@@ -1,18 +1,22 @@
 // Span sites in one parsed Python file: `tracer.start_as_current_span(...)` (with-statement,
 // decorator or plain call), `tracer.start_span(...)` and configured wrappers, with their names,
-// tracer scope, kind, attributes (keyword, set_attribute(s), get_current_span()) and whether
-// the span is ended.
+// tracer scope, kind, attributes (keyword, set_attribute(s), get_current_span()), renames
+// (update_name) and whether the span is ended. Only receivers that are OpenTelemetry tracers
+// (pythonReceivers.ts) make sites: Sentry's, Datadog's and other look-alike `start_span`s do not.
 
 import type { Node } from 'web-tree-sitter';
-import type { AttributeInfo, Fix, SpanSite } from '../types';
-import {
-  DYNAMIC, NodesByType, SPAN_KINDS, ValueEvaluator, ancestorOfType, descendants, identifiersNamed, indentationOf, namedChildren, rangeOf,
-  type StaticValue,
-} from '../treeSitter';
+import type { SpanSite } from '../types';
+import { NodesByType, SPAN_KINDS, ancestorOfType, indentationOf, namedChildren, rangeOf, type StaticValue } from '../treeSitter';
 import type { SiteInput } from '../treeSitterFrontEnd';
-import { dottedPath, pythonExpr } from './pythonExpr';
+import { endFix } from './pythonEndFix';
+import { endOfAssignedSpan, endOfUnassignedSpan } from './pythonEscape';
+import { Evaluator, enclosingClassName } from './pythonEvaluator';
+import { dottedPath } from './pythonExpr';
 import { LOCALS_NODE_TYPES, PythonLocals } from './pythonLocals';
-import { keywordArgument, tracerScope } from './pythonModules';
+import { keywordArgument } from './pythonModules';
+import { callableOf } from './pythonParams';
+import { Receivers } from './pythonReceivers';
+import { importsOpenTelemetry, type TracerOrigin } from './pythonSdks';
 
 export const PYTHON_SPAN_METHODS = ['start_as_current_span', 'start_span'] as const;
 
@@ -22,9 +26,15 @@ export interface PythonResolver {
   value(path: string[]): StaticValue;
   /** Scope of a module-level or imported tracer variable; null when `name` is not one. */
   tracerScope(name: string): StaticValue | null;
+  /** Whether a module-level or imported name holds an OpenTelemetry tracer or a look-alike SDK's; undefined when unknown. */
+  tracerOrigin(name: string): TracerOrigin | undefined;
+  /** The module a module-level name was imported from (`from m import name`, `import m as name`). */
+  importedFrom(name: string): string | undefined;
+  /** Whether a module-level or imported dotted name is an Enum class. */
+  isEnum(path: string[]): boolean;
 }
 
-type PyFileInput = SiteInput<PythonResolver>;
+export type PyFileInput = SiteInput<PythonResolver>;
 
 /** A site plus where its span can be reached for attributes and end calls. */
 interface Tracked {
@@ -40,13 +50,13 @@ interface Tracked {
 
 const CALLS = new Set(['call']);
 const FUNCTION_TYPES = new Set(['function_definition']);
-const NESTED_SCOPES = new Set(['function_definition', 'lambda', 'class_definition']);
-const SPAN_CALL_METHODS = new Set(['set_attribute', 'set_attributes', 'end']);
+const SPAN_CALL_METHODS = new Set(['set_attribute', 'set_attributes', 'update_name', 'end']);
 
 export function pythonSites(input: PyFileInput): SpanSite[] {
   const nodes = new NodesByType(input.root, [...LOCALS_NODE_TYPES, 'call']);
   const locals = new PythonLocals(nodes);
   const values = new Evaluator(input, locals);
+  const receivers = new Receivers(locals, input.resolver, importsOpenTelemetry(input.text));
   const calls = nodes.of(CALLS);
   const tracked: Tracked[] = [];
   const spanCalls: Node[] = [];
@@ -56,7 +66,8 @@ export function pythonSites(input: PyFileInput): SpanSite[] {
     const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
     if (method && SPAN_CALL_METHODS.has(method)) spanCalls.push(call);
     else if (method === 'start_as_current_span' || method === 'start_span') {
-      tracked.push(siteOf(input, values, call, fn.childForFieldName('object'), method === 'start_span'));
+      const receiver = fn.childForFieldName('object');
+      if (receiver && receivers.isOtel(receiver)) tracked.push(siteOf(input, values, call, receiver, method === 'start_span'));
     } else if (isWrapper(fn, input.wrappers)) {
       tracked.push(siteOf(input, values, call, null, false));
     }
@@ -87,7 +98,12 @@ function siteOf(input: PyFileInput, values: Evaluator, call: Node, receiver: Nod
     attributes: [],
     ended: null,
   };
-  if (nameNode) site.name = values.info(nameNode);
+  if (nameNode) {
+    const { info, paramOf } = values.described(nameNode);
+    site.name = info;
+    const enclosing = paramOf && callableOf(paramOf);
+    if (enclosing) site.enclosing = enclosing;
+  }
   const enclosing = enclosingFunctionName(call);
   if (enclosing) site.enclosingFunction = enclosing;
   const attributes = args ? keywordArgument(args, 'attributes') : null;
@@ -101,11 +117,17 @@ function siteOf(input: PyFileInput, values: Evaluator, call: Node, receiver: Nod
     if (fnName) site.enclosingFunction = cls ? `${cls}.${fnName}` : fnName;
   }
   // Only a plain span outside a with-block must be ended by hand; context managers end themselves.
-  if (plainSpan && receiver && usage.form !== 'with') site.ended = usage.form === 'dropped' ? false : null;
-  if (plainSpan && receiver && usage.form === 'assigned') site.ended = endedLater(input.text, tracked);
-  if (site.ended === false) {
-    const fix = endFix(input.text, call, usage.variable);
-    if (fix) site.endFix = fix;
+  if (plainSpan && receiver && usage.form !== 'with' && usage.form !== 'decorator') {
+    if (usage.form === 'assigned' && usage.variable) {
+      const statement = call.parent?.parent ?? call;
+      const verdict = endOfAssignedSpan(input.text, call, statement, usage.variable, usage.variableRegion);
+      site.ended = verdict.ended;
+      if (verdict.leak) site.leak = verdict.leak;
+      const fix = verdict.ended ? undefined : endFix(input.text, call, usage.variable, usage.variableRegion);
+      if (fix) site.endFix = fix;
+    } else {
+      site.ended = endOfUnassignedSpan(call);
+    }
   }
   return tracked;
 }
@@ -140,53 +162,7 @@ function usageOf(call: Node): Usage {
   return { form, variable: null, currentRegion: null, variableRegion: fallbackRegion };
 }
 
-/** True when the span variable is ended after the call, null when it escapes (returned, stored), else false. */
-function endedLater(text: string, t: Tracked): boolean | null {
-  const variable = t.variable;
-  if (!variable) return null;
-  let ended = false;
-  for (const use of identifiersNamed(text, t.variableRegion, variable, t.call.endIndex)) {
-    const parent = use.parent;
-    if (!parent) continue;
-    if (parent.type === 'attribute' && parent.childForFieldName('object')?.equals(use)) {
-      if (parent.childForFieldName('attribute')?.text === 'end' && parent.parent?.type === 'call') ended = true;
-    } else if (ancestorOfType(use, new Set(['return_statement', 'yield']))) {
-      return null;
-    } else if (parent.type === 'assignment' && parent.childForFieldName('right')?.equals(use)) {
-      return null;
-    } else if (parent.type === 'argument_list' && isEndingCall(parent.parent)) {
-      ended = true;
-    }
-  }
-  return ended;
-}
-
-/** `trace.use_span(span, end_on_exit=True)` ends the span. */
-function isEndingCall(call: Node | null): boolean {
-  const args = call?.childForFieldName('arguments');
-  return !!args && keywordArgument(args, 'end_on_exit')?.text === 'True';
-}
-
-/** Adds `span.end()` after the last statement of the block, when no return/raise can skip it. */
-function endFix(text: string, call: Node, variable: string | null): Fix | undefined {
-  if (!variable) return undefined;
-  const statement = call.parent?.parent;
-  const block = statement?.parent;
-  if (statement?.type !== 'expression_statement' || !block || (block.type !== 'block' && block.type !== 'module')) return undefined;
-  const statements = namedChildren(block).filter((s) => s.type !== 'comment');
-  const later = statements.filter((s) => s.startIndex >= statement.startIndex);
-  const exits = new Set(['return_statement', 'raise_statement', 'yield', 'break_statement', 'continue_statement']);
-  if (later.some((s) => exits.has(s.type) || descendants(s, exits, NESTED_SCOPES).length > 0)) return undefined;
-  const last = later[later.length - 1];
-  const end = rangeOf(last).end;
-  return {
-    title: `Add \`${variable}.end()\` at the end of the block`,
-    edits: [{ range: { start: end, end }, newText: `\n${indentationOf(text, statement)}${variable}.end()` }],
-    preferred: true,
-  };
-}
-
-/** Routes `x.set_attribute(...)`, `x.set_attributes(...)` and `x.end()` to the site whose span `x` is. */
+/** Routes `x.set_attribute(...)`, `x.set_attributes(...)` and `x.update_name(...)` to the site whose span `x` is. */
 function attachSpanCall(input: PyFileInput, call: Node, tracked: Tracked[], values: Evaluator, locals: PythonLocals): void {
   const fn = call.childForFieldName('function');
   const receiver = fn?.childForFieldName('object');
@@ -198,6 +174,9 @@ function attachSpanCall(input: PyFileInput, call: Node, tracked: Tracked[], valu
   const positional = namedChildren(args).filter((a) => a.type !== 'keyword_argument');
   if (method === 'set_attributes') {
     if (positional[0]) owner.site.attributes.push(...values.dictAttributes(positional[0]));
+  } else if (method === 'update_name') {
+    const name = positional[0] ?? keywordArgument(args, 'name');
+    if (name) (owner.site.renames ??= []).push(values.info(name));
   } else if (positional.length >= 2) {
     const statement = call.parent?.type === 'expression_statement' ? call.parent : undefined;
     const template = statement && `\n${indentationOf(input.text, statement)}${receiver.text}.set_attribute({key}, {value})`;
@@ -251,86 +230,3 @@ function enclosingFunctionName(node: Node): string | undefined {
   return cls ? `${cls}.${name}` : name;
 }
 
-function enclosingClassName(fn: Node): string | null {
-  const owner = fn.parent?.type === 'decorated_definition' ? fn.parent : fn;
-  const cls = owner.parent?.parent;
-  return cls?.type === 'class_definition' ? (cls.childForFieldName('name')?.text ?? null) : null;
-}
-
-/** Resolves values at a position: function locals first, then `self.` class attributes, then the module. */
-class Evaluator extends ValueEvaluator {
-  constructor(
-    private readonly input: PyFileInput,
-    private readonly locals: PythonLocals,
-  ) {
-    super(pythonExpr);
-  }
-
-  /** `insertAfter` is the node after which a sibling attribute goes, with `template` (see AttributeInfo.insertSibling). */
-  attribute(key: Node, value: Node, insertAfter?: Node, template?: string): AttributeInfo {
-    const info = this.keyValue(key, value);
-    if (insertAfter && template) info.insertSibling = { position: rangeOf(insertAfter).end, template };
-    return info;
-  }
-
-  dictAttributes(node: Node): AttributeInfo[] {
-    const dict = this.localValueNode(node) ?? node;
-    if (dict.type !== 'dictionary') return [];
-    const out: AttributeInfo[] = [];
-    for (const pair of namedChildren(dict)) {
-      const key = pair.childForFieldName('key');
-      const value = pair.childForFieldName('value');
-      if (pair.type === 'pair' && key && value) out.push(this.attribute(key, value, pair, ', {key}: {value}'));
-    }
-    return out;
-  }
-
-  tracerScopeOf(receiver: Node): StaticValue | null {
-    const direct = tracerScope(receiver);
-    if (direct) return this.evaluateAt(receiver, direct);
-    const path = dottedPath(receiver);
-    if (!path) return null;
-    if (path.length === 1) {
-      const local = this.locals.lookup(receiver, path[0]);
-      if (local) return local.kind === 'value' ? this.tracerScopeOf(local.value) : null;
-      return this.input.resolver.tracerScope(path[0]);
-    }
-    if (path.length === 2 && path[0] === 'self') return this.selfTracerScope(receiver, path[1]);
-    return null;
-  }
-
-  /** `self.tracer = trace.get_tracer("x")` anywhere in the class. */
-  private selfTracerScope(at: Node, attribute: string): StaticValue | null {
-    const cls = ancestorOfType(at, new Set(['class_definition']));
-    if (!cls) return null;
-    for (const assignment of descendants(cls, new Set(['assignment']))) {
-      const left = assignment.childForFieldName('left');
-      const right = assignment.childForFieldName('right');
-      if (left?.text !== `self.${attribute}` || !right) continue;
-      const scope = tracerScope(right);
-      if (scope) return this.evaluateAt(right, scope);
-    }
-    return null;
-  }
-
-  private localValueNode(node: Node): Node | undefined {
-    if (node.type !== 'identifier') return undefined;
-    const local = this.locals.lookup(node, node.text);
-    return local?.kind === 'value' ? local.value : undefined;
-  }
-
-  protected resolve(at: Node, path: string[]): StaticValue {
-    if (this.depth > 20) return DYNAMIC;
-    if ((path[0] === 'self' || path[0] === 'cls') && path.length > 1) {
-      const fn = ancestorOfType(at, FUNCTION_TYPES);
-      const cls = fn ? enclosingClassName(fn) : null;
-      return cls ? this.input.resolver.value([cls, ...path.slice(1)]) : DYNAMIC;
-    }
-    const local = this.locals.lookup(at, path[0]);
-    if (local) {
-      if (local.kind === 'dynamic' || path.length > 1) return DYNAMIC;
-      return this.nested(() => this.evaluateAt(local.value, pythonExpr(local.value)));
-    }
-    return this.input.resolver.value(path);
-  }
-}

@@ -1,0 +1,264 @@
+// The dynamic parts of a Python name or attribute value, each judged by what the code means:
+// Enum members, `Literal[...]` parameters, constants, conditionals over literals, `__name__`,
+// HTTP methods and route templates of the web frameworks are bounded; clocks, random values and
+// raw request paths are not; parameters are judged at the function's call sites.
+
+import type { Node } from 'web-tree-sitter';
+import type { NamePart } from '../types';
+import { ancestorOfType, descendants, namedChildren } from '../treeSitter';
+import { dottedPath } from './pythonExpr';
+import type { PythonLocals } from './pythonLocals';
+import type { PythonResolver } from './pythonSites';
+
+/** A part, and the function whose parameter it is (for SpanSite.enclosing). */
+export interface FoundPart {
+  part: NamePart;
+  paramOf?: Node;
+}
+
+type Judgement = Omit<NamePart, 'text'> & { paramOf?: Node };
+
+const UNKNOWN: Judgement = { bound: 'unknown' };
+const MAX_DEPTH = 8;
+const FUNCTION = new Set(['function_definition']);
+const NESTED = new Set(['function_definition', 'lambda', 'class_definition']);
+
+/** Request members that hold the matched route or the method, per framework (Flask, Django, Starlette, Pyramid, Falcon, aiohttp). */
+const BOUNDED_MEMBERS: [RegExp, string][] = [
+  [/(?:^|\.)(?:method|request_method|REQUEST_METHOD)$/, 'an HTTP method'],
+  [/(?:^|\.)(?:url_rule(?:\.rule)?|endpoint|blueprint|resolver_match\.(?:route|view_name|url_name)|uri_template|matched_route(?:\.(?:pattern|name))?|route\.(?:path|path_format|name)|path_format|resource\.canonical)$/, 'a route template'],
+];
+
+/** Request members that hold the requested path or URL: one value per request. */
+const RAW_REQUEST = /^(?:self\.)?(?:request|req|r|http_request|flask\.request|environ|scope|message)\.(?:path|url|full_path|base_url|url\.path|path_info|raw_path|query_string|url\.query|rel_url|path_qs|raw_uri|uri|host_url|remote_addr)$/;
+
+/** Subscript keys of ASGI scopes / WSGI environs, with their verdicts. */
+const KEYS: Record<string, Judgement> = {
+  route: { bound: 'bounded', reason: 'a route template' },
+  method: { bound: 'bounded', reason: 'an HTTP method' },
+  REQUEST_METHOD: { bound: 'bounded', reason: 'an HTTP method' },
+  type: { bound: 'bounded', reason: 'a scope type' },
+  path: { bound: 'unbounded', reason: 'a raw request path' },
+  raw_path: { bound: 'unbounded', reason: 'a raw request path' },
+  PATH_INFO: { bound: 'unbounded', reason: 'a raw request path' },
+  RAW_URI: { bound: 'unbounded', reason: 'a raw request path' },
+  REQUEST_URI: { bound: 'unbounded', reason: 'a raw request path' },
+  QUERY_STRING: { bound: 'unbounded', reason: 'query text' },
+  query_string: { bound: 'unbounded', reason: 'query text' },
+};
+const KEYED_OBJECTS = /(?:^|\.)(?:scope|environ|request|req|META|wsgi_environ)$/;
+
+/** Calls whose result differs per call, by callee. */
+const UNBOUNDED_CALLS: [RegExp, string][] = [
+  [/^(?:time\.)?(?:time|time_ns|monotonic|monotonic_ns|perf_counter|perf_counter_ns)$|(?:^|\.)(?:now|utcnow|today|fromtimestamp)$/, 'a clock reading'],
+  [/^(?:uuid\.)?uuid[1345]$|^(?:random|secrets)\.\w+$|^os\.urandom$|^(?:shortuuid|nanoid|ulid)\.\w+$|^token_(?:hex|urlsafe)$/, 'a random value'],
+  [/^hashlib\.\w+$|(?:^|\.)(?:hexdigest|digest)$/, 'a hash'],
+  [/^(?:id|hash)$/, 'an identifier'],
+  [/(?:^|\.)(?:get_full_path|build_absolute_uri|get_full_path_info|geturl)$/, 'a raw request path or URL'],
+  [/^(?:json\.dumps|repr|pprint\.pformat)$/, 'serialized free text'],
+];
+
+/** Conversions and string methods that keep their operand's cardinality. */
+const KEEPING_CALLS = /^(?:str|format)$|\.(?:lower|upper|strip|lstrip|rstrip|title|capitalize|casefold|decode|encode)$/;
+
+export class PartFinder {
+  constructor(
+    private readonly locals: PythonLocals,
+    private readonly resolver: PythonResolver,
+    private readonly isConstant: (node: Node) => boolean,
+  ) {}
+
+  /** The dynamic parts of `node` in source order (empty when it is constant). */
+  partsOf(node: Node): FoundPart[] {
+    const out: FoundPart[] = [];
+    this.split(node, out, false);
+    return out;
+  }
+
+  private split(node: Node, out: FoundPart[], always: boolean): void {
+    const add = (n: Node | null | undefined, keep = false) => n && this.split(n, out, keep);
+    switch (node.type) {
+      case 'string':
+        for (const child of namedChildren(node)) {
+          if (child.type !== 'interpolation') continue;
+          const keep = !!(child.childForFieldName('type_conversion') || child.childForFieldName('format_specifier'));
+          add(child.childForFieldName('expression'), keep);
+        }
+        return;
+      case 'concatenated_string':
+        for (const child of namedChildren(node)) add(child);
+        return;
+      case 'parenthesized_expression':
+        add(node.namedChildren[0], always);
+        return;
+      case 'binary_operator': {
+        const op = node.childForFieldName('operator')?.text;
+        if (op === '+') {
+          add(node.childForFieldName('left'));
+          add(node.childForFieldName('right'));
+          return;
+        }
+        if (op === '%') {
+          add(node.childForFieldName('left'));
+          const right = node.childForFieldName('right');
+          for (const arg of right?.type === 'tuple' ? namedChildren(right) : right ? [right] : []) add(arg, true);
+          return;
+        }
+        break;
+      }
+      case 'call': {
+        const fn = node.childForFieldName('function');
+        if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format') {
+          add(fn.childForFieldName('object'));
+          const args = node.childForFieldName('arguments');
+          for (const arg of args ? namedChildren(args) : []) add(arg.type === 'keyword_argument' ? arg.childForFieldName('value') : arg, true);
+          return;
+        }
+        break;
+      }
+    }
+    if (this.isConstant(node)) {
+      if (always) out.push({ part: { text: node.text, bound: 'bounded', reason: 'a constant' } });
+      return;
+    }
+    const { paramOf, ...judgement } = this.judge(node, 0);
+    out.push({ part: { text: node.text, ...judgement }, paramOf });
+  }
+
+  /** What one expression's code says about its cardinality. */
+  judge(node: Node, depth: number): Judgement {
+    if (depth > MAX_DEPTH) return UNKNOWN;
+    if (depth > 0 && this.isConstant(node)) return { bound: 'bounded', reason: 'a constant' };
+    switch (node.type) {
+      case 'parenthesized_expression':
+        return node.namedChildren[0] ? this.judge(node.namedChildren[0], depth + 1) : UNKNOWN;
+      case 'conditional_expression':
+        return this.judgeAll(namedChildren(node).filter((_, i) => i !== 1), depth, 'a choice between literals');
+      case 'identifier':
+        return this.judgeName(node, depth);
+      case 'attribute':
+        return this.judgeMember(node, depth);
+      case 'subscript':
+        return this.judgeKey(node.childForFieldName('value'), node.childForFieldName('subscript'));
+      case 'call':
+        return this.judgeCall(node, depth);
+      case 'string': case 'concatenated_string': case 'binary_operator': {
+        // A built string inside a part: bounded when all of its parts are.
+        const inner = this.partsOf(node);
+        return inner.length ? this.combine(inner.map((p) => ({ ...p.part, paramOf: p.paramOf })), 'built from bounded parts') : { bound: 'bounded', reason: 'a constant' };
+      }
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  /** The verdict over alternatives or pieces: unbounded if one is, bounded if all are, else unknown. */
+  private judgeAll(nodes: Node[], depth: number, reason: string): Judgement {
+    return this.combine(nodes.map((n) => this.judge(n, depth + 1)), reason);
+  }
+
+  private combine(judgements: Judgement[], reason: string): Judgement {
+    const unbounded = judgements.find((j) => j.bound === 'unbounded');
+    if (unbounded) return unbounded;
+    if (judgements.every((j) => j.bound === 'bounded')) return { bound: 'bounded', reason };
+    return judgements.length === 1 ? judgements[0] : UNKNOWN;
+  }
+
+  private judgeName(node: Node, depth: number): Judgement {
+    const local = this.locals.lookup(node, node.text);
+    if (local?.kind === 'value') return this.judge(local.value, depth + 1);
+    if (local?.kind === 'param') {
+      const annotation = local.param.annotation;
+      const type = annotation?.text;
+      const param = { index: local.param.index, name: local.param.name };
+      const typed = annotation ? this.judgeType(annotation) : undefined;
+      if (typed) return { ...typed, type };
+      return type ? { bound: 'unknown', param, type, paramOf: local.scope } : { bound: 'unknown', param, paramOf: local.scope };
+    }
+    if (local) return this.judgeRebound(node, depth);
+    if (/^[A-Z][A-Z0-9_]*$/.test(node.text)) return { bound: 'bounded', reason: 'a constant' };
+    return UNKNOWN;
+  }
+
+  /** `Literal["GET", "POST"]`, an Enum class, `bool`. */
+  private judgeType(annotation: Node): Judgement | undefined {
+    const text = annotation.text.replace(/^["']|["']$/g, '');
+    if (/^(?:typing\.|t\.)?Literal\[/.test(text)) return { bound: 'bounded', reason: 'a literal union' };
+    if (text === 'bool') return { bound: 'bounded', reason: 'a boolean' };
+    const path = text.split('.');
+    if (path.every((s) => /^[A-Za-z_]\w*$/.test(s)) && this.resolver.isEnum(path)) return { bound: 'bounded', reason: 'an enum member' };
+    return undefined;
+  }
+
+  /** A local assigned in several places (if/elif chains, `match` cases, `for x in (...)`): bounded when every value is. */
+  private judgeRebound(node: Node, depth: number): Judgement {
+    const fn = ancestorOfType(node, FUNCTION);
+    const body = fn?.childForFieldName('body');
+    if (!body) return UNKNOWN;
+    const values: Node[] = [];
+    for (const binder of descendants(body, new Set(['assignment', 'for_statement', 'augmented_assignment']), NESTED)) {
+      const left = binder.childForFieldName('left');
+      if (left?.type !== 'identifier' || left.text !== node.text) continue;
+      if (binder.type === 'augmented_assignment') return UNKNOWN;
+      const right = binder.childForFieldName('right');
+      if (!right) return UNKNOWN;
+      if (binder.type === 'for_statement') {
+        if (right.type !== 'list' && right.type !== 'tuple' && right.type !== 'set') return UNKNOWN;
+        values.push(...namedChildren(right));
+      } else values.push(right);
+    }
+    if (values.length === 0 || values.length > 64) return UNKNOWN;
+    const judged = this.combine(values.map((v) => this.judge(v, depth + 1)), 'assigned only bounded values');
+    return judged.bound === 'unknown' ? UNKNOWN : judged;
+  }
+
+  private judgeMember(node: Node, depth: number): Judgement {
+    const object = node.childForFieldName('object');
+    const attribute = node.childForFieldName('attribute')?.text ?? '';
+    if (attribute === '__name__' || attribute === '__qualname__') return { bound: 'bounded', reason: 'a function or class name' };
+    const path = dottedPath(node);
+    const text = path ? path.join('.') : node.text.replace(/\s+/g, '');
+    if (path && RAW_REQUEST.test(text)) return { bound: 'unbounded', reason: 'a raw request path or URL' };
+    if (object?.type === 'subscript' || object?.type === 'call') {
+      // `request.scope["route"].path`, `scope.get("route").path`: the route's own members are templates.
+      const keyed = object.type === 'subscript' ? this.judgeKey(object.childForFieldName('value'), object.childForFieldName('subscript')) : this.judgeCall(object, depth);
+      if (keyed.reason === 'a route template' && /^(?:path|path_format|name)$/.test(attribute)) return keyed;
+    }
+    for (const [re, reason] of BOUNDED_MEMBERS) if (re.test(text)) return { bound: 'bounded', reason };
+    if (path && this.resolver.isEnum(path.slice(0, -1))) return { bound: 'bounded', reason: 'an enum member' };
+    if ((attribute === 'name' || attribute === 'value') && object) {
+      // `Color.RED.value`, `op.name` for a parameter annotated with an Enum.
+      if (path && path.length >= 3 && this.resolver.isEnum(path.slice(0, -2))) return { bound: 'bounded', reason: 'an enum member' };
+      const inner = this.judge(object, depth + 1);
+      if (inner.bound === 'bounded' && inner.reason === 'an enum member') return inner;
+    }
+    if (/^[A-Z][A-Z0-9_]*$/.test(attribute) && path) return { bound: 'bounded', reason: 'a constant' };
+    return UNKNOWN;
+  }
+
+  private judgeKey(object: Node | null, key: Node | null): Judgement {
+    if (!object || !key || key.type !== 'string' || !KEYED_OBJECTS.test(object.text.replace(/\s+/g, ''))) return UNKNOWN;
+    const name = key.text.replace(/^[a-z]*["']|["']$/gi, '');
+    return KEYS[name] ?? UNKNOWN;
+  }
+
+  private judgeCall(node: Node, depth: number): Judgement {
+    const fn = node.childForFieldName('function');
+    const args = node.childForFieldName('arguments');
+    const first = args ? namedChildren(args).find((a) => a.type !== 'keyword_argument') : undefined;
+    const path = fn ? dottedPath(fn) : null;
+    const callee = path?.join('.') ?? '';
+    for (const [re, reason] of UNBOUNDED_CALLS) if (re.test(callee)) return { bound: 'unbounded', reason };
+    if (fn?.type === 'attribute') {
+      const object = fn.childForFieldName('object');
+      const method = fn.childForFieldName('attribute')?.text ?? '';
+      // `dict.get("route")`, `datetime.now().isoformat()`, `uuid4().hex`, `name.lower()`.
+      if (method === 'get' && object) return this.judgeKey(object, first ?? null);
+      if (object && (KEEPING_CALLS.test(`.${method}`) || /^(?:isoformat|strftime|hex)$/.test(method))) return this.judge(object, depth + 1);
+    }
+    if (callee === 'type' && first) return { bound: 'bounded', reason: 'a class' };
+    if (callee === 'getattr' && args && /["']__(?:qual)?name__["']/.test(args.text)) return { bound: 'bounded', reason: 'a function or class name' };
+    if (first && KEEPING_CALLS.test(callee)) return this.judge(first, depth + 1);
+    return UNKNOWN;
+  }
+}
