@@ -79,8 +79,8 @@ describe('Go front-end (tree-sitter)', () => {
     assert.equal(at('"checkout.first"').ended, true);
     assert.equal(at('"checkout.second"').ended, false, 'the reassigned span is never ended');
     assert.equal(at('tracer.Start(ctx, name)').ended, true, 'ended in a deferred closure');
-    assert.equal(at('"checkout.child"').ended, null, 'returned to the caller');
-    assert.equal(at('"checkout.handed"').ended, null, 'returned to the caller');
+    assert.equal(at('"checkout.child"').ended, true, 'returned to the caller: the span escapes');
+    assert.equal(at('"checkout.handed"').ended, true, 'returned to the caller: the span escapes');
     assert.equal(at('"checkout.dropped"').ended, false);
   });
 

@@ -8,6 +8,7 @@ import { DYNAMIC, SourceStore, createParser, evaluate, type StaticExpr, type Sta
 import { MAX_RESOLUTION_DEPTH, TreeSitterFrontEnd, type TreeSitterLanguage } from '../treeSitterFrontEnd';
 import { PackageIndex, fileSymbols, type GoFileSymbols } from './goPackages';
 import { goSites, type GoResolver } from './goSites';
+import { importsOtel } from './goTypes';
 import { isSemconvImport, semconvKey } from './semconv';
 
 const GO: TreeSitterLanguage<GoFileSymbols, GoResolver> = {
@@ -44,11 +45,20 @@ class GoFrontEnd extends TreeSitterFrontEnd<GoFileSymbols, GoResolver> {
   protected resolverFor(file: string, dependencies: Set<string>): GoResolver {
     const own = this.symbolsOf(file, dependencies);
     const packageFiles = [file, ...this.packages.filesOfPackage(file).filter((f) => f !== file)];
+    const imports = own?.imports ?? new Map<string, string>();
+    /** The files of the package imported as `alias` (the file's own package without one). */
+    const filesOf = (alias?: string): string[] => {
+      if (alias === undefined) return packageFiles;
+      const dir = this.packages.packageDir(imports.get(alias) ?? '');
+      return dir ? this.packages.filesOfDir(dir) : [];
+    };
     return {
       packageName: own?.packageName ?? '',
+      imports,
+      importsOtel: importsOtel(imports),
       value: (path) => this.valueIn(file, path, dependencies, 0),
-      tracerVariable: (name) => {
-        const hit = this.findInPackage(packageFiles, dependencies, (s) => s.tracers.get(name));
+      tracerVariable: (name, alias) => {
+        const hit = this.findInPackage(filesOf(alias), dependencies, (s) => s.tracers.get(name));
         return hit ? this.constantIn(hit.file, hit.found, dependencies, 0) : undefined;
       },
       tracerField: (name) => {
@@ -56,10 +66,17 @@ class GoFrontEnd extends TreeSitterFrontEnd<GoFileSymbols, GoResolver> {
         if (scope) return { scope: this.constantIn(scope.file, scope.found, dependencies, 0) };
         return this.findInPackage(packageFiles, dependencies, (s) => (s.tracerFields.has(name) ? true : undefined)) ? { scope: null } : undefined;
       },
-      tracerFactory: (name, member) => {
-        const hit = this.findInPackage(packageFiles, dependencies, (s) => (member ? s.tracerMethods : s.tracerFunctions).get(name));
+      tracerFactory: (name, member, alias) => {
+        const hit = this.findInPackage(filesOf(alias), dependencies, (s) => (member ? s.tracerMethods : s.tracerFunctions).get(name));
         if (!hit) return undefined;
         return hit.found ? this.constantIn(hit.file, hit.found, dependencies, 0) : null;
+      },
+      otherField: (name) => !!this.findInPackage(packageFiles, dependencies, (s) => (s.otherFields.has(name) ? true : undefined)),
+      isEnumType: (type) => {
+        const dot = type.indexOf('.');
+        const alias = dot < 0 ? undefined : type.slice(0, dot);
+        const name = type.slice(dot + 1);
+        return !!this.findInPackage(filesOf(alias), dependencies, (s) => (s.enumTypes.has(name) ? true : undefined));
       },
       isSemconv: (name) => isSemconvImport(own?.imports.get(name) ?? ''),
       attributePackage: [...(own?.imports ?? [])].find(([, path]) => path === 'go.opentelemetry.io/otel/attribute')?.[0] ?? 'attribute',

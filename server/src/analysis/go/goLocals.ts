@@ -1,15 +1,33 @@
 // Names bound inside Go functions (closures see their outer functions). A local bound once
 // (`name := "checkout.pay"`, `const name = ...`) keeps its value; parameters and reassigned
-// names are dynamic, remembering whether they are typed `trace.Tracer` or `func(...) trace.Tracer`.
+// names are dynamic, remembering their declared type (a tracer, a tracer factory, another type),
+// which parameter they are, and every value assigned to them when each assignment is plain.
 
 import type { Node } from 'web-tree-sitter';
 import { FunctionIndex, namedChildren, type NodesByType } from '../treeSitter';
-import { isTracerFactoryType, isTracerType } from './goPackages';
+import { typeKind, type GoImports, type GoTypeKind } from './goTypes';
 
-/** A dynamic name's declared type, as far as spans care. */
-export type GoLocalType = 'tracer' | 'tracerFactory' | null;
+/** A parameter of a function: its position (receiver not counted) and the function. */
+export interface GoParam {
+  index: number;
+  name: string;
+  owner: Node;
+}
 
-export type GoBinding = { kind: 'value'; value: Node } | { kind: 'dynamic'; type: GoLocalType };
+export type GoBinding =
+  | { kind: 'value'; value: Node; owner: Node }
+  | {
+    kind: 'dynamic';
+    owner: Node;
+    type: GoTypeKind;
+    /** The declared type as written (`string`, `Op`, `*http.Request`). */
+    typeText?: string;
+    param?: GoParam;
+    /** Every value assigned, when each assignment gives this name one expression (`=` or `:=`, no `+=`). */
+    values?: Node[];
+    /** The call whose first result this name holds (`tmpl, err := route.GetPathTemplate()`). */
+    source?: Node;
+  };
 
 export const GO_FUNCTIONS = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 const BINDERS = new Set(['short_var_declaration', 'assignment_statement', 'const_spec', 'var_spec', 'range_clause']);
@@ -18,11 +36,14 @@ export const LOCALS_NODE_TYPES = [...GO_FUNCTIONS, ...BINDERS];
 
 export class GoLocals {
   private readonly scopes = new Map<number, Map<string, GoBinding>>();
-  private readonly functions: FunctionIndex;
+  readonly functions: FunctionIndex;
   /** Binders grouped by their innermost function, in document order; found in one search of the tree on first use. */
   private bindersByFunction?: Map<number, Node[]>;
 
-  constructor(private readonly nodes: NodesByType) {
+  constructor(
+    private readonly nodes: NodesByType,
+    private readonly imports: GoImports,
+  ) {
     this.functions = new FunctionIndex(nodes.of(GO_FUNCTIONS));
   }
 
@@ -41,12 +62,27 @@ export class GoLocals {
     bindings = new Map();
     for (const field of ['receiver', 'parameters', 'result']) {
       const list = fn.childForFieldName(field);
+      let index = 0;
       for (const param of list ? namedChildren(list) : []) {
-        const type = localType(param.childForFieldName('type'));
-        for (const name of param.childrenForFieldName('name')) bindings.set(name.text, { kind: 'dynamic', type });
+        if (param.type === 'comment') continue;
+        const typeNode = param.childForFieldName('type');
+        const type = typeKind(typeNode, this.imports);
+        const names = param.childrenForFieldName('name');
+        for (const name of names) {
+          const binding: GoBinding = { kind: 'dynamic', owner: fn, type, typeText: typeNode?.text };
+          if (field === 'parameters') binding.param = { index, name: name.text, owner: fn };
+          bindings.set(name.text, binding);
+          index++;
+        }
+        if (names.length === 0) index++;
       }
     }
-    for (const binder of this.bindersOf(fn)) bind(binder, bindings);
+    const assigned = new Map<string, Node[] | null>();
+    for (const binder of this.bindersOf(fn)) bind(binder, bindings, assigned, fn, this.imports);
+    for (const [name, values] of assigned) {
+      const binding = bindings.get(name);
+      if (binding?.kind === 'dynamic' && !binding.param && values?.length) binding.values = values;
+    }
     this.scopes.set(fn.id, bindings);
     return bindings;
   }
@@ -71,21 +107,35 @@ export class GoLocals {
   }
 }
 
-function bind(binder: Node, bindings: Map<string, GoBinding>): void {
+function bind(binder: Node, bindings: Map<string, GoBinding>, assigned: Map<string, Node[] | null>, owner: Node, imports: GoImports): void {
   const declared = binder.type === 'const_spec' || binder.type === 'var_spec';
   const names = declared ? binder.childrenForFieldName('name') : namedChildren(binder.childForFieldName('left') ?? binder);
   const valueList = binder.childForFieldName(declared ? 'value' : 'right');
   const values = valueList ? namedChildren(valueList) : [];
-  const type = declared ? localType(binder.childForFieldName('type')) : null;
+  const typeNode = declared ? binder.childForFieldName('type') : null;
+  const type = typeKind(typeNode, imports);
   const single = binder.type !== 'assignment_statement' && binder.type !== 'range_clause' && values.length === names.length;
+  // `x += y` and `x <<= 1` build on the old value: not a plain assignment.
+  const plain = binder.type !== 'range_clause' && values.length === names.length && !/^[-+*/%&|^<>]+=$/.test(binder.childForFieldName('operator')?.text ?? '=');
+  const source = values.length === 1 && names.length > 1 && values[0].type === 'call_expression' ? values[0] : undefined;
   names.forEach((name, i) => {
     if (name.type !== 'identifier' || name.text === '_') return;
-    const first = !bindings.has(name.text);
-    bindings.set(name.text, first && single ? { kind: 'value', value: values[i] } : { kind: 'dynamic', type });
+    const previous = bindings.get(name.text);
+    const first = !previous;
+    const seen = assigned.get(name.text);
+    if (seen !== null) {
+      if (plain) assigned.set(name.text, [...(seen ?? []), values[i]]);
+      else if (!(declared && values.length === 0)) assigned.set(name.text, null);
+    }
+    if (first && single) {
+      bindings.set(name.text, { kind: 'value', value: values[i], owner });
+      return;
+    }
+    const binding: GoBinding = { kind: 'dynamic', owner, type: previous?.kind === 'dynamic' ? previous.type : type };
+    const typeText = typeNode?.text ?? (previous?.kind === 'dynamic' ? previous.typeText : undefined);
+    if (typeText) binding.typeText = typeText;
+    if (previous?.kind === 'dynamic' && previous.param) binding.param = previous.param;
+    if (first && source && i === 0) binding.source = source;
+    bindings.set(name.text, binding);
   });
-}
-
-function localType(type: Node | null): GoLocalType {
-  if (isTracerType(type)) return 'tracer';
-  return isTracerFactoryType(type) ? 'tracerFactory' : null;
 }

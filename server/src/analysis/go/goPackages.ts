@@ -1,11 +1,12 @@
 // What a Go file contributes to its package for static analysis (constants, tracer variables,
-// tracer struct fields, tracer factories, imports), extracted once per file version as plain data; and the index
-// from directories (= packages) and import paths to workspace files.
+// tracer struct fields, tracer factories, enum types, imports), extracted once per file version as plain
+// data; and the index from directories (= packages) and import paths to workspace files.
 
 import { dirname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { NodesByType, descendants, namedChildren, type StaticExpr } from '../treeSitter';
 import { goExpr } from './goExpr';
+import { isForeignPackage, isTracerFactoryType, isTracerType, returnsTracer, typeKind, type GoImports } from './goTypes';
 
 export interface GoFileSymbols {
   packageName: string;
@@ -17,6 +18,10 @@ export interface GoFileSymbols {
   tracers: Map<string, StaticExpr>;
   /** Struct fields declared as `trace.Tracer`. */
   tracerFields: Set<string>;
+  /** Struct fields declared with a type known not to be an OTel tracer (`opentracing.Tracer`, `*Timer`, `string`). */
+  otherFields: Set<string>;
+  /** Named types with typed constants (`type Op string; const OpGet Op = "get"`): Go's enums, a closed set of values. */
+  enumTypes: Set<string>;
   /**
    * Tracer factories called by name: functions returning `trace.Tracer` and package variables of
    * type `func(...) trace.Tracer` -> the scope of the tracer returned, when one `return otel.Tracer("x")` says.
@@ -31,8 +36,9 @@ export interface GoFileSymbols {
 export function fileSymbols(root: Node): GoFileSymbols {
   const symbols: GoFileSymbols = {
     packageName: '', imports: new Map(), constants: new Map(), tracers: new Map(), tracerFields: new Set(), fieldScopes: new Map(),
-    tracerFunctions: new Map(), tracerMethods: new Map(),
+    tracerFunctions: new Map(), tracerMethods: new Map(), otherFields: new Set(), enumTypes: new Set(),
   };
+  const imports = symbols.imports;
   for (const decl of namedChildren(root)) {
     switch (decl.type) {
       case 'package_clause':
@@ -42,17 +48,23 @@ export function fileSymbols(root: Node): GoFileSymbols {
         for (const spec of decl.descendantsOfType('import_spec')) addImport(spec, symbols.imports);
         break;
       case 'const_declaration':
-        for (const spec of decl.descendantsOfType('const_spec')) addSpec(spec, symbols.constants);
+        for (const spec of decl.descendantsOfType('const_spec')) {
+          addSpec(spec, symbols.constants);
+          const type = spec.childForFieldName('type');
+          if (type?.type === 'type_identifier') symbols.enumTypes.add(type.text);
+        }
         break;
       case 'var_declaration':
-        for (const spec of decl.descendantsOfType('var_spec')) addVar(spec, symbols);
+        for (const spec of decl.descendantsOfType('var_spec')) addVar(spec, symbols, imports);
         break;
       case 'type_declaration':
         for (const field of decl.descendantsOfType('field_declaration')) {
           const type = field.childForFieldName('type');
+          const kind = typeKind(type, imports);
           for (const name of field.childrenForFieldName('name')) {
-            if (isTracerType(type)) symbols.tracerFields.add(name.text);
-            else if (isTracerFactoryType(type)) symbols.tracerMethods.set(name.text, null);
+            if (kind === 'tracer') symbols.tracerFields.add(name.text);
+            else if (kind === 'tracerFactory') symbols.tracerMethods.set(name.text, null);
+            else if (kind === 'other') symbols.otherFields.add(name.text);
           }
         }
         break;
@@ -60,49 +72,35 @@ export function fileSymbols(root: Node): GoFileSymbols {
       case 'method_declaration': {
         const name = decl.childForFieldName('name')?.text;
         const into = decl.type === 'function_declaration' ? symbols.tracerFunctions : symbols.tracerMethods;
-        if (name && returnsTracer(decl)) into.set(name, returnedScope(decl));
+        if (name && returnsTracer(decl, imports)) into.set(name, returnedScope(decl, imports));
         break;
       }
     }
   }
-  if (root.text.includes('Tracer(')) collectFieldScopes(root, symbols.fieldScopes);
+  if (root.text.includes('Tracer(')) collectFieldScopes(root, symbols.fieldScopes, imports);
   return symbols;
 }
 
-/** `trace.Tracer` under any import alias (oteltrace.Tracer), or a pointer to it. */
-export function isTracerType(type: Node | null): boolean {
-  if (type?.type === 'pointer_type') return isTracerType(type.namedChildren[0]);
-  return type?.type === 'qualified_type' && type.childForFieldName('name')?.text === 'Tracer';
-}
-
-/** `func(...) trace.Tracer`: a value that makes tracers when called. */
-export function isTracerFactoryType(type: Node | null): boolean {
-  return type?.type === 'function_type' && returnsTracer(type);
-}
-
-/** Whether a function (declaration, literal or type) returns exactly one `trace.Tracer`. */
-export function returnsTracer(fn: Node): boolean {
-  const result = fn.childForFieldName('result');
-  if (result?.type !== 'parameter_list') return isTracerType(result);
-  const results = namedChildren(result);
-  return results.length === 1 && isTracerType(results[0].childForFieldName('type'));
-}
-
 /** The scope of the tracer a function returns, when its only return statement creates it. */
-function returnedScope(fn: Node): StaticExpr | null {
+function returnedScope(fn: Node, imports: GoImports): StaticExpr | null {
   const body = fn.childForFieldName('body');
   const returns = body ? descendants(body, RETURNS, NESTED_FUNCTIONS) : [];
-  return returns.length === 1 ? tracerScope(returns[0].namedChildren[0]?.namedChildren[0] ?? null) : null;
+  return returns.length === 1 ? tracerScope(returns[0].namedChildren[0]?.namedChildren[0] ?? null, imports) : null;
 }
 
 const RETURNS = new Set(['return_statement']);
 const NESTED_FUNCTIONS = new Set(['func_literal']);
 
-/** The scope argument when `node` creates a tracer: `otel.Tracer("x")`, `tp.Tracer("x")`. */
-export function tracerScope(node: Node | null): StaticExpr | null {
+/**
+ * The scope argument when `node` creates a tracer: `otel.Tracer("x")`, `tp.Tracer("x")`,
+ * `trace.SpanFromContext(ctx).TracerProvider().Tracer("x")`; not `pkg.Tracer(...)` of another SDK.
+ */
+export function tracerScope(node: Node | null, imports: GoImports): StaticExpr | null {
   if (node?.type !== 'call_expression') return null;
   const fn = node.childForFieldName('function');
   if (fn?.type !== 'selector_expression' || fn.childForFieldName('field')?.text !== 'Tracer') return null;
+  const operand = fn.childForFieldName('operand');
+  if (operand?.type === 'identifier' && isForeignPackage(operand.text, imports)) return null;
   return goExpr(node.childForFieldName('arguments')?.namedChildren[0]);
 }
 
@@ -126,14 +124,15 @@ function addSpec(spec: Node, into: Map<string, StaticExpr>): void {
   names.forEach((name, i) => into.set(name.text, goExpr(exprs[i])));
 }
 
-function addVar(spec: Node, symbols: GoFileSymbols): void {
+function addVar(spec: Node, symbols: GoFileSymbols, imports: GoImports): void {
   const names = spec.childrenForFieldName('name');
   const values = spec.childForFieldName('value');
   const exprs = values ? namedChildren(values) : [];
   names.forEach((name, i) => {
-    const scope = tracerScope(exprs[i] ?? null);
+    const scope = tracerScope(exprs[i] ?? null, imports);
     if (scope) symbols.tracers.set(name.text, scope);
-    else if (isTracerFactoryType(spec.childForFieldName('type'))) symbols.tracerFunctions.set(name.text, null);
+    else if (isTracerType(spec.childForFieldName('type'), imports)) symbols.tracers.set(name.text, { k: 'dynamic', source: '' });
+    else if (isTracerFactoryType(spec.childForFieldName('type'), imports)) symbols.tracerFunctions.set(name.text, null);
     else if (isKeyCall(exprs[i])) symbols.constants.set(name.text, goExpr(exprs[i]));
   });
 }
@@ -145,18 +144,18 @@ function isKeyCall(node: Node | undefined): boolean {
 const KEYED_ELEMENTS = new Set(['keyed_element']);
 const ASSIGNMENTS = new Set(['assignment_statement']);
 
-function collectFieldScopes(root: Node, into: Map<string, StaticExpr>): void {
+function collectFieldScopes(root: Node, into: Map<string, StaticExpr>, imports: GoImports): void {
   const nodes = new NodesByType(root, [...KEYED_ELEMENTS, ...ASSIGNMENTS]);
   for (const element of nodes.of(KEYED_ELEMENTS)) {
     if (!element.text.includes('Tracer(')) continue;
     const [key, value] = namedChildren(element);
-    const scope = tracerScope(value?.namedChildren[0] ?? value ?? null);
+    const scope = tracerScope(value?.namedChildren[0] ?? value ?? null, imports);
     if (key && scope) into.set(key.text, scope);
   }
   for (const assignment of nodes.of(ASSIGNMENTS)) {
     if (!assignment.text.includes('Tracer(')) continue;
     const left = assignment.childForFieldName('left')?.namedChildren[0];
-    const scope = tracerScope(assignment.childForFieldName('right')?.namedChildren[0] ?? null);
+    const scope = tracerScope(assignment.childForFieldName('right')?.namedChildren[0] ?? null, imports);
     const field = left?.type === 'selector_expression' ? left.childForFieldName('field')?.text : undefined;
     if (field && scope) into.set(field, scope);
   }

@@ -1,40 +1,20 @@
-// Span sites in one parsed Go file: `tracer.Start(ctx, name, opts...)` on values known to be
-// tracers (otel.Tracer(...), tp.Tracer(...), trace.Tracer-typed params, fields and vars, what
-// tracer factories return (`func() trace.Tracer` values, functions returning one), or named like one) and
-// configured wrappers, with name, scope, kind, attributes (WithAttributes, SetAttributes) and
-// whether `span.End()` is called.
+// Span sites in one parsed Go file: `tracer.Start(ctx, name, opts...)` on OpenTelemetry tracers
+// (goTracers.ts) and configured wrappers, with name and its parts, scope, kind, attributes
+// (WithAttributes, SetAttributes), renames (SetName), whether the span is ended on every path
+// (goSpanEnd.ts) and the `defer span.End()` fix.
 
 import type { Node } from 'web-tree-sitter';
-import type { AttributeInfo, Fix, SpanSite } from '../types';
-import {
-  DYNAMIC, NodesByType, SPAN_KINDS, ValueEvaluator, ancestorOfType, descendants, indentationOf, namedChildren, rangeOf,
-  type StaticValue,
-} from '../treeSitter';
+import type { Callable, Fix, SpanSite, ValueInfo } from '../types';
+import { NodesByType, SPAN_KINDS, ancestorOfType, identifiersNamed, indentationOf, namedChildren, rangeOf, type StaticValue } from '../treeSitter';
 import type { SiteInput } from '../treeSitterFrontEnd';
+import { GoEvaluator } from './goEvaluator';
 import { goExpr, selectorPath } from './goExpr';
 import { GO_FUNCTIONS, GoLocals, LOCALS_NODE_TYPES } from './goLocals';
-import { isTracerType, returnsTracer, tracerScope } from './goPackages';
-import { semconvHelperKey, semconvKeyValue } from './semconv';
+import type { GoResolver } from './goResolver';
+import { spanEnd, startStatement } from './goSpanEnd';
+import { GoTracers } from './goTracers';
 
-/** What the file's sites need from its package and imported packages. */
-export interface GoResolver {
-  packageName: string;
-  /** Value of a package-level or imported constant (`Name`, `pkg.Name`, `semconv.XKey`). */
-  value(path: string[]): StaticValue;
-  /** Scope of a package-level tracer variable; undefined when `name` is not one. */
-  tracerVariable(name: string): StaticValue | null | undefined;
-  /**
-   * The scope of the tracer a package function (`newTracer()`) or, with `member`, a method or
-   * func-typed field (`h.factory()`) returns: null when unknown, undefined when it is no tracer factory.
-   */
-  tracerFactory(name: string, member: boolean): StaticValue | null | undefined;
-  /** Whether a struct field of the package holds a tracer, and its scope when known. */
-  tracerField(name: string): { scope: StaticValue | null } | undefined;
-  /** Whether a local package name is a semantic-conventions import. */
-  isSemconv(packageName: string): boolean;
-  /** Local name of go.opentelemetry.io/otel/attribute. */
-  attributePackage: string;
-}
+export type { GoResolver } from './goResolver';
 
 type GoFileInput = SiteInput<GoResolver>;
 
@@ -43,16 +23,25 @@ interface Tracked {
   call: Node;
   variable: string | null;
   region: Node;
+  /** A tracer's Start (judged for span-not-ended); wrappers return what they like. */
+  tracerStart: boolean;
 }
 
 const CALLS = new Set(['call_expression']);
-const VALUE_METHODS = new Set(['String', 'Int', 'Int64', 'Bool', 'Float64', 'StringSlice', 'IntSlice', 'Int64Slice', 'BoolSlice', 'Float64Slice']);
-const LOOKS_LIKE_TRACER = /tracer/i;
+const DECLARATIONS = new Set(['function_declaration', 'method_declaration']);
+/** Methods of a span that the site's findings read. */
+const SPAN_METHODS = new Set(['SetAttributes', 'End', 'SetName']);
+
+/** The file's locals and values, for the sites and for the calls of pass-through helpers (goCalls.ts). */
+export function goFileValues(input: GoFileInput, nodeTypes: Iterable<string> = []): { nodes: NodesByType; values: GoEvaluator } {
+  const nodes = new NodesByType(input.root, [...LOCALS_NODE_TYPES, ...CALLS, ...nodeTypes]);
+  const locals = new GoLocals(nodes, input.resolver.imports);
+  return { nodes, values: new GoEvaluator(input.resolver, locals) };
+}
 
 export function goSites(input: GoFileInput): SpanSite[] {
-  const nodes = new NodesByType(input.root, [...LOCALS_NODE_TYPES, ...CALLS]);
-  const locals = new GoLocals(nodes);
-  const values = new GoEvaluator(input.resolver, locals);
+  const { nodes, values } = goFileValues(input);
+  const tracers = new GoTracers(values);
   const tracked: Tracked[] = [];
   const spanCalls: Node[] = [];
   for (const call of nodes.of(CALLS)) {
@@ -61,9 +50,9 @@ export function goSites(input: GoFileInput): SpanSite[] {
     if (!fn || !args) continue;
     const argList = namedChildren(args).filter((a) => a.type !== 'comment');
     const method = fn.type === 'selector_expression' ? fn.childForFieldName('field')?.text : undefined;
-    if (method === 'SetAttributes' || method === 'End') spanCalls.push(call);
+    if (method && SPAN_METHODS.has(method)) spanCalls.push(call);
     else if (method === 'Start' && argList.length >= 2) {
-      const scope = values.tracerScopeOf(fn.childForFieldName('operand'), call);
+      const scope = tracers.scopeOf(fn.childForFieldName('operand'), call);
       if (scope !== undefined) tracked.push(siteOf(input, values, call, argList, argList[1], scope, true));
     } else if (isWrapper(fn, input.wrappers, input.resolver.packageName)) {
       const later = argList.slice(1);
@@ -72,8 +61,11 @@ export function goSites(input: GoFileInput): SpanSite[] {
     }
   }
   for (const call of spanCalls) attachSpanCall(call, tracked, values);
-  for (const t of tracked) if (t.site.ended === false) markEscapes(t, tracked);
-  for (const t of tracked) if (t.site.ended === false) addEndFix(input.text, t);
+  for (const t of tracked) {
+    if (t.tracerStart) judgeEnd(input.text, t, tracked, values);
+    const enclosing = hasParameterParts(t.site) ? callableOf(ancestorOfType(t.call, DECLARATIONS)) : undefined;
+    if (enclosing) t.site.enclosing = enclosing;
+  }
   return tracked.map((t) => t.site);
 }
 
@@ -101,12 +93,7 @@ function siteOf(
   const enclosing = enclosingFunctionName(call);
   if (enclosing) site.enclosingFunction = enclosing;
   for (const option of args.slice(2)) applyOption(option, site, values);
-
-  // What a wrapper returns (a span, an end func, a context) is unknown, so only Start is checked.
-  const assigned = assignedSpan(call);
-  // Starts false; the uses found later make it true (End) or null (the span escapes).
-  if (tracerStart && assigned.form !== 'other') site.ended = false;
-  return { site, call, variable: assigned.variable, region };
+  return { site, call, variable: spanVariable(call), region, tracerStart };
 }
 
 /** `trace.WithSpanKind(trace.SpanKindClient)`, `trace.WithAttributes(...)`. */
@@ -123,32 +110,29 @@ function applyOption(option: Node, site: SpanSite, values: GoEvaluator): void {
   }
 }
 
-type Assigned = { form: 'assigned' | 'dropped' | 'other'; variable: string | null };
-
-function assignedSpan(call: Node): Assigned {
-  const list = call.parent;
-  if (list?.type === 'expression_statement') return { form: 'dropped', variable: null };
-  const statement = list?.parent;
-  if (list?.type !== 'expression_list' || !statement || !/^(short_var_declaration|assignment_statement)$/.test(statement.type)) {
-    return { form: 'other', variable: null };
-  }
+/** The variable `ctx, span := tracer.Start(...)` assigns the span to; null when dropped or stored elsewhere. */
+function spanVariable(call: Node): string | null {
+  const statement = startStatement(call);
+  if (!statement || statement.type === 'expression_statement') return null;
   const left = namedChildren(statement.childForFieldName('left') ?? statement);
   const target = left.length === 2 ? left[1] : undefined;
-  return target?.type === 'identifier' ? { form: 'assigned', variable: target.text } : { form: 'other', variable: null };
+  return target?.type === 'identifier' ? target.text : null;
 }
 
-/** Routes `span.SetAttributes(...)` and `span.End()` to the latest site that assigned `span` before it. */
+/** Routes `span.SetAttributes(...)`, `span.SetName(...)` and `span.End()` to the latest site that assigned `span` before it. */
 function attachSpanCall(call: Node, tracked: Tracked[], values: GoEvaluator): void {
   const fn = call.childForFieldName('function');
   const receiver = fn?.childForFieldName('operand');
   if (receiver?.type !== 'identifier') return;
   const owner = ownerOf(receiver.text, call, tracked);
-  if (!owner) return;
-  if (fn?.childForFieldName('field')?.text === 'End') {
-    if (owner.site.ended === false) owner.site.ended = true;
+  const method = fn?.childForFieldName('field')?.text;
+  if (!owner || method === 'End') return;
+  const args = namedChildren(call.childForFieldName('arguments') ?? call).filter((a) => a.type !== 'comment');
+  if (method === 'SetName') {
+    if (args[0]) (owner.site.renames ??= []).push(values.info(args[0]));
     return;
   }
-  for (const arg of namedChildren(call.childForFieldName('arguments') ?? call)) owner.site.attributes.push(...values.attributes(arg));
+  for (const arg of args) owner.site.attributes.push(...values.attributes(arg));
 }
 
 function ownerOf(variable: string, at: Node, tracked: Tracked[]): Tracked | undefined {
@@ -161,32 +145,56 @@ function ownerOf(variable: string, at: Node, tracked: Tracked[]): Tracked | unde
   return owner;
 }
 
-/** A span returned, stored or handed to a deferred helper is ended elsewhere: unknown. */
-function markEscapes(owner: Tracked, tracked: Tracked[]): void {
-  if (owner.site.ended !== false || !owner.variable) return;
-  for (const use of descendants(owner.region, new Set(['identifier']))) {
-    if (use.text !== owner.variable || use.startIndex < owner.call.endIndex || ownerOf(owner.variable, use, tracked) !== owner) continue;
-    const parent = use.parent;
-    if (parent?.type === 'selector_expression') continue;
-    if (parent?.type === 'expression_list' && parent.parent?.type === 'return_statement') owner.site.ended = null;
-    else if (parent?.type === 'expression_list' && parent.parent?.type === 'assignment_statement' && parent.equals(parent.parent.childForFieldName('right') ?? parent)) owner.site.ended = null;
-    else if (parent?.type === 'literal_element' || parent?.type === 'keyed_element') owner.site.ended = null;
-    else if (parent?.type === 'argument_list' && ancestorOfType(parent, new Set(['defer_statement', 'go_statement']))) owner.site.ended = null;
-    if (owner.site.ended !== false) return;
+/** Sets `ended` (and `leak`, and the fix) of a tracer's Start. */
+function judgeEnd(text: string, t: Tracked, tracked: Tracked[], values: GoEvaluator): void {
+  const fn = ancestorOfType(t.call, GO_FUNCTIONS);
+  const body = fn?.childForFieldName('body');
+  if (!fn || !body || t.region.id !== body.id) {
+    t.site.ended = true;
+    return;
   }
+  const v = t.variable;
+  const uses = v && v !== '_' ? identifiersNamed(text, body, v, t.call.endIndex).filter((use) => ownerOf(v, use, tracked) === t) : [];
+  const result = spanEnd({ call: t.call, variable: v, body, uses, outlives: !!v && v !== '_' && outlivesFunction(t, fn, values) });
+  t.site.ended = result.ended;
+  if (result.leak) t.site.leak = result.leak;
+  if (!result.ended) addEndFix(text, t);
+}
+
+/** A named result (returned by a bare `return`), or a variable of an outer function or the package. */
+function outlivesFunction(t: Tracked, fn: Node, values: GoEvaluator): boolean {
+  const v = t.variable ?? '';
+  const results = fn.childForFieldName('result');
+  if (results?.type === 'parameter_list' && namedChildren(results).some((p) => p.childrenForFieldName('name').some((n) => n.text === v))) return true;
+  if (startStatement(t.call)?.type !== 'assignment_statement') return false;
+  const binding = values.locals.lookup(t.call, v);
+  return !binding || binding.owner.id !== fn.id;
 }
 
 /** `defer span.End()` on the line after `ctx, span := tracer.Start(...)`, at the same indentation. */
 function addEndFix(text: string, t: Tracked): void {
-  const statement = t.call.parent?.parent;
-  if (!t.variable || t.variable === '_' || !statement || statement.parent?.type !== 'statement_list') return;
+  const statement = startStatement(t.call);
+  if (!t.variable || t.variable === '_' || !statement || statement.type === 'expression_statement' || statement.parent?.type !== 'statement_list') return;
+  // A defer in a loop runs when the function returns, not per iteration: no clear fix there.
+  for (let n: Node | null = statement.parent; n && n.id !== t.region.id; n = n.parent) if (n.type === 'for_statement') return;
   const end = rangeOf(statement).end;
   const fix: Fix = {
-    title: `Add \`defer ${t.variable}.End()\``,
+    title: `Add 'defer ${t.variable}.End()' after Start`,
     edits: [{ range: { start: end, end }, newText: `\n${indentationOf(text, statement)}defer ${t.variable}.End()` }],
     preferred: true,
   };
   t.site.endFix = fix;
+}
+
+function hasParameterParts(site: SpanSite): boolean {
+  const values: (ValueInfo | undefined)[] = [site.name, ...(site.renames ?? []), ...site.attributes.map((a) => a.value)];
+  return values.some((v) => v?.parts?.some((p) => p.param !== undefined));
+}
+
+/** How callers name a function or method declaration. */
+export function callableOf(decl: Node | null): Callable | undefined {
+  const name = decl?.childForFieldName('name')?.text;
+  return decl && name ? { name, method: decl.type === 'method_declaration' } : undefined;
 }
 
 function enclosingFunctionName(node: Node): string | undefined {
@@ -199,111 +207,4 @@ function enclosingFunctionName(node: Node): string | undefined {
     }
   }
   return undefined;
-}
-
-/** Values at a position: function locals first, then the package and its imports. */
-class GoEvaluator extends ValueEvaluator {
-  constructor(
-    private readonly resolver: GoResolver,
-    private readonly locals: GoLocals,
-  ) {
-    super(goExpr);
-  }
-
-  /** The attributes an argument of SetAttributes / WithAttributes adds. */
-  attributes(node: Node): AttributeInfo[] {
-    if (node.type === 'selector_expression') {
-      const path = selectorPath(node);
-      const kv = path?.length === 2 && this.resolver.isSemconv(path[0]) ? semconvKeyValue(path[1]) : undefined;
-      const range = rangeOf(node);
-      return kv ? [{ key: kv.key, keyRange: range, value: { constant: true, value: kv.value, text: node.text, range } }] : [];
-    }
-    if (node.type === 'identifier' || node.type === 'variadic_argument') return this.localAttributes(node);
-    if (node.type !== 'call_expression') return [];
-    const fn = node.childForFieldName('function');
-    const args = namedChildren(node.childForFieldName('arguments') ?? node).filter((a) => a.type !== 'comment');
-    const operand = fn?.childForFieldName('operand');
-    const method = fn?.childForFieldName('field')?.text;
-    if (!operand || !method) return [];
-    if (args.length === 2 && operand.type === 'identifier' && VALUE_METHODS.has(method)) return [this.attribute(args[0], args[1], node)];
-    if (args.length !== 1) return [];
-    if (VALUE_METHODS.has(method)) return [this.attribute(operand, args[0], node)];
-    const helperKey = operand.type === 'identifier' && this.resolver.isSemconv(operand.text) ? semconvHelperKey(method) : undefined;
-    return helperKey ? [{ key: helperKey, keyRange: rangeOf(fn ?? node), value: this.info(args[0]) }] : [];
-  }
-
-  /**
-   * `kv` or `attrs...` naming a local bound once: `kv := attribute.String(...)`,
-   * `attrs := []attribute.KeyValue{...}` (a slice appended to later is rebound, so unknown).
-   */
-  private localAttributes(node: Node): AttributeInfo[] {
-    const variadic = node.type === 'variadic_argument';
-    const name = variadic ? node.namedChildren[0] : node;
-    const local = name?.type === 'identifier' && this.depth <= 8 ? this.locals.lookup(name, name.text) : undefined;
-    if (local?.kind !== 'value') return [];
-    const value = local.value;
-    if (!variadic) return this.nested(() => this.attributes(value));
-    if (value.type !== 'composite_literal' || value.childForFieldName('type')?.type !== 'slice_type') return [];
-    const elements = namedChildren(value.childForFieldName('body') ?? value).filter((e) => e.type === 'literal_element');
-    return this.nested(() => elements.flatMap((e) => (e.namedChildren[0] ? this.attributes(e.namedChildren[0]) : [])));
-  }
-
-  /** The tracer's scope when `receiver` is a tracer (null when unknown), undefined when it is not one. */
-  tracerScopeOf(receiver: Node | null, at: Node): StaticValue | null | undefined {
-    if (!receiver || this.depth > 8) return undefined;
-    const direct = tracerScope(receiver);
-    if (direct) return this.evaluateAt(at, direct);
-    if (receiver.type === 'identifier') {
-      const local = this.locals.lookup(at, receiver.text);
-      if (local?.kind === 'value') return this.nested(() => this.tracerScopeOf(local.value, local.value));
-      if (local?.type === 'tracer') return null;
-      const variable = local ? undefined : this.resolver.tracerVariable(receiver.text);
-      if (variable !== undefined) return variable;
-    } else if (receiver.type === 'selector_expression') {
-      const field = receiver.childForFieldName('field')?.text ?? '';
-      const known = this.resolver.tracerField(field);
-      if (known) return known.scope;
-      return LOOKS_LIKE_TRACER.test(field) ? null : undefined;
-    }
-    if (receiver.type === 'type_assertion_expression') return isTracerType(receiver.childForFieldName('type')) ? null : undefined;
-    if (receiver.type === 'call_expression') return this.factoryScope(receiver);
-    return LOOKS_LIKE_TRACER.test(receiver.text) && receiver.type === 'identifier' ? null : undefined;
-  }
-
-  /**
-   * `factory()` / `x.factory()` as a tracer: a func-typed local or parameter, a function literal,
-   * package function, method or func-typed field returning `trace.Tracer`, or a call named like a tracer source.
-   */
-  private factoryScope(call: Node): StaticValue | null | undefined {
-    const fn = call.childForFieldName('function');
-    if (!fn) return undefined;
-    const known = this.functionScope(fn);
-    return known !== undefined ? known : LOOKS_LIKE_TRACER.test(fn.text) ? null : undefined;
-  }
-
-  /** What calling `fn` gives, when it is known to make tracers; undefined otherwise. */
-  private functionScope(fn: Node): StaticValue | null | undefined {
-    if (fn.type === 'func_literal') return returnsTracer(fn) ? null : undefined;
-    if (fn.type === 'selector_expression') return this.resolver.tracerFactory(fn.childForFieldName('field')?.text ?? '', true);
-    if (fn.type !== 'identifier') return undefined;
-    const local = this.locals.lookup(fn, fn.text);
-    if (local?.kind === 'value') return this.depth > 8 ? undefined : this.nested(() => this.functionScope(local.value));
-    if (local) return local.type === 'tracerFactory' ? null : undefined;
-    return this.resolver.tracerFactory(fn.text, false);
-  }
-
-  /** A key/value pair; siblings go after `kv` as `attribute.String(key, value)`. */
-  private attribute(key: Node, value: Node, kv: Node): AttributeInfo {
-    return {
-      ...this.keyValue(key, value),
-      insertSibling: { position: rangeOf(kv).end, template: `, ${this.resolver.attributePackage}.String({key}, {value})` },
-    };
-  }
-
-  protected resolve(at: Node, path: string[]): StaticValue {
-    const local = this.locals.lookup(at, path[0]);
-    if (!local) return this.resolver.value(path);
-    if (local.kind === 'dynamic' || path.length > 1 || this.depth > 16) return DYNAMIC;
-    return this.nested(() => this.evaluateAt(local.value, goExpr(local.value)));
-  }
 }

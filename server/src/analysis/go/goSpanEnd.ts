@@ -1,0 +1,261 @@
+// Is a span from `tracer.Start` ended on every path? A span that escapes (returned, stored in a
+// field, map, slice or context, sent on a channel, passed to any call, captured by a closure that
+// ends it or by a goroutine) is another function's business: ended. Otherwise the statements after
+// the Start are walked: `span.End()` and `defer span.End()` (or a deferred closure calling it) end
+// the span on their path; a `return` reached with the span still open, or the end of the function
+// (or, for a span declared in a block, of that block), is the leak reported.
+
+import type { Node } from 'web-tree-sitter';
+import type { Range } from '../types';
+import { namedChildren, rangeOf } from '../treeSitter';
+import { GO_FUNCTIONS } from './goLocals';
+
+export interface SpanEndInput {
+  /** The `Start` call. */
+  call: Node;
+  /** The span's variable as written; null or `_` when the span is dropped. */
+  variable: string | null;
+  /** The body of the function holding the call. */
+  body: Node;
+  /** The uses of the variable after the call that refer to this span (not to a later Start's). */
+  uses: Node[];
+  /** The variable outlives the function: a named result, or declared in an outer function or the package. */
+  outlives: boolean;
+}
+
+export interface SpanEnd {
+  ended: boolean;
+  /** Where a path leaves without ending the span, when one does. */
+  leak?: Range;
+}
+
+/** Calls after which the goroutine or the process does not go on (a path that leaks nothing). */
+const NO_RETURN = /^(?:panic|os\.Exit|runtime\.Goexit|log\.(?:Fatal|Panic)\w*)$|\.(?:Fatal|Fatalf|Fatalln|FailNow|SkipNow|Skip|Skipf|Panic|Panicf)$/;
+const CASES = new Set(['expression_case', 'default_case', 'type_case', 'communication_case']);
+
+export function spanEnd(input: SpanEndInput): SpanEnd {
+  const statement = startStatement(input.call);
+  if (!statement || statement.parent?.type !== 'statement_list') return { ended: true };
+  const v = input.variable && input.variable !== '_' ? input.variable : null;
+  if (v && (input.outlives || input.uses.some((use) => escapes(use, v)))) return { ended: true };
+  const leak = new PathWalker(v).leakAfter(statement, input.body);
+  return leak ? { ended: false, leak } : { ended: true };
+}
+
+/** The statement holding the Start call: `ctx, span := ...`, `ctx, span = ...` or the dropped call itself. */
+export function startStatement(call: Node): Node | null {
+  const parent = call.parent;
+  if (parent?.type === 'expression_statement') return parent;
+  const statement = parent?.type === 'expression_list' ? parent.parent : null;
+  return statement && (statement.type === 'short_var_declaration' || statement.type === 'assignment_statement') ? statement : null;
+}
+
+/** Whether a use of the span hands it to other code. */
+function escapes(use: Node, v: string): boolean {
+  const parent = use.parent;
+  if (!parent) return false;
+  const closure = enclosingClosure(use);
+  if (closure && !isDeferredCall(closure) && new RegExp(`\\b${v}\\s*\\.\\s*End\\s*\\(`).test(closure.text)) return true;
+  switch (parent.type) {
+    case 'selector_expression':
+      // `span.End` as a value (`t.Cleanup(span.End)`) ends it elsewhere; `span.SetAttributes(...)` does not.
+      return parent.childForFieldName('field')?.text === 'End' && parent.parent?.type !== 'call_expression';
+    case 'expression_list': {
+      const holder = parent.parent;
+      if (holder?.type === 'return_statement') return true;
+      if (holder?.type === 'short_var_declaration' || holder?.type === 'assignment_statement' || holder?.type === 'var_spec') {
+        return holder.childForFieldName(holder.type === 'var_spec' ? 'value' : 'right')?.id === parent.id;
+      }
+      return false;
+    }
+    case 'return_statement':
+    case 'argument_list':
+    case 'literal_element':
+    case 'keyed_element':
+      return true;
+    case 'send_statement':
+      return parent.childForFieldName('value')?.id === use.id;
+    case 'unary_expression':
+      return parent.text.startsWith('&');
+    default:
+      return false;
+  }
+}
+
+/** The function literal around a use, when the use is inside one nested in the Start's function. */
+function enclosingClosure(use: Node): Node | null {
+  for (let n = use.parent; n; n = n.parent) {
+    if (n.type === 'func_literal') return n;
+    if (GO_FUNCTIONS.has(n.type)) return null;
+  }
+  return null;
+}
+
+/** `defer func() { ... }()`: walked as part of the path, not an escape. */
+function isDeferredCall(literal: Node): boolean {
+  const call = literal.parent;
+  return call?.type === 'call_expression' && call.parent?.type === 'defer_statement';
+}
+
+interface Flow {
+  /** Some path completes the statement(s) with the span open. */
+  open: boolean;
+  leak?: Node;
+  /** A `break` / `continue` (or `fallthrough`) reached with the span open. */
+  breakAt?: Node;
+  continueAt?: Node;
+}
+
+const CLOSED: Flow = { open: false };
+
+class PathWalker {
+  constructor(private readonly v: string | null) {}
+
+  /** Where the first leaking path after `statement` leaves, walking out to the function body. */
+  leakAfter(statement: Node, body: Node): Range | undefined {
+    let at = statement;
+    let flow = this.list(followingStatements(at));
+    let declaredHere = statement.type === 'short_var_declaration';
+    for (;;) {
+      if (flow.leak) return rangeOf(flow.leak);
+      const container = at.parent?.parent;
+      if (!container) return undefined;
+      const exit = flow.breakAt ?? flow.continueAt;
+      if (container.id === body.id) return flow.open ? closingOf(container) : undefined;
+      if (!flow.open && !exit) return undefined;
+      // A span declared in this block is out of reach once the block is left.
+      if (declaredHere) return exit && !flow.open ? rangeOf(exit) : closingOf(container);
+      const holder = holderOf(container);
+      if (!holder) return undefined;
+      const loop = holder.type === 'for_statement';
+      const openAfter = loop || flow.open || (CASES.has(container.type) && !!flow.breakAt);
+      const next = openAfter ? this.list(followingStatements(holder)) : { ...CLOSED };
+      if (!loop && !CASES.has(container.type)) {
+        next.breakAt ??= flow.breakAt;
+        next.continueAt ??= flow.continueAt;
+      }
+      if (!next.open && !next.leak && !next.breakAt && !next.continueAt && !openAfter) return undefined;
+      flow = next;
+      at = holder;
+      declaredHere = false;
+    }
+  }
+
+  private list(statements: Node[]): Flow {
+    const flow: Flow = { open: true };
+    for (const s of statements) {
+      const r = this.statement(s);
+      flow.leak ??= r.leak;
+      flow.breakAt ??= r.breakAt;
+      flow.continueAt ??= r.continueAt;
+      if (flow.leak) return { ...flow, open: false };
+      if (!r.open) return { ...flow, open: false };
+    }
+    return flow;
+  }
+
+  private statement(s: Node): Flow {
+    switch (s.type) {
+      case 'expression_statement': {
+        const call = s.namedChildren[0];
+        return call && (this.isEnd(call) || NO_RETURN.test(call.childForFieldName('function')?.text ?? '')) ? CLOSED : { open: true };
+      }
+      case 'defer_statement':
+        return this.deferEnds(s) ? CLOSED : { open: true };
+      case 'return_statement':
+        return { open: false, leak: s };
+      case 'goto_statement':
+        return CLOSED;
+      case 'break_statement':
+      case 'fallthrough_statement':
+        return { open: false, breakAt: s };
+      case 'continue_statement':
+        return { open: false, continueAt: s };
+      case 'block':
+        return this.list(statementsOf(s));
+      case 'labeled_statement': {
+        const inner = namedChildren(s).filter((c) => c.type !== 'label_name' && c.type !== 'comment');
+        return inner.length ? this.list(inner) : { open: true };
+      }
+      case 'if_statement':
+        return this.ifStatement(s);
+      case 'for_statement':
+        return this.forStatement(s);
+      case 'expression_switch_statement':
+      case 'type_switch_statement':
+      case 'select_statement':
+        return this.switchStatement(s);
+      case 'assignment_statement':
+        // The span is overwritten before it was ended.
+        return this.v && namedChildren(s.childForFieldName('left') ?? s).some((n) => n.type === 'identifier' && n.text === this.v) ? { open: false, leak: s } : { open: true };
+      default:
+        return { open: true };
+    }
+  }
+
+  private ifStatement(s: Node): Flow {
+    const consequence = s.childForFieldName('consequence');
+    const alternative = s.childForFieldName('alternative');
+    const a = consequence ? this.statement(consequence) : { open: true };
+    const b = alternative ? this.statement(alternative) : { open: true };
+    return { open: a.open || b.open, leak: a.leak ?? b.leak, breakAt: a.breakAt ?? b.breakAt, continueAt: a.continueAt ?? b.continueAt };
+  }
+
+  private forStatement(s: Node): Flow {
+    const body = s.childForFieldName('body');
+    const flow = body ? this.statement(body) : { open: true };
+    // `for { ... }` only ends through a break (or a return, already walked).
+    const forever = namedChildren(s).every((c) => c.id === body?.id || c.type === 'comment');
+    return { open: forever ? !!flow.breakAt : true, leak: flow.leak };
+  }
+
+  private switchStatement(s: Node): Flow {
+    const cases = namedChildren(s).filter((c) => CASES.has(c.type));
+    const flows = cases.map((c) => this.list(statementsOf(c)));
+    const hasDefault = cases.some((c) => c.type === 'default_case');
+    // A select without default waits for one of its cases; a switch without default may match none.
+    const open = flows.some((f) => f.open || !!f.breakAt) || (s.type !== 'select_statement' && !hasDefault);
+    return { open, leak: flows.find((f) => f.leak)?.leak, continueAt: flows.find((f) => f.continueAt)?.continueAt };
+  }
+
+  private isEnd(call: Node): boolean {
+    if (call.type !== 'call_expression' || !this.v) return false;
+    const fn = call.childForFieldName('function');
+    return fn?.type === 'selector_expression' && fn.childForFieldName('field')?.text === 'End' && fn.childForFieldName('operand')?.text === this.v;
+  }
+
+  /** `defer span.End()`, or a deferred closure that calls it. */
+  private deferEnds(s: Node): boolean {
+    const call = s.namedChildren[0];
+    if (!call || !this.v) return false;
+    if (this.isEnd(call)) return true;
+    const fn = call.childForFieldName('function');
+    return fn?.type === 'func_literal' && new RegExp(`\\b${this.v}\\s*\\.\\s*End\\s*\\(`).test(fn.text);
+  }
+}
+
+function statementsOf(container: Node): Node[] {
+  const list = namedChildren(container).find((c) => c.type === 'statement_list');
+  return list ? namedChildren(list).filter((c) => c.type !== 'comment') : [];
+}
+
+function followingStatements(statement: Node): Node[] {
+  const out: Node[] = [];
+  for (let n = statement.nextNamedSibling; n; n = n.nextNamedSibling) if (n.type !== 'comment') out.push(n);
+  return out;
+}
+
+/** The statement a block or case belongs to, as a member of its statement list (the outermost `if` of an else-if chain). */
+function holderOf(container: Node): Node | null {
+  let holder: Node | null = container.type === 'block' && container.parent?.type === 'statement_list' ? container : container.parent;
+  while (holder?.parent?.type === 'if_statement') holder = holder.parent;
+  if (holder?.parent?.type === 'labeled_statement') holder = holder.parent;
+  return holder?.parent?.type === 'statement_list' ? holder : null;
+}
+
+/** The closing brace of a block; the last line of a case clause. */
+function closingOf(container: Node): Range {
+  const end = rangeOf(container).end;
+  if (container.type !== 'block') return { start: { line: end.line, character: 0 }, end };
+  return { start: { line: end.line, character: Math.max(0, end.character - 1) }, end };
+}
