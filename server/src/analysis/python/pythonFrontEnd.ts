@@ -3,13 +3,14 @@
 // Enum members and imports of other workspace modules.
 
 import type { AnalysisSettings } from '../../../../common/src/settings';
-import type { LanguageFrontEnd } from '../types';
+import type { Callable, FileSites, LanguageFrontEnd, PassedArgument, SpanSite } from '../types';
 import { DYNAMIC, SourceStore, createParser, evaluate, type StaticValue } from '../treeSitter';
 import { MAX_RESOLUTION_DEPTH, TreeSitterFrontEnd, type TreeSitterLanguage } from '../treeSitterFrontEnd';
 import { ModuleIndex } from './moduleIndex';
 import { semconvValue } from './semconv';
 import { moduleOrigin, type TracerOrigin } from './pythonSdks';
 import { moduleSymbols, type PyModuleSymbols } from './pythonModules';
+import { pythonCallsTo } from './pythonCalls';
 import { PYTHON_SPAN_METHODS, pythonSites, type PythonResolver } from './pythonSites';
 
 const PYTHON: TreeSitterLanguage<PyModuleSymbols, PythonResolver> = {
@@ -24,13 +25,68 @@ export async function createPythonFrontEnd(settings: AnalysisSettings): Promise<
   return new PythonFrontEnd(new SourceStore(await createParser('python')), settings.wrapperFunctions, new ModuleIndex());
 }
 
+function calleeKey(callee: Callable, index: number): string {
+  return `${callee.method ? '.' : ''}${callee.name}/${index}`;
+}
+
 class PythonFrontEnd extends TreeSitterFrontEnd<PyModuleSymbols, PythonResolver> {
+  /** callsTo results per file, then per callee and index; dropped on any change (their values may read other files). */
+  private readonly passed = new Map<string, Map<string, PassedArgument[]>>();
+  /** Names of the parameters that flow into span names, per helper and position: callers may pass them by keyword. */
+  private readonly paramNames = new Map<string, string>();
+
   constructor(
-    store: SourceStore,
-    wrappers: readonly string[],
+    private readonly sources: SourceStore,
+    private readonly wrapperNames: readonly string[],
     private readonly modules: ModuleIndex,
   ) {
-    super(PYTHON, store, wrappers, modules);
+    super(PYTHON, sources, wrapperNames, modules);
+  }
+
+  updateFile(file: string, text: string): void {
+    if (this.sources.text(file) !== text) this.passed.clear();
+    super.updateFile(file, text);
+  }
+
+  removeFile(file: string): void {
+    this.passed.clear();
+    super.removeFile(file);
+  }
+
+  sitesOf(file: string): FileSites {
+    const result = super.sitesOf(file);
+    for (const site of result.sites) this.noteParameters(site);
+    return result;
+  }
+
+  callsTo(file: string, callee: Callable, index: number): PassedArgument[] {
+    const text = this.sources.text(file);
+    if (text === undefined || !text.includes(callee.name)) return [];
+    const key = calleeKey(callee, index);
+    let byCallee = this.passed.get(file);
+    const cached = byCallee?.get(key);
+    if (cached) return cached;
+    const tree = this.sources.tree(file);
+    let found: PassedArgument[] = [];
+    if (tree) {
+      try {
+        const input = { file, text, root: tree.rootNode, wrappers: this.wrapperNames, resolver: this.resolverFor(file, new Set([file])) };
+        found = pythonCallsTo(input, callee, index, this.paramNames.get(key));
+      } catch {
+        // Like sitesOf, never throw on odd source: such a file simply passes nothing.
+      }
+    }
+    if (!byCallee) this.passed.set(file, (byCallee = new Map()));
+    byCallee.set(key, found);
+    return found;
+  }
+
+  private noteParameters(site: SpanSite): void {
+    if (!site.enclosing) return;
+    const values = [site.name, ...(site.renames ?? []), ...site.attributes.map((a) => a.value)];
+    for (const part of values.flatMap((v) => v?.parts ?? [])) {
+      if (part.param) this.paramNames.set(calleeKey(site.enclosing, part.param.index), part.param.name);
+    }
   }
 
   protected resolverFor(file: string, dependencies: Set<string>): PythonResolver {

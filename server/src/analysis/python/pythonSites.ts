@@ -73,7 +73,17 @@ export function pythonSites(input: PyFileInput): SpanSite[] {
     }
   }
   for (const call of spanCalls) attachSpanCall(input, call, tracked, values, locals);
+  for (const t of tracked) if (!t.site.enclosing) setEnclosing(t);
   return tracked.map((t) => t.site);
+}
+
+/** A helper whose parameter flows into a rename or an attribute (not the name) is judged at its call sites too. */
+function setEnclosing(t: Tracked): void {
+  const values = [...(t.site.renames ?? []), ...t.site.attributes.map((a) => a.value)];
+  if (!values.some((v) => v.parts?.some((p) => p.param))) return;
+  const fn = ancestorOfType(t.call, FUNCTION_TYPES);
+  const enclosing = fn ? callableOf(fn) : undefined;
+  if (enclosing) t.site.enclosing = enclosing;
 }
 
 function isWrapper(fn: Node, wrappers: readonly string[]): boolean {
