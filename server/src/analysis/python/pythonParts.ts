@@ -219,6 +219,11 @@ export class PartFinder {
     const path = dottedPath(node);
     const text = path ? path.join('.') : node.text.replace(/\s+/g, '');
     if (path && RAW_REQUEST.test(text)) return { bound: 'unbounded', reason: 'a raw request path or URL' };
+    if (object?.type === 'call') {
+      // `uuid.uuid4().hex`, `datetime.now().year`: a member of a fresh value is as fresh.
+      const made = this.judgeCall(object, depth);
+      if (made.bound === 'unbounded') return made;
+    }
     if (object?.type === 'subscript' || object?.type === 'call') {
       // `request.scope["route"].path`, `scope.get("route").path`: the route's own members are templates.
       const keyed = object.type === 'subscript' ? this.judgeKey(object.childForFieldName('value'), object.childForFieldName('subscript')) : this.judgeCall(object, depth);
