@@ -14,7 +14,8 @@ function scan(args: string[], cwd = FIXTURES) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe('otel-flow-map scan (dist/cli.js)', () => {
+describe('otel-flow-map scan (dist/cli.js)', function () {
+  this.timeout(20_000);
   it('prints the JSON shape with relative files and 1-based positions; exit 1 on error findings', () => {
     const r = scan(['--format', 'json']);
     assert.equal(r.code, 1);
@@ -59,7 +60,11 @@ describe('otel-flow-map scan (dist/cli.js)', () => {
     const run = sarif.runs[0];
     assert.deepEqual(run.tool.driver.rules.map((x: { id: string }) => x.id), [...RULE_IDS]);
     for (const rule of run.tool.driver.rules) {
-      assert.match(rule.helpUri, /^https:\/\/.*rules\.md#/);
+      // No public URL exists for the docs: the doc travels inside the SARIF instead.
+      assert.equal(rule.helpUri, undefined);
+      assert.ok(rule.fullDescription.text.length > 40, rule.id);
+      assert.match(rule.help.markdown, /## How to suppress/, rule.id);
+      assert.ok(rule.help.text.length > 200 && !rule.help.text.includes('```'), rule.id);
       assert.ok(['error', 'warning', 'note'].includes(rule.defaultConfiguration.level));
     }
     assert.ok(run.results.length > 10);
@@ -73,12 +78,13 @@ describe('otel-flow-map scan (dist/cli.js)', () => {
     assert.match(run.originalUriBaseIds.SRCROOT.uri, /^file:\/\/.*\/$/);
   });
 
-  it('exits 2 on usage errors and reports missing paths and unreadable input without failing', () => {
+  it('exits 2 on usage errors, a missing path or a missing config, with the reason on stderr', () => {
     assert.equal(scan(['--format', 'xml']).code, 2);
     assert.equal(scan(['--bogus']).code, 2);
     assert.equal(scan(['--config', 'missing.json']).code, 2);
     const r = scan(['skeleton.ts', 'does-not-exist']);
-    assert.equal(r.code, 0);
-    assert.match(r.stderr, /does-not-exist: no such file or directory/);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /No such file or directory: does-not-exist/);
   });
 });

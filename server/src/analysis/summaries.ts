@@ -30,7 +30,8 @@ export function toSiteSummary(site: SpanSite, root: string, attributePrefix: str
   };
 }
 
-export function toFindingSummary(f: Finding, root: string): FindingSummary {
+/** Also for the CLI's own reports (unused suppressions), whose rule is not one of the analyzer's. */
+export function toFindingSummary(f: Pick<Finding, 'severity' | 'file' | 'range' | 'message'> & { rule: string }, root: string): FindingSummary {
   return {
     rule: f.rule,
     severity: f.severity,

@@ -1,68 +1,65 @@
-// `otel-flow-map scan [paths...] [--format text|json|sarif] [--config FILE]`: the analyzer
-// alone, for CI. Settings come from --config, else ./otel-flow-map.json, else the defaults.
-// Exit 0 when no finding is at error severity, 1 otherwise, 2 on usage errors.
-// Files that cannot be read are reported on stderr and skipped.
+// `otel-flow-map scan`: the analyzer alone, for CI, with ESLint's and ruff's conventions.
+// Settings come from --config, else ./otel-flow-map.json, else the defaults.
+// Exit 0 clean; 1 when a finding is at error level or warnings exceed --max-warnings; 2 on a usage
+// error, a missing path, an unreadable config or an output file that cannot be written.
+// Files that cannot be read or parsed are reported on stderr and skipped (not a failure).
 
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { CONFIG_FILE_NAME, loadConfigFile } from '../analysis/config';
 import { scanPaths } from '../analysis/workspace';
-import { formatJson, formatSarif, formatText } from './scanFormats';
-import { SCAN_USAGE } from './usage';
+import { buildReport } from './report';
+import { formatSarif } from './sarif';
+import { parseScanArgs } from './scanArgs';
+import { formatGithub, formatJson, formatText } from './scanFormats';
+import { resolveTargets } from './scanTargets';
+import { SCAN_HELP, SCAN_USAGE } from './usage';
 
-const FORMATS = ['text', 'json', 'sarif'] as const;
-type Format = (typeof FORMATS)[number];
-
-interface ScanArgs {
-  paths: string[];
-  format: Format;
-  config?: string;
+function usageError(message: string): number {
+  console.error(`otel-flow-map scan: ${message}\nUsage: ${SCAN_USAGE}\nRun 'otel-flow-map scan --help' for the options.`);
+  return 2;
 }
 
-const USAGE = `Usage: ${SCAN_USAGE}`;
-
-export function parseScanArgs(args: string[]): ScanArgs | string {
-  const out: ScanArgs = { paths: [], format: 'text' };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = () => inline ?? args[++i];
-    if (flag === '--format') {
-      const f = value();
-      if (!FORMATS.includes(f as Format)) return `Unknown format: ${f ?? '(missing)'}`;
-      out.format = f as Format;
-    } else if (flag === '--config') {
-      const c = value();
-      if (!c) return '--config needs a file';
-      out.config = c;
-    } else if (a === '--help' || a === '-h') return '';
-    else if (a.startsWith('-') && a !== '-') return `Unknown option: ${a}`;
-    else out.paths.push(a);
+export async function runScan(argv: string[]): Promise<number> {
+  const args = parseScanArgs(argv);
+  if (args === 'help') {
+    console.log(SCAN_HELP);
+    return 0;
   }
-  return out;
-}
-
-export async function runScan(args: string[]): Promise<number> {
-  const parsed = parseScanArgs(args);
-  if (typeof parsed === 'string') {
-    if (parsed) console.error(parsed);
-    console.error(USAGE);
-    return parsed ? 2 : 0;
-  }
+  if ('error' in args) return usageError(args.error);
   const cwd = process.cwd();
-  const config = loadConfigFile(resolve(cwd, parsed.config ?? CONFIG_FILE_NAME));
-  if (parsed.config && !config.found) {
-    console.error(`Config file not found: ${parsed.config}`);
-    return 2;
-  }
+  const config = loadConfigFile(resolve(cwd, args.config ?? CONFIG_FILE_NAME));
+  if (args.config && !config.found) return usageError(`config file not found: ${args.config}`);
   if (config.error) {
-    console.error(`Invalid config: ${config.error}`);
+    console.error(`otel-flow-map scan: invalid config: ${config.error}`);
     return 2;
   }
-  const result = await scanPaths(parsed.paths, config.analysis, cwd);
+  const settings = { ...config.analysis, exclude: [...config.analysis.exclude, ...args.ignorePatterns] };
+  const resolved = await resolveTargets(args.paths, { cwd, exclude: settings.exclude });
+  if ('error' in resolved) return usageError(resolved.error);
+
+  const result = await scanPaths(resolved.targets, settings, cwd);
   for (const p of result.problems) console.error(p.file ? `otel-flow-map: skipped ${p.file}: ${p.message}` : `otel-flow-map: ${p.message}`);
-  const output = parsed.format === 'json' ? formatJson(result, cwd, config.analysis)
-    : parsed.format === 'sarif' ? formatSarif(result, cwd)
-    : formatText(result, cwd);
-  await new Promise<void>((done) => process.stdout.write(output, () => done()));
-  return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
+  const report = buildReport(result, args);
+  const output = args.format === 'json' ? formatJson(report, result, cwd, settings)
+    : args.format === 'sarif' ? formatSarif(report, cwd)
+    : args.format === 'github' ? formatGithub(report, cwd)
+    : formatText(report, cwd);
+  if (args.outputFile) {
+    try {
+      const file = resolve(cwd, args.outputFile);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, output);
+    } catch (err) {
+      console.error(`otel-flow-map scan: cannot write ${args.outputFile}: ${(err as Error).message}`);
+      return 2;
+    }
+  } else await new Promise<void>((done) => process.stdout.write(output, () => done()));
+
+  if (report.errors > 0) return 1;
+  if (args.maxWarnings !== undefined && report.warnings > args.maxWarnings) {
+    console.error(`otel-flow-map: ${report.warnings} warning(s), more than --max-warnings ${args.maxWarnings}.`);
+    return 1;
+  }
+  return 0;
 }

@@ -9,7 +9,7 @@ import { createUiServer } from '../serve/uiServer';
 import { WorkspaceSites } from '../serve/workspaceSites';
 import { checkBind } from '../telemetry/receiver/auth';
 import { createTelemetryHost } from '../telemetry/host';
-import { SERVE_USAGE } from './usage';
+import { SERVE_HELP, SERVE_USAGE } from './usage';
 
 interface ServeArgs {
   grpcPort?: number;
@@ -24,7 +24,14 @@ interface ServeArgs {
   snapshotIntervalMs?: number;
 }
 
-export function parseServeArgs(args: string[]): ServeArgs | string {
+/** Parsed arguments, `'help'`, or a usage error message. */
+export function parseServeArgs(args: string[]): ServeArgs | 'help' | { error: string } {
+  if (args.includes('--help') || args.includes('-h')) return 'help';
+  const parsed = parseServeOptions(args);
+  return typeof parsed === 'string' ? { error: parsed } : parsed;
+}
+
+function parseServeOptions(args: string[]): ServeArgs | string {
   const out: ServeArgs = { uiPort: 4320, workspace: '.', bind: '127.0.0.1', token: '' };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
@@ -69,8 +76,12 @@ export function parseServeArgs(args: string[]): ServeArgs | string {
 
 export async function runServe(argv: string[]): Promise<number> {
   const args = parseServeArgs(argv);
-  if (typeof args === 'string') {
-    console.error(`${args}\nUsage: ${SERVE_USAGE}`);
+  if (args === 'help') {
+    console.log(SERVE_HELP);
+    return 0;
+  }
+  if ('error' in args) {
+    console.error(`otel-flow-map serve: ${args.error}\nUsage: ${SERVE_USAGE}`);
     return 2;
   }
   const refused = checkBind(args.bind, args.token);

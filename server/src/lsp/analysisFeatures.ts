@@ -212,7 +212,11 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
     });
   });
 
-  connection.onCodeAction((params) => toCodeActions(params.textDocument.uri, published.get(params.textDocument.uri) ?? [], params.range));
+  connection.onCodeAction((params) => {
+    const doc = documents.get(params.textDocument.uri);
+    const lineText = doc && ((line: number) => doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, ''));
+    return toCodeActions(params.textDocument.uri, published.get(params.textDocument.uri) ?? [], params.range, lineText);
+  });
 
   return {
     sites: () => (siteCache ??= analyzer?.sites() ?? []),

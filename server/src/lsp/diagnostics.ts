@@ -1,10 +1,12 @@
-// Analyzer findings as LSP diagnostics (rule id as code, link to the rule's documentation)
-// and their fixes as quick-fix code actions.
+// Analyzer findings as LSP diagnostics (rule id as code, link to the rule's documentation shipped
+// inside the extension) and their fixes as quick-fix code actions, each finding's own fixes first,
+// then "Disable <rule> for this line".
 
 import { CodeAction, CodeActionKind, DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver/node';
-import { pathToFileURL } from 'node:url';
-import { ruleDocUrl } from '../analysis/ruleDocs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ruleDocUri } from '../analysis/ruleDocs';
 import type { Finding } from '../analysis/types';
+import { disableForLineAction } from './suppressFix';
 
 export const DIAGNOSTIC_SOURCE = 'otel-flow-map';
 
@@ -20,26 +22,33 @@ export function toDiagnostic(f: Finding): Diagnostic {
     range: f.range,
     severity: SEVERITY[f.severity],
     code: f.rule,
-    codeDescription: { href: ruleDocUrl(f.rule) },
+    codeDescription: { href: ruleDocUri(f.rule) },
     source: DIAGNOSTIC_SOURCE,
     message: f.message,
     ...(f.related?.length ? { relatedInformation: f.related.map((r) => ({ location: { uri: pathToFileURL(r.file).href, range: r.range }, message: r.message })) } : {}),
   };
 }
 
-/** Quick fixes of the findings that touch `range`. */
-export function toCodeActions(uri: string, findings: readonly Finding[], range: Range): CodeAction[] {
+/**
+ * Quick fixes of the findings that touch `range`; `lineText` gives the document's lines (the
+ * suppression comment is written to match the line's indentation, or appended to it).
+ */
+export function toCodeActions(uri: string, findings: readonly Finding[], range: Range, lineText?: (line: number) => string): CodeAction[] {
   const actions: CodeAction[] = [];
+  const disables: CodeAction[] = [];
+  const file = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
   for (const f of findings) {
     if (!overlaps(f.range, range)) continue;
+    const diagnostic = toDiagnostic(f);
     for (const fix of f.fixes) {
       const action = CodeAction.create(fix.title, { changes: { [uri]: fix.edits } }, CodeActionKind.QuickFix);
-      action.diagnostics = [toDiagnostic(f)];
+      action.diagnostics = [diagnostic];
       if (fix.preferred) action.isPreferred = true;
       actions.push(action);
     }
+    if (lineText) disables.push(disableForLineAction(uri, file, f, diagnostic, lineText(f.range.start.line)));
   }
-  return actions;
+  return [...actions, ...disables];
 }
 
 function overlaps(a: Range, b: Range): boolean {
