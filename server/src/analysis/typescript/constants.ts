@@ -64,6 +64,12 @@ export class ConstantEvaluator {
     return target;
   }
 
+  /** The parsed tree of a workspace module, recorded as used. */
+  sourceOf(file: string): ts.SourceFile | undefined {
+    this.usedFiles.add(file);
+    return this.store.sourceFile(file);
+  }
+
   /** What `name` exported by workspace module `file` is bound to. */
   exportOf(file: string, name: string): Binding | undefined {
     this.usedFiles.add(file);

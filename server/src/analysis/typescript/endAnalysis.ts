@@ -2,7 +2,8 @@
 // graph): an `end()` in a `finally` covers everything; otherwise every branch that
 // completes or returns after the span starts must end it. An end() inside a nested callback
 // (`promise.finally(() => span.end())`, `res.on('close', ...)`) counts as ending it.
-// Also builds the "end the span in a finally" fix when the shape makes it clear.
+// Reports the path that leaves without ending it. Also builds the "end the span in a finally"
+// fix when the shape makes it clear.
 
 import { ts } from './tsApi';
 import type { Fix } from '../types';
@@ -11,13 +12,20 @@ import { callReceiver, indentAt, memberAccess, rangeOf, spanRange, unwrap } from
 const CHAIN = new Set(['setAttribute', 'setAttributes', 'addEvent', 'setStatus', 'updateName', 'recordException']);
 
 interface PathState {
-  /** Every path through the statement has ended the span or left the function. */
+  /** Every path through the statement has ended the span or left. */
   done: boolean;
-  /** Some path leaves the function (return/throw) without ending the span. */
-  leak: boolean;
+  /** The first return/throw/break/continue that leaves without ending the span. */
+  leak?: ts.Node;
 }
 
-const OPEN: PathState = { done: false, leak: false };
+const OPEN: PathState = { done: false };
+
+/** Whether the span is ended on every path and, when not, the statement of a path that leaves without ending it. */
+export interface EndResult {
+  ended: boolean;
+  /** A return/throw/break/continue; undefined when the path falls off the end of the span's block. */
+  leak?: ts.Node;
+}
 
 export class EndAnalysis {
   constructor(private readonly spanName: string) {}
@@ -36,10 +44,10 @@ export class EndAnalysis {
 
   /** Statements run in order, starting after the span exists. */
   sequence(stmts: readonly ts.Statement[]): PathState {
-    let leak = false;
+    let leak: ts.Node | undefined;
     for (const s of stmts) {
       const r = this.statement(s);
-      leak ||= r.leak;
+      leak ??= r.leak;
       if (r.done) return { done: true, leak };
     }
     return { done: false, leak };
@@ -47,55 +55,57 @@ export class EndAnalysis {
 
   private statement(s: ts.Statement): PathState {
     if (ts.isBlock(s)) return this.sequence(s.statements);
-    if (ts.isReturnStatement(s) || ts.isThrowStatement(s)) return { done: true, leak: !this.containsEnd(s) };
+    if (ts.isReturnStatement(s) || ts.isThrowStatement(s)) return { done: true, leak: this.containsEnd(s) ? undefined : s };
+    // Reached directly from the span's own statements, these leave the loop or switch the span was started in.
+    if (ts.isBreakOrContinueStatement(s)) return { done: true, leak: s };
     if (ts.isIfStatement(s)) {
       const t = this.statement(s.thenStatement);
       const e = s.elseStatement ? this.statement(s.elseStatement) : OPEN;
-      return { done: t.done && e.done, leak: t.leak || e.leak };
+      return { done: t.done && e.done, leak: t.leak ?? e.leak };
     }
     if (ts.isTryStatement(s)) {
-      if (s.finallyBlock && this.containsEnd(s.finallyBlock)) return { done: true, leak: false };
+      if (s.finallyBlock && this.containsEnd(s.finallyBlock)) return { done: true };
       const t = this.sequence(s.tryBlock.statements);
-      const c = s.catchClause ? this.sequence(s.catchClause.block.statements) : { done: true, leak: false };
-      return { done: t.done && c.done, leak: t.leak || c.leak };
+      const c = s.catchClause ? this.sequence(s.catchClause.block.statements) : { done: true };
+      return { done: t.done && c.done, leak: t.leak ?? c.leak };
     }
-    if (this.containsEnd(s)) return { done: true, leak: false };
-    return { done: false, leak: this.exitsWithoutEnd(s) };
+    if (this.containsEnd(s)) return { done: true };
+    return { done: false, leak: this.exitWithoutEnd(s) };
   }
 
   /** A return/throw in this statement (not in a nested function) that does not end the span. */
-  private exitsWithoutEnd(node: ts.Node): boolean {
-    if (ts.isFunctionLike(node)) return false;
-    if (ts.isReturnStatement(node) || ts.isThrowStatement(node)) return !this.containsEnd(node);
-    return ts.forEachChild(node, (c) => this.exitsWithoutEnd(c) || undefined) ?? false;
+  private exitWithoutEnd(node: ts.Node): ts.Node | undefined {
+    if (ts.isFunctionLike(node)) return undefined;
+    if (ts.isReturnStatement(node) || ts.isThrowStatement(node)) return this.containsEnd(node) ? undefined : node;
+    return ts.forEachChild(node, (c) => this.exitWithoutEnd(c));
   }
 }
 
 /** startActiveSpan callback: is the span ended on every path through the body? */
-export function callbackEndsSpan(analysis: EndAnalysis, body: ts.ConciseBody): boolean {
-  if (!ts.isBlock(body)) return analysis.containsEnd(body);
+export function callbackEndsSpan(analysis: EndAnalysis, body: ts.ConciseBody): EndResult {
+  if (!ts.isBlock(body)) return { ended: analysis.containsEnd(body) };
   const r = analysis.sequence(body.statements);
-  return r.done && !r.leak;
+  return { ended: r.done && !r.leak, leak: r.leak };
 }
 
 /**
  * `const span = tracer.startSpan(...)`: walks outwards from the declaring statement through
  * the enclosing blocks up to the function, checking the statements that follow at each level.
  */
-export function variableEndsSpan(analysis: EndAnalysis, declStatement: ts.Statement): boolean {
+export function variableEndsSpan(analysis: EndAnalysis, declStatement: ts.Statement): EndResult {
   let stmt: ts.Node = declStatement;
   for (;;) {
     const container = stmt.parent;
-    if (!container) return false;
+    if (!container) return { ended: false };
     if (hasStatements(container)) {
       const after = container.statements.slice(container.statements.indexOf(stmt as ts.Statement) + 1);
       const r = analysis.sequence(after);
-      if (r.leak) return false;
-      if (r.done) return true;
+      if (r.leak) return { ended: false, leak: r.leak };
+      if (r.done) return { ended: true };
     }
-    if (ts.isSourceFile(container) || ts.isFunctionLike(container)) return false;
+    if (ts.isSourceFile(container) || ts.isFunctionLike(container)) return { ended: false };
     const parent = container.parent;
-    if (parent && ts.isTryStatement(parent) && parent.tryBlock === container && parent.finallyBlock && analysis.containsEnd(parent.finallyBlock)) return true;
+    if (parent && ts.isTryStatement(parent) && parent.tryBlock === container && parent.finallyBlock && analysis.containsEnd(parent.finallyBlock)) return { ended: true };
     stmt = container;
   }
 }
@@ -109,13 +119,19 @@ function hasStatements(node: ts.Node): node is ts.Block | ts.SourceFile | ts.Mod
  * dropping plain `span.end();` statements at their top level (the finally replaces them).
  */
 export function wrapInTryFinally(analysis: EndAnalysis, stmts: readonly ts.Statement[], sf: ts.SourceFile, spanName: string, insertAfter?: ts.Node): Fix | undefined {
-  const title = `End '${spanName}' in a finally block`;
   if (stmts.length === 0) {
     if (!insertAfter) return undefined;
     const indent = indentAt(sf.text, insertAfter.getStart(sf));
     const end = rangeOf(insertAfter, sf).end;
-    return { title: `Add ${spanName}.end()`, preferred: true, edits: [{ range: { start: end, end }, newText: `\n${indent}${spanName}.end();` }] };
+    return { title: `End '${spanName}' right after it starts`, preferred: true, edits: [{ range: { start: end, end }, newText: `\n${indent}${spanName}.end();` }] };
   }
+  const b = statementsText(analysis, stmts, sf);
+  const newText = `${b.indent}try {\n${reindent(b.body, b.unit)}\n${b.indent}} finally {\n${b.indent}${b.unit}${spanName}.end();\n${b.indent}}`;
+  return { title: `End '${spanName}' in a finally block`, preferred: true, edits: [{ range: spanRange(b.lineStart, b.end, sf), newText }] };
+}
+
+/** The text of whole lines holding `stmts`, without their top-level plain `span.end();` statements. */
+export function statementsText(analysis: EndAnalysis, stmts: readonly ts.Statement[], sf: ts.SourceFile): { lineStart: number; end: number; indent: string; unit: string; body: string } {
   const text = sf.text;
   const first = stmts[0].getStart(sf);
   const lineStart = text.lastIndexOf('\n', first - 1) + 1;
@@ -132,7 +148,10 @@ export function wrapInTryFinally(analysis: EndAnalysis, stmts: readonly ts.State
     const to = s.end - lineStart;
     body = body.slice(0, Math.max(0, from - 1)) + body.slice(to);
   }
-  const reindented = body.split('\n').map((l) => (l.trim() ? unit + l : l)).join('\n').replace(/^\n+/, '');
-  const newText = `${indent}try {\n${reindented}\n${indent}} finally {\n${indent}${unit}${spanName}.end();\n${indent}}`;
-  return { title, preferred: true, edits: [{ range: spanRange(lineStart, last, sf), newText }] };
+  return { lineStart, end: last, indent, unit, body: body.replace(/^\n+/, '') };
+}
+
+/** Indents every non-blank line by `unit`. */
+export function reindent(body: string, unit: string): string {
+  return body.split('\n').map((l) => (l.trim() ? unit + l : l)).join('\n');
 }

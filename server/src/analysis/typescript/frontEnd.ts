@@ -7,7 +7,8 @@
 import { posix } from 'node:path';
 import { ts } from './tsApi';
 import type { Language } from '../../../../common/src/sites';
-import type { FileSites, LanguageFrontEnd } from '../types';
+import type { Callable, FileSites, LanguageFrontEnd, PassedArgument } from '../types';
+import { findCallsTo } from './callSites';
 import { ConstantEvaluator, ExportValueMemo, UNRESOLVED_IMPORT } from './constants';
 import type { SourceStore } from './modules';
 import { findSites, mayContainSpans, type FinderOptions } from './siteFinder';
@@ -32,7 +33,12 @@ interface Entry {
   sites?: FileSites;
   /** Other files this file's sites took constants from. */
   uses?: Set<string>;
+  /** callsTo answers by callee and index, with the other files they took constants from. */
+  calls?: Map<string, PassedArgument[]>;
+  callUses?: Set<string>;
 }
+
+const NO_CALLS: PassedArgument[] = [];
 
 export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
   readonly extensions = TS_EXTENSIONS;
@@ -42,6 +48,8 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
   private readonly exportValues = new ExportValueMemo();
   /** Files that may hold sites: only these can need invalidating (loading a workspace then costs no quadratic walk). */
   private readonly analyzed = new Set<string>();
+  /** Files holding callsTo answers (invalidated like sites when a file they used changes). */
+  private readonly withCalls = new Set<string>();
   /** resolveModule answers by directory and specifier; cleared when a file appears or goes. */
   private readonly resolved = new Map<string, string | undefined>();
 
@@ -80,6 +88,32 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
     entry.uses = uses;
     this.analyzed.add(file);
     return entry.sites;
+  }
+
+  callsTo(file: string, callee: Callable, index: number): PassedArgument[] {
+    const entry = this.files.get(file);
+    // Most files never mention a helper's name: they are answered without parsing.
+    if (!entry?.text.includes(callee.name)) return NO_CALLS;
+    const key = `${callee.method ? '.' : ''}${callee.name}/${index}`;
+    const known = entry.calls?.get(key);
+    if (known) return known;
+    const sf = this.tree(file);
+    if (!sf) return NO_CALLS;
+    const uses = new Set<string>();
+    let found: PassedArgument[];
+    try {
+      found = findCallsTo(sf, callee, index, new ConstantEvaluator(this, uses, this.exportValues));
+    } catch {
+      found = NO_CALLS; // never fatal: a file the walk cannot handle passes nothing on
+    } finally {
+      if (!entry.keepTree) this.dropTree(file, entry);
+    }
+    uses.delete(file);
+    entry.calls ??= new Map();
+    entry.calls.set(key, found.length ? found : NO_CALLS);
+    entry.callUses = entry.callUses ? new Set([...entry.callUses, ...uses]) : uses;
+    this.withCalls.add(file);
+    return found;
   }
 
   /** The tree of a file other files read constants from (kept for them). */
@@ -145,6 +179,15 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
 
   private invalidateUsersOf(file: string): void {
     this.exportValues.invalidate(file);
+    for (const path of this.withCalls) {
+      const e = this.files.get(path);
+      if (e && path !== file && !e.callUses?.has(file)) continue;
+      if (e) {
+        e.calls = undefined;
+        e.callUses = undefined;
+      }
+      this.withCalls.delete(path);
+    }
     for (const path of this.analyzed) {
       const e = this.files.get(path);
       if (e && path !== file && !e.uses?.has(file)) continue;

@@ -4,11 +4,12 @@
 
 import { ts } from './tsApi';
 import type { Language } from '../../../../common/src/sites';
-import type { AttributeInfo, Fix, SpanSite } from '../types';
+import type { AttributeInfo, SpanSite } from '../types';
+import { callableDeclaring } from './callables';
 import { ConstantEvaluator } from './constants';
-import { EndAnalysis, callbackEndsSpan, variableEndsSpan, wrapInTryFinally } from './endAnalysis';
 import { propertyNameText } from './modules';
-import { followSpan, objectAttributes, objectLiteralOf } from './spanUsage';
+import { objectAttributes, objectLiteralOf } from './spanUsage';
+import { followCallbackSpan, followVariableSpan } from './spanLifetime';
 import { calleeName, innermostNodeAt, memberAccess, occurrences, rangeOf, unwrap } from './syntax';
 import { classifyReceiver, importsOpenTelemetry } from './tracers';
 import { valueInfo } from './values';
@@ -92,7 +93,23 @@ function siteOf(call: ts.CallExpression, sf: ts.SourceFile, language: Language, 
   if (callback) followCallbackSpan(site, callback, evaluator, sf);
   else if (name === 'startActiveSpan' || isWrapper(call, options)) site.ended = true; // the callback is a reference: not followed
   else followVariableSpan(site, call, evaluator, sf);
+  setEnclosing(site, call);
   return site;
+}
+
+/**
+ * A name built from a parameter is judged where the function is called: the site names that
+ * function. Parameters of another function (an outer one) than the first found are not followed.
+ */
+function setEnclosing(site: SpanSite, call: ts.CallExpression): void {
+  const values = [site.name, ...site.attributes.map((a) => a.value), ...(site.renames ?? [])];
+  for (const v of values) {
+    for (const part of v?.parts ?? []) {
+      if (!part.param) continue;
+      site.enclosing ??= callableDeclaring(call, part.param);
+      if (!site.enclosing) delete part.param;
+    }
+  }
 }
 
 /** Rejects look-alikes whose first argument cannot be a span name. */
@@ -109,68 +126,6 @@ function isWrapper(call: ts.CallExpression, options: FinderOptions): boolean {
   const text = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.getText() : undefined;
   if (!text) return false;
   return options.wrapperFunctions.some((w) => w === text || (!w.includes('.') && text.endsWith(`.${w}`)));
-}
-
-function followCallbackSpan(site: SpanSite, fn: ts.ArrowFunction | ts.FunctionExpression, evaluator: ConstantEvaluator, sf: ts.SourceFile): void {
-  const param = fn.parameters[0];
-  if (!param || !ts.isIdentifier(param.name)) {
-    // No span parameter: only `trace.getActiveSpan()?.end()` could end it.
-    site.ended = /getActiveSpan\(\)\??\.end\(/.test(fn.body.getText(sf));
-    return;
-  }
-  const spanName = param.name.text;
-  const usage = followSpan(spanName, fn.body, evaluator, sf);
-  site.attributes.push(...usage.attributes);
-  if (usage.escapes) return;
-  const analysis = new EndAnalysis(spanName);
-  site.ended = callbackEndsSpan(analysis, fn.body);
-  if (!site.ended && ts.isBlock(fn.body)) site.endFix = wrapInTryFinally(analysis, fn.body.statements, sf, spanName);
-}
-
-function followVariableSpan(site: SpanSite, call: ts.CallExpression, evaluator: ConstantEvaluator, sf: ts.SourceFile): void {
-  let holder: ts.Node = call.parent;
-  while (ts.isParenthesizedExpression(holder) || ts.isAsExpression(holder) || ts.isNonNullExpression(holder)) holder = holder.parent;
-  if (ts.isExpressionStatement(holder)) {
-    site.ended = false; // created and dropped
-    return;
-  }
-  const spanName = ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) ? holder.name.text
-    : ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(holder.left) ? holder.left.text
-    : undefined;
-  if (!spanName) return; // returned, stored in a property or passed on: ended elsewhere, if at all
-  const statement = enclosingStatement(holder);
-  const body = enclosingFunctionBody(holder);
-  if (!statement || !body) return;
-  const usage = followSpan(spanName, body, evaluator, sf);
-  site.attributes.push(...usage.attributes);
-  if (usage.escapes) return;
-  const analysis = new EndAnalysis(spanName);
-  site.ended = variableEndsSpan(analysis, statement);
-  if (!site.ended) site.endFix = endFixAfter(analysis, statement, sf, spanName);
-}
-
-function endFixAfter(analysis: EndAnalysis, statement: ts.Statement, sf: ts.SourceFile, spanName: string): Fix | undefined {
-  const container = statement.parent;
-  if (!ts.isBlock(container) && !ts.isSourceFile(container)) return undefined;
-  const rest = container.statements.slice(container.statements.indexOf(statement) + 1);
-  return wrapInTryFinally(analysis, rest, sf, spanName, statement);
-}
-
-function enclosingStatement(node: ts.Node): ts.Statement | undefined {
-  for (let n: ts.Node | undefined = node; n; n = n.parent) {
-    const p = n.parent;
-    if (p && (ts.isBlock(p) || ts.isSourceFile(p) || ts.isModuleBlock(p) || ts.isCaseClause(p) || ts.isDefaultClause(p))) return n as ts.Statement;
-    if (ts.isFunctionLike(n)) return undefined;
-  }
-  return undefined;
-}
-
-function enclosingFunctionBody(node: ts.Node): ts.Node | undefined {
-  for (let n = node.parent; n; n = n.parent) {
-    if (ts.isFunctionLike(n)) return (n as { body?: ts.Node }).body;
-    if (ts.isSourceFile(n)) return n;
-  }
-  return undefined;
 }
 
 function spanKind(options: ts.ObjectLiteralExpression, evaluator: ConstantEvaluator): string | null {

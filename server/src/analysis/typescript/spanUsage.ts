@@ -3,7 +3,7 @@
 // calls and end() calls, and to notice when the span escapes (returned, stored, passed on).
 
 import { ts } from './tsApi';
-import type { AttributeInfo } from '../types';
+import type { AttributeInfo, ValueInfo } from '../types';
 import type { ConstantEvaluator } from './constants';
 import { findBinding, propertyNameText } from './modules';
 import { callReceiver, calleeName, indentAt, innermostNodeAt, memberAccess, occurrences, rangeOf, unwrap } from './syntax';
@@ -12,26 +12,35 @@ import { valueInfo } from './values';
 /** Span methods that return the span, so calls can be chained. */
 const CHAINABLE = new Set(['setAttribute', 'setAttributes', 'addEvent', 'setStatus', 'updateName', 'recordException', 'addLink', 'addLinks']);
 /** Functions that take a span without taking over its end. */
-const BORROWING = new Set(['setSpan', 'setSpanContext', 'isSpanContextValid', 'isRecording']);
+const BORROWING = new Set(['isSpanContextValid', 'isRecording']);
+/** Functions that put the span in a context: code reached through that context may end it. */
+const INTO_CONTEXT = new Set(['setSpan', 'setSpanContext']);
 
 export interface SpanUsage {
   attributes: AttributeInfo[];
   endCalls: ts.CallExpression[];
+  /** `span.updateName(x)`: later names of the span, judged like its first. */
+  renames: ValueInfo[];
   /** The span was handed to code we do not follow: whether it is ended is unknown. */
   escapes: boolean;
 }
+
+type Escape = 'no' | 'yes' | 'context';
 
 /**
  * Collects what happens to the span variable `name` inside `body`. Only the places where the
  * name is written are looked at (walking every node of every span's function cost a fifth of a scan).
  */
 export function followSpan(name: string, body: ts.Node, evaluator: ConstantEvaluator, sf: ts.SourceFile): SpanUsage {
-  const usage: SpanUsage = { attributes: [], endCalls: [], escapes: false };
+  const usage: SpanUsage = { attributes: [], endCalls: [], renames: [], escapes: false };
   const calls = new Set<ts.CallExpression>();
+  let inContext = false;
   for (const at of occurrences(sf.text, name, body.pos, body.end)) {
     const id = innermostNodeAt(body, at);
     if (!ts.isIdentifier(id) || id.text !== name || shadowedBelow(body, id, name)) continue;
-    if (escapesVia(id)) usage.escapes = true;
+    const escape = escapesVia(id);
+    if (escape === 'yes') usage.escapes = true;
+    else if (escape === 'context') inContext = true;
     for (const call of callsOn(id, body)) calls.add(call);
   }
   // In document order, outer calls of a chain first, as a walk of the body meets them.
@@ -40,7 +49,11 @@ export function followSpan(name: string, body: ts.Node, evaluator: ConstantEvalu
     if (method === 'setAttribute') usage.attributes.push(...setAttributeCall(node, name, evaluator, sf));
     else if (method === 'setAttributes' && node.arguments[0]) usage.attributes.push(...objectAttributes(node.arguments[0], evaluator, sf));
     else if (method === 'end') usage.endCalls.push(node);
+    else if (method === 'updateName' && node.arguments[0]) usage.renames.push(valueInfo(node.arguments[0], evaluator, sf));
   }
+  // A span put in a context and never ended here is ended by code that reads it from the
+  // context (an instrumentation hook); one this function ends itself is still judged here.
+  if (inContext && usage.endCalls.length === 0) usage.escapes = true;
   return usage;
 }
 
@@ -131,20 +144,27 @@ function shadows(fn: ts.SignatureDeclaration, name: string): boolean {
 }
 
 /** Whether this use of the span variable hands it to code we do not follow. */
-function escapesVia(id: ts.Identifier): boolean {
+function escapesVia(id: ts.Identifier): Escape {
   let child: ts.Node = id;
   let p = id.parent;
-  while (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p)) {
+  // Through wrappers and value-choosing operators: `return ok ? span : undefined`, `cache ?? span`.
+  while (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p) || ts.isSatisfiesExpression(p)
+    || (ts.isConditionalExpression(p) && p.condition !== child)
+    || (ts.isBinaryExpression(p) && p.right === child && LOGICAL.has(p.operatorToken.kind))) {
     child = p;
     p = p.parent;
   }
   if (ts.isCallExpression(p) || ts.isNewExpression(p)) {
-    if (!p.arguments?.includes(child as ts.Expression)) return false;
-    return !(ts.isCallExpression(p) && BORROWING.has(calleeName(p) ?? ''));
+    if (!p.arguments?.includes(child as ts.Expression)) return 'no';
+    const callee = ts.isCallExpression(p) ? calleeName(p) ?? '' : '';
+    if (BORROWING.has(callee)) return 'no';
+    return INTO_CONTEXT.has(callee) ? 'context' : 'yes';
   }
-  if (ts.isReturnStatement(p) || ts.isArrayLiteralExpression(p) || ts.isShorthandPropertyAssignment(p) || ts.isSpreadElement(p)) return true;
-  if (ts.isPropertyAssignment(p) || ts.isVariableDeclaration(p)) return p.initializer === child;
-  if (ts.isBinaryExpression(p)) return p.operatorToken.kind === ts.SyntaxKind.EqualsToken && p.right === child;
-  if (ts.isArrowFunction(p)) return p.body === child;
-  return false;
+  if (ts.isReturnStatement(p) || ts.isArrayLiteralExpression(p) || ts.isShorthandPropertyAssignment(p) || ts.isSpreadElement(p) || ts.isYieldExpression(p)) return 'yes';
+  if (ts.isPropertyAssignment(p) || ts.isVariableDeclaration(p)) return p.initializer === child ? 'yes' : 'no';
+  if (ts.isBinaryExpression(p)) return p.operatorToken.kind === ts.SyntaxKind.EqualsToken && p.right === child ? 'yes' : 'no';
+  if (ts.isArrowFunction(p)) return p.body === child ? 'yes' : 'no';
+  return 'no';
 }
+
+const LOGICAL = new Set<ts.SyntaxKind>([ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.AmpersandAmpersandToken]);

@@ -1,9 +1,11 @@
 // Turns an expression into the IR's ValueInfo (constant value, or the constant prefix and
-// dynamic parts a quick fix can move into attributes).
+// dynamic parts a quick fix can move into attributes, and what each part's meaning tells of
+// its cardinality).
 
 import { ts } from './tsApi';
 import type { ValueInfo } from '../types';
 import type { ConstantEvaluator } from './constants';
+import { PartDescriber } from './nameParts';
 import { rangeOf } from './syntax';
 
 /** Longest source text kept for a value (hostile or generated code can be huge). */
@@ -18,6 +20,7 @@ export function valueInfo(expr: ts.Expression, evaluator: ConstantEvaluator, sf:
     // Parts from another file cannot be moved; keep only those written in this expression.
     const local = v.dynamic.filter((d) => d.getSourceFile() === sf && d.pos >= expr.pos && d.end <= expr.end);
     if (local.length) info.dynamicParts = local.map((d) => clip(d.getText(sf)));
+    info.parts = new PartDescriber(evaluator).parts(v.dynamic);
   }
   return info;
 }
