@@ -43,7 +43,8 @@ export function matchesAny(relPath: string, globs: readonly string[]): boolean {
     let match = matchers.get(glob);
     if (!match) {
       if (matchers.size > 500) matchers.clear();
-      matchers.set(glob, (match = picomatch(glob, { dot: true, basename: true })));
+      // picomatch's `basename` applies to every pattern given it, so only to those without a slash.
+      matchers.set(glob, (match = picomatch(glob, { dot: true, basename: !glob.includes('/') })));
     }
     return match(relPath);
   });
