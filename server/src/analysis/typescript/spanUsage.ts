@@ -72,7 +72,8 @@ function callsOn(id: ts.Identifier, body: ts.Node): ts.CallExpression[] {
 
 /** Whether a function between `body` and `id` rebinds the name (its uses there are another span). */
 function shadowedBelow(body: ts.Node, id: ts.Node, name: string): boolean {
-  for (let n = id.parent; n && n !== body; n = n.parent) if (ts.isFunctionLike(n) && shadows(n, name)) return true;
+  // From `id` itself: an arrow's expression body can be the identifier (`(span) => span`).
+  for (let n: ts.Node | undefined = id; n && n !== body; n = n.parent) if (ts.isFunctionLike(n) && shadows(n, name)) return true;
   return false;
 }
 
