@@ -3,9 +3,10 @@
 // files of the directory) and of imported workspace packages.
 
 import type { AnalysisSettings } from '../../../../common/src/settings';
-import type { LanguageFrontEnd } from '../types';
+import type { Callable, LanguageFrontEnd, PassedArgument } from '../types';
 import { DYNAMIC, SourceStore, createParser, evaluate, type StaticExpr, type StaticValue } from '../treeSitter';
 import { MAX_RESOLUTION_DEPTH, TreeSitterFrontEnd, type TreeSitterLanguage } from '../treeSitterFrontEnd';
+import { goCallsTo } from './goCalls';
 import { PackageIndex, fileSymbols, type GoFileSymbols } from './goPackages';
 import { goSites, type GoResolver } from './goSites';
 import { importsOtel } from './goTypes';
@@ -24,12 +25,47 @@ export async function createGoFrontEnd(settings: AnalysisSettings): Promise<Lang
 }
 
 class GoFrontEnd extends TreeSitterFrontEnd<GoFileSymbols, GoResolver> {
+  /** callsTo results per file, then per callee and index; dropped on any change (their values may read other files). */
+  private readonly passed = new Map<string, Map<string, PassedArgument[]>>();
+
   constructor(
-    store: SourceStore,
-    wrappers: readonly string[],
+    private readonly sources: SourceStore,
+    private readonly wrapperNames: readonly string[],
     private readonly packages: PackageIndex,
   ) {
-    super(GO, store, wrappers, packages);
+    super(GO, sources, wrapperNames, packages);
+  }
+
+  updateFile(file: string, text: string): void {
+    if (this.sources.text(file) !== text) this.passed.clear();
+    super.updateFile(file, text);
+  }
+
+  removeFile(file: string): void {
+    this.passed.clear();
+    super.removeFile(file);
+  }
+
+  callsTo(file: string, callee: Callable, index: number): PassedArgument[] {
+    const text = this.sources.text(file);
+    if (text === undefined || !text.includes(`${callee.name}(`)) return [];
+    const key = `${callee.method ? '.' : ''}${callee.name}/${index}`;
+    let byCallee = this.passed.get(file);
+    const cached = byCallee?.get(key);
+    if (cached) return cached;
+    let found: PassedArgument[] = [];
+    const tree = this.sources.tree(file);
+    if (tree) {
+      try {
+        const resolver = this.resolverFor(file, new Set([file]));
+        found = goCallsTo({ file, text, root: tree.rootNode, wrappers: this.wrapperNames, resolver }, callee, index);
+      } catch {
+        // Like sitesOf, never throw on odd source: such a file simply passes nothing.
+      }
+    }
+    if (!byCallee) this.passed.set(file, (byCallee = new Map()));
+    byCallee.set(key, found);
+    return found;
   }
 
   /** The first declaration of `pick` among the files of a package, with the file declaring it. */
@@ -52,6 +88,7 @@ class GoFrontEnd extends TreeSitterFrontEnd<GoFileSymbols, GoResolver> {
       const dir = this.packages.packageDir(imports.get(alias) ?? '');
       return dir ? this.packages.filesOfDir(dir) : [];
     };
+    const isStruct = (type: string) => !!this.findInPackage(packageFiles, dependencies, (s) => (s.structTypes.has(type) ? true : undefined));
     return {
       packageName: own?.packageName ?? '',
       imports,
@@ -71,7 +108,11 @@ class GoFrontEnd extends TreeSitterFrontEnd<GoFileSymbols, GoResolver> {
         if (!hit) return undefined;
         return hit.found ? this.constantIn(hit.file, hit.found, dependencies, 0) : null;
       },
-      otherField: (name) => !!this.findInPackage(packageFiles, dependencies, (s) => (s.otherFields.has(name) ? true : undefined)),
+      otherField: (name) => !!this.findInPackage(packageFiles, dependencies, (s) => {
+        const type = s.fieldTypes.get(name);
+        return s.otherFields.has(name) || (type !== undefined && isStruct(type)) ? true : undefined;
+      }),
+      isStructType: (type) => isStruct(type),
       isEnumType: (type) => {
         const dot = type.indexOf('.');
         const alias = dot < 0 ? undefined : type.slice(0, dot);

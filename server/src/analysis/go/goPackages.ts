@@ -20,6 +20,10 @@ export interface GoFileSymbols {
   tracerFields: Set<string>;
   /** Struct fields declared with a type known not to be an OTel tracer (`opentracing.Tracer`, `*Timer`, `string`). */
   otherFields: Set<string>;
+  /** Struct types of the package that do not embed a tracer: their `Start` is the project's own. */
+  structTypes: Set<string>;
+  /** Struct fields declared with a type of the package (`tracer *stopwatch`) -> that type's name. */
+  fieldTypes: Map<string, string>;
   /** Named types with typed constants (`type Op string; const OpGet Op = "get"`): Go's enums, a closed set of values. */
   enumTypes: Set<string>;
   /**
@@ -36,7 +40,7 @@ export interface GoFileSymbols {
 export function fileSymbols(root: Node): GoFileSymbols {
   const symbols: GoFileSymbols = {
     packageName: '', imports: new Map(), constants: new Map(), tracers: new Map(), tracerFields: new Set(), fieldScopes: new Map(),
-    tracerFunctions: new Map(), tracerMethods: new Map(), otherFields: new Set(), enumTypes: new Set(),
+    tracerFunctions: new Map(), tracerMethods: new Map(), otherFields: new Set(), enumTypes: new Set(), structTypes: new Set(), fieldTypes: new Map(),
   };
   const imports = symbols.imports;
   for (const decl of namedChildren(root)) {
@@ -58,13 +62,16 @@ export function fileSymbols(root: Node): GoFileSymbols {
         for (const spec of decl.descendantsOfType('var_spec')) addVar(spec, symbols, imports);
         break;
       case 'type_declaration':
+        for (const spec of decl.descendantsOfType('type_spec')) addStruct(spec, symbols);
         for (const field of decl.descendantsOfType('field_declaration')) {
           const type = field.childForFieldName('type');
           const kind = typeKind(type, imports);
+          const named = (type?.type === 'pointer_type' ? type.namedChildren[0] : type);
           for (const name of field.childrenForFieldName('name')) {
             if (kind === 'tracer') symbols.tracerFields.add(name.text);
             else if (kind === 'tracerFactory') symbols.tracerMethods.set(name.text, null);
             else if (kind === 'other') symbols.otherFields.add(name.text);
+            else if (named?.type === 'type_identifier') symbols.fieldTypes.set(name.text, named.text);
           }
         }
         break;
@@ -114,6 +121,15 @@ function addImport(spec: Node, imports: Map<string, string>): void {
   // Versioned paths (`.../semconv/v1.26.0`, `.../v2`) are named after the segment before.
   if (/^v\d/.test(name) && segments.length > 1) name = segments[segments.length - 2];
   imports.set(alias ?? name, path);
+}
+
+/** A struct type that does not embed `trace.Tracer` (one that does is a tracer itself). */
+function addStruct(spec: Node, symbols: GoFileSymbols): void {
+  const type = spec.childForFieldName('type');
+  const name = spec.childForFieldName('name')?.text;
+  if (type?.type !== 'struct_type' || !name) return;
+  const embedsTracer = type.descendantsOfType('field_declaration').some((f) => f.childrenForFieldName('name').length === 0 && isTracerType(f.childForFieldName('type'), symbols.imports));
+  if (!embedsTracer) symbols.structTypes.add(name);
 }
 
 function addSpec(spec: Node, into: Map<string, StaticExpr>): void {
