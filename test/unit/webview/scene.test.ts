@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { path as d3path } from 'd3';
-import { buildScene, edgeGeometry, edgeLabel, nodeRadius } from '../../../webview/src/views/scene';
+import { routeEdge } from '../../../webview/src/layout/edgeRoutes';
+import { buildScene, edgeLabel, nodeRadius } from '../../../webview/src/views/scene';
 import { traceShape } from '../../../webview/src/views/shapes';
 import { edge, node } from '../../webview/support/graphs';
 
@@ -29,11 +30,12 @@ describe('webview scene', () => {
   });
 
   it('trims edges to the node outlines and bends them to one side', () => {
-    const g = edgeGeometry({ x: 0, y: 0 }, { x: 100, y: 0 }, 10, 20);
+    const ab = { id: 'ab', source: 'a', target: 'b' };
+    const g = routeEdge(ab, { x: 0, y: 0 }, { x: 100, y: 0 }, 10, 20, undefined);
     assert.ok(Math.abs(Math.hypot(g.start.x, g.start.y) - 12) < 1e-9);
     assert.ok(Math.abs(Math.hypot(g.end.x - 100, g.end.y) - 24) < 1e-9);
     assert.ok(g.control.y > 0, 'A->B bends one way');
-    assert.ok(edgeGeometry({ x: 100, y: 0 }, { x: 0, y: 0 }, 10, 20).control.y < 0, 'B->A the other');
+    assert.ok(routeEdge({ id: 'ba', source: 'b', target: 'a' }, { x: 100, y: 0 }, { x: 0, y: 0 }, 10, 20, undefined).control.y < 0, 'B->A the other');
   });
 
   it('draws a distinct closed outline for every node kind', () => {

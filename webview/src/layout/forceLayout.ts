@@ -92,8 +92,11 @@ export class ForceLayout {
     this.sim.alphaDecay(size > 1000 ? 0.07 : size > 300 ? 0.05 : 0.03);
     // Small maps get room for their edge labels; big ones stay compact.
     const roomy = size <= 60;
-    this.sim.force<ReturnType<typeof forceLink<LayoutNode, LayoutLink>>>('link')!.distance(roomy ? 150 : 90);
-    this.sim.force<ReturnType<typeof forceManyBody<LayoutNode>>>('charge')!.strength(roomy ? -500 : -160);
+    // (An edge label is about 150 px wide: links of small maps are long enough to hold one.)
+    this.sim.force<ReturnType<typeof forceLink<LayoutNode, LayoutLink>>>('link')!.distance(roomy ? 190 : 90);
+    this.sim.force<ReturnType<typeof forceManyBody<LayoutNode>>>('charge')!.strength(roomy ? -700 : -160);
+    // …and room around each node for its label.
+    this.sim.force<ReturnType<typeof forceCollide<LayoutNode>>>('collide')!.radius((n) => n.radius + (roomy ? 34 : 14));
   }
 
   private sameTopology(items: ReadonlyArray<{ id: string }>, links: readonly Link[]): boolean {

@@ -4,22 +4,15 @@
 // the selection is announced by the map view's live region.
 
 import { quadtree, type Quadtree } from 'd3';
-import type { NodeKind } from '../../../common/src/graph';
-import type { Health } from '../format';
+import { laneBends } from '../layout/edgeRoutes';
+import type { Box } from '../layout/labels';
 import type { Point } from '../layout/placement';
-import { RELATIONS } from '../uiState';
+import { arrowHead, drawnKey, pathFor, readPalette, sameZoom, withoutClosePath, type DrawnNode, type Geometry, type Palette } from './canvasParts';
+import type { Health } from '../format';
 import { type MapRenderer, type MapSelection, type RendererEvents, type Scene, type SceneEdge, type SceneNode, type ZoomState } from './scene';
-import { traceShape, type PathSink } from './shapes';
+import { NODE_LABEL_PX, placeSceneLabels, shapeBox } from './sceneLabels';
+import { traceShape } from './shapes';
 
-interface Palette {
-  background: string;
-  foreground: string;
-  selected: string;
-  health: Record<Health, string>;
-  /** Stroke per relation, and per comparison change ('added', 'removed'), which wins over it. */
-  relation: Record<string, string>;
-  fresh: string;
-}
 
 /** Zoom level from which node labels are drawn (and from which arrowheads are drawn). */
 const LABEL_ZOOM = 1.1;
@@ -34,6 +27,10 @@ export class CanvasMapRenderer implements MapRenderer {
   private readonly ctx: CanvasRenderingContext2D;
   private scene: Scene = { nodes: [], edges: [], edgeLabels: false };
   private byId = new Map<string, SceneNode>();
+  /** Lane bends of edges that share their two nodes with others (drawn as parallel lines). */
+  private bends = new Map<string, number>();
+  /** Label boxes of the last full drawing (graph coordinates), reused when drawing over it. */
+  private labelBoxes = new Map<string, Box>();
   private positions: ReadonlyMap<string, Point> = new Map();
   private transform: ZoomState = { x: 0, y: 0, k: 1 };
   private selection: MapSelection | null = null;
@@ -70,6 +67,7 @@ export class CanvasMapRenderer implements MapRenderer {
   setScene(scene: Scene): void {
     this.scene = scene;
     this.byId = new Map(scene.nodes.map((n) => [n.node.id, n]));
+    this.bends = laneBends(scene.edges.map((e) => e.edge));
     // Reading computed styles forces a style recalculation: at most once a second (theme changes).
     if (performance.now() - this.paletteAt > 1000) {
       const palette = readPalette(this.element);
@@ -175,6 +173,7 @@ export class CanvasMapRenderer implements MapRenderer {
     const g = (this.geometry ??= this.buildGeometry(this.scene.nodes, this.scene.edges));
     this.drawGeometry(g);
     this.drawHighlights(this.scene.nodes);
+    this.labelBoxes = this.placeLabels();
     this.drawLabels(this.scene.nodes);
     this.drawnNodes.clear();
     for (const n of this.scene.nodes) this.remember(n);
@@ -217,6 +216,7 @@ export class CanvasMapRenderer implements MapRenderer {
     this.ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * t.x, dpr * t.y);
     this.drawGeometry(this.buildGeometry(change.nodes, change.edges));
     this.drawHighlights(change.nodes);
+    this.placeNewLabels(change.nodes);
     this.drawLabels(change.nodes);
     for (const n of change.nodes) this.remember(n);
     for (const e of change.edges) this.drawnEdges.add(drawnKey(e));
@@ -253,18 +253,51 @@ export class CanvasMapRenderer implements MapRenderer {
     }
   }
 
-  /** Node labels only from a readable zoom, and only those inside the view. */
-  private drawLabels(nodes: readonly SceneNode[]): void {
-    const { ctx, transform: t } = this;
+  /**
+   * Node labels only from a readable zoom, and only of the nodes inside the view, placed so
+   * that none covers another label or node (sceneLabels.ts), the selection's first.
+   */
+  private placeLabels(): Map<string, Box> {
+    const t = this.transform;
+    if (t.k < LABEL_ZOOM) return new Map();
+    const margin = 40 / t.k;
+    const view = { x0: -t.x / t.k - margin, y0: -t.y / t.k - margin, x1: (this.element.clientWidth - t.x) / t.k + margin, y1: (this.element.clientHeight - t.y) / t.k + margin };
+    const selected = this.selection?.kind === 'node' ? this.selection.id : null;
+    const targets = [];
+    for (const n of this.scene.nodes) {
+      const p = this.positions.get(n.node.id);
+      if (p && p.x >= view.x0 && p.x <= view.x1 && p.y >= view.y0 && p.y <= view.y1) targets.push({ item: n, at: p, selected: n.node.id === selected });
+    }
+    return placeSceneLabels(targets, []).nodes;
+  }
+
+  /** Labels of nodes that arrived since the full drawing, clear of the labels and nodes already there. */
+  private placeNewLabels(nodes: readonly SceneNode[]): void {
+    const t = this.transform;
     if (t.k < LABEL_ZOOM) return;
-    const view = { x0: -t.x / t.k, y0: -t.y / t.k, x1: (this.element.clientWidth - t.x) / t.k, y1: (this.element.clientHeight - t.y) / t.k };
+    const arrived = nodes.filter((n) => !this.labelBoxes.has(n.node.id) && !this.drawnNodes.has(n.node.id));
+    if (!arrived.length) return;
+    const taken = [...this.labelBoxes.values()];
+    for (const n of this.scene.nodes) {
+      const p = this.positions.get(n.node.id);
+      if (p) taken.push(shapeBox(n, p));
+    }
+    const targets = arrived.flatMap((n) => {
+      const p = this.positions.get(n.node.id);
+      return p ? [{ item: n, at: p, selected: false }] : [];
+    });
+    for (const [id, box] of placeSceneLabels(targets, [], taken).nodes) this.labelBoxes.set(id, box);
+  }
+
+  private drawLabels(nodes: readonly SceneNode[]): void {
+    const { ctx } = this;
+    if (this.transform.k < LABEL_ZOOM) return;
     ctx.fillStyle = this.palette.foreground;
-    ctx.font = '11px sans-serif';
+    ctx.font = `${NODE_LABEL_PX}px ${getComputedStyle(this.element).fontFamily || 'sans-serif'}`;
     ctx.textAlign = 'center';
     for (const n of nodes) {
-      const p = this.positions.get(n.node.id);
-      if (!p || p.x < view.x0 || p.x > view.x1 || p.y < view.y0 || p.y > view.y1) continue;
-      ctx.fillText(n.label, p.x, p.y + n.radius + 12);
+      const box = this.labelBoxes.get(n.node.id);
+      if (box) ctx.fillText(n.label, (box.x0 + box.x1) / 2, box.y0 + 11);
     }
   }
 
@@ -281,12 +314,18 @@ export class CanvasMapRenderer implements MapRenderer {
       const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
       const ux = (b.x - a.x) / len;
       const uy = (b.y - a.y) / len;
-      const end = { x: b.x - ux * rb, y: b.y - uy * rb };
-      const style = e.change ?? e.edge.relation;
+      // Edges sharing their two nodes run as parallel straight lines, one lane each (SVG curves them).
+      const bend = this.bends.get(e.edge.id) ?? 0;
+      const side = e.edge.source > e.edge.target ? -bend : bend;
+      const ox = -uy * side * 0.5;
+      const oy = ux * side * 0.5;
+      const from = { x: a.x + ox, y: a.y + oy };
+      const end = { x: b.x - ux * rb + ox, y: b.y - uy * rb + oy };
+      const style = e.change ?? (e.health === 'ok' ? e.edge.relation : 'error');
       const line = pathFor(edges, style);
-      line.moveTo(a.x + ux * ra, a.y + uy * ra);
+      line.moveTo(from.x + ux * ra, from.y + uy * ra);
       line.lineTo(end.x, end.y);
-      arrowHead(pathFor(heads, style), a, end, 7);
+      arrowHead(pathFor(heads, style), from, end, 7);
     }
     const nodes = new Map<Health, Path2D>();
     for (const n of sceneNodes) {
@@ -371,74 +410,3 @@ export class CanvasMapRenderer implements MapRenderer {
   }
 }
 
-interface DrawnNode {
-  x: number;
-  y: number;
-  kind: NodeKind;
-  radius: number;
-  health: Health;
-  fresh: boolean;
-}
-
-/** An edge restyled by Compare counts as a different drawing: it forces a full redraw. */
-const drawnKey = (e: SceneEdge): string => (e.change ? `${e.edge.id}\u0000${e.change}` : e.edge.id);
-
-const sameZoom = (a: ZoomState, b: ZoomState): boolean => a.x === b.x && a.y === b.y && a.k === b.k;
-
-interface Geometry {
-  edges: Map<string, Path2D>;
-  heads: Map<string, Path2D>;
-  nodes: Map<Health, Path2D>;
-}
-
-function pathFor<K>(paths: Map<K, Path2D>, key: K): Path2D {
-  let p = paths.get(key);
-  if (!p) paths.set(key, (p = new Path2D()));
-  return p;
-}
-
-/** Filled, so left open: fill() closes every subpath itself. */
-function arrowHead(p: Path2D, from: Point, tip: Point, size: number): void {
-  const a = Math.atan2(tip.y - from.y, tip.x - from.x);
-  p.moveTo(tip.x, tip.y);
-  p.lineTo(tip.x - size * Math.cos(a - 0.4), tip.y - size * Math.sin(a - 0.4));
-  p.lineTo(tip.x - size * Math.cos(a + 0.4), tip.y - size * Math.sin(a + 0.4));
-}
-
-/**
- * Chromium's closePath() costs time proportional to the path built so far, which makes one
- * batched path of thousands of shapes quadratic: close each outline with a line back to its start.
- */
-function withoutClosePath(p: Path2D): PathSink {
-  let x0 = 0;
-  let y0 = 0;
-  return {
-    moveTo: (x, y) => {
-      x0 = x;
-      y0 = y;
-      p.moveTo(x, y);
-    },
-    lineTo: (x, y) => p.lineTo(x, y),
-    quadraticCurveTo: (cx, cy, x, y) => p.quadraticCurveTo(cx, cy, x, y),
-    arc: (x, y, r, a0, a1) => p.arc(x, y, r, a0, a1),
-    closePath: () => p.lineTo(x0, y0),
-  };
-}
-
-/** Canvas cannot use CSS variables directly: resolve the theme's colours once per scene. */
-function readPalette(el: Element): Palette {
-  const style = getComputedStyle(el.isConnected ? el : document.body);
-  const v = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
-  const relation: Record<string, string> = {};
-  for (const r of RELATIONS) relation[r] = v(`--rel-${r}`, '#888');
-  relation.added = v('--added', '#2e9d5b');
-  relation.removed = v('--removed', '#888');
-  return {
-    background: v('--map-bg', '#fff'),
-    foreground: v('--fg', '#222'),
-    selected: v('--accent', '#0a64d8'),
-    fresh: v('--fresh', '#f5b400'),
-    health: { ok: v('--ok', '#2e9d5b'), warn: v('--warn', '#d49a00'), bad: v('--bad', '#d23c3c') },
-    relation,
-  };
-}

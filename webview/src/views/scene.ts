@@ -4,8 +4,8 @@
 import type { GraphEdge, GraphNode, NodeKind, RemovedEdge } from '../../../common/src/graph';
 import { NO_COMPARISON, type Comparison } from '../compare';
 import type { VisibleGraph } from '../filters';
-import { formatMs, formatPercent, formatRate, health, ratePerSecond, type Health } from '../format';
 import type { Point } from '../layout/placement';
+import { formatMs, formatPercent, formatRate, health, ratePerSecond, type Health } from '../format';
 
 export interface SceneNode {
   node: GraphNode;
@@ -85,25 +85,6 @@ export function buildScene(vis: VisibleGraph, isFresh: (id: string) => boolean, 
 function ghostEdge(r: RemovedEdge): SceneEdge {
   const edge: GraphEdge = { ...r, count: 0, errors: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0, firstSeen: 0, lastSeen: 0, spanNames: [], scopes: [] };
   return { edge, health: 'ok', fresh: false, width: 1.2, change: 'removed' };
-}
-
-/** A gently curved edge so A->B and B->A stay apart; ends trimmed to the node outlines. */
-export function edgeGeometry(a: Point, b: Point, ra: number, rb: number): { start: Point; control: Point; end: Point; mid: Point } {
-  const dx = b.x - a.x;
-  const dy = b.y - a.y;
-  const len = Math.hypot(dx, dy) || 1;
-  const nx = -dy / len;
-  const ny = dx / len;
-  const bend = Math.min(40, len * 0.12);
-  const control = { x: (a.x + b.x) / 2 + nx * bend, y: (a.y + b.y) / 2 + ny * bend };
-  const toward = (from: Point, to: Point, d: number): Point => {
-    const l = Math.hypot(to.x - from.x, to.y - from.y) || 1;
-    return { x: from.x + ((to.x - from.x) / l) * d, y: from.y + ((to.y - from.y) / l) * d };
-  };
-  const start = toward(a, control, ra + 2);
-  const end = toward(b, control, rb + 4);
-  const mid = { x: 0.25 * start.x + 0.5 * control.x + 0.25 * end.x, y: 0.25 * start.y + 0.5 * control.y + 0.25 * end.y };
-  return { start, control, end, mid };
 }
 
 export interface MapSelection {

@@ -61,3 +61,15 @@ export function traceShape(p: PathSink, kind: NodeKind, x: number, y: number, r:
     }
   }
 }
+
+/** Half width and half height of traceShape's outline, for label placement and hit boxes. */
+export function shapeExtent(kind: NodeKind, r: number): { halfWidth: number; halfHeight: number } {
+  switch (kind) {
+    case 'database':
+      return { halfWidth: r * 0.85, halfHeight: r * 1.05 };
+    case 'queue':
+      return { halfWidth: r * 1.3, halfHeight: r * 0.7 };
+    default:
+      return { halfWidth: r, halfHeight: r };
+  }
+}

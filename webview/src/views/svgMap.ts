@@ -8,9 +8,11 @@
 import { create, path as d3path, type Selection } from 'd3';
 import type { Relation } from '../../../common/src/graph';
 import { RELATIONS } from '../uiState';
+import { laneBends, routeEdge, routePath, type EdgeRoute } from '../layout/edgeRoutes';
 import type { Point } from '../layout/placement';
-import { ariaLabel, edgeGeometry, sceneEdgeLabel, type MapRenderer, type MapSelection, type RendererEvents, type Scene, type SceneEdge, type SceneNode, type ZoomState } from './scene';
+import { ariaLabel, sceneEdgeLabel, type MapRenderer, type MapSelection, type RendererEvents, type Scene, type SceneEdge, type SceneNode, type ZoomState } from './scene';
 import { traceShape } from './shapes';
+import { placeSceneLabels, type LabelTarget } from './sceneLabels';
 
 /** After panning/zooming stops for this long, the picture is redrawn sharp. */
 const SETTLE_REDRAW_MS = 120;
@@ -27,6 +29,8 @@ interface NodeEl {
   cls: string;
   pressed: string;
   transform: string;
+  /** Where the label was last written ('' = hidden), relative to the node. */
+  labelAt: string;
 }
 
 /** An edge's elements and what was last written to them. */
@@ -37,8 +41,10 @@ interface EdgeEl {
   label: SVGTextElement;
   sig: string;
   cls: string;
-  /** The end nodes' drawn transforms and radii the path was computed from. */
+  /** The end nodes' drawn transforms, radii and lane the path was computed from. */
   ends: string;
+  route: EdgeRoute | null;
+  /** Where the label was last written ('' = hidden). */
   labelAt: string;
 }
 
@@ -49,6 +55,8 @@ export class SvgMapRenderer implements MapRenderer {
   private readonly nodeLayer: Selection<SVGGElement, undefined, null, undefined>;
   private scene: Scene = { nodes: [], edges: [], edgeLabels: true };
   private radius = new Map<string, number>();
+  /** Lane bends of edges that share their two nodes with others. */
+  private bends = new Map<string, number>();
   private positions: ReadonlyMap<string, Point> = new Map();
   private selection: MapSelection | null = null;
   private transform: ZoomState = { x: 0, y: 0, k: 1 };
@@ -67,6 +75,7 @@ export class SvgMapRenderer implements MapRenderer {
     const svg = create('svg').attr('class', 'map-svg').attr('role', 'group').attr('aria-label', 'Service map');
     const defs = svg.append('defs');
     for (const r of RELATIONS) markerFor(defs, r);
+    markerFor(defs, 'error');
     this.viewport = svg.append('g').attr('class', 'viewport');
     this.edgeLayer = this.viewport.append('g').attr('class', 'edges');
     this.nodeLayer = this.viewport.append('g').attr('class', 'nodes');
@@ -76,6 +85,7 @@ export class SvgMapRenderer implements MapRenderer {
   setScene(scene: Scene): void {
     this.scene = scene;
     this.radius = new Map(scene.nodes.map((n) => [n.node.id, n.radius]));
+    this.bends = laneBends(scene.edges.map((e) => e.edge));
     const edges = this.edgeLayer
       .selectAll<SVGGElement, SceneEdge>('g.edge')
       .data(scene.edges, (d) => d.edge.id)
@@ -141,23 +151,63 @@ export class SvgMapRenderer implements MapRenderer {
       const { source, target } = d.edge;
       const ra = this.radius.get(source) ?? 10;
       const rb = this.radius.get(target) ?? 10;
+      const bend = this.bends.get(d.edge.id);
       // Most frames move only a few nodes: edges between still nodes are skipped cheaply.
-      const ends = `${this.nodeById.get(source)?.transform}|${this.nodeById.get(target)?.transform}|${ra}|${rb}`;
+      const ends = `${this.nodeById.get(source)?.transform}|${this.nodeById.get(target)?.transform}|${ra}|${rb}|${bend}`;
       if (ends === el.ends) continue;
       const a = positions.get(source);
       const b = positions.get(target);
       if (!a || !b) continue;
       el.ends = ends;
-      const g = edgeGeometry(a, b, ra, rb);
-      const path = `M${g.start.x.toFixed(1)},${g.start.y.toFixed(1)}Q${g.control.x.toFixed(1)},${g.control.y.toFixed(1)} ${g.end.x.toFixed(1)},${g.end.y.toFixed(1)}`;
+      el.route = routeEdge(d.edge, a, b, ra, rb, bend);
+      const path = routePath(el.route);
       el.hit.setAttribute('d', path);
       el.line.setAttribute('d', path);
-      const labelAt = `${g.mid.x.toFixed(1)},${(g.mid.y - 5).toFixed(1)}`;
-      if (labelAt !== el.labelAt) {
-        el.labelAt = labelAt;
-        el.label.setAttribute('x', g.mid.x.toFixed(1));
-        el.label.setAttribute('y', (g.mid.y - 5).toFixed(1));
-      }
+    }
+    this.placeLabels();
+  }
+
+  /** Puts every shown label where it covers no other label or node (sceneLabels.ts). */
+  private placeLabels(): void {
+    const sel = this.selection;
+    const selectedNode = sel?.kind === 'node' ? sel.id : null;
+    const nodes: LabelTarget<SceneNode>[] = [];
+    for (const { d } of this.nodes) {
+      const p = this.positions.get(d.node.id);
+      if (p) nodes.push({ item: d, at: p, selected: d.node.id === selectedNode });
+    }
+    const edges: Array<{ item: SceneEdge; route: EdgeRoute; selected: boolean }> = [];
+    for (const { d, el } of this.edges) {
+      const e = d.edge;
+      const selected = sel?.kind === 'edge' && sel.id === e.id;
+      const adjacent = selectedNode !== null && (e.source === selectedNode || e.target === selectedNode);
+      if (el.route && (this.scene.edgeLabels || adjacent || selected)) edges.push({ item: d, route: el.route, selected: selected || adjacent });
+    }
+    const placed = placeSceneLabels(nodes, edges);
+    for (const { d, el } of this.nodes) {
+      const box = placed.nodes.get(d.node.id);
+      const p = this.positions.get(d.node.id);
+      const at = box && p ? `${(box.x0 + box.x1) / 2 - p.x},${box.y0 - p.y}` : '';
+      if (at === el.labelAt) continue;
+      el.labelAt = at;
+      el.label.setAttribute('data-placed', String(at !== ''));
+      el.system.setAttribute('data-placed', String(at !== ''));
+      if (!box || !p) continue;
+      const x = ((box.x0 + box.x1) / 2 - p.x).toFixed(1);
+      el.label.setAttribute('x', x);
+      el.label.setAttribute('y', (box.y0 - p.y + 11).toFixed(1));
+      el.system.setAttribute('x', x);
+      el.system.setAttribute('y', (box.y0 - p.y + 23).toFixed(1));
+    }
+    for (const { d, el } of this.edges) {
+      const box = placed.edges.get(d.edge.id);
+      const at = box ? `${((box.x0 + box.x1) / 2).toFixed(1)},${(box.y1 - 3).toFixed(1)}` : '';
+      if (at === el.labelAt) continue;
+      el.labelAt = at;
+      el.label.setAttribute('data-placed', String(at !== ''));
+      if (!box) continue;
+      el.label.setAttribute('x', ((box.x0 + box.x1) / 2).toFixed(1));
+      el.label.setAttribute('y', (box.y1 - 3).toFixed(1));
     }
   }
 
@@ -194,6 +244,8 @@ export class SvgMapRenderer implements MapRenderer {
     if (selection?.kind === this.selection?.kind && selection?.id === this.selection?.id) return;
     this.selection = selection;
     this.applySelection();
+    // The selection's labels go first, and its edges' labels appear.
+    this.placeLabels();
   }
 
   focusNode(id: string): void {
@@ -210,7 +262,7 @@ export class SvgMapRenderer implements MapRenderer {
     g.setAttribute('tabindex', '0');
     g.setAttribute('role', 'button');
     g.setAttribute('data-node-id', d.node.id);
-    const el: NodeEl = { g, shape: svgChild(g, 'path', 'node-shape'), label: svgChild(g, 'text', 'node-label'), system: svgChild(g, 'text', 'node-system'), sig: '', cls: '', pressed: '', transform: '' };
+    const el: NodeEl = { g, shape: svgChild(g, 'path', 'node-shape'), label: svgChild(g, 'text', 'node-label'), system: svgChild(g, 'text', 'node-system'), sig: '', cls: '', pressed: '', transform: '', labelAt: '' };
     el.label.setAttribute('text-anchor', 'middle');
     el.system.setAttribute('text-anchor', 'middle');
     this.nodeEls.set(g, el);
@@ -220,7 +272,7 @@ export class SvgMapRenderer implements MapRenderer {
   private createEdge(d: SceneEdge): SVGGElement {
     const g = document.createElementNS('http://www.w3.org/2000/svg', 'g');
     g.setAttribute('data-edge-id', d.edge.id);
-    const el: EdgeEl = { g, hit: svgChild(g, 'path', 'edge-hit'), line: svgChild(g, 'path', 'edge-line'), label: svgChild(g, 'text', 'edge-label'), sig: '', cls: '', ends: '', labelAt: '' };
+    const el: EdgeEl = { g, hit: svgChild(g, 'path', 'edge-hit'), line: svgChild(g, 'path', 'edge-line'), label: svgChild(g, 'text', 'edge-label'), sig: '', cls: '', ends: '', route: null, labelAt: '' };
     this.edgeEls.set(g, el);
     return g;
   }
@@ -268,25 +320,27 @@ function syncNode(d: SceneNode, el: NodeEl): void {
   const p = d3path();
   traceShape(p, n.kind, 0, 0, d.radius);
   el.shape.setAttribute('d', p.toString());
-  el.label.setAttribute('y', String(d.radius + 14));
   el.label.textContent = d.label;
-  el.system.setAttribute('y', String(d.radius + 26));
   el.system.textContent = n.system ?? '';
+  // Placement depends on the text's width: place again.
+  el.labelAt = '-';
 }
 
 /** Rewrites an edge's relation, change, width and label only when they changed. */
 function syncEdge(d: SceneEdge, el: EdgeEl): void {
   const e = d.edge;
   // The label is derived from these numbers: comparing them is cheaper than formatting it.
-  const sig = `${e.relation}\u0000${d.change ?? ''}\u0000${d.width}\u0000${e.count}\u0000${e.errors}\u0000${e.p95Ms}\u0000${e.firstSeen}\u0000${e.lastSeen}`;
+  const sig = `${e.relation}\u0000${d.health}\u0000${d.change ?? ''}\u0000${d.width}\u0000${e.count}\u0000${e.errors}\u0000${e.p95Ms}\u0000${e.firstSeen}\u0000${e.lastSeen}`;
   if (sig === el.sig) return;
   el.sig = sig;
   el.g.setAttribute('data-relation', e.relation);
   if (d.change) el.g.setAttribute('data-change', d.change);
   else el.g.removeAttribute('data-change');
-  el.line.setAttribute('marker-end', `url(#arrow-${e.relation})`);
+  // Failures win over the relation's colour, arrowhead included (the dash pattern still tells the relation).
+  el.line.setAttribute('marker-end', `url(#arrow-${d.health === 'ok' || d.change ? e.relation : 'error'})`);
   el.line.style.strokeWidth = `${d.width}px`;
   el.label.textContent = sceneEdgeLabel(d);
+  el.labelAt = '-';
 }
 
 function svgChild<K extends 'path' | 'text'>(parent: SVGGElement, tag: K, className: string): SVGElementTagNameMap[K] {
@@ -296,7 +350,7 @@ function svgChild<K extends 'path' | 'text'>(parent: SVGGElement, tag: K, classN
   return child;
 }
 
-function markerFor(defs: Selection<SVGDefsElement, undefined, null, undefined>, relation: Relation): void {
+function markerFor(defs: Selection<SVGDefsElement, undefined, null, undefined>, relation: Relation | 'error'): void {
   const marker = defs
     .append('marker')
     .attr('id', `arrow-${relation}`)
