@@ -21,7 +21,7 @@ export const LOOPBACK = '127.0.0.1';
 /** Decide who can reach the receiver: honoured from user settings only, never a workspace (invariant 5). */
 const USER_ONLY = new Set(['receiver.bindAddress', 'receiver.authToken']);
 /** Send telemetry elsewhere: a workspace may choose them only once trusted. */
-const TRUSTED_WORKSPACE_ONLY = new Set(['receiver.forwardTo']);
+const TRUSTED_WORKSPACE_ONLY = new Set(['receiver.forwardTo', 'receiver.corsAllowedOrigins']);
 
 /** Every setting key below `otelFlowMap.`, e.g. `receiver.grpcPort`. */
 export const SETTING_KEYS: readonly string[] = Object.entries(DEFAULT_SETTINGS).flatMap(([section, values]) =>

@@ -12,7 +12,52 @@ export const MESSAGING_SYSTEM_KEYS = ['messaging.system'] as const;
 export const MESSAGING_DESTINATION_KEYS = ['messaging.destination.name', 'messaging.destination'] as const;
 export const MESSAGING_OPERATION_KEYS = ['messaging.operation.type', 'messaging.operation'] as const;
 
-export const PEER_SERVICE_KEYS = ['service.peer.name', 'peer.service', 'rpc.service', 'server.address', 'http.host'] as const;
+/**
+ * The keys that name a peer, in contract.md §2b's order (first match wins). Logical names
+ * first (set on purpose by instrumentation), then host names (current key before its older
+ * one), then the host part of a URL, then a socket address (a machine, not a service).
+ */
+export const PEER_NAME_KEYS = ['service.peer.name', 'peer.service', 'rpc.service', 'server.address', 'net.peer.name', 'http.host'] as const;
+/** Only a URL says where the request went: its host part is the name (never path or query: bounded). */
+export const PEER_URL_KEYS = ['url.full', 'http.url'] as const;
+/** An IP names a machine that often hosts several services, so it carries its port. */
+export const PEER_SOCKET_KEYS = ['network.peer.address', 'net.sock.peer.addr'] as const;
+export const PEER_SOCKET_PORT_KEYS = ['network.peer.port', 'net.sock.peer.port'] as const;
+/** On a SERVER/CONSUMER span the address keys describe the server itself: only these name its caller. */
+export const CALLER_NAME_KEYS = ['service.peer.name', 'peer.service'] as const;
+/** Every key of the list, for the decoder's attribute selection. */
+export const PEER_KEYS = [
+  ...PEER_NAME_KEYS, ...PEER_URL_KEYS, ...PEER_SOCKET_KEYS, ...PEER_SOCKET_PORT_KEYS,
+  'db.namespace', 'db.name', 'messaging.destination.name', 'messaging.destination',
+] as const;
+
+type Lookup = (key: string) => string | undefined;
+
+/** contract.md §2b keys 1–8: the peer a span addresses, or undefined when nothing names it. */
+export function peerName(get: Lookup): string | undefined {
+  for (const k of PEER_NAME_KEYS) {
+    const v = get(k);
+    if (v) return v;
+  }
+  for (const k of PEER_URL_KEYS) {
+    const host = urlHost(get(k));
+    if (host) return host;
+  }
+  for (const k of PEER_SOCKET_KEYS) {
+    const address = get(k);
+    if (!address) continue;
+    const port = get(PEER_SOCKET_PORT_KEYS[0]) ?? get(PEER_SOCKET_PORT_KEYS[1]);
+    return port ? `${address.includes(':') ? `[${address}]` : address}:${port}` : address;
+  }
+  return undefined;
+}
+
+/** The host of an absolute URL (without port or credentials), undefined when it is not one. */
+export function urlHost(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]+)/i.exec(url);
+  return m ? m[1].toLowerCase() : undefined;
+}
 export const CODE_FILE_KEYS = ['code.file.path', 'code.filepath'] as const;
 export const CODE_LINE_KEYS = ['code.line.number', 'code.lineno'] as const;
 export const CODE_FUNCTION_KEYS = ['code.function.name', 'code.function'] as const;
@@ -77,6 +122,8 @@ export const SEMCONV_CONSTANTS: Record<string, string> = {
   SEMATTRS_MESSAGING_OPERATION: 'messaging.operation',
   ATTR_SERVICE_PEER_NAME: 'service.peer.name', ATTR_PEER_SERVICE: 'peer.service', SEMATTRS_PEER_SERVICE: 'peer.service',
   ATTR_RPC_SERVICE: 'rpc.service', SEMATTRS_RPC_SERVICE: 'rpc.service', ATTR_SERVER_ADDRESS: 'server.address',
+  SEMATTRS_NET_PEER_NAME: 'net.peer.name', ATTR_NET_PEER_NAME: 'net.peer.name', ATTR_URL_FULL: 'url.full', ATTR_HTTP_URL: 'http.url',
+  SEMATTRS_HTTP_URL: 'http.url', ATTR_NETWORK_PEER_ADDRESS: 'network.peer.address',
   ATTR_SERVICE_NAME: 'service.name', SEMRESATTRS_SERVICE_NAME: 'service.name',
   ATTR_CODE_FILE_PATH: 'code.file.path', ATTR_CODE_FILEPATH: 'code.filepath', SEMATTRS_CODE_FILEPATH: 'code.filepath',
   ATTR_CODE_LINE_NUMBER: 'code.line.number', ATTR_CODE_LINENO: 'code.lineno', SEMATTRS_CODE_LINENO: 'code.lineno',

@@ -60,6 +60,16 @@ export interface ReceiverSettings {
   maxRequestBytes: number;
   /** Upstream OTLP/HTTP traces endpoint to re-export everything to; empty = off. */
   forwardTo: string;
+  /** How long a client or server span waits for its other half (contract §2e). */
+  pairingTtlSeconds: number;
+  /** Halves waiting at most; the oldest is given up (and counted) beyond. */
+  pairingMaxItems: number;
+  /** Draw `user` (or the named caller) in front of root SERVER / CONSUMER spans. */
+  virtualClient: boolean;
+  /** Nodes, edges and flows unseen this long leave the live graph. */
+  expirySeconds: number;
+  /** Browser origins allowed to POST OTLP/HTTP (CORS); `*` = any; empty = none. */
+  corsAllowedOrigins: string[];
 }
 
 export interface Settings {
@@ -76,6 +86,11 @@ export const DEFAULT_SETTINGS: Settings = {
     authToken: '',
     maxRequestBytes: 4 * 1024 * 1024,
     forwardTo: '',
+    pairingTtlSeconds: 10,
+    pairingMaxItems: 20_000,
+    virtualClient: true,
+    expirySeconds: 3_600,
+    corsAllowedOrigins: [],
   },
   analysis: {
     attributePrefix: 'coordimap.flow.',

@@ -74,7 +74,7 @@ describe('LSP telemetry bridge (real JSON-RPC)', function () {
   });
 
   it('starts the receiver, forwards deltas and answers graph / spans / control requests', async () => {
-    const s = await startServer({ grpcPort: 0, httpPort: 0 }, storage, ws);
+    const s = await startServer({ grpcPort: 0, httpPort: 0, pairingTtlSeconds: 0.3 }, storage, ws);
     try {
       const listening = await waitFor('listening status', () => s.statuses.find((x) => x.state === 'listening'));
       const body = protoBody(recordSpans('lsp-api', (t) => makeSpan(t, { name: 'get user', kind: SpanKind.CLIENT, attributes: { 'db.system': 'redis', 'db.operation': 'get' } })));
@@ -96,7 +96,7 @@ describe('LSP telemetry bridge (real JSON-RPC)', function () {
 
   it('lists history snapshots and diffs the live edges against one (the map\'s Compare)', async () => {
     const historyStorage = mkdtempSync(join(tmpdir(), 'ofm-lsp-history-'));
-    const s = await startServer({ grpcPort: 0, httpPort: 0 }, historyStorage, ws);
+    const s = await startServer({ grpcPort: 0, httpPort: 0, pairingTtlSeconds: 0.3 }, historyStorage, ws);
     const redis = (db: string) =>
       protoBody(recordSpans('lsp-hist', (t) => makeSpan(t, { name: 'get', kind: SpanKind.CLIENT, attributes: { 'db.system': 'redis', 'db.name': db, 'db.operation': 'get' } })));
     try {

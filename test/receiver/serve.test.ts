@@ -83,7 +83,7 @@ describe('otel-flow-map serve (end to end)', function () {
     const graph = await waitFor('service in /api/graph', async () => {
       const g = (await (await fetch(`${addr.ui}api/graph`)).json()) as Graph;
       return g.nodes.some((n) => n.name === 'e2e-shop') && g.edges.length > 0 ? g : undefined;
-    });
+    }, 20_000); // the db CLIENT span waits serve's default 10 s for a server half first (contract §2e)
     const edge = graph.edges.find((e) => e.source === 'service:e2e-shop')!;
     for (const k of ['source', 'target', 'relation', 'count', 'errors', 'p50Ms', 'p95Ms', 'p99Ms', 'firstSeen', 'lastSeen']) assert.ok(k in edge, k);
     assert.equal(graph.flows[0].steps[0].name, 'shop.pay');
@@ -98,8 +98,9 @@ describe('otel-flow-map serve (end to end)', function () {
     assert.deepEqual(spans.map((s) => s.name), ['load cart']);
 
     const metrics = await (await fetch(`${addr.ui}metrics`)).text();
-    assert.match(metrics, /traces_service_graph_request_total\{client="e2e-shop",server="redis",connection_type="database",relation="reads"\} 1/);
-    assert.match(metrics, /traces_service_graph_request_failed_total\{client="e2e-shop".*\} 1/);
+    assert.match(metrics, /^traces_service_graph_request_total\{client="e2e-shop",server="redis",connection_type="database"\} 1$/m);
+    assert.match(metrics, /^traces_service_graph_request_failed_total\{client="e2e-shop",server="redis",connection_type="database"\} 1$/m);
+    assert.match(metrics, /^otel_flow_map_edge_failed_total\{source="e2e-shop",source_kind="service",target="redis",target_kind="database",relation="reads"\} 1$/m);
 
     const diff = await (await fetch(`${addr.ui}api/diff?since=0`)).json();
     assert.ok(diff.addedEdges.includes(edge.id));

@@ -19,7 +19,7 @@ let seq = 0;
 function dbSpan(service: string, db: string, endMs: number, extra: Partial<DecodedSpan> = {}, attrs: Record<string, AttrValue> = {}): DecodedSpan {
   seq++;
   return {
-    traceId: 'b'.repeat(32), spanId: seq.toString(16).padStart(16, '0'), parentSpanId: '', name: `read ${db}`, kind: SpanKind.CLIENT,
+    traceId: 'b'.repeat(32), spanId: seq.toString(16).padStart(16, '0'), parentSpanId: '', name: `read ${db}`, kind: SpanKind.INTERNAL, // INTERNAL db spans make their edge at once (no pairing wait)
     startMs: endMs - 10, durationMs: 10, error: false, service, scope: 'scope', links: [],
     attributes: Object.assign(Object.create(null), { 'db.system.name': 'postgresql', 'db.namespace': db, 'db.operation.name': 'SELECT', ...attrs }),
     ...extra,

@@ -87,12 +87,13 @@ describe('topology engine', () => {
     assert.deepEqual(edgeIds(t), ['service:svc|calls|external:example.com', 'service:svc|calls|external:old-peer', 'service:svc|calls|external:payments']);
   });
 
-  it('an INTERNAL span without db/messaging attributes yields no edge; a same-service pair yields none', () => {
+  it('an INTERNAL span without db/messaging attributes yields no edge; a same-service pair is a self-edge', () => {
     const t = newTopology();
     const c = span({ kind: SpanKind.CLIENT });
     t.ingest([span({ kind: SpanKind.INTERNAL }), c, span({ kind: SpanKind.SERVER, parentSpanId: c.spanId })], 0);
     t.expire(5_000);
-    assert.deepEqual(edgeIds(t), []);
+    // contract §2a: a service's CLIENT span paired with its own SERVER span is a self-edge.
+    assert.deepEqual(edgeIds(t), ['service:svc|calls|service:svc']);
     assert.equal(t.graph().nodes.length, 1);
   });
 
@@ -101,6 +102,7 @@ describe('topology engine', () => {
     const spans: DecodedSpan[] = [];
     for (let i = 1; i <= 1000; i++) spans.push(span({ kind: SpanKind.CLIENT, durationMs: i, attrs: { 'db.system': 'redis', 'db.operation': 'get' } }));
     t.ingest(spans, 0);
+    t.expire(10_000); // CLIENT spans wait for a server half first (contract §2a)
     const e = t.graph().edges[0];
     assert.equal(e.count, 1000);
     for (const [got, want] of [[e.p50Ms, 500], [e.p95Ms, 950], [e.p99Ms, 990]]) assert.ok(Math.abs(got - want) / want < 0.05, `${got} vs ${want}`);
@@ -153,6 +155,7 @@ describe('topology engine', () => {
     for (let i = 0; i < 10_000; i++) spans.push(span({ name: `order.${i}`, attrs: { 'coordimap.flow.name': 'f.x', 'coordimap.flow.step': `s${i}` } }));
     for (let i = 0; i < 20; i++) spans.push(span({ kind: SpanKind.CLIENT, attrs: { 'db.system': 'redis', 'db.name': `db${i}`, 'db.operation': 'get' } }));
     t.ingest(spans, 0);
+    t.expire(10_000);
     const g = t.graph();
     assert.equal(t.names.stats().length, 100);
     assert.equal(g.flows[0].steps.length, 10);
@@ -164,6 +167,7 @@ describe('topology engine', () => {
   it('deltas carry only what changed; serialize/restore round-trips the graph', () => {
     const t = newTopology();
     t.ingest([span({ kind: SpanKind.CLIENT, attrs: { 'db.system': 'redis', 'db.operation': 'get', 'code.filepath': '/srv/app/src/a.ts', 'code.lineno': 12 } })], 0);
+    t.expire(10_000);
     const d1 = t.takeDelta()!;
     assert.equal(d1.edges.length, 1);
     assert.equal(t.takeDelta(), undefined);

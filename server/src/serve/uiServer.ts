@@ -12,7 +12,6 @@ import type { TelemetryHost } from '../telemetry/host';
 import { readBody } from '../telemetry/receiver/body';
 import { servePage } from './page';
 import { allowedHost } from '../telemetry/receiver/hostGuard';
-import { prometheusText } from './metrics';
 import type { SiteSource } from './workspaceSites';
 
 export interface UiServerOptions {
@@ -80,7 +79,7 @@ export function createUiServer(opts: UiServerOptions): Server {
         return json(res, 200, await host.diff(since));
       }
       case 'GET /metrics':
-        return send(res, 200, 'text/plain; version=0.0.4', prometheusText(await host.graph()));
+        return send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', await host.metrics());
       case 'GET /healthz':
         return json(res, 200, { ok: true, receiver: host.status() });
       default:

@@ -47,6 +47,8 @@ export interface TelemetryHost {
   runs(flow: string, max: number): Promise<FlowRun[]>;
   /** The graph of the last `windowMs` (null: all of it, as graph()). */
   windowGraph(windowMs: number | null): Promise<Graph>;
+  /** Prometheus text of every series (contract §7), written in the worker. */
+  metrics(): Promise<string>;
   /** Feeds an OTLP JSON / JSON-lines file to the receiver, line by line. */
   importTraces(path: string, maxLineBytes: number): Promise<TraceImportResult>;
   /** Writes the retained spans to `path` as OTLP JSON-lines. */
@@ -133,6 +135,7 @@ export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
     history: (max) => call<SnapshotInfo[]>({ type: 'query', query: { kind: 'history', max } }),
     runs: (flow, max) => call<FlowRun[]>({ type: 'query', query: { kind: 'runs', flow, max } }),
     windowGraph: (windowMs) => call<Graph>({ type: 'query', query: windowMs === null ? { kind: 'graph' } : { kind: 'window', windowMs } }),
+    metrics: () => call<string>({ type: 'query', query: { kind: 'metrics' } }),
     importTraces: (path, maxLineBytes) => call<TraceImportResult>({ type: 'import', path, maxLineBytes }),
     exportTraces: (path) => call<TraceExportResult>({ type: 'export', path }),
     currentGraph: () => graph,

@@ -51,7 +51,9 @@ export type WorkerQuery =
   | { kind: 'history'; max: number }
   | { kind: 'runs'; flow: string; max: number }
   /** The graph of the last `windowMs` (Topology.windowGraph). */
-  | { kind: 'window'; windowMs: number };
+  | { kind: 'window'; windowMs: number }
+  /** Prometheus text of /metrics (contract §7). */
+  | { kind: 'metrics' };
 
 export interface WorkerAnswer {
   graph: Graph;
@@ -61,6 +63,7 @@ export interface WorkerAnswer {
   history: SnapshotInfo[];
   runs: FlowRun[];
   window: Graph;
+  metrics: string;
 }
 
 export type ToWorker =

@@ -22,6 +22,7 @@ import { exportTraceFile } from './traceFile/exportTraces';
 import { importTraceFile } from './traceFile/importTraces';
 
 const DEFAULT_PAIR_WAIT_MS = 10_000;
+const DEFAULT_EXPIRY_MS = 3_600_000;
 const DEFAULT_DELTA_INTERVAL_MS = 250;
 const DEFAULT_SNAPSHOT_INTERVAL_MS = 60_000;
 const MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
@@ -41,6 +42,7 @@ export class TelemetryService {
   private timers: NodeJS.Timeout[] = [];
   private current: ReceiverStatus = { state: 'stopped' };
   private topologyPrefix = '';
+  private topologyKey = '';
   private decodeOnly = false;
 
   constructor(private readonly events: ServiceEvents) {}
@@ -98,7 +100,7 @@ export class TelemetryService {
     return this.current;
   }
 
-  query(q: WorkerQuery): WorkerAnswer[WorkerQuery['kind']] {
+  query(q: WorkerQuery): WorkerAnswer[WorkerQuery['kind']] | Promise<string> {
     const t = this.topology;
     switch (q.kind) {
       case 'graph':
@@ -117,6 +119,8 @@ export class TelemetryService {
         return t ? t.flows.recentRuns(q.flow, q.max) : [];
       case 'window':
         return t ? t.windowGraph(q.windowMs) : emptyGraph();
+      case 'metrics':
+        return t ? t.metricsText() : Promise.resolve('');
     }
   }
 
@@ -157,10 +161,28 @@ export class TelemetryService {
     return this.readApi;
   }
 
-  /** Keeps the live data across restarts of the receiver unless the flow prefix changed. */
+  /**
+   * Keeps the live data across restarts of the receiver: a change of the pairing or expiry
+   * settings carries the graph over into the new engine; a new flow prefix starts afresh.
+   */
   private ensureTopology(options: WorkerStartOptions): void {
-    if (this.topology && this.topologyPrefix === options.attributePrefix) return;
-    this.topology = new Topology({ attributePrefix: options.attributePrefix, pairWaitMs: options.pairWaitMs ?? DEFAULT_PAIR_WAIT_MS });
+    const r = options.receiver;
+    const topologyOptions = {
+      attributePrefix: options.attributePrefix,
+      pairWaitMs: options.pairWaitMs ?? secondsToMs(r.pairingTtlSeconds, DEFAULT_PAIR_WAIT_MS),
+      virtualClient: r.virtualClient !== false,
+      expiryMs: secondsToMs(r.expirySeconds, DEFAULT_EXPIRY_MS),
+      caps: Number.isInteger(r.pairingMaxItems) && r.pairingMaxItems > 0 ? { pendingPairs: r.pairingMaxItems } : {},
+    };
+    const key = JSON.stringify(topologyOptions);
+    if (this.topology && this.topologyKey === key) return;
+    const previous = this.topologyPrefix === options.attributePrefix ? this.topology : undefined;
+    this.topology = new Topology(topologyOptions);
+    this.topologyKey = key;
+    if (previous) {
+      this.topology.restore(previous.serialize());
+      return;
+    }
     this.topologyPrefix = options.attributePrefix;
     this.history = options.dataDir ? new HistoryStore(options.dataDir) : undefined;
     const saved = this.history?.loadState();
@@ -251,4 +273,8 @@ function portMessage(setting: 'grpcPort' | 'httpPort', port: number, err: Error)
 
 function hostPart(address: string): string {
   return address.includes(':') ? `[${address}]` : address;
+}
+
+function secondsToMs(seconds: number | undefined, fallback: number): number {
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : fallback;
 }

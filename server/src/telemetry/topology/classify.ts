@@ -4,7 +4,7 @@ import type { NodeKind, Relation } from '../../../../common/src/graph';
 import {
   CODE_FILE_KEYS, CODE_FUNCTION_KEYS, CODE_LINE_KEYS, DB_COLLECTION_KEYS, DB_NAMESPACE_KEYS, DB_OPERATION_KEYS,
   DB_QUERY_TEXT_KEYS, DB_SYSTEM_KEYS, dbRelation, dbRelationFromQuery, MESSAGING_DESTINATION_KEYS,
-  flowKeys, MESSAGING_OPERATION_KEYS, MESSAGING_SYSTEM_KEYS, messagingRelation, PEER_SERVICE_KEYS,
+  flowKeys, MESSAGING_OPERATION_KEYS, MESSAGING_SYSTEM_KEYS, messagingRelation, PEER_KEYS, peerName, CALLER_NAME_KEYS,
 } from '../../../../common/src/semconv';
 import { SpanKind, type AttrValue, type DecodedSpan } from '../otlp/span';
 
@@ -40,7 +40,7 @@ export function topologyAttributeKeys(flowPrefix: string): Set<string> {
   const flow = flowKeys(flowPrefix);
   return new Set<string>([
     ...DB_SYSTEM_KEYS, ...DB_NAMESPACE_KEYS, ...DB_OPERATION_KEYS, ...DB_QUERY_TEXT_KEYS, ...DB_COLLECTION_KEYS,
-    ...MESSAGING_SYSTEM_KEYS, ...MESSAGING_DESTINATION_KEYS, ...MESSAGING_OPERATION_KEYS, ...PEER_SERVICE_KEYS,
+    ...MESSAGING_SYSTEM_KEYS, ...MESSAGING_DESTINATION_KEYS, ...MESSAGING_OPERATION_KEYS, ...PEER_KEYS,
     ...CODE_FILE_KEYS, ...CODE_LINE_KEYS, ...CODE_FUNCTION_KEYS,
     flow.name, flow.step, flow.runId, 'service.name',
   ]);
@@ -71,11 +71,14 @@ export function dependencyOf(span: DecodedSpan): Dependency | undefined {
   if (dbSystem) {
     const namespace = firstAttr(a, DB_NAMESPACE_KEYS);
     const name = namespace ?? dbSystem;
+    // contract §2d: one database on one server; the server by the peer keys.
+    const server = spanPeer(span);
     const op = firstAttr(a, DB_OPERATION_KEYS);
     const relation = op !== undefined ? dbRelation(op) : dbRelationFromQuery(firstAttr(a, DB_QUERY_TEXT_KEYS) ?? '');
+    const label = server ? `${name}@${server}` : name;
     return {
       relation: relation ?? 'calls',
-      target: { id: `database:${dbSystem}:${name}`, kind: 'database', name, system: dbSystem },
+      target: { id: `database:${dbSystem}:${label}`, kind: 'database', name: label, system: dbSystem },
       detail: firstAttr(a, DB_COLLECTION_KEYS),
     };
   }
@@ -93,9 +96,43 @@ export function dependencyOf(span: DecodedSpan): Dependency | undefined {
   return undefined;
 }
 
+/** contract §2b keys 1–8 on a span's attributes. */
+export function spanPeer(span: DecodedSpan): string | undefined {
+  return peerName((k) => firstAttr(span.attributes, [k]));
+}
+
 /** The external peer a CLIENT span addresses when no server half shows up. */
 export function peerOf(span: DecodedSpan): NodeRef {
-  return externalNode(firstAttr(span.attributes, PEER_SERVICE_KEYS) ?? 'unknown');
+  return externalNode(spanPeer(span) ?? 'unknown');
+}
+
+/** The virtual caller of a root SERVER / CONSUMER span (contract §2a): named by it, else `user`. */
+export function callerName(span: DecodedSpan): string {
+  return firstAttr(span.attributes, CALLER_NAME_KEYS) ?? 'user';
+}
+
+export type ConnectionType = '' | 'database' | 'messaging_system' | 'virtual_node';
+
+/** The peers' connection_type of a CLIENT span's pair, from its attributes (contract §2c). */
+export function connectionTypeOf(span: DecodedSpan): ConnectionType {
+  if (span.kind === SpanKind.PRODUCER || span.kind === SpanKind.CONSUMER) return 'messaging_system';
+  const a = span.attributes;
+  if (firstAttr(a, DB_SYSTEM_KEYS) !== undefined) return 'database';
+  if (firstAttr(a, MESSAGING_SYSTEM_KEYS) !== undefined || firstAttr(a, MESSAGING_DESTINATION_KEYS) !== undefined) return 'messaging_system';
+  return '';
+}
+
+/** The `server` label of a database series: its server, else namespace, else system (contract §2c). */
+export function databaseLabel(span: DecodedSpan): string | undefined {
+  const a = span.attributes;
+  const system = firstAttr(a, DB_SYSTEM_KEYS);
+  if (system === undefined) return undefined;
+  return spanPeer(span) ?? firstAttr(a, DB_NAMESPACE_KEYS) ?? system;
+}
+
+/** The `server` label of an unpaired client half: its peer, a queue's destination, else `unknown`. */
+export function virtualServerLabel(span: DecodedSpan): string {
+  return spanPeer(span) ?? firstAttr(span.attributes, MESSAGING_DESTINATION_KEYS) ?? 'unknown';
 }
 
 export interface CodeRef {

@@ -93,12 +93,8 @@ export class FlowTracker {
   private flows = new Map<string, FlowState>();
   /** Active runs in first-touch order; expire() moves runs touched since to the end (no reorder per span). */
   private runs = new Set<RunState>();
-  /**
-   * span id -> trace id and run of flow spans, so children and linked consumers inherit
-   * the run (keyed by the span id alone: no key string built per span). Two generations instead
-   * of a per-entry LRU: when the young one fills, the old one is dropped whole (a child or
-   * linked consumer arrives soon after its parent, if at all).
-   */
+  /** span id -> trace id and run, so children and linked consumers inherit the run; two generations
+   * instead of an LRU: when the young one fills, the old is dropped whole (children come soon). */
   private runOfSpan = new Map<string, SpanRun>();
   private runOfSpanOld = new Map<string, SpanRun>();
   /** Flows changed since markClean(). */
@@ -114,12 +110,12 @@ export class FlowTracker {
   }
 
   /** `bucket`: the span's latency bucket (LatencyHistogram.bucketOf), computed once per span. */
-  add(span: DecodedSpan, now: number, bucket: number): void {
+  /** The flow the span counted in, if any. */
+  add(span: DecodedSpan, now: number, bucket: number): string | undefined {
     const a = span.attributes;
     const flowName = text(a[this.keys.name]);
-    if (!flowName) return;
-    const flow = this.flowState(flowName);
-    if (!flow) return;
+    const flow = flowName ? this.flowState(flowName) : undefined;
+    if (!flow) return undefined;
     const step = this.stepState(flow, text(a[this.keys.step]) ?? span.name);
     step.count++;
     if (span.error) step.errors++;
@@ -131,6 +127,12 @@ export class FlowTracker {
     addCodeRef(step.codeRefs, span.attributes, this.caps.codeRefsPerItem);
     this.recordRun(flow, step.name, span, text(a[this.keys.runId]), now);
     this.markDirty(flow);
+    return flow.name;
+  }
+
+  /** Expiry: the flow leaves; its runs end as idle runs do. */ remove(name: string): void {
+    this.flows.delete(name);
+    this.dirty.delete(name);
   }
 
   markClean(): void {

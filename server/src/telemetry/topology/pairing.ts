@@ -1,12 +1,18 @@
-// Client/server span pairing across requests and arrival order (the service-graph connector's
-// rule): each half waits a bounded time for the other, keyed by trace id + the client's span id.
+// Client/server span pairing across requests and arrival order, by the service-graph peers'
+// rule (contract.md §2a): a client half (CLIENT, PRODUCER) keyed by trace id + its span id
+// meets the server half (SERVER, CONSUMER) keyed by trace id + its parent span id. Each half
+// waits a bounded time in a bounded store; what the store gives up is reported by cause.
 
 import type { DecodedSpan } from '../otlp/span';
 
+export type Side = 'client' | 'server';
+
 export interface PairingSink {
   paired(client: DecodedSpan, server: DecodedSpan): void;
-  /** A client span whose server half never arrived (or was evicted by the cap). */
-  unpairedClient(client: DecodedSpan): void;
+  /** A half whose partner did not arrive within the wait. */
+  expired(span: DecodedSpan, side: Side): void;
+  /** A half the full store gave up before its wait ended (the oldest goes first). */
+  dropped(span: DecodedSpan, side: Side): void;
 }
 
 interface Pending {
@@ -20,9 +26,8 @@ export class Pairer {
 
   constructor(
     private readonly waitMs: number,
-    private readonly cap: number,
+    private readonly maxItems: number,
     private readonly sink: PairingSink,
-    private readonly onEvict: () => void,
   ) {}
 
   get pending(): number {
@@ -41,6 +46,7 @@ export class Pairer {
     this.clients.set(key, { span, expiresAt: now + this.waitMs });
   }
 
+  /** Only spans with a parent: a root server half can never be paired. */
   addServer(span: DecodedSpan, now: number): void {
     const key = span.traceId + span.parentSpanId;
     const client = this.clients.get(key);
@@ -58,11 +64,12 @@ export class Pairer {
     for (const [key, p] of this.clients) {
       if (p.expiresAt > now) break;
       this.clients.delete(key);
-      this.sink.unpairedClient(p.span);
+      this.sink.expired(p.span, 'client');
     }
     for (const [key, p] of this.servers) {
       if (p.expiresAt > now) break;
       this.servers.delete(key);
+      this.sink.expired(p.span, 'server');
     }
   }
 
@@ -73,13 +80,15 @@ export class Pairer {
 
   private makeRoom(now: number): void {
     this.expire(now);
-    if (this.pending < this.cap) return;
-    this.onEvict();
+    if (this.pending < this.maxItems) return;
     const [ck, cp] = this.clients.entries().next().value ?? [];
     const [sk, sp] = this.servers.entries().next().value ?? [];
     if (ck !== undefined && cp && (!sp || cp.expiresAt <= sp.expiresAt)) {
       this.clients.delete(ck);
-      this.sink.unpairedClient(cp.span);
-    } else if (sk !== undefined) this.servers.delete(sk);
+      this.sink.dropped(cp.span, 'client');
+    } else if (sk !== undefined && sp) {
+      this.servers.delete(sk);
+      this.sink.dropped(sp.span, 'server');
+    }
   }
 }

@@ -3,13 +3,17 @@
 // for consumers and a serialisable state for persistence.
 
 import type { Flow, Graph, GraphDelta, GraphEdge, GraphNode, GraphStats, Relation } from '../../../../common/src/graph';
-import { SpanKind, type DecodedSpan } from '../otlp/span';
-import { dependencyOf, peerOf, serviceNode, topologyAttributeKeys, type NodeRef } from './classify';
+import { MAX_WINDOW_MS } from '../../../../common/src/protocol';
+import type { DecodedSpan } from '../otlp/span';
+import { TelemetryMetrics } from '../metrics/telemetryMetrics';
+import { serviceNode, topologyAttributeKeys, type NodeRef } from './classify';
+import { GraphExpiry } from './expiry';
 import { FlowTracker, type StepState } from './flows';
 import { bucketOf, LatencyHistogram } from './histogram';
 import { addCapped, DEFAULT_CAPS, DropCounter, type TopologyCaps } from './limits';
 import { MinuteRing } from './minuteRing';
 import { Pairer } from './pairing';
+import { ServiceGraphRules } from './serviceGraphRules';
 import { SpanNameStats } from './spanNames';
 import { SpanStore } from './spanStore';
 
@@ -17,10 +21,16 @@ export interface TopologyOptions {
   attributePrefix: string;
   /** How long a client or server half waits for the other before falling back. */
   pairWaitMs: number;
+  /** Draw the virtual caller (`user` or its peer name) of root SERVER / CONSUMER spans; default on. */
+  virtualClient?: boolean;
+  /** Nodes, edges and flows unseen this long leave the live graph; default 1 h. */
+  expiryMs?: number;
   caps?: Partial<TopologyCaps>;
 }
 
 interface EdgeState {
+  /** Receiver time of the last span counted (expiry; span times may be old, e.g. imported files). */
+  touched: number;
   edge: Omit<GraphEdge, 'p50Ms' | 'p95Ms' | 'p99Ms' | 'spanNames' | 'scopes' | 'details'>;
   hist: LatencyHistogram;
   /** Counts per minute, for windowed graphs. */
@@ -32,12 +42,15 @@ interface EdgeState {
 
 /** A node with its per-minute counts and whether it is in dirtyNodes (one map lookup per touch). */
 interface NodeState {
+  touched: number;
   node: GraphNode;
   minutes: MinuteRing;
   dirty: boolean;
 }
 
 const RATE_WINDOW_S = 5;
+/** The longest window the map offers (1 h): anything older is in no view. */
+const DEFAULT_EXPIRY_MS = MAX_WINDOW_MS;
 const NO_EDGES: string[] = [];
 
 export class Topology {
@@ -48,6 +61,10 @@ export class Topology {
   readonly spans: SpanStore;
   /** The span attribute keys the engine reads: the receiver decodes only these on ingest. */
   readonly attributeKeys: ReadonlySet<string>;
+  /** The Prometheus series of /metrics (contract §7). */
+  readonly metrics: TelemetryMetrics;
+  private readonly rules: ServiceGraphRules;
+  private readonly expiry: GraphExpiry;
   private nodes = new Map<string, NodeState>();
   /** The `now` of the ingest or expire call running (pairing callbacks record with it). */
   private clock = 0;
@@ -70,17 +87,16 @@ export class Topology {
     this.names = new SpanNameStats(this.caps, this.drops);
     this.spans = new SpanStore(this.caps.retainedSpans, opts.attributePrefix);
     this.attributeKeys = topologyAttributeKeys(opts.attributePrefix);
-    this.pairer = new Pairer(
-      opts.pairWaitMs,
-      this.caps.pendingPairs,
-      {
-        paired: (client, server) => {
-          if (client.service !== server.service) this.addEdge(serviceNode(client.service), serviceNode(server.service), 'calls', client, bucketOf(client.durationMs), server.error);
-        },
-        unpairedClient: (client) => this.addEdge(serviceNode(client.service), peerOf(client), 'calls', client, bucketOf(client.durationMs), false),
-      },
-      () => this.drops.count('pairing-cap'),
+    this.metrics = new TelemetryMetrics(() => this.stats(), () => this.drops.count('series-cap'));
+    this.rules = new ServiceGraphRules(
+      { addEdge: (source, target, relation, span, extraError, detail) => this.addEdge(source, target, relation, span, bucketOf(span.durationMs), extraError, detail) },
+      this.metrics.serviceGraph,
+      { virtualClient: opts.virtualClient ?? true },
+      () => this.clock,
     );
+    this.pairer = new Pairer(opts.pairWaitMs, this.caps.pendingPairs, this.rules);
+    this.rules.pairer = this.pairer;
+    this.expiry = new GraphExpiry(opts.expiryMs ?? DEFAULT_EXPIRY_MS);
   }
 
   ingest(spans: DecodedSpan[], now: number): void {
@@ -110,6 +126,7 @@ export class Topology {
     this.clock = now;
     this.pairer.expire(now);
     this.flows.expire(now);
+    this.expireGraph(now);
     for (const s of this.rate.keys()) if (s < Math.floor(now / 1000) - RATE_WINDOW_S) this.rate.delete(s);
   }
 
@@ -149,14 +166,12 @@ export class Topology {
 
   /** What changed since the last call, or undefined when nothing did. */
   takeDelta(now = Date.now()): GraphDelta | undefined {
-    if (!this.resetPending && !this.statsChanged && this.dirtyNodes.length + this.dirtyEdges.size + this.flows.dirty.size === 0) return undefined;
+    if (!this.resetPending && !this.statsChanged && !this.expiry.pending && this.dirtyNodes.length + this.dirtyEdges.size + this.flows.dirty.size === 0) return undefined;
     const delta: GraphDelta = {
       nodes: this.dirtyNodes.map((n) => ({ ...n.node })),
       edges: [...this.dirtyEdges].map((id) => this.edges.get(id)).filter((e): e is EdgeState => !!e).map(edgeView),
       flows: [...this.flows.dirty].map((f) => this.flows.flow(f)).filter((f): f is Flow => f !== undefined),
-      removedNodeIds: [],
-      removedEdgeIds: [],
-      removedFlowNames: [],
+      ...this.expiry.takeRemoved(),
       stats: this.stats(now),
       ...(this.resetPending ? { reset: true } : {}),
     };
@@ -181,6 +196,8 @@ export class Topology {
     this.names.clear();
     this.spans.clear();
     this.drops.clear();
+    this.metrics.clear();
+    this.expiry.clear();
     this.dirtyNodes = [];
     this.dirtyEdges.clear();
     this.rate.clear();
@@ -213,6 +230,8 @@ export class Topology {
   restore(data: unknown): void {
     if (typeof data !== 'object' || data === null || (data as { version?: unknown }).version !== 1) return;
     const d = data as Record<string, unknown>;
+    // Restored items count as seen now: expiry measures time in this receiver, not in the file.
+    this.clock = Math.max(this.clock, Date.now());
     for (const n of asArray(d.nodes)) {
       if (typeof n.id !== 'string' || typeof n.name !== 'string' || typeof n.kind !== 'string' || this.nodes.size >= this.caps.nodes) continue;
       this.addNode({
@@ -223,6 +242,7 @@ export class Topology {
     for (const e of asArray(d.edges)) {
       if (typeof e.id !== 'string' || typeof e.source !== 'string' || typeof e.target !== 'string' || this.edges.size >= this.caps.edges) continue;
       this.edges.set(e.id, {
+        touched: this.clock,
         edge: { id: e.id, source: e.source, target: e.target, relation: e.relation as Relation, count: num(e.count), errors: num(e.errors), firstSeen: num(e.firstSeen), lastSeen: num(e.lastSeen) },
         hist: LatencyHistogram.fromJSON(e.hist),
         minutes: new MinuteRing(),
@@ -233,6 +253,7 @@ export class Topology {
       this.dirtyEdges.add(e.id);
     }
     this.flows.restore(d.flows);
+    for (const name of this.flows.names()) this.expiry.flowSeen(name, this.clock);
     this.names.restore(d.names);
     this.received = num(d.received);
     this.rejected = num(d.rejected);
@@ -242,17 +263,41 @@ export class Topology {
     this.statsChanged = true;
   }
 
+  /** Prometheus text of every series (GET /metrics). */
+  metricsText(): Promise<string> {
+    return this.metrics.text();
+  }
+
+  /** Nodes, edges and flows unseen for the expiry TTL leave, with removed* deltas (contract §2e). */
+  private expireGraph(now: number): void {
+    const before = this.expiry.due(now);
+    if (before === undefined) return;
+    const goneNodes = new Set<string>();
+    for (const [id, n] of this.nodes) {
+      if (n.touched >= before) continue;
+      this.nodes.delete(id);
+      goneNodes.add(id);
+      this.expiry.removeNode(id);
+    }
+    for (const [id, e] of this.edges) {
+      if (e.touched >= before && !goneNodes.has(e.edge.source) && !goneNodes.has(e.edge.target)) continue;
+      this.edges.delete(id);
+      this.dirtyEdges.delete(id);
+      this.metrics.edges.remove(id);
+      this.expiry.removeEdge(id);
+    }
+    if (goneNodes.size) this.dirtyNodes = this.dirtyNodes.filter((n) => !goneNodes.has(n.node.id));
+    for (const flow of this.expiry.idleFlows(before)) this.flows.remove(flow);
+    this.metrics.serviceGraph.expire(before);
+  }
+
   private ingestOne(span: DecodedSpan, now: number): void {
     this.currentEdges = NO_EDGES;
     const service = serviceNode(span.service);
     const bucket = bucketOf(span.durationMs);
-    if (this.touchNode(service, span)) {
-      const dep = dependencyOf(span);
-      if (dep) this.addEdge(service, dep.target, dep.relation, span, bucket, false, dep.detail);
-      else if (span.kind === SpanKind.CLIENT) this.pairer.addClient(span, now);
-      else if (span.kind === SpanKind.SERVER && span.parentSpanId) this.pairer.addServer(span, now);
-    }
-    this.flows.add(span, now, bucket);
+    if (this.touchNode(service, span)) this.rules.ingest(span, now);
+    const flow = this.flows.add(span, now, bucket);
+    if (flow !== undefined) this.expiry.flowSeen(flow, now);
     this.names.add(span, bucket);
     this.spans.push(span, this.currentEdges);
   }
@@ -268,6 +313,7 @@ export class Topology {
       }
       state = this.addNode({ id: ref.id, kind: ref.kind, name: ref.name, ...(ref.system ? { system: ref.system } : {}), spanCount: 0, errorCount: 0, firstSeen: span.startMs, lastSeen: end });
     }
+    state.touched = this.clock;
     const n = state.node;
     n.spanCount++;
     if (error) n.errorCount++;
@@ -279,7 +325,7 @@ export class Topology {
   }
 
   private addNode(node: GraphNode): NodeState {
-    const state: NodeState = { node, minutes: new MinuteRing(), dirty: false };
+    const state: NodeState = { touched: this.clock, node, minutes: new MinuteRing(), dirty: false };
     this.nodes.set(node.id, state);
     this.markNodeDirty(state);
     return state;
@@ -305,13 +351,16 @@ export class Topology {
         return;
       }
       e = {
+        touched: this.clock,
         edge: { id, source: source.id, target: target.id, relation, count: 0, errors: 0, firstSeen: span.startMs, lastSeen: end },
         hist: new LatencyHistogram(), minutes: new MinuteRing(), spanNames: new Set(), scopes: new Set(), details: new Set(),
       };
       this.edges.set(id, e);
     }
+    e.touched = this.clock;
     e.edge.count++;
     if (error) e.edge.errors++;
+    this.metrics.edges.record(id, source, target, relation, error, Math.max(0, span.durationMs) / 1000, this.clock);
     e.hist.recordBucket(bucket);
     e.minutes.record(end, this.clock, error);
     if (span.startMs < e.edge.firstSeen) e.edge.firstSeen = span.startMs;

@@ -1,0 +1,46 @@
+// The worker's Prometheus registry: the peers' service-graph series, our edge series, and the
+// receiver's span counters, written as Prometheus text by prom-client for GET /metrics.
+
+import { Counter, Registry } from 'prom-client';
+import type { GraphStats } from '../../../../common/src/graph';
+import { EdgeSeries } from './edgeSeries';
+import { ServiceGraphSeries } from './serviceGraphSeries';
+
+/** Series per family: the registry's memory stays bounded (drops counted as `series-cap`). */
+export const MAX_SERIES_PER_FAMILY = 10_000;
+
+export class TelemetryMetrics {
+  readonly registry = new Registry();
+  readonly serviceGraph: ServiceGraphSeries;
+  readonly edges: EdgeSeries;
+
+  constructor(stats: () => GraphStats, onCapDrop: () => void, maxSeries = MAX_SERIES_PER_FAMILY) {
+    this.serviceGraph = new ServiceGraphSeries(this.registry, maxSeries, onCapDrop);
+    this.edges = new EdgeSeries(this.registry, maxSeries, onCapDrop);
+    const registers = [this.registry];
+    // Totals live in GraphStats already: copied in at scrape time (collect), never counted twice.
+    new Counter({
+      name: 'otel_flow_map_spans_received_total', help: 'Spans accepted by the receiver', registers,
+      collect() {
+        this.reset();
+        this.inc(stats().spansReceived);
+      },
+    });
+    new Counter({
+      name: 'otel_flow_map_spans_dropped_total', help: 'Spans or graph entries dropped or collapsed, by reason', labelNames: ['reason'], registers,
+      collect() {
+        this.reset();
+        for (const [reason, n] of Object.entries(stats().dropped)) this.inc({ reason }, n);
+      },
+    });
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  clear(): void {
+    this.serviceGraph.clear();
+    this.edges.clear();
+  }
+}
