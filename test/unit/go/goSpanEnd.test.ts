@@ -39,10 +39,10 @@ describe('Go span-not-ended: escapes, leaking paths and the defer fix', () => {
     sites = fixtureSites(frontEnd, ROOT, ESCAPE);
   });
 
-  it('takes a span that escapes as ended: returned, stored in a field or map, passed on, put in a context, ended by a goroutine, closure or Cleanup', () => {
+  it('takes a span that escapes as ended: returned, stored in a field or map, passed on, put in a context, ended by a goroutine, closure or Cleanup, carried by a context a hook hands on', () => {
     for (const name of [
       'http.request', 'rpc.call', 'queue.wait', 'queue.pending', 'orders.sync', 'orders.context', 'orders.background',
-      'test.case', 'orders.begin', 'orders.close_later',
+      'test.case', 'orders.begin', 'orders.close_later', 'redis.process', 'gorm.query',
     ]) {
       assert.equal(named(name).ended, true, name);
       assert.equal(named(name).leak, undefined, name);
@@ -60,6 +60,7 @@ describe('Go span-not-ended: escapes, leaking paths and the defer fix', () => {
     const column = TEXT.split('\n')[line].indexOf('return');
     assert.deepEqual(load.leak, { start: { line, character: column }, end: { line, character: column + 'return "", err'.length } });
     assert.equal(named('orders.wait').leak?.start.line, lineOf(TEXT, 'return ctx.Err()') - 1, 'a select case that returns');
+    assert.equal(named('store.prepare').leak?.start.line, lineOf(TEXT, 'return ctx, err') - 1, 'ended on one path: the returned context does not hand it over');
   });
 
   it('reports the end of the function when a path falls off it, and the continue that skips End in a loop', () => {
@@ -84,7 +85,7 @@ describe('Go span-not-ended: escapes, leaking paths and the defer fix', () => {
 
   it('inserts `defer <span>.End()` after the Start line; the fixed file parses with every span ended', () => {
     const fixable = sites.filter((s) => s.ended === false && s.endFix);
-    assert.deepEqual(fixable.map((s) => s.name?.value), ['store.load', 'orders.classify', 'orders.wait', 'orders.forgotten']);
+    assert.deepEqual(fixable.map((s) => s.name?.value), ['store.load', 'orders.classify', 'orders.wait', 'orders.forgotten', 'store.prepare']);
     const fixed = apply(TEXT, fixable.flatMap((s) => s.endFix!.edits));
     const loadLine = lineOf(fixed, '"store.load"');
     assert.equal(fixed.split('\n')[loadLine], '\tdefer span.End()');
@@ -92,7 +93,7 @@ describe('Go span-not-ended: escapes, leaking paths and the defer fix', () => {
     try {
       const after = frontEnd.sitesOf(ESCAPE);
       assert.deepEqual(after.problems, []);
-      for (const name of ['store.load', 'orders.classify', 'orders.wait', 'orders.forgotten']) assert.equal(siteNamed(after.sites, name).ended, true, name);
+      for (const name of ['store.load', 'orders.classify', 'orders.wait', 'orders.forgotten', 'store.prepare']) assert.equal(siteNamed(after.sites, name).ended, true, name);
       assert.deepEqual(after.sites.filter((s) => s.ended === false).map((s) => s.name?.value), ['orders.consume', 'orders.dropped']);
     } finally {
       frontEnd.updateFile(ESCAPE, TEXT);

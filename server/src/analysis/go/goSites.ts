@@ -155,10 +155,20 @@ function judgeEnd(text: string, t: Tracked, tracked: Tracked[], values: GoEvalua
   }
   const v = t.variable;
   const uses = v && v !== '_' ? identifiersNamed(text, body, v, t.call.endIndex).filter((use) => ownerOf(v, use, tracked) === t) : [];
-  const result = spanEnd({ call: t.call, variable: v, body, uses, outlives: !!v && v !== '_' && outlivesFunction(t, fn, values) });
+  const result = spanEnd({
+    call: t.call, variable: v, body, uses, outlives: !!v && v !== '_' && outlivesFunction(t, fn, values),
+    context: contextVariable(t.call), usesOf: (name) => identifiersNamed(text, body, name, t.call.endIndex),
+  });
   t.site.ended = result.ended;
   if (result.leak) t.site.leak = result.leak;
   if (!result.ended) addEndFix(text, t);
+}
+
+/** `ctx` of `ctx, span := tracer.Start(...)`; null when dropped. */
+function contextVariable(call: Node): string | null {
+  const statement = startStatement(call);
+  const first = statement && statement.type !== 'expression_statement' ? namedChildren(statement.childForFieldName('left') ?? statement)[0] : undefined;
+  return first?.type === 'identifier' && first.text !== '_' ? first.text : null;
 }
 
 /** A named result (returned by a bare `return`), or a variable of an outer function or the package. */

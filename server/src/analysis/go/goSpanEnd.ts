@@ -21,6 +21,10 @@ export interface SpanEndInput {
   uses: Node[];
   /** The variable outlives the function: a named result, or declared in an outer function or the package. */
   outlives: boolean;
+  /** The context variable the Start assigns (`ctx` of `ctx, span := ...`): it carries the span too. */
+  context: string | null;
+  /** The uses of a variable after the call, in the function. */
+  usesOf(name: string): Node[];
 }
 
 export interface SpanEnd {
@@ -39,7 +43,30 @@ export function spanEnd(input: SpanEndInput): SpanEnd {
   const v = input.variable && input.variable !== '_' ? input.variable : null;
   if (v && (input.outlives || input.uses.some((use) => escapes(use, v)))) return { ended: true };
   const leak = new PathWalker(v).leakAfter(statement, input.body);
-  return leak ? { ended: false, leak } : { ended: true };
+  if (!leak) return { ended: true };
+  // Instrumentation hooks start a span, hand on the context that carries it, and end it in the
+  // matching hook (`trace.SpanFromContext(ctx).End()`): a span this function never ends itself
+  // escapes with its context.
+  const endsItself = v !== null && input.uses.some((use) => use.parent?.type === 'selector_expression' && use.parent.childForFieldName('field')?.text === 'End');
+  if (!endsItself && input.context && contextEscapes(input.context, input, 0)) return { ended: true };
+  return { ended: false, leak };
+}
+
+/** Whether a context (or one derived from it) is returned, stored in a field, map, struct or channel. */
+function contextEscapes(name: string, input: SpanEndInput, depth: number): boolean {
+  for (const use of input.usesOf(name)) {
+    for (let n = use.parent; n && n.id !== input.body.id; n = n.parent) {
+      if (n.type === 'return_statement' || n.type === 'keyed_element' || n.type === 'literal_element' || n.type === 'send_statement') return true;
+      if (n.type !== 'assignment_statement' && n.type !== 'short_var_declaration') continue;
+      const right = n.childForFieldName('right');
+      if (!right || use.startIndex < right.startIndex) break;
+      const targets = namedChildren(n.childForFieldName('left') ?? n);
+      if (targets.some((t) => t.type !== 'identifier')) return true;
+      if (depth < 2 && targets.some((t) => t.text !== name && t.text !== '_' && contextEscapes(t.text, input, depth + 1))) return true;
+      break;
+    }
+  }
+  return false;
 }
 
 /** The statement holding the Start call: `ctx, span := ...`, `ctx, span = ...` or the dropped call itself. */
