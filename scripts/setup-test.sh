@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs beyond `npm ci`: Debian Chromium (webview + VS Code UI tests)
-# and code-server 4.100.3 (a real VS Code on Node 20). Idempotent; safe to re-run.
+# Installs what the test suite needs beyond `npm ci`: Debian Chromium (webview + VS Code UI tests),
+# Debian's Prometheus (scrapes /metrics in test/receiver/prometheus.test.ts) and code-server
+# 4.100.3 (a real VS Code on Node 20). Idempotent; safe to re-run.
 set -euo pipefail
 CODE_SERVER_VERSION=4.100.3
 CACHE_DIR="${OTEL_FLOW_MAP_CACHE:-$HOME/.cache/otel-flow-map}"
@@ -11,6 +12,7 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v rg >/dev/null 2>&1 || need_apt+=(ripgrep)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
 command -v g++ >/dev/null 2>&1 || need_apt+=(build-essential)
+command -v prometheus >/dev/null 2>&1 || need_apt+=(prometheus)
 if ((${#need_apt[@]})); then
   echo "setup:test: installing ${need_apt[*]}"
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
