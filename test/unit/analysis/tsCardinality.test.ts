@@ -4,6 +4,7 @@
 // `${destination} publish`, helpers that forward a name to the tracer.
 import assert from 'node:assert/strict';
 import type { NamePart, SpanSite } from '../../../server/src/analysis/types';
+import { mayCall } from '../../../server/src/analysis/typescript/callSites';
 import { WorkspaceAnalyzer } from '../../../server/src/analysis/workspace';
 import { defaults } from './fixtures';
 
@@ -181,6 +182,17 @@ describe('TypeScript name parts: bounded vs unbounded', () => {
     // orderId (line 4) and cacheKey (line 8) say what they are; `pay.${userId}` passed to step (line 12).
     assert.deepEqual(lines, [4, 8, 12]);
     assert.ok(findings.every((f) => f.related?.some((r) => r.file === '/ws/tracing.ts')));
+  });
+
+  it('rejects files that mention a helper name but never call it, without parsing', () => {
+    const span = { name: 'span', method: true };
+    assert.equal(mayCall("const span = tracer.startSpan('a');\nspan.end();", span), false);
+    assert.equal(mayCall('this.telemetry.span<Order>(`load ${id}`, fn)', span), true);
+    assert.equal(mayCall('otel?.span (name)', span), true);
+    const withSpan = { name: 'withSpan', method: false };
+    assert.equal(mayCall('export const withSpanName = 1; x.withSpan', withSpan), false);
+    assert.equal(mayCall('return tracing.withSpan(name, fn)', withSpan), true);
+    assert.equal(mayCall('await withSpan(name, fn)', withSpan), true);
   });
 
   it('forgets cached calls when the file or a constant it used changes', async () => {

@@ -11,6 +11,17 @@ import { findBinding } from './modules';
 import { innermostNodeAt, occurrences, rangeOf } from './syntax';
 import { valueInfo } from './values';
 
+/**
+ * Cheap text test before parsing: the name written as a call (`name(`, `name<T>(`, `.name(`).
+ * Helpers with common names (`run`, `span`) would otherwise parse nearly every file.
+ */
+export function mayCall(text: string, callee: Callable): boolean {
+  if (!text.includes(callee.name)) return false;
+  const name = callee.name.replace(/[$]/g, '\\$&');
+  const before = callee.method ? '[.#]\\s*' : '(?<![\\w$])';
+  return new RegExp(`${before}${name}\\s*(?:<[^;(){}]*>\\s*)?\\(`).test(text);
+}
+
 export function findCallsTo(sf: ts.SourceFile, callee: Callable, index: number, evaluator: ConstantEvaluator): PassedArgument[] {
   const out: PassedArgument[] = [];
   for (const at of occurrences(sf.text, callee.name, 0, sf.end)) {

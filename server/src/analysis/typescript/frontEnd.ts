@@ -8,7 +8,7 @@ import { posix } from 'node:path';
 import { ts } from './tsApi';
 import type { Language } from '../../../../common/src/sites';
 import type { Callable, FileSites, LanguageFrontEnd, PassedArgument } from '../types';
-import { findCallsTo } from './callSites';
+import { findCallsTo, mayCall } from './callSites';
 import { ConstantEvaluator, ExportValueMemo, UNRESOLVED_IMPORT } from './constants';
 import type { SourceStore } from './modules';
 import { findSites, mayContainSpans, type FinderOptions } from './siteFinder';
@@ -93,7 +93,7 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
   callsTo(file: string, callee: Callable, index: number): PassedArgument[] {
     const entry = this.files.get(file);
     // Most files never mention a helper's name: they are answered without parsing.
-    if (!entry?.text.includes(callee.name)) return NO_CALLS;
+    if (!entry || !mayCall(entry.text, callee)) return NO_CALLS;
     const key = `${callee.method ? '.' : ''}${callee.name}/${index}`;
     const known = entry.calls?.get(key);
     if (known) return known;
