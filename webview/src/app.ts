@@ -1,24 +1,25 @@
 // The map application: applies host messages to the model, keeps the UI state, and
 // decides what each view shows. Views render; this file only coordinates.
 
-import type { CodeLocation, EdgeDiff, Graph, GraphDelta, SnapshotInfo } from '../../common/src/graph';
+import type { CodeLocation, Graph } from '../../common/src/graph';
 import type { FocusTarget, ToWebview } from '../../common/src/protocol';
 import type { FlowRun, SpanQuery, SpanSummary } from '../../common/src/telemetry';
 import { coverage, locationLabel, type Coverage } from './codeLinks';
-import { compareWith, NO_COMPARISON, sanitizeSnapshots, type Comparison } from './compare';
-import { flowDiagram, mapDiagram, toDot, toJson, toMermaid, toSvg, type Diagram } from './exporters';
+import { compareWith, NO_COMPARISON, type Comparison } from './compare';
+import { CompareQuery } from './compareQuery';
+import { WindowQuery } from './windowQuery';
+import { exportShown, type ExportSource } from './exportShown';
 import { filterGraph, type VisibleGraph } from './filters';
 import type { Host } from './host';
-import type { Point } from './layout/placement';
-import { Model, normaliseGraph } from './model';
-import { sanitizeRuns } from './runs';
+import { Model } from './model';
+import { RunsQuery } from './runsQuery';
 import { defaultUiState, sanitizeUiState, type Filters, type Selection, type UiState, type ViewName } from './uiState';
 import { DetailsPanel } from './views/details';
 import { el } from './views/dom';
 import { renderEdgeTable } from './views/edgeTable';
 import { renderRemovedPanel } from './views/removedPanel';
 import { renderEmptyState } from './views/emptyState';
-import { ExportDialog, svgToPng, textDataUrl, type ExportResult } from './views/exportDialog';
+import { ExportDialog } from './views/exportDialog';
 import { FlowView } from './views/flowView';
 import { MapView } from './views/mapView';
 import { buildScene, type MapSelection, type ZoomState } from './views/scene';
@@ -26,14 +27,6 @@ import { Toolbar, type ExportFormat } from './views/toolbar';
 
 const MAX_SPANS = 100;
 const SPANS_REFRESH_MS = 5000;
-/** While comparing, a new or removed live edge asks for a fresh diff at most this often. */
-const DIFF_REFRESH_MS = 1000;
-/** While the flow view is open, new spans of the shown flow ask for its runs at most this often. */
-const RUNS_REFRESH_MS = 1000;
-/** While a time window is chosen, live deltas ask for the windowed graph at most this often… */
-const WINDOW_REFRESH_MS = 1000;
-/** …and without traffic it is asked again this often, so old edges drop out of the window. */
-const WINDOW_AGE_MS = 30_000;
 const ZOOM_SAVE_MS = 250;
 
 export class App {
@@ -57,36 +50,25 @@ export class App {
   private freshTimer: ReturnType<typeof setTimeout> | undefined;
   private cov: Coverage = { stepsWithoutSite: new Set(), sitesNeverLive: [] };
   private visible: VisibleGraph = { nodes: [], edges: [] };
-  private snapshots: SnapshotInfo[] = [];
-  private historyRequest = 0;
-  private compareSince: number | null = null;
-  private diff: EdgeDiff | null = null;
-  private diffRequest = 0;
-  /** Live edge ids when the current diff arrived: an edge outside them needs a fresh diff. */
-  private diffEdges = new Set<string>();
-  private diffTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly compare: CompareQuery;
   private cmp: Comparison = NO_COMPARISON;
   private readonly removedPanel: HTMLElement;
-  /** The shown flow's latest runs (for the Run select) and the highlighted one. */
-  private runs: { flow: string; list: FlowRun[] } = { flow: '', list: [] };
-  private runsRequest = 0;
-  private runsTimer: ReturnType<typeof setTimeout> | undefined;
-  private selectedRunId: string | null = null;
-  /** The graph of ui.windowMs, once the host answered (null: show the all-time model). */
-  private windowGraph: Graph | null = null;
-  private windowRequest = 0;
-  private windowTimer: ReturnType<typeof setTimeout> | undefined;
-  private windowDue = 0;
+  private readonly runs: RunsQuery;
+  private readonly window: WindowQuery;
   private zoomSaveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly host: Host, root: HTMLElement) {
     this.ui = sanitizeUiState(host.loadState());
+    this.compare = new CompareQuery(host, (data) => this.scheduleRender(data));
+    this.window = new WindowQuery(host, () => this.scheduleRender(true));
+    this.window.set(this.ui.windowMs, this.ui.paused);
+    this.runs = new RunsQuery(host, () => this.scheduleRender(true));
     this.toolbar = new Toolbar({
       view: (view) => this.setView(view),
       filters: (change) => this.setFilters(change),
       coverage: (on) => this.update({ coverage: on }, true),
-      compare: (since) => this.setCompare(since),
-      snapshotsWanted: () => this.requestHistory(),
+      compare: (since) => this.compare.setSince(since),
+      snapshotsWanted: () => this.compare.askHistory(),
       paused: (on) => this.setPaused(on),
       window: (windowMs) => this.setWindow(windowMs),
       export: (format) => void this.exportView(format),
@@ -133,9 +115,11 @@ export class App {
       case 'delta':
       case 'receiver':
       case 'sites':
-        if (message.type === 'delta') this.refreshDiffFor(message.delta);
-        if (message.type === 'delta') this.refreshRunsFor(message.delta);
-        if (message.type === 'delta') this.scheduleWindowRefresh(WINDOW_REFRESH_MS);
+        if (message.type === 'delta') {
+          this.compare.onDelta(message.delta);
+          this.runs.onDelta(message.delta, this.ui.view === 'flow');
+          this.window.onDelta();
+        }
         this.model.apply(message, Date.now());
         if (message.type === 'delta' && this.ui.paused) {
           this.pendingUpdates++;
@@ -144,8 +128,8 @@ export class App {
         }
         this.dataDirty = true;
         this.scheduleRender(true);
-        if (message.type === 'init') this.requestHistory();
-        if (message.type === 'init') this.requestWindow();
+        if (message.type === 'init') this.compare.askHistory();
+        if (message.type === 'init') this.window.ask();
         if (message.type === 'init' && this.ui.selection) this.requestSpansFor(this.ui.selection);
         else if (this.ui.selection && Date.now() - this.spansRequestedAt > SPANS_REFRESH_MS) this.requestSpansFor(this.ui.selection);
         return;
@@ -158,26 +142,16 @@ export class App {
         this.scheduleRender(false);
         return;
       case 'history':
-        if (message.requestId !== this.historyRequest) return;
-        this.snapshots = sanitizeSnapshots(message.snapshots);
-        this.scheduleRender(false);
+        this.compare.history(message.requestId, message.snapshots);
         return;
       case 'runs':
-        if (message.requestId !== this.runsRequest) return;
-        this.runs = { flow: String(message.flow), list: sanitizeRuns(message.runs) };
-        this.scheduleRender(true);
+        this.runs.answered(message.requestId, message.flow, message.runs);
         return;
       case 'window':
-        if (message.requestId !== this.windowRequest || message.windowMs !== this.ui.windowMs) return;
-        this.windowGraph = normaliseGraph(message.graph);
-        this.scheduleRender(true);
-        this.scheduleWindowRefresh(WINDOW_AGE_MS);
+        this.window.answered(message.requestId, message.windowMs, message.graph);
         return;
       case 'diff':
-        if (message.requestId !== this.diffRequest || this.compareSince === null) return;
-        this.diff = message;
-        this.diffEdges = new Set(this.model.graph.edges.map((e) => e.id));
-        this.scheduleRender(true);
+        this.compare.answered(message, this.model.graph.edges.map((e) => e.id));
         return;
       default: {
         const never: never = message;
@@ -206,7 +180,7 @@ export class App {
 
   private setView(view: ViewName): void {
     // Runs are refreshed only while the flow view is open: ask again on return.
-    if (view === 'flow') this.runs = { flow: '', list: [] };
+    if (view === 'flow') this.runs.reset();
     this.update({ view }, true);
   }
 
@@ -217,37 +191,21 @@ export class App {
   private setPaused(paused: boolean): void {
     this.pendingUpdates = 0;
     this.update({ paused }, true);
-    if (!paused) this.requestWindow();
+    this.window.set(this.ui.windowMs, paused);
+    if (!paused) this.window.ask();
   }
 
   // --- Time window --------------------------------------------------------------------------
 
   private setWindow(windowMs: number | null): void {
-    this.windowGraph = null;
+    this.window.set(windowMs, this.ui.paused);
     this.update({ windowMs }, true);
-    this.requestWindow();
+    this.window.ask();
   }
 
   /** What the views show: the windowed graph when a window is chosen and answered, else the live model. */
   private shownGraph(): Graph {
-    return this.ui.windowMs !== null && this.windowGraph ? this.windowGraph : this.model.graph;
-  }
-
-  private requestWindow(): void {
-    clearTimeout(this.windowTimer);
-    this.windowTimer = undefined;
-    if (this.ui.windowMs === null) return;
-    this.host.send({ type: 'requestWindow', requestId: ++this.windowRequest, windowMs: this.ui.windowMs });
-  }
-
-  /** Asks for the windowed graph again after `delayMs`, unless a request is already due sooner (none while paused). */
-  private scheduleWindowRefresh(delayMs: number): void {
-    if (this.ui.windowMs === null || this.ui.paused) return;
-    const due = Date.now() + delayMs;
-    if (this.windowTimer && this.windowDue <= due) return;
-    clearTimeout(this.windowTimer);
-    this.windowDue = due;
-    this.windowTimer = setTimeout(() => this.requestWindow(), delayMs);
+    return this.ui.windowMs !== null && this.window.graph ? this.window.graph : this.model.graph;
   }
 
   private select(selection: Selection): void {
@@ -310,64 +268,13 @@ export class App {
     if (this.host.kind === 'browser') this.showNotice(`${locationLabel(location)} — open this location in your editor.`);
   }
 
-  // --- Compare with a snapshot -------------------------------------------------------------
-
-  private setCompare(since: number | null): void {
-    this.compareSince = since;
-    this.diff = null;
-    clearTimeout(this.diffTimer);
-    this.diffTimer = undefined;
-    if (since !== null) this.requestDiff();
-    this.scheduleRender(true);
-  }
-
-  private requestHistory(): void {
-    this.host.send({ type: 'requestHistory', requestId: ++this.historyRequest });
-  }
-
-  private requestDiff(): void {
-    if (this.compareSince === null) return;
-    this.host.send({ type: 'requestDiff', requestId: ++this.diffRequest, since: this.compareSince });
-  }
-
-  /** A delta that adds or removes live edges makes the diff stale: ask again, throttled. */
-  private refreshDiffFor(delta: GraphDelta): void {
-    if (!this.diff || this.diffTimer) return;
-    const changed = delta.reset || delta.removedEdgeIds?.length || delta.edges?.some((e) => !this.diffEdges.has(e.id));
-    if (!changed) return;
-    this.diffTimer = setTimeout(() => {
-      this.diffTimer = undefined;
-      this.requestDiff();
-    }, DIFF_REFRESH_MS);
-  }
-
   // --- Runs of the shown flow ---------------------------------------------------------------
 
   private chooseRun(runId: string | null): void {
-    this.selectedRunId = runId;
+    this.runs.selectedId = runId;
     this.spans = null;
     // The details panel shows the run while nothing is selected.
     this.update({ selection: null }, true);
-  }
-
-  private requestRuns(flow: string): void {
-    this.runs = { flow, list: this.runs.flow === flow ? this.runs.list : [] };
-    this.host.send({ type: 'requestRuns', requestId: ++this.runsRequest, flow });
-  }
-
-  /** New spans of the shown flow bring new runs: ask again, throttled. */
-  private refreshRunsFor(delta: GraphDelta): void {
-    if (this.ui.view !== 'flow' || !this.runs.flow || this.runsTimer) return;
-    if (!delta.flows?.some((f) => f.name === this.runs.flow)) return;
-    this.runsTimer = setTimeout(() => {
-      this.runsTimer = undefined;
-      this.requestRuns(this.runs.flow);
-    }, RUNS_REFRESH_MS);
-  }
-
-  private selectedRun(flow: string | undefined): FlowRun | null {
-    if (!flow || this.runs.flow !== flow || this.selectedRunId === null) return null;
-    return this.runs.list.find((r) => r.runId === this.selectedRunId) ?? null;
   }
 
   private requestSpansFor(selection: Selection): void {
@@ -413,15 +320,15 @@ export class App {
       receiver: model.receiver,
       spansPerSecond: graph.stats.spansPerSecond ?? 0,
       pendingUpdates: this.pendingUpdates,
-      snapshots: this.snapshots,
-      compareSince: this.compareSince,
+      snapshots: this.compare.snapshots,
+      compareSince: this.compare.since,
     });
     if (!model.initialised) return;
     const now = Date.now();
     if (data) {
       this.visible = filterGraph(graph, this.ui.filters);
       this.cov = coverage(graph, model.sites);
-      this.cmp = compareWith(this.visible, this.diff);
+      this.cmp = compareWith(this.visible, this.compare.diff);
       this.renderStage(now);
       this.version++;
     }
@@ -459,7 +366,7 @@ export class App {
         }
         if (this.mapView.element.parentElement !== this.stage) this.stage.replaceChildren(this.mapView.element, this.removedPanel);
         this.mapView.setScene(buildScene(this.visible, fresh, this.cmp));
-        renderRemovedPanel(this.removedPanel, this.cmp.unplaced, this.compareSince, now, graph.nodes);
+        renderRemovedPanel(this.removedPanel, this.cmp.unplaced, this.compare.since, now, graph.nodes);
         document.body.dataset.render = this.mapView.renderMode ?? '';
         return;
       }
@@ -467,10 +374,7 @@ export class App {
         if (this.flowView.element.parentElement !== this.stage) this.stage.replaceChildren(this.flowView.element);
         const flows = [...graph.flows].sort((a, b) => b.runs - a.runs || a.name.localeCompare(b.name));
         const flow = flows.find((f) => f.name === this.ui.flow) ?? flows[0];
-        if (flow && this.runs.flow !== flow.name) {
-          this.selectedRunId = null;
-          this.requestRuns(flow.name);
-        }
+        if (flow) this.runs.show(flow.name);
         this.flowView.render({
           flows,
           flow,
@@ -478,8 +382,8 @@ export class App {
           coverage: this.ui.coverage,
           stepsWithoutSite: this.cov.stepsWithoutSite,
           isFresh: fresh,
-          runs: flow && this.runs.flow === flow.name ? this.runs.list : [],
-          selectedRun: this.selectedRun(flow?.name),
+          runs: this.runs.runsOf(flow?.name),
+          selectedRun: this.runs.selected(flow?.name),
         });
         return;
       }
@@ -496,7 +400,7 @@ export class App {
   }
 
   private runDetails(): { flow: string; run: FlowRun } | null {
-    const run = this.selectedRun(this.runs.flow);
+    const run = this.runs.selected(this.runs.flow);
     return run ? { flow: this.runs.flow, run } : null;
   }
 
@@ -512,42 +416,13 @@ export class App {
 
   // --- Export and notices ------------------------------------------------------------------
 
-  private currentDiagram(): { diagram: Diagram; positions: ReadonlyMap<string, Point>; json: string; name: string } {
-    if (this.ui.view === 'flow') {
-      const flow = this.model.graph.flows.find((f) => f.name === this.ui.flow) ?? [...this.model.graph.flows].sort((a, b) => b.runs - a.runs)[0];
-      if (flow) return { diagram: flowDiagram(flow), positions: this.flowView.stepPositions(), json: toJson(flow), name: `flow-${flow.name}` };
-    }
-    const graph = { ...this.model.graph, nodes: this.visible.nodes, edges: this.visible.edges };
-    return { diagram: mapDiagram(this.visible), positions: this.mapView.positions(), json: toJson(graph), name: 'service-map' };
-  }
-
-  private async exportView(format: ExportFormat): Promise<void> {
-    const { diagram, positions, json, name } = this.currentDiagram();
-    const slug = name.replace(/[^a-zA-Z0-9_.-]+/g, '_').slice(0, 80);
-    const text = (t: string, ext: string, mime: string): ExportResult => ({ format, filename: `${slug}.${ext}`, mime, text: t, dataUrl: textDataUrl(t, mime) });
-    let result: ExportResult;
-    switch (format) {
-      case 'svg':
-        result = text(toSvg(diagram, positions), 'svg', 'image/svg+xml');
-        break;
-      case 'png':
-        result = { format, filename: `${slug}.png`, mime: 'image/png', text: null, dataUrl: await svgToPng(toSvg(diagram, positions)) };
-        break;
-      case 'mermaid':
-        result = text(toMermaid(diagram), 'mmd', 'text/plain');
-        break;
-      case 'dot':
-        result = text(toDot(diagram), 'dot', 'text/vnd.graphviz');
-        break;
-      case 'json':
-        result = text(json, 'json', 'application/json');
-        break;
-      default: {
-        const never: never = format;
-        return never;
-      }
-    }
-    this.exportDialog.show(result);
+  private exportView(format: ExportFormat): Promise<void> {
+    const graph = this.shownGraph();
+    const source: ExportSource =
+      this.ui.view === 'flow'
+        ? { kind: 'flow', flow: graph.flows.find((f) => f.name === this.ui.flow) ?? [...graph.flows].sort((a, b) => b.runs - a.runs)[0], positions: this.flowView.stepPositions() }
+        : { kind: 'map', graph: { ...graph, nodes: this.visible.nodes, edges: this.visible.edges }, visible: this.visible, positions: this.mapView.positions() };
+    return exportShown(source, format).then((result) => this.exportDialog.show(result));
   }
 
   private showNotice(text: string): void {
