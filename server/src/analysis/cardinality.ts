@@ -31,6 +31,15 @@ const ROUTE_TEMPLATE_MEMBERS = /(?:\broute\.path|\burl_rule(?:\.rule)?|\bmatched
 /** Raw request paths and URLs: one value per distinct request. */
 const RAW_PATH_MEMBERS = /(?:\b(?:req|request|r|ctx|c|context|incomingMessage|message|msg|options|opts|url|parsedUrl|u|location)\.(?:url|URL|path|Path|pathname|originalUrl|baseUrl|href|RequestURI|full_path|raw_path|path_info|uri|query_string|RawQuery|RawPath|EscapedPath\(\))|\.URL\.(?:Path|String\(\)|RawQuery)|\.URL\.Path)$/;
 
+/** Request input chosen by the client: parameters, query, body, headers (`req.params.slug`, `request.args.get("q")`). */
+const REQUEST_INPUT = /^(?:req|request|ctx|c|context|r|self\.request)\.(?:params|query|body|headers|cookies|args|form|values|GET|POST|query_params|path_params|Form|PostForm|Header)\b/;
+
+/** `environ["PATH_INFO"]`, `scope.get("path")`, `headers['x-id']`: a lookup by a constant key, judged by the key. */
+const KEYED_LOOKUP = /^[\w.$]+(?:\[\s*(['"])([^'"]+)\1\s*\]|\.get\(\s*(['"])([^'"]+)\3\s*(?:,[^()]*)?\))$/;
+
+/** Keys of WSGI/ASGI/CGI environments that hold the raw request target. */
+const RAW_PATH_KEYS = new Set(['path_info', 'raw_uri', 'request_uri', 'path', 'raw_path', 'query_string', 'url', 'script_name']);
+
 /** Last words of an identifier that say "one value per entity or request". */
 const UNBOUNDED_WORDS: Record<string, string> = {
   id: 'an identifier', ids: 'identifiers', uuid: 'an identifier', guid: 'an identifier', uid: 'an identifier',
@@ -67,13 +76,24 @@ function peel(text: string): string {
   let t = text.trim();
   for (let i = 0; i < 4; i++) {
     const before = t;
-    t = t.replace(/^\((.*)\)$/s, '$1').replace(/[!?]+$/, '').trim();
-    const conv = /^(?:String|str|Number|int|float|strconv\.Itoa|strconv\.FormatInt|strconv\.Quote|fmt\.Sprint|fmt\.Sprintf\("%[sdv]",)\s*\((.*)\)$/s.exec(t);
-    if (conv) t = conv[1].trim();
     t = t.replace(/\.(?:toString|String|toLowerCase|toUpperCase|lower|upper|strip|trim|ToLower|ToUpper)\(\)$/, '');
+    t = t.replace(/[!?]+$/, '').trim();
+    const inner = /^(?:\(|(?:String|str|Number|int|float|strconv\.Itoa|strconv\.FormatInt|strconv\.Quote|fmt\.Sprint)\s*\(|fmt\.Sprintf\("%[sdv]",\s*|(?:typing\.)?cast\(\s*[\w.[\]]+\s*,\s*)(.*)\)$/s.exec(t);
+    if (inner && balanced(inner[1])) t = inner[1].trim();
     if (t === before) break;
   }
   return t;
+}
+
+/** Whether every bracket in `text` closes, so `f(a).g(b)` is not read as `f(` wrapping `a).g(b`. */
+function balanced(text: string): boolean {
+  let depth = 0;
+  for (const ch of text) {
+    if (ch === '(' || ch === '[') depth++;
+    else if (ch === ')' || ch === ']') depth--;
+    if (depth < 0) return false;
+  }
+  return depth === 0;
 }
 
 /** The last identifier of a name or member chain (`this.req.url` -> `url`); undefined for other expressions. */
@@ -92,12 +112,21 @@ export function textVerdict(rawText: string, type?: string): Verdict {
   const compact = text.replace(/\s+/g, '').replace(/\?\./g, '.');
   if (ROUTE_TEMPLATE_MEMBERS.test(compact)) return { bound: 'bounded', reason: 'a route template' };
   if (RAW_PATH_MEMBERS.test(compact)) return { bound: 'unbounded', reason: 'a raw request path or URL' };
+  if (REQUEST_INPUT.test(compact)) return { bound: 'unbounded', reason: 'request input' };
+  const keyed = KEYED_LOOKUP.exec(compact);
+  if (keyed) {
+    const key = keyed[2] ?? keyed[4];
+    if (RAW_PATH_KEYS.has(key.toLowerCase())) return { bound: 'unbounded', reason: 'a raw request path or URL' };
+    return wordsVerdict(words(key));
+  }
   const typeWords = type ? words(type) : [];
   const typeLast = typeWords[typeWords.length - 1];
   if (typeLast && UNBOUNDED_WORDS[typeLast] && ['id', 'uuid', 'guid', 'key', 'url', 'uri', 'email'].includes(typeLast)) return { bound: 'unbounded', reason: UNBOUNDED_WORDS[typeLast] };
   const leaf = leafName(compact);
-  if (!leaf) return { bound: 'unknown' };
-  const w = words(leaf);
+  return leaf ? wordsVerdict(words(leaf)) : { bound: 'unknown' };
+}
+
+function wordsVerdict(w: string[]): Verdict {
   const last = w[w.length - 1];
   if (!last) return { bound: 'unknown' };
   if (BOUNDED_WORDS[last]) return { bound: 'bounded', reason: BOUNDED_WORDS[last] };

@@ -15,19 +15,19 @@ describe('cardinality of name parts', () => {
   });
 
   it('reads the semantic-convention shapes as bounded', () => {
-    for (const text of ['req.method', 'request.method', 'r.Method', 'operation', 'collectionName', 'destination', 'this._topic', 'rpcService', 'route', 'req.route.path', 'req.route?.path', 'request.url_rule', 'request.url_rule.rule', 'c.FullPath()', 'mux.CurrentRoute(r).GetPathTemplate()', 'r.Pattern', 'routeOptions.url', 'tableName', 'topic_name']) {
+    for (const text of ['req.method', 'request.method', 'r.Method', 'operation', 'collectionName', 'destination', 'this._topic', 'rpcService', 'route', 'req.route.path', 'req.route?.path', 'request.url_rule', 'request.url_rule.rule', 'c.FullPath()', 'mux.CurrentRoute(r).GetPathTemplate()', 'r.Pattern', 'routeOptions.url', 'tableName', 'topic_name', 'environ["REQUEST_METHOD"]']) {
       assert.equal(textVerdict(text).bound, 'bounded', text);
     }
   });
 
   it('reads identifiers, keys, raw paths, URLs, clocks and random values as unbounded', () => {
-    for (const text of ['orderId', 'order_id', 'userID', 'cacheKey', 'url', 'req.url', 'req.originalUrl', 'request.path', 'r.URL.Path', 'r.URL.String()', 'r.RequestURI', 'email', 'query', 'this.sql', 'Date.now()', 'time.Now()', 'uuid.uuid4()', 'randomUUID()', 'Math.random()', 'String(orderId)', 'str(user_id)', 'strconv.Itoa(userID)', 'orderId.toString()', 'JSON.stringify(body)']) {
+    for (const text of ['orderId', 'order_id', 'userID', 'cacheKey', 'url', 'req.url', 'req.originalUrl', 'request.path', 'r.URL.Path', 'r.URL.String()', 'r.RequestURI', 'email', 'query', 'this.sql', 'Date.now()', 'time.Now()', 'uuid.uuid4()', 'randomUUID()', 'Math.random()', 'String(orderId)', 'str(user_id)', 'strconv.Itoa(userID)', 'orderId.toString()', 'JSON.stringify(body)', 'environ.get("PATH_INFO", "")', 'cast(str, environ.get("PATH_INFO", "")).strip()', 'scope["path"]', "headers['x-request-id']", 'req.params.slug', 'request.args.get("q")', 'req.query.search']) {
       assert.equal(textVerdict(text).bound, 'unbounded', text);
     }
   });
 
   it('gives the benefit of the doubt to anything it cannot read', () => {
-    for (const text of ['name', 'spanName', 'this.name', 'moduleName', 'opts.label', 'a ? b : c', 'parts.join(".")', 'keyPrefix', 'pathPrefix', 'idx']) {
+    for (const text of ['name', 'spanName', 'this.name', 'moduleName', 'opts.label', 'a ? b : c', 'parts.join(".")', 'keyPrefix', 'pathPrefix', 'idx', 'opts.get("label")']) {
       assert.equal(textVerdict(text).bound, 'unknown', text);
     }
   });
