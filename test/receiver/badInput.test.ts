@@ -59,11 +59,13 @@ describe('receiver: bad input matrix', function () {
     assert.equal((await postTraces(http, Buffer.from('not gzip'), { ...PROTO, 'content-encoding': 'gzip' })).status, 400);
   });
 
-  it('logs and metrics -> 501; GET -> 405; unknown path -> 404', async () => {
+  it('logs and metrics: a malformed body -> 400, an empty request -> 200; GET -> 405; unknown path -> 404', async () => {
     for (const path of ['/v1/logs', '/v1/metrics']) {
-      const r = await fetch(`http://${http}${path}`, { method: 'POST', headers: JSON_CT, body: '{}' });
-      assert.equal(r.status, 501);
-      assert.match(await r.text(), /not supported/);
+      const ok = await fetch(`http://${http}${path}`, { method: 'POST', headers: JSON_CT, body: '{}' });
+      assert.equal(ok.status, 200);
+      assert.deepEqual(await ok.json(), {});
+      const bad = await fetch(`http://${http}${path}`, { method: 'POST', headers: PROTO, body: new Uint8Array([0x0a, 0x05, 0x01]) });
+      assert.equal(bad.status, 400, path);
     }
     assert.equal((await fetch(`http://${http}/v1/traces`)).status, 405);
     assert.equal((await fetch(`http://${http}/nope`, { method: 'POST' })).status, 404);

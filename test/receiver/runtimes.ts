@@ -16,7 +16,6 @@ export function requireTool(ctx: Mocha.Context, what: string, candidates: string
   }
   const message = `${what} not found (${candidates.join(', ')}): ${how}`;
   if (process.env.CI === 'true') throw new Error(`CI: ${message}`);
-  // eslint-disable-next-line no-console
   console.log(`      skipped: ${message}`);
   ctx.skip();
   return undefined;

@@ -2,7 +2,7 @@
 // (receiver.forwardTo). Bounded concurrency: when the upstream is slow, bodies are dropped
 // and counted rather than queued without limit.
 
-import type { BodyFormat } from './receiver/exportHandler';
+import type { BodyFormat, Signal } from './receiver/exportHandler';
 
 const MAX_IN_FLIGHT = 8;
 const TIMEOUT_MS = 10_000;
@@ -15,13 +15,14 @@ export class Forwarder {
     private readonly onDrop: (reason: string) => void,
   ) {}
 
-  forward(body: Buffer, format: BodyFormat): void {
+  /** `signal`: the body goes to the sibling path of the configured traces URL (/v1/metrics, /v1/logs). */
+  forward(body: Buffer, format: BodyFormat, signal: Signal = 'traces'): void {
     if (this.inFlight >= MAX_IN_FLIGHT) {
       this.onDrop('forward-busy');
       return;
     }
     this.inFlight++;
-    fetch(this.url, {
+    fetch(signal === 'traces' ? this.url : this.url.replace(/\/v1\/traces\/?$/, `/v1/${signal}`), {
       method: 'POST',
       headers: { 'content-type': format === 'proto' ? 'application/x-protobuf' : 'application/json' },
       body,

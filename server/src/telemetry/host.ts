@@ -8,6 +8,7 @@ import type { FlowRun, ReceiverStatus, SpanQuery, SpanSummary, TraceExportResult
 import type { FromWorker, LiveDetails, ToWorker, TopologyDiff, WorkerStartOptions } from './messages';
 import type { SpanNameStat } from './topology/spanNames';
 import type { CodeRef } from './topology/classify';
+import type { LogEntry } from './otlp/signalsDecoder';
 
 /**
  * Decoding a 500-span request makes ~1 MB of short-lived objects: with the default young
@@ -49,6 +50,8 @@ export interface TelemetryHost {
   windowGraph(windowMs: number | null): Promise<Graph>;
   /** Prometheus text of every series (contract §7), written in the worker. */
   metrics(): Promise<string>;
+  /** Log records of a trace (or of one span when given), oldest first. */
+  logs(traceId: string, spanId?: string): Promise<LogEntry[]>;
   /** Feeds an OTLP JSON / JSON-lines file to the receiver, line by line. */
   importTraces(path: string, maxLineBytes: number): Promise<TraceImportResult>;
   /** Writes the retained spans to `path` as OTLP JSON-lines. */
@@ -136,6 +139,7 @@ export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
     runs: (flow, max) => call<FlowRun[]>({ type: 'query', query: { kind: 'runs', flow, max } }),
     windowGraph: (windowMs) => call<Graph>({ type: 'query', query: windowMs === null ? { kind: 'graph' } : { kind: 'window', windowMs } }),
     metrics: () => call<string>({ type: 'query', query: { kind: 'metrics' } }),
+    logs: (traceId, spanId) => call<LogEntry[]>({ type: 'query', query: { kind: 'logs', traceId, spanId } }),
     importTraces: (path, maxLineBytes) => call<TraceImportResult>({ type: 'import', path, maxLineBytes }),
     exportTraces: (path) => call<TraceExportResult>({ type: 'export', path }),
     currentGraph: () => graph,

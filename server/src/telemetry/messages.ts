@@ -6,6 +6,7 @@ import type { ReceiverSettings } from '../../../common/src/settings';
 import type { FlowRun, ReceiverStatus, SpanQuery, SpanSummary } from '../../../common/src/telemetry';
 import type { CodeRef } from './topology/classify';
 import type { SpanNameStat } from './topology/spanNames';
+import type { LogEntry } from './otlp/signalsDecoder';
 
 export interface WorkerStartOptions {
   receiver: ReceiverSettings;
@@ -53,7 +54,9 @@ export type WorkerQuery =
   /** The graph of the last `windowMs` (Topology.windowGraph). */
   | { kind: 'window'; windowMs: number }
   /** Prometheus text of /metrics (contract §7). */
-  | { kind: 'metrics' };
+  | { kind: 'metrics' }
+  /** Log records of one trace, or of one span (the trace view). */
+  | { kind: 'logs'; traceId?: string; spanId?: string };
 
 export interface WorkerAnswer {
   graph: Graph;
@@ -64,6 +67,7 @@ export interface WorkerAnswer {
   runs: FlowRun[];
   window: Graph;
   metrics: string;
+  logs: LogEntry[];
 }
 
 export type ToWorker =

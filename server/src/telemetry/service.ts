@@ -13,7 +13,9 @@ import { decodeTraceRequestJson } from './otlp/jsonDecoder';
 import { decodeTraceRequestProto, spanAttributes } from './otlp/protoDecoder';
 import type { DecodeResult } from './otlp/span';
 import { checkBind, isLoopback } from './receiver/auth';
-import type { BodyFormat, ExportResult } from './receiver/exportHandler';
+import type { BodyFormat, ExportResult, Signal } from './receiver/exportHandler';
+import { LogStore, DEFAULT_LOG_CAPS } from './logs/logStore';
+import { decodeLogsJson, decodeLogsProto, decodeMetricsJson, decodeMetricsProto } from './otlp/signalsDecoder';
 import { bindGrpc, createGrpcReceiver } from './receiver/grpcReceiver';
 import { createHttpReceiver } from './receiver/httpReceiver';
 import { ReadApi } from './receiver/readApi';
@@ -44,6 +46,8 @@ export class TelemetryService {
   private topologyPrefix = '';
   private topologyKey = '';
   private decodeOnly = false;
+  /** Log records for the trace view (bounded; evictions counted as `log-cap`). */
+  readonly logs = new LogStore(DEFAULT_LOG_CAPS, (n) => this.topology?.drops.count('log-cap', n));
 
   constructor(private readonly events: ServiceEvents) {}
 
@@ -56,7 +60,7 @@ export class TelemetryService {
     if (refused) return this.setStatus({ state: 'error', message: refused });
     this.setStatus({ state: 'starting' });
     this.forwarder = r.forwardTo ? new Forwarder(r.forwardTo, (reason) => this.topology?.drops.count(reason)) : undefined;
-    const handle = (body: Buffer, format: BodyFormat) => this.handleExport(body, format);
+    const handle = (body: Buffer, format: BodyFormat, signal: Signal) => this.handleExport(body, format, signal);
     try {
       this.grpc = createGrpcReceiver(handle, { token: r.authToken, maxRequestBytes: r.maxRequestBytes });
       const grpcPort = await bindGrpc(this.grpc, r.bindAddress, r.grpcPort).catch((err: Error) => {
@@ -68,6 +72,7 @@ export class TelemetryService {
         maxRequestBytes: r.maxRequestBytes,
         maxInFlightBytes: MAX_IN_FLIGHT_BYTES,
         onShed: () => this.topology?.drops.count('shed-requests'),
+        corsAllowedOrigins: Array.isArray(r.corsAllowedOrigins) ? r.corsAllowedOrigins.filter((o) => typeof o === 'string') : [],
         extraRoutes: readApi && ((req, res, path) => readApi.handle(req, res, path)),
       });
       const httpPort = await listen(this.http, r.bindAddress, r.httpPort).catch((err: Error) => {
@@ -93,6 +98,7 @@ export class TelemetryService {
 
   clear(): void {
     this.topology?.clear();
+    this.logs.clear();
     this.flushDelta();
   }
 
@@ -121,12 +127,27 @@ export class TelemetryService {
         return t ? t.windowGraph(q.windowMs) : emptyGraph();
       case 'metrics':
         return t ? t.metricsText() : Promise.resolve('');
+      case 'logs':
+        return q.spanId ? this.logs.forSpan(q.spanId) : this.logs.forTrace(q.traceId ?? '');
     }
   }
 
-  handleExport(body: Buffer, format: BodyFormat): ExportResult {
+  handleExport(body: Buffer, format: BodyFormat, signal: Signal = 'traces'): ExportResult {
     const t = this.topology;
     if (!t) throw new Error('receiver not started');
+    if (signal === 'logs') {
+      const { records } = format === 'proto' ? decodeLogsProto(body) : decodeLogsJson(body.toString('utf8'));
+      this.logs.add(records);
+      t.metrics.logRecords.inc(records.length);
+      this.forwarder?.forward(body, format, signal);
+      return { accepted: records.length, rejected: 0 };
+    }
+    if (signal === 'metrics') {
+      const { points } = format === 'proto' ? decodeMetricsProto(body) : decodeMetricsJson(body.toString('utf8'));
+      t.metrics.metricPoints.inc(points);
+      this.forwarder?.forward(body, format, signal);
+      return { accepted: points, rejected: 0 };
+    }
     const decoded = format === 'proto' ? decodeTraceRequestProto(body, t.attributeKeys) : decodeTraceRequestJson(body.toString('utf8'));
     this.ingest(t, decoded);
     this.forwarder?.forward(body, format);

@@ -13,11 +13,16 @@ export class TelemetryMetrics {
   readonly registry = new Registry();
   readonly serviceGraph: ServiceGraphSeries;
   readonly edges: EdgeSeries;
+  /** Log records and metric data points accepted on /v1/logs, /v1/metrics and their gRPC services. */
+  readonly logRecords: Counter;
+  readonly metricPoints: Counter;
 
   constructor(stats: () => GraphStats, onCapDrop: () => void, maxSeries = MAX_SERIES_PER_FAMILY) {
     this.serviceGraph = new ServiceGraphSeries(this.registry, maxSeries, onCapDrop);
     this.edges = new EdgeSeries(this.registry, maxSeries, onCapDrop);
     const registers = [this.registry];
+    this.logRecords = new Counter({ name: 'otel_flow_map_log_records_received_total', help: 'OTLP log records accepted', registers });
+    this.metricPoints = new Counter({ name: 'otel_flow_map_metric_points_received_total', help: 'OTLP metric data points accepted', registers });
     // Totals live in GraphStats already: copied in at scrape time (collect), never counted twice.
     new Counter({
       name: 'otel_flow_map_spans_received_total', help: 'Spans accepted by the receiver', registers,

@@ -3,6 +3,7 @@
 // transport maps to 400 / INVALID_ARGUMENT.
 
 export type BodyFormat = 'proto' | 'json';
+export type Signal = 'traces' | 'metrics' | 'logs';
 
 export interface ExportResult {
   accepted: number;
@@ -10,4 +11,5 @@ export interface ExportResult {
   message?: string;
 }
 
-export type ExportHandler = (body: Buffer, format: BodyFormat) => ExportResult;
+/** `accepted` / `rejected` count spans, data points or log records by signal. */
+export type ExportHandler = (body: Buffer, format: BodyFormat, signal: Signal) => ExportResult;

@@ -14,9 +14,12 @@ export function encodeExportResponseProto(o: ExportOutcome): Buffer {
   return Buffer.concat([tag(1, 2), varint(partial.length), partial]);
 }
 
-export function exportResponseJson(o: ExportOutcome): string {
+/** partial_success's count field per signal (the protobuf layouts are the same: field 1). */
+const REJECTED_JSON = { traces: 'rejectedSpans', metrics: 'rejectedDataPoints', logs: 'rejectedLogRecords' } as const;
+
+export function exportResponseJson(o: ExportOutcome, signal: keyof typeof REJECTED_JSON = 'traces'): string {
   if (o.rejected <= 0 && !o.message) return '{}';
-  return JSON.stringify({ partialSuccess: { rejectedSpans: String(o.rejected), errorMessage: o.message ?? '' } });
+  return JSON.stringify({ partialSuccess: { [REJECTED_JSON[signal]]: String(o.rejected), errorMessage: o.message ?? '' } });
 }
 
 /** google.rpc.Status { int32 code = 1; string message = 2; } with a gRPC status code. */

@@ -1,4 +1,4 @@
-// OTLP/gRPC TraceService/Export via grpc-js, with raw-buffer (de)serialisers: the request is
+// OTLP/gRPC TraceService, MetricsService and LogsService Export via grpc-js, with raw-buffer (de)serialisers: the request is
 // decoded by our own decoder. Never rejects for load (the JS gRPC exporter does not retry
 // UNAVAILABLE): it accepts and the bounded stores evict instead.
 
@@ -6,10 +6,14 @@ import * as grpc from '@grpc/grpc-js';
 import type { Http2Server, ServerHttp2Session } from 'node:http2';
 import { MalformedRequestError } from '../otlp/span';
 import { authorized } from './auth';
-import type { ExportHandler } from './exportHandler';
+import type { ExportHandler, Signal } from './exportHandler';
 import { encodeExportResponseProto } from './exportResponse';
 
-const SERVICE = 'opentelemetry.proto.collector.trace.v1.TraceService';
+const SERVICES = {
+  traces: 'opentelemetry.proto.collector.trace.v1.TraceService',
+  metrics: 'opentelemetry.proto.collector.metrics.v1.MetricsService',
+  logs: 'opentelemetry.proto.collector.logs.v1.LogsService',
+} as const;
 /** HTTP/2 flow-control window: the default 64 KiB caps throughput of 500-span requests. */
 const WINDOW_BYTES = 16 * 1024 * 1024;
 
@@ -18,9 +22,9 @@ const identity = (b: Buffer): Buffer => b;
 // grpc-js logs to stderr by default; failures reach the user through ReceiverStatus instead.
 grpc.setLogVerbosity(grpc.logVerbosity.NONE);
 
-const traceService: grpc.ServiceDefinition = {
+const serviceOf = (name: string): grpc.ServiceDefinition => ({
   Export: {
-    path: `/${SERVICE}/Export`,
+    path: `/${name}/Export`,
     requestStream: false,
     responseStream: false,
     requestSerialize: identity,
@@ -28,7 +32,7 @@ const traceService: grpc.ServiceDefinition = {
     responseSerialize: identity,
     responseDeserialize: identity,
   },
-};
+});
 
 export interface GrpcReceiverOptions {
   token: string;
@@ -40,22 +44,24 @@ export function createGrpcReceiver(handle: ExportHandler, opts: GrpcReceiverOpti
     'grpc.max_receive_message_length': opts.maxRequestBytes,
     'grpc.max_concurrent_streams': 256,
   });
-  server.addService(traceService, {
-    Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
+  for (const signal of ['traces', 'metrics', 'logs'] as const) server.addService(serviceOf(SERVICES[signal]), { Export: exportOf(signal) });
+  return server;
+
+  function exportOf(signal: Signal) {
+    return (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
       const auth = call.metadata.get('authorization')[0];
       if (!authorized(typeof auth === 'string' ? auth : undefined, opts.token)) {
         callback({ code: grpc.status.UNAUTHENTICATED, details: 'missing or wrong bearer token' });
         return;
       }
       try {
-        callback(null, encodeExportResponseProto(handle(call.request, 'proto')));
+        callback(null, encodeExportResponseProto(handle(call.request, 'proto', signal)));
       } catch (err) {
         if (err instanceof MalformedRequestError) callback({ code: grpc.status.INVALID_ARGUMENT, details: `malformed request: ${err.message}` });
         else callback({ code: grpc.status.INTERNAL, details: 'internal error' });
       }
-    },
-  });
-  return server;
+    };
+  }
 }
 
 export function bindGrpc(server: grpc.Server, host: string, port: number): Promise<number> {

@@ -1,11 +1,13 @@
-// OTLP/HTTP: POST /v1/traces with application/x-protobuf or application/json, optionally gzip.
-// /v1/logs and /v1/metrics answer 501; load shedding answers 429 with Retry-After.
+// OTLP/HTTP: POST /v1/traces, /v1/metrics and /v1/logs with application/x-protobuf or
+// application/json, optionally gzip; CORS for listed browser origins; load shedding answers 429
+// with Retry-After.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { MalformedRequestError } from '../otlp/span';
 import { authorized } from './auth';
 import { BadEncodingError, BodyTooLargeError, readBody } from './body';
-import type { BodyFormat, ExportHandler } from './exportHandler';
+import { allowedOrigin, answerPreflight, corsHeaders } from './cors';
+import type { BodyFormat, ExportHandler, Signal } from './exportHandler';
 import { encodeExportResponseProto, encodeStatusProto, exportResponseJson, statusJson } from './exportResponse';
 
 export interface HttpReceiverOptions {
@@ -14,6 +16,8 @@ export interface HttpReceiverOptions {
   /** Bytes of request bodies being read at once before new requests are shed. */
   maxInFlightBytes: number;
   onShed: () => void;
+  /** Browser origins allowed to POST (CORS); `*` = any. */
+  corsAllowedOrigins?: readonly string[];
   /** Other routes (the read-only API); returns true when it answered. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 }
@@ -22,6 +26,7 @@ const GRPC_INVALID_ARGUMENT = 3;
 const GRPC_UNAUTHENTICATED = 16;
 const GRPC_RESOURCE_EXHAUSTED = 8;
 const GRPC_UNIMPLEMENTED = 12;
+const SIGNALS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
 const GRPC_UNAVAILABLE = 14;
 
 export function createHttpReceiver(handle: ExportHandler, opts: HttpReceiverOptions): Server {
@@ -29,12 +34,14 @@ export function createHttpReceiver(handle: ExportHandler, opts: HttpReceiverOpti
   const server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     const format = formatOf(req.headers['content-type']);
+    const cors = corsHeaders(allowedOrigin(req, opts.corsAllowedOrigins ?? []));
     const reply = (status: number, grpcCode: number, message: string, headers: Record<string, string> = {}) =>
-      sendStatus(res, status, format ?? 'json', grpcCode, message, headers);
+      sendStatus(res, status, format ?? 'json', grpcCode, message, { ...cors, ...headers });
     if (opts.extraRoutes?.(req, res, path)) return;
-    if (path === '/v1/logs' || path === '/v1/metrics') return reply(501, GRPC_UNIMPLEMENTED, `${path} is not supported: this receiver accepts traces only`);
-    if (path !== '/v1/traces') return reply(404, GRPC_UNIMPLEMENTED, `unknown path ${path}; send traces to /v1/traces`);
-    if (req.method !== 'POST') return reply(405, GRPC_UNIMPLEMENTED, 'use POST', { allow: 'POST' });
+    const signal = SIGNALS[path];
+    if (!signal) return reply(404, GRPC_UNIMPLEMENTED, `unknown path ${path}; send OTLP to /v1/traces, /v1/metrics or /v1/logs`);
+    if (req.method === 'OPTIONS') return answerPreflight(req, res, opts.corsAllowedOrigins ?? []);
+    if (req.method !== 'POST') return reply(405, GRPC_UNIMPLEMENTED, 'use POST', { allow: 'POST, OPTIONS' });
     if (!authorized(req.headers.authorization, opts.token)) return reply(401, GRPC_UNAUTHENTICATED, 'missing or wrong bearer token');
     if (!format) return reply(415, GRPC_INVALID_ARGUMENT, 'content-type must be application/x-protobuf or application/json');
     const declared = Number(req.headers['content-length']) || 0;
@@ -45,9 +52,9 @@ export function createHttpReceiver(handle: ExportHandler, opts: HttpReceiverOpti
     inFlight += declared;
     readBody(req, opts.maxRequestBytes)
       .then((body) => {
-        const result = handle(body, format);
-        const out = format === 'proto' ? encodeExportResponseProto(result) : Buffer.from(exportResponseJson(result));
-        send(res, 200, format, out);
+        const result = handle(body, format, signal);
+        const out = format === 'proto' ? encodeExportResponseProto(result) : Buffer.from(exportResponseJson(result, signal));
+        send(res, 200, format, out, cors);
       })
       .catch((err: unknown) => {
         if (err instanceof BodyTooLargeError) reply(413, GRPC_RESOURCE_EXHAUSTED, err.message);
