@@ -22,6 +22,8 @@ interface ServeArgs {
   token: string;
   /** How often the topology is persisted as a snapshot to compare with (needs --data-dir). */
   snapshotIntervalMs?: number;
+  /** Browser origins allowed to POST OTLP/HTTP (CORS); repeatable, `*` = any. */
+  corsOrigins: string[];
 }
 
 /** Parsed arguments, `'help'`, or a usage error message. */
@@ -32,7 +34,7 @@ export function parseServeArgs(args: string[]): ServeArgs | 'help' | { error: st
 }
 
 function parseServeOptions(args: string[]): ServeArgs | string {
-  const out: ServeArgs = { uiPort: 4320, workspace: '.', bind: '127.0.0.1', token: '' };
+  const out: ServeArgs = { uiPort: 4320, workspace: '.', bind: '127.0.0.1', token: '', corsOrigins: [] };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
     const value = args[i + 1];
@@ -59,6 +61,9 @@ function parseServeOptions(args: string[]): ServeArgs | string {
         break;
       case '--token':
         out.token = value;
+        break;
+      case '--cors-origin':
+        out.corsOrigins.push(value);
         break;
       case '--snapshot-interval': {
         const seconds = Number(value);
@@ -95,7 +100,7 @@ export async function runServe(argv: string[]): Promise<number> {
     return 2;
   }
   const settings = resolveSettings({
-    receiver: { grpcPort: args.grpcPort, httpPort: args.httpPort, bindAddress: args.bind, authToken: args.token },
+    receiver: { grpcPort: args.grpcPort, httpPort: args.httpPort, bindAddress: args.bind, authToken: args.token, corsAllowedOrigins: args.corsOrigins },
   });
   const host = createTelemetryHost({
     workerPath: join(__dirname, 'telemetryWorker.js'),

@@ -1,7 +1,7 @@
 // The command lines and `--help` texts, in one place for `--help` and each subcommand's usage errors.
 export const SCAN_USAGE = 'otel-flow-map scan [paths or globs...] [options]';
 export const SERVE_USAGE =
-  'otel-flow-map serve [--grpc-port N] [--http-port N] [--ui-port N] [--data-dir DIR] [--workspace DIR] [--bind ADDR] [--token T] [--snapshot-interval SECONDS]';
+  'otel-flow-map serve [--grpc-port N] [--http-port N] [--ui-port N] [--data-dir DIR] [--workspace DIR] [--bind ADDR] [--token T] [--cors-origin ORIGIN]... [--snapshot-interval SECONDS]';
 
 export const SCAN_HELP = `Usage: ${SCAN_USAGE}
 
@@ -35,6 +35,7 @@ Options:
   --workspace DIR                  Scan DIR for the code sites behind code links (default .)
   --bind ADDR                      Listen address (default 127.0.0.1; others need --token)
   --token T                        Require Authorization: Bearer T
+  --cors-origin ORIGIN             Let a browser SDK at ORIGIN post OTLP/HTTP (repeatable; * = any)
   --snapshot-interval SECONDS      How often a snapshot is taken (needs --data-dir)
   -h, --help                       Show this help
 
