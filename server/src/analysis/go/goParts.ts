@@ -9,6 +9,7 @@ import type { Bound, NamePart } from '../types';
 import { namedChildren, type StaticValue } from '../treeSitter';
 import type { GoLocals } from './goLocals';
 import type { GoResolver } from './goResolver';
+import { isPredeclaredType } from './goTypes';
 
 export interface GoPartsResult {
   parts: NamePart[];
@@ -116,7 +117,8 @@ export class GoParts {
     if (binding.kind === 'value') return this.split(binding.value, depth + 1, found);
     const part: NamePart = { text: node.text, bound: 'unknown' };
     if (binding.typeText) part.type = binding.typeText;
-    if (binding.typeText && this.resolver.isEnumType(binding.typeText.replace(/^\*/, ''))) {
+    // Only a named type can be an enum; the package lookup is skipped for `string` and friends.
+    if (binding.typeText && !isPredeclaredType(binding.typeText) && this.resolver.isEnumType(binding.typeText.replace(/^\*/, ''))) {
       return [{ ...part, bound: 'bounded', reason: `a constant of type ${binding.typeText}` }];
     }
     const owner = binding.param?.owner;

@@ -154,9 +154,12 @@ function judgeEnd(text: string, t: Tracked, tracked: Tracked[], values: GoEvalua
     return;
   }
   const v = t.variable;
-  const uses = v && v !== '_' ? identifiersNamed(text, body, v, t.call.endIndex).filter((use) => ownerOf(v, use, tracked) === t) : [];
   const result = spanEnd({
-    call: t.call, variable: v, body, uses, outlives: !!v && v !== '_' && outlivesFunction(t, fn, values),
+    call: t.call,
+    variable: v,
+    body,
+    uses: () => (v ? identifiersNamed(text, body, v, t.call.endIndex).filter((use) => ownerOf(v, use, tracked) === t) : []),
+    outlives: () => outlivesFunction(t, fn, values),
     context: contextVariable(t.call), usesOf: (name) => identifiersNamed(text, body, name, t.call.endIndex),
   });
   t.site.ended = result.ended;

@@ -18,9 +18,9 @@ export interface SpanEndInput {
   /** The body of the function holding the call. */
   body: Node;
   /** The uses of the variable after the call that refer to this span (not to a later Start's). */
-  uses: Node[];
-  /** The variable outlives the function: a named result, or declared in an outer function or the package. */
-  outlives: boolean;
+  uses(): Node[];
+  /** Whether the variable outlives the function: a named result, or declared in an outer function or the package. */
+  outlives(): boolean;
   /** The context variable the Start assigns (`ctx` of `ctx, span := ...`): it carries the span too. */
   context: string | null;
   /** The uses of a variable after the call, in the function. */
@@ -41,13 +41,15 @@ export function spanEnd(input: SpanEndInput): SpanEnd {
   const statement = startStatement(input.call);
   if (!statement || statement.parent?.type !== 'statement_list') return { ended: true };
   const v = input.variable && input.variable !== '_' ? input.variable : null;
-  if (v && (input.outlives || input.uses.some((use) => escapes(use, v)))) return { ended: true };
+  // The walk first: most spans are deferred-ended right away, and then their uses need no look.
   const leak = new PathWalker(v).leakAfter(statement, input.body);
   if (!leak) return { ended: true };
+  const uses = v ? input.uses() : [];
+  if (v && (input.outlives() || uses.some((use) => escapes(use, v)))) return { ended: true };
   // Instrumentation hooks start a span, hand on the context that carries it, and end it in the
   // matching hook (`trace.SpanFromContext(ctx).End()`): a span this function never ends itself
   // escapes with its context.
-  const endsItself = v !== null && input.uses.some((use) => use.parent?.type === 'selector_expression' && use.parent.childForFieldName('field')?.text === 'End');
+  const endsItself = uses.some((use) => use.parent?.type === 'selector_expression' && use.parent.childForFieldName('field')?.text === 'End');
   if (!endsItself && input.context && contextEscapes(input.context, input, 0)) return { ended: true };
   return { ended: false, leak };
 }

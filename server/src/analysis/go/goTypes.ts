@@ -15,6 +15,11 @@ const OTEL_TRACE = /^go\.opentelemetry\.io\/otel\/trace(?:\/|$)/;
 const OTEL = /^go\.opentelemetry\.io\//;
 const BASIC_TYPES = new Set(['string', 'bool', 'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'float32', 'float64', 'byte', 'rune', 'error', 'any']);
 
+/** Whether a type as written is a predeclared one (`string`, `int64`, `[]byte`...), never an enum of the package. */
+export function isPredeclaredType(type: string): boolean {
+  return BASIC_TYPES.has(type.replace(/^[*[\]]+/, ''));
+}
+
 /** Whether the file imports any OpenTelemetry package (then a receiver it cannot resolve may be a tracer). */
 export function importsOtel(imports: GoImports): boolean {
   for (const path of imports.values()) if (OTEL.test(path)) return true;
