@@ -192,11 +192,12 @@ class Walk {
     return this.events.some((e) => e.startIndex >= s.startIndex && e.endIndex <= s.endIndex);
   }
 
-  /** An event in a compound statement outside its blocks (`with trace.use_span(span, end_on_exit=True):`). */
+  /** An event in a compound statement's header, before its first block (`with trace.use_span(span, end_on_exit=True):`). */
   private headerEvent(s: Node): boolean {
     if (!this.hasEvent(s)) return false;
-    const blocks = s.descendantsOfType('block').filter((b) => b.parent && (b.parent.equals(s) || b.parent.parent?.equals(s)));
-    return this.events.some((e) => e.startIndex >= s.startIndex && e.endIndex <= s.endIndex && !blocks.some((b) => e.startIndex >= b.startIndex && e.endIndex <= b.endIndex));
+    const body = s.childForFieldName('body') ?? s.childForFieldName('consequence');
+    const headerEnd = body?.startIndex ?? s.startIndex;
+    return this.events.some((e) => e.startIndex >= s.startIndex && e.endIndex <= headerEnd);
   }
 
   private dropLeaksIn(node: Node): void {

@@ -34,7 +34,7 @@ export class Evaluator extends ValueEvaluator {
   described(node: Node): { info: ValueInfo; paramOf?: Node } {
     const info = super.info(node);
     if (info.constant) return { info };
-    const found = this.parts.partsOf(node);
+    const found = this.parts.partsOf(node, true);
     info.parts = found.map((f) => f.part);
     return { info, paramOf: found.find((f) => f.paramOf)?.paramOf };
   }

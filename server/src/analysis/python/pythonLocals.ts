@@ -44,6 +44,22 @@ export class PythonLocals {
     return undefined;
   }
 
+  /**
+   * Every statement binding `name` in the innermost scope around `at` that binds it (assignments,
+   * `for` targets, ...), for names bound more than once; undefined when `name` is not local there.
+   */
+  bindersOf(at: Node, name: string): Node[] | undefined {
+    for (const scope of this.functions.enclosing(at)) {
+      if (!this.bindingsOf(scope).has(name)) continue;
+      return this.search().binders.filter(({ node, owner }) => {
+        if (owner?.id !== scope.id) return false;
+        const left = node.type === 'as_pattern_target' ? node.namedChildren[0] : node.childForFieldName('left') ?? node.childForFieldName('name');
+        return left?.type === 'identifier' && left.text === name;
+      }).map((b) => b.node);
+    }
+    return undefined;
+  }
+
   private bindingsOf(scope: Node): Map<string, LocalBinding> {
     let bindings = this.scopes.get(scope.id);
     if (bindings) return bindings;

@@ -5,7 +5,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import type { NamePart } from '../types';
-import { ancestorOfType, descendants, namedChildren } from '../treeSitter';
+import { namedChildren } from '../treeSitter';
 import { dottedPath } from './pythonExpr';
 import type { PythonLocals } from './pythonLocals';
 import type { PythonResolver } from './pythonSites';
@@ -20,8 +20,6 @@ type Judgement = Omit<NamePart, 'text'> & { paramOf?: Node };
 
 const UNKNOWN: Judgement = { bound: 'unknown' };
 const MAX_DEPTH = 8;
-const FUNCTION = new Set(['function_definition']);
-const NESTED = new Set(['function_definition', 'lambda', 'class_definition']);
 
 /** Request members that hold the matched route or the method, per framework (Flask, Django, Starlette, Pyramid, Falcon, aiohttp). */
 const BOUNDED_MEMBERS: [RegExp, string][] = [
@@ -68,14 +66,14 @@ export class PartFinder {
     private readonly isConstant: (node: Node) => boolean,
   ) {}
 
-  /** The dynamic parts of `node` in source order (empty when it is constant). */
-  partsOf(node: Node): FoundPart[] {
+  /** The dynamic parts of `node` in source order (empty when it is constant); `dynamic` when the caller already knows it is not. */
+  partsOf(node: Node, dynamic = false): FoundPart[] {
     const out: FoundPart[] = [];
-    this.split(node, out, false);
+    this.split(node, out, false, dynamic);
     return out;
   }
 
-  private split(node: Node, out: FoundPart[], always: boolean): void {
+  private split(node: Node, out: FoundPart[], always: boolean, dynamic = false): void {
     const add = (n: Node | null | undefined, keep = false) => n && this.split(n, out, keep);
     switch (node.type) {
       case 'string':
@@ -117,7 +115,7 @@ export class PartFinder {
         break;
       }
     }
-    if (this.isConstant(node)) {
+    if (!dynamic && this.isConstant(node)) {
       if (always) out.push({ part: { text: node.text, bound: 'bounded', reason: 'a constant' } });
       return;
     }
@@ -192,20 +190,13 @@ export class PartFinder {
 
   /** A local assigned in several places (if/elif chains, `match` cases, `for x in (...)`): bounded when every value is. */
   private judgeRebound(node: Node, depth: number): Judgement {
-    const fn = ancestorOfType(node, FUNCTION);
-    const body = fn?.childForFieldName('body');
-    if (!body) return UNKNOWN;
+    const binders = this.locals.bindersOf(node, node.text) ?? [];
     const values: Node[] = [];
-    for (const binder of descendants(body, new Set(['assignment', 'for_statement', 'augmented_assignment']), NESTED)) {
-      const left = binder.childForFieldName('left');
-      if (left?.type !== 'identifier' || left.text !== node.text) continue;
-      if (binder.type === 'augmented_assignment') return UNKNOWN;
+    for (const binder of binders) {
       const right = binder.childForFieldName('right');
-      if (!right) return UNKNOWN;
-      if (binder.type === 'for_statement') {
-        if (right.type !== 'list' && right.type !== 'tuple' && right.type !== 'set') return UNKNOWN;
-        values.push(...namedChildren(right));
-      } else values.push(right);
+      if (binder.type === 'for_statement' && right && (right.type === 'list' || right.type === 'tuple' || right.type === 'set')) values.push(...namedChildren(right));
+      else if (binder.type === 'assignment' && right) values.push(right);
+      else return UNKNOWN;
     }
     if (values.length === 0 || values.length > 64) return UNKNOWN;
     const judged = this.combine(values.map((v) => this.judge(v, depth + 1)), 'assigned only bounded values');
