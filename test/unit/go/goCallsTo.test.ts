@@ -27,8 +27,10 @@ describe('Go callsTo: the calls of pass-through helpers', () => {
       [lineOf(TEXT, 'r.Method+" "+r.Pattern')]: 'r.Method+" "+r.Pattern',
       [lineOf(TEXT, 'r.URL.Path)')]: 'r.URL.Path',
       [lineOf(TEXT, 'StartSpan(ctx, stepName)')]: 'stepName',
+      [lineOf(TEXT, 'string(component)+".run"')]: 'string(component)+".run"',
     });
-    const [route, raw, passedOn] = calls;
+    const [route, raw, passedOn, component] = calls;
+    assert.deepEqual(component.value.parts?.map((p) => [p.text, p.bound, p.type]), [['component', 'bounded', 'telemetry.Component']], 'an enum type of the imported package');
     assert.equal(unboundedPart(route.value), undefined, 'method and route pattern are bounded');
     assert.equal(unboundedPart(raw.value)?.reason, 'a raw request path or URL');
     assert.deepEqual(raw.enclosing, { name: 'Legacy', method: true });

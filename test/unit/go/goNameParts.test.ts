@@ -50,6 +50,10 @@ describe('Go name parts: boundedness from the code, parameters for pass-through 
     assert.deepEqual(partsOf(at('uuid.NewString()').name), [['uuid.NewString()', 'unbounded']]);
   });
 
+  it('leaves a loop counter unknown: `attempt++` reassigns it', () => {
+    assert.deepEqual(partsOf(at('"retry.%d"').name), [['attempt', 'unknown']]);
+  });
+
   it('marks a parameter part with its index (receiver not counted) and sets the enclosing method', () => {
     const report = at('"report."+label');
     assert.deepEqual(report.name?.parts, [{ text: 'label', bound: 'unknown', type: 'string', param: { index: 1, name: 'label' } }]);

@@ -30,7 +30,7 @@ export type GoBinding =
   };
 
 export const GO_FUNCTIONS = new Set(['function_declaration', 'method_declaration', 'func_literal']);
-const BINDERS = new Set(['short_var_declaration', 'assignment_statement', 'const_spec', 'var_spec', 'range_clause']);
+const BINDERS = new Set(['short_var_declaration', 'assignment_statement', 'const_spec', 'var_spec', 'range_clause', 'inc_statement', 'dec_statement']);
 /** The node types GoLocals needs from the file's one search (NodesByType). */
 export const LOCALS_NODE_TYPES = [...GO_FUNCTIONS, ...BINDERS];
 
@@ -109,14 +109,16 @@ export class GoLocals {
 
 function bind(binder: Node, bindings: Map<string, GoBinding>, assigned: Map<string, Node[] | null>, owner: Node, imports: GoImports): void {
   const declared = binder.type === 'const_spec' || binder.type === 'var_spec';
-  const names = declared ? binder.childrenForFieldName('name') : namedChildren(binder.childForFieldName('left') ?? binder);
+  // `i++` changes `i` like an assignment whose value is unknown.
+  const stepped = binder.type === 'inc_statement' || binder.type === 'dec_statement';
+  const names = declared ? binder.childrenForFieldName('name') : stepped ? namedChildren(binder) : namedChildren(binder.childForFieldName('left') ?? binder);
   const valueList = binder.childForFieldName(declared ? 'value' : 'right');
   const values = valueList ? namedChildren(valueList) : [];
   const typeNode = declared ? binder.childForFieldName('type') : null;
   const type = typeKind(typeNode, imports);
-  const single = binder.type !== 'assignment_statement' && binder.type !== 'range_clause' && values.length === names.length;
+  const single = binder.type !== 'assignment_statement' && binder.type !== 'range_clause' && !stepped && values.length === names.length;
   // `x += y` and `x <<= 1` build on the old value: not a plain assignment.
-  const plain = binder.type !== 'range_clause' && values.length === names.length && !/^[-+*/%&|^<>]+=$/.test(binder.childForFieldName('operator')?.text ?? '=');
+  const plain = binder.type !== 'range_clause' && !stepped && values.length === names.length && !/^[-+*/%&|^<>]+=$/.test(binder.childForFieldName('operator')?.text ?? '=');
   const source = values.length === 1 && names.length > 1 && values[0].type === 'call_expression' ? values[0] : undefined;
   names.forEach((name, i) => {
     if (name.type !== 'identifier' || name.text === '_') return;
