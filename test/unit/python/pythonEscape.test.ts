@@ -55,7 +55,7 @@ describe('Python span-not-ended: escapes, leaking paths and the with-statement f
       assert.equal(site.ended, m[1] === 'true', `line ${i + 1}: ${line.trim()}`);
       checked++;
     });
-    assert.equal(checked, 21);
+    assert.equal(checked, 22);
   });
 
   it('points at the return, raise or last line through which each leaking path leaves', () => {

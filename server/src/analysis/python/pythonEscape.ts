@@ -23,8 +23,8 @@ const COMPOUND = new Set(['if_statement', 'for_statement', 'while_statement', 't
 
 /** How a span made by `call` and bound to `variable` (the statement `statement` assigns it) is ended. */
 export function endOfAssignedSpan(text: string, call: Node, statement: Node, variable: string, region: Node): EndVerdict {
-  const events = spanEvents(text, region, variable, call.endIndex);
-  const walk = new Walk(events);
+  const uses = identifiersNamed(text, region, variable, call.endIndex);
+  const walk = new Walk(uses.filter((use) => isEvent(use, region)), uses);
   return walk.from(statement);
 }
 
@@ -34,15 +34,6 @@ export function endOfUnassignedSpan(call: Node): boolean | null {
   if (parent?.type === 'expression_statement') return false;
   // `tracer.start_span("x").end()`, `return tracer.start_span(...)`, `self._span = ...`, `f(tracer.start_span(...))`.
   return true;
-}
-
-/** Uses of the span after its creation that end it or hand it to other code. */
-function spanEvents(text: string, region: Node, variable: string, from: number): Node[] {
-  const events: Node[] = [];
-  for (const use of identifiersNamed(text, region, variable, from)) {
-    if (isEvent(use, region)) events.push(use);
-  }
-  return events;
 }
 
 function isEvent(use: Node, region: Node): boolean {
@@ -71,7 +62,10 @@ function isEvent(use: Node, region: Node): boolean {
 class Walk {
   private readonly leaks: Node[] = [];
 
-  constructor(private readonly events: Node[]) {}
+  constructor(
+    private readonly events: Node[],
+    private readonly uses: Node[],
+  ) {}
 
   from(statement: Node): EndVerdict {
     let live = true;
@@ -149,7 +143,8 @@ class Walk {
           out = this.block(body, true, leaks) || out;
           if (clause.type === 'else_clause') exhaustive = true;
         }
-        return out || !exhaustive;
+        // `if span is not None: span.end()` / `if span: span.end()`: the other branch has no span to end.
+        return out || (!exhaustive && !this.mentions(s.childForFieldName('condition')));
       }
       case 'for_statement': case 'while_statement': {
         const body = s.childForFieldName('body');
@@ -186,6 +181,10 @@ class Walk {
       if (clause.type === 'except_clause' || clause.type === 'except_group_clause') out = this.block(blockOf(clause), true, leaks) || out;
     }
     return finallyBlock ? this.block(finallyBlock, out, leaks) : out;
+  }
+
+  private mentions(node: Node | null): boolean {
+    return !!node && this.uses.some((u) => u.startIndex >= node.startIndex && u.endIndex <= node.endIndex);
   }
 
   private hasEvent(s: Node): boolean {
