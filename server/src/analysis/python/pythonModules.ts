@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import { namedChildren, type StaticExpr } from '../treeSitter';
 import { pythonExpr } from './pythonExpr';
-import { creationOrigin, importsOpenTelemetry, type TracerOrigin } from './pythonSdks';
+import { creationOrigin, type TracerOrigin } from './pythonSdks';
 
 export interface PyImport {
   /** Dotted module name; relative imports keep their leading dots (`.names`). */
@@ -28,15 +28,13 @@ export interface PyModuleSymbols {
   tracers: Map<string, StaticExpr>;
   /** Module-level names whose value is a tracer (or a look-alike SDK's), by origin. */
   tracerOrigins: Map<string, TracerOrigin>;
-  /** Whether the module imports OpenTelemetry (anywhere). */
-  importsOtel: boolean;
 }
 
 const ENUM_BASES = /(^|\.)(Enum|StrEnum|IntEnum)$/;
 
 export function moduleSymbols(root: Node): PyModuleSymbols {
   const symbols: PyModuleSymbols = {
-    constants: new Map(), classes: new Map(), imports: new Map(), tracers: new Map(), tracerOrigins: new Map(), importsOtel: importsOpenTelemetry(root.text),
+    constants: new Map(), classes: new Map(), imports: new Map(), tracers: new Map(), tracerOrigins: new Map(),
   };
   const assignedTwice = new Set<string>();
   const values: [string, Node][] = [];
