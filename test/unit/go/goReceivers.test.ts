@@ -17,9 +17,10 @@ describe('Go span sites: OpenTelemetry receivers only', () => {
     loadInto(frontEnd, ROOT);
   });
 
-  it('finds Start on every OTel tracer shape, under any import alias, and on a struct field typed in another file', () => {
+  it('finds Start on every OTel tracer shape, under any import alias, on a struct field typed in another file and on a struct embedding the tracer', () => {
     assert.deepEqual(names(frontEnd, join(SVC, 'receivers', 'receivers.go')), [
       'recv.field', 'recv.global', 'recv.provider', 'recv.from_span', 'recv.sdk', 'recv.provider_param', 'recv.alias', 'recv.noop',
+      'recv.embedded', 'recv.embedded_field',
     ]);
   });
 

@@ -88,7 +88,10 @@ class GoFrontEnd extends TreeSitterFrontEnd<GoFileSymbols, GoResolver> {
       const dir = this.packages.packageDir(imports.get(alias) ?? '');
       return dir ? this.packages.filesOfDir(dir) : [];
     };
-    const isStruct = (type: string) => !!this.findInPackage(packageFiles, dependencies, (s) => (s.structTypes.has(type) ? true : undefined));
+    const structKind = (type: string) => this.findInPackage(packageFiles, dependencies, (s) => {
+      if (s.tracerStructs.has(type)) return 'tracer' as const;
+      return s.structTypes.has(type) ? 'other' as const : undefined;
+    })?.found;
     return {
       packageName: own?.packageName ?? '',
       imports,
@@ -101,7 +104,11 @@ class GoFrontEnd extends TreeSitterFrontEnd<GoFileSymbols, GoResolver> {
       tracerField: (name) => {
         const scope = this.findInPackage(packageFiles, dependencies, (s) => s.fieldScopes.get(name));
         if (scope) return { scope: this.constantIn(scope.file, scope.found, dependencies, 0) };
-        return this.findInPackage(packageFiles, dependencies, (s) => (s.tracerFields.has(name) ? true : undefined)) ? { scope: null } : undefined;
+        const typed = this.findInPackage(packageFiles, dependencies, (s) => {
+          const type = s.fieldTypes.get(name);
+          return s.tracerFields.has(name) || (type !== undefined && structKind(type) === 'tracer') ? true : undefined;
+        });
+        return typed ? { scope: null } : undefined;
       },
       tracerFactory: (name, member, alias) => {
         const hit = this.findInPackage(filesOf(alias), dependencies, (s) => (member ? s.tracerMethods : s.tracerFunctions).get(name));
@@ -110,9 +117,9 @@ class GoFrontEnd extends TreeSitterFrontEnd<GoFileSymbols, GoResolver> {
       },
       otherField: (name) => !!this.findInPackage(packageFiles, dependencies, (s) => {
         const type = s.fieldTypes.get(name);
-        return s.otherFields.has(name) || (type !== undefined && isStruct(type)) ? true : undefined;
+        return s.otherFields.has(name) || (type !== undefined && structKind(type) === 'other') ? true : undefined;
       }),
-      isStructType: (type) => isStruct(type),
+      structKind,
       isEnumType: (type) => {
         const dot = type.indexOf('.');
         const alias = dot < 0 ? undefined : type.slice(0, dot);

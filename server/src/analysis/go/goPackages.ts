@@ -22,6 +22,8 @@ export interface GoFileSymbols {
   otherFields: Set<string>;
   /** Struct types of the package that do not embed a tracer: their `Start` is the project's own. */
   structTypes: Set<string>;
+  /** Struct types that embed `trace.Tracer`: tracers themselves. */
+  tracerStructs: Set<string>;
   /** Struct fields declared with a type of the package (`tracer *stopwatch`) -> that type's name. */
   fieldTypes: Map<string, string>;
   /** Named types with typed constants (`type Op string; const OpGet Op = "get"`): Go's enums, a closed set of values. */
@@ -40,7 +42,7 @@ export interface GoFileSymbols {
 export function fileSymbols(root: Node): GoFileSymbols {
   const symbols: GoFileSymbols = {
     packageName: '', imports: new Map(), constants: new Map(), tracers: new Map(), tracerFields: new Set(), fieldScopes: new Map(),
-    tracerFunctions: new Map(), tracerMethods: new Map(), otherFields: new Set(), enumTypes: new Set(), structTypes: new Set(), fieldTypes: new Map(),
+    tracerFunctions: new Map(), tracerMethods: new Map(), otherFields: new Set(), enumTypes: new Set(), structTypes: new Set(), tracerStructs: new Set(), fieldTypes: new Map(),
   };
   const imports = symbols.imports;
   for (const decl of namedChildren(root)) {
@@ -67,6 +69,8 @@ export function fileSymbols(root: Node): GoFileSymbols {
           const type = field.childForFieldName('type');
           const kind = typeKind(type, imports);
           const named = (type?.type === 'pointer_type' ? type.namedChildren[0] : type);
+          // An embedded `trace.Tracer` is reached as the field `Tracer`.
+          if (kind === 'tracer' && field.childrenForFieldName('name').length === 0) symbols.tracerFields.add('Tracer');
           for (const name of field.childrenForFieldName('name')) {
             if (kind === 'tracer') symbols.tracerFields.add(name.text);
             else if (kind === 'tracerFactory') symbols.tracerMethods.set(name.text, null);
@@ -129,7 +133,7 @@ function addStruct(spec: Node, symbols: GoFileSymbols): void {
   const name = spec.childForFieldName('name')?.text;
   if (type?.type !== 'struct_type' || !name) return;
   const embedsTracer = type.descendantsOfType('field_declaration').some((f) => f.childrenForFieldName('name').length === 0 && isTracerType(f.childForFieldName('type'), symbols.imports));
-  if (!embedsTracer) symbols.structTypes.add(name);
+  (embedsTracer ? symbols.tracerStructs : symbols.structTypes).add(name);
 }
 
 function addSpec(spec: Node, into: Map<string, StaticExpr>): void {

@@ -23,8 +23,8 @@ export interface GoResolver {
   tracerField(name: string): { scope: StaticValue | null } | undefined;
   /** Whether a struct field of the package is declared with a type that is not an OTel tracer. */
   otherField(name: string): boolean;
-  /** Whether a type of the package as written (`stopwatch`) is a struct that is no tracer. */
-  isStructType(type: string): boolean;
+  /** A struct type of the package as written (`stopwatch`): a tracer when it embeds `trace.Tracer`; undefined when not a struct of the package. */
+  structKind(type: string): 'tracer' | 'other' | undefined;
   /** Whether a type as written (`Op`, `names.Op`) is an enum: a named type with typed constants. */
   isEnumType(type: string): boolean;
   /** Whether a local package name is a semantic-conventions import. */

@@ -32,7 +32,8 @@ export class GoTracers {
         const local = locals.lookup(at, receiver.text);
         if (local?.kind === 'value') return this.scopeOf(local.value, local.value, depth + 1);
         if (local?.kind === 'dynamic' && local.values?.some((v) => this.scopeOf(v, v, depth + 1) !== undefined)) return null;
-        if (local?.kind === 'dynamic' && local.type === null && local.typeText && resolver.isStructType(local.typeText.replace(/^\*/, ''))) return undefined;
+        const struct = local?.kind === 'dynamic' && local.type === null && local.typeText ? resolver.structKind(local.typeText.replace(/^\*/, '')) : undefined;
+        if (struct) return struct === 'tracer' ? null : undefined;
         if (local) return local.type === 'tracer' ? null : local.type === null ? this.unresolved(receiver.text) : undefined;
         if (resolver.imports.has(receiver.text)) return undefined;
         const variable = resolver.tracerVariable(receiver.text);
