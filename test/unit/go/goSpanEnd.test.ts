@@ -49,6 +49,13 @@ describe('Go span-not-ended: escapes, leaking paths and the defer fix', () => {
     }
   });
 
+  it('gives a use after an if/else to the Start of each branch', () => {
+    for (const name of ['store.op_linked', 'store.op']) {
+      assert.equal(named(name).ended, true, `${name}: handed on in the context`);
+      assert.ok(named(name).attributes.some((a) => a.key === 'store.transport'), `${name}: SetAttributes after the branches`);
+    }
+  });
+
   it('takes a span ended on every path as ended: deferred End or closure, End on both branches, a panic path, a loop left by return', () => {
     for (const name of ['store.save', 'store.count', 'orders.must_load', 'orders.poll']) assert.equal(named(name).ended, true, name);
   });

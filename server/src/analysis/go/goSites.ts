@@ -23,6 +23,8 @@ interface Tracked {
   call: Node;
   variable: string | null;
   region: Node;
+  /** The statements after the Start that see its assignment (its statement list): a later Start there replaces it. */
+  block: { start: number; end: number };
   /** A tracer's Start (judged for span-not-ended); wrappers return what they like. */
   tracerStart: boolean;
 }
@@ -93,7 +95,8 @@ function siteOf(
   const enclosing = enclosingFunctionName(call);
   if (enclosing) site.enclosingFunction = enclosing;
   for (const option of args.slice(2)) applyOption(option, site, values);
-  return { site, call, variable: spanVariable(call), region, tracerStart };
+  const list = startStatement(call)?.parent ?? region;
+  return { site, call, variable: spanVariable(call), region, block: { start: list.startIndex, end: list.endIndex }, tracerStart };
 }
 
 /** `trace.WithSpanKind(trace.SpanKindClient)`, `trace.WithAttributes(...)`. */
@@ -119,30 +122,33 @@ function spanVariable(call: Node): string | null {
   return target?.type === 'identifier' ? target.text : null;
 }
 
-/** Routes `span.SetAttributes(...)`, `span.SetName(...)` and `span.End()` to the latest site that assigned `span` before it. */
+/** Routes `span.SetAttributes(...)` and `span.SetName(...)` to the sites whose span `span` may hold there. */
 function attachSpanCall(call: Node, tracked: Tracked[], values: GoEvaluator): void {
   const fn = call.childForFieldName('function');
   const receiver = fn?.childForFieldName('operand');
-  if (receiver?.type !== 'identifier') return;
-  const owner = ownerOf(receiver.text, call, tracked);
   const method = fn?.childForFieldName('field')?.text;
-  if (!owner || method === 'End') return;
+  if (receiver?.type !== 'identifier' || method === 'End') return;
+  const owners = ownersOf(receiver.text, call, tracked);
+  if (!owners.length) return;
   const args = namedChildren(call.childForFieldName('arguments') ?? call).filter((a) => a.type !== 'comment');
   if (method === 'SetName') {
-    if (args[0]) (owner.site.renames ??= []).push(values.info(args[0]));
+    const rename = args[0] ? values.info(args[0]) : undefined;
+    if (rename) for (const owner of owners) (owner.site.renames ??= []).push(rename);
     return;
   }
-  for (const arg of args) owner.site.attributes.push(...values.attributes(arg));
+  const attributes = args.flatMap((arg) => values.attributes(arg));
+  for (const owner of owners) owner.site.attributes.push(...attributes);
 }
 
-function ownerOf(variable: string, at: Node, tracked: Tracked[]): Tracked | undefined {
-  let owner: Tracked | undefined;
-  for (const t of tracked) {
-    if (t.variable !== variable || t.call.startIndex >= at.startIndex) continue;
-    if (t.region.startIndex > at.startIndex || at.endIndex > t.region.endIndex) continue;
-    if (!owner || t.call.startIndex > owner.call.startIndex) owner = t;
-  }
-  return owner;
+/**
+ * The sites whose span `variable` may hold at `at`: each Start before it in the same function,
+ * unless a later Start to the same variable, in a statement list that holds `at`, replaced it on
+ * every way there. Starts in the branches of an `if` (`ctx, span = tracer.Start(...)` in each) all own a use after it.
+ */
+function ownersOf(variable: string, at: Node, tracked: Tracked[]): Tracked[] {
+  const before = tracked.filter((t) => t.variable === variable && t.call.startIndex < at.startIndex
+    && t.region.startIndex <= at.startIndex && at.endIndex <= t.region.endIndex);
+  return before.filter((s) => !before.some((t) => t !== s && t.call.startIndex > s.call.startIndex && t.block.start <= at.startIndex && at.endIndex <= t.block.end));
 }
 
 /** Sets `ended` (and `leak`, and the fix) of a tracer's Start. */
@@ -158,7 +164,7 @@ function judgeEnd(text: string, t: Tracked, tracked: Tracked[], values: GoEvalua
     call: t.call,
     variable: v,
     body,
-    uses: () => (v ? identifiersNamed(text, body, v, t.call.endIndex).filter((use) => ownerOf(v, use, tracked) === t) : []),
+    uses: () => (v ? identifiersNamed(text, body, v, t.call.endIndex).filter((use) => ownersOf(v, use, tracked).includes(t)) : []),
     outlives: () => outlivesFunction(t, fn, values),
     context: contextVariable(t.call), usesOf: (name) => identifiersNamed(text, body, name, t.call.endIndex),
   });
