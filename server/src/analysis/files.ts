@@ -82,6 +82,14 @@ function prunes(relDir: string, filter: FileFilter): boolean {
 export async function listSourceFiles(root: string, filter: FileFilter, gitignores = new Gitignores()): Promise<Listing> {
   const out: Listing = { files: [], skipped: [] };
   const useGitignore = filter.gitignore !== false;
+  // A folder asked for by name is scanned even when ignored (as ripgrep and ruff do): then only
+  // the .gitignore files inside it apply.
+  const rootIgnored = useGitignore && (await gitignores.ignores(root, true));
+  const rulesIn = async (dir: string) => {
+    if (!useGitignore) return [];
+    const rules = await gitignores.rulesIn(dir);
+    return rootIgnored ? rules.filter((r) => r.base === root || r.base.startsWith(`${root}${sep}`)) : rules;
+  };
   const pending = [root];
   while (pending.length > 0) {
     const dir = pending.pop()!;
@@ -92,7 +100,7 @@ export async function listSourceFiles(root: string, filter: FileFilter, gitignor
       out.skipped.push({ file: dir, message: `unreadable: ${(err as Error).message}` });
       continue;
     }
-    const rules = useGitignore ? await gitignores.rulesIn(dir) : [];
+    const rules = await rulesIn(dir);
     for (const e of entries) {
       const abs = join(dir, e.name);
       const rel = toPosix(relative(root, abs));

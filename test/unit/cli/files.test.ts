@@ -41,6 +41,8 @@ describe('source file listing', () => {
       assert.deepEqual((await listSourceFiles(join(root, 'pkg'), filter)).files.map((f) => relative(root, f)), ['pkg/a.ts', 'pkg/keep.gen.ts']);
       assert.equal(await new Gitignores().ignores(join(root, 'build', 'out.ts'), false), true);
       assert.equal((await listSourceFiles(root, { ...filter, gitignore: false })).files.length, 6);
+      // A folder named explicitly is scanned even when ignored, as ripgrep and ruff do.
+      assert.deepEqual((await listSourceFiles(join(root, 'build'), filter)).files.map((f) => relative(root, f)), ['build/out.ts']);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
