@@ -123,7 +123,11 @@ export function textVerdict(rawText: string, type?: string): Verdict {
   const typeLast = typeWords[typeWords.length - 1];
   if (typeLast && UNBOUNDED_WORDS[typeLast] && ['id', 'uuid', 'guid', 'key', 'url', 'uri', 'email'].includes(typeLast)) return { bound: 'unbounded', reason: UNBOUNDED_WORDS[typeLast] };
   const leaf = leafName(compact);
-  return leaf ? wordsVerdict(words(leaf)) : { bound: 'unknown' };
+  if (!leaf) return { bound: 'unknown' };
+  const w = words(leaf);
+  // `input.query`, `handler.query` name a query type as often as query text; a bare `query` or `sqlQuery` is text.
+  if (w.length === 1 && w[0] === 'query' && compact !== leaf) return { bound: 'unknown' };
+  return wordsVerdict(w);
 }
 
 function wordsVerdict(w: string[]): Verdict {

@@ -10,6 +10,13 @@ import { parameterParts } from './cardinality';
 import { flowAdvice, severityOf, unboundedNameMessage } from './rules';
 import type { Callable, Finding, LanguageFrontEnd, PassedArgument, RelatedLocation, SpanSite, ValueInfo } from './types';
 
+/**
+ * Methods named like a tracer's own span methods: a class that defines one (a tracer wrapper or
+ * replay-safe tracer) shares the name with every real tracer and every other SDK, so its calls
+ * cannot be told apart by name; they are left to the span rules.
+ */
+const TRACER_METHOD_NAMES = new Set(['startSpan', 'startActiveSpan', 'start_span', 'start_as_current_span', 'Start', 'StartSpan']);
+
 /** How many functions up from the span site a parameter is followed. */
 const MAX_LEVELS = 2;
 
@@ -86,7 +93,7 @@ export class PassThroughIndex {
       if (!frontEnd?.callsTo) continue;
       const keys = flowKeys(this.workspace.settingsOf(file).attributePrefix);
       for (const site of this.workspace.sitesOf(file)) {
-        if (!site.enclosing) continue;
+        if (!site.enclosing || (site.enclosing.method && TRACER_METHOD_NAMES.has(site.enclosing.name))) continue;
         const values: [ValueInfo, RuleId, string][] = [];
         if (site.name) values.push([site.name, 'dynamic-span-name', 'Span name']);
         for (const a of site.attributes) {

@@ -44,11 +44,21 @@ export function evaluateSite(site: SpanSite, settings: AnalysisSettings): Findin
   }
   checkDb(site, emit);
   checkMessaging(site, head, emit);
-  if (site.ended === false) {
-    const related: RelatedLocation[] = site.leak ? [{ file: site.file, range: site.leak, message: 'This path leaves without ending the span.' }] : [];
-    emit('span-not-ended', head, `This span is not ended on every path: ${END_ADVICE[site.language]}.`, site.endFix ? [site.endFix] : [], related);
-  }
+  findings.push(...evaluateEnd(site, settings));
   return findings;
+}
+
+/** span-not-ended alone: what is judged on spans that project helpers return (LanguageFrontEnd.helperSpansOf). */
+export function evaluateEnd(site: SpanSite, settings: AnalysisSettings): Finding[] {
+  if (site.ended !== false) return [];
+  const severity = severityOf('span-not-ended', settings);
+  if (severity === 'off') return [];
+  const finding: Finding = {
+    rule: 'span-not-ended', severity, file: site.file, range: site.headRange ?? site.range,
+    message: `This span is not ended on every path: ${END_ADVICE[site.language]}.`, fixes: site.endFix ? [site.endFix] : [],
+  };
+  if (site.leak) finding.related = [{ file: site.file, range: site.leak, message: 'This path leaves without ending the span.' }];
+  return [finding];
 }
 
 /** How each language ends a span on every path. */

@@ -186,4 +186,11 @@ export interface LanguageFrontEnd {
    * the argument at `index`. Cheap for files that do not mention the callee's name.
    */
   callsTo?(file: string, callee: Callable, index: number): PassedArgument[];
+  /**
+   * Spans of `file` that come from the project's own functions returning a started span
+   * (`span := diag.StartSpan(ctx, ...)`, `span = self._start(...)`): not span sites (the helper
+   * holds the tracer call), but the caller still owns the span, so only span-not-ended is
+   * judged on them (`ended`, `leak`, `endFix`; `range`/`headRange` at the helper call).
+   */
+  helperSpansOf?(file: string): SpanSite[];
 }

@@ -8,7 +8,7 @@ import type { AnalysisSettings } from '../../../common/src/settings';
 import { acceptsFile, isGeneratedSource, listSourceFiles, ReadBudget, toPosix, type FileFilter } from './files';
 import { createFrontEnds } from './frontEnds';
 import { PassThroughIndex } from './passThrough';
-import { evaluateSite } from './rules';
+import { evaluateEnd, evaluateSite } from './rules';
 import { applySuppressions, parseSuppressions, type Suppression, type SuppressionOutcome, type UnusedSuppression } from './suppressions';
 import type { Finding, LanguageFrontEnd, ParseProblem, SpanSite } from './types';
 
@@ -122,6 +122,7 @@ export class WorkspaceAnalyzer {
     const settings = this.settingsOf(file);
     const own = this.sitesOf(file).flatMap((s) => evaluateSite(s, settings));
     if (!this.known.has(file)) return applySuppressions(own, []);
+    for (const span of this.byExtension.get(extname(file))!.helperSpansOf?.(file) ?? []) own.push(...evaluateEnd(span, settings));
     const at = new Set(own.map((f) => `${f.rule}@${f.range.start.line}`));
     const all = [...own, ...this.passedFindingsOf(file).filter((f) => !at.has(`${f.rule}@${f.range.start.line}`))];
     return applySuppressions(all, this.suppressions.get(file) ?? []);
