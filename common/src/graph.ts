@@ -26,6 +26,12 @@ export interface GraphNode {
   errorCount: number;
   firstSeen: number;
   lastSeen: number;
+  /**
+   * Optional, additive: low-cardinality attribute values seen on this node (resource attributes
+   * of a service, e.g. `deployment.environment`), capped by the producer. The map filters by
+   * `key=value` on it when present.
+   */
+  attributes?: Record<string, string[]>;
 }
 
 export interface GraphEdge {
@@ -47,6 +53,8 @@ export interface GraphEdge {
   scopes: string[];
   /** Table / collection names for reads and writes. */
   details?: string[];
+  /** Optional, additive: low-cardinality span attribute values seen on this edge (e.g. `http.route`), capped by the producer. */
+  attributes?: Record<string, string[]>;
 }
 
 export interface FlowStep {

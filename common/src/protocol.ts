@@ -14,7 +14,11 @@ export type FocusTarget =
   | { kind: 'span'; name: string };
 
 export type ToWebview =
-  | { type: 'init'; host: HostKind; graph: Graph; receiver: ReceiverStatus; sites: SpanSiteSummary[] }
+  /**
+   * `root` (optional, additive): the absolute folder the sites' paths are relative to, so the
+   * browser map can link workspace-relative sites as vscode://file/ URLs.
+   */
+  | { type: 'init'; host: HostKind; graph: Graph; receiver: ReceiverStatus; sites: SpanSiteSummary[]; root?: string }
   | { type: 'graph'; graph: Graph }
   | { type: 'delta'; delta: GraphDelta }
   | { type: 'receiver'; status: ReceiverStatus }

@@ -157,6 +157,8 @@ describe('map webview against serve (Chromium + real OTel SDK)', function () {
     const link = page.locator('.details .code-link[data-file="/app/src/orders.ts"][data-line="42"]').first();
     await link.waitFor({ timeout: 15_000 });
     assert.match((await link.textContent()) ?? '', /orders\.ts:42$/);
+    // In the browser the location is also a vscode://file/ link (opened outside the page).
+    assert.equal(await link.getAttribute('href'), 'vscode://file/app/src/orders.ts:42');
     await link.click();
     await page.waitForSelector('.notice[data-visible="true"]');
     assert.match((await page.textContent('.notice')) ?? '', /^\/app\/src\/orders\.ts:42/);

@@ -3,13 +3,14 @@
 
 import type { CodeLocation, Graph } from '../../common/src/graph';
 import type { FocusTarget, ToWebview } from '../../common/src/protocol';
-import type { FlowRun, SpanQuery, SpanSummary } from '../../common/src/telemetry';
+import type { FlowRun } from '../../common/src/telemetry';
 import { coverage, locationLabel, type Coverage } from './codeLinks';
 import { compareWith, NO_COMPARISON, type Comparison } from './compare';
 import { CompareQuery } from './compareQuery';
 import { WindowQuery } from './windowQuery';
 import { exportShown, type ExportSource } from './exportShown';
 import { filterGraph, type VisibleGraph } from './filters';
+import { SpansQuery } from './spansQuery';
 import type { Host } from './host';
 import { Model } from './model';
 import { RunsQuery } from './runsQuery';
@@ -21,12 +22,11 @@ import { renderRemovedPanel } from './views/removedPanel';
 import { renderEmptyState } from './views/emptyState';
 import { ExportDialog } from './views/exportDialog';
 import { FlowView } from './views/flowView';
+import { Legend } from './views/legend';
 import { MapView } from './views/mapView';
 import { buildScene, type MapSelection, type ZoomState } from './views/scene';
 import { Toolbar, type ExportFormat } from './views/toolbar';
 
-const MAX_SPANS = 100;
-const SPANS_REFRESH_MS = 5000;
 const ZOOM_SAVE_MS = 250;
 
 export class App {
@@ -40,9 +40,7 @@ export class App {
   private readonly exportDialog = new ExportDialog();
   private readonly announcer: HTMLElement;
   private readonly notice: HTMLElement;
-  private spans: SpanSummary[] | null = null;
-  private spanRequest = 0;
-  private spansRequestedAt = 0;
+  private readonly spans: SpansQuery;
   private pendingUpdates = 0;
   private version = 0;
   private frame = 0;
@@ -53,6 +51,9 @@ export class App {
   private readonly compare: CompareQuery;
   private cmp: Comparison = NO_COMPARISON;
   private readonly removedPanel: HTMLElement;
+  /** The map and its overlays above, the legend strip below. */
+  private readonly mapArea: HTMLElement;
+  private readonly legend: Legend;
   private readonly runs: RunsQuery;
   private readonly window: WindowQuery;
   private zoomSaveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -63,6 +64,7 @@ export class App {
     this.window = new WindowQuery(host, () => this.scheduleRender(true));
     this.window.set(this.ui.windowMs, this.ui.paused);
     this.runs = new RunsQuery(host, () => this.scheduleRender(true));
+    this.spans = new SpansQuery(host, () => this.scheduleRender(false));
     this.toolbar = new Toolbar({
       view: (view) => this.setView(view),
       filters: (change) => this.setFilters(change),
@@ -90,12 +92,15 @@ export class App {
     this.details = new DetailsPanel({
       openLocation: (location) => this.openLocation(location),
       select: (s) => this.select(s),
-      requestSpans: (q) => this.requestSpans(q),
+      requestSpans: (q) => this.spans.ask(q),
+      focus: (id, hops) => this.setFilters({ focus: { id, hops } }),
     });
     this.stage = el('main', { class: 'stage' });
     this.announcer = el('div', { class: 'sr-only', attrs: { 'aria-live': 'polite' } });
     this.notice = el('div', { class: 'notice', attrs: { role: 'status' } });
     this.removedPanel = el('aside', { class: 'removed-panel', attrs: { 'aria-label': 'Edges removed since the snapshot' } });
+    this.mapArea = el('div', { class: 'map-area' }, [this.mapView.element, this.removedPanel]);
+    this.legend = new Legend(this.ui.legendOpen, (legendOpen) => this.update({ legendOpen }, false));
     root.replaceChildren(this.toolbar.element, el('div', { class: 'body' }, [this.stage, this.details.element]), this.notice, this.announcer, this.exportDialog.element);
     this.stage.append(el('p', { class: 'hint connecting', text: 'Connecting to the OTel Flow Map receiver…' }));
   }
@@ -130,16 +135,14 @@ export class App {
         this.scheduleRender(true);
         if (message.type === 'init') this.compare.askHistory();
         if (message.type === 'init') this.window.ask();
-        if (message.type === 'init' && this.ui.selection) this.requestSpansFor(this.ui.selection);
-        else if (this.ui.selection && Date.now() - this.spansRequestedAt > SPANS_REFRESH_MS) this.requestSpansFor(this.ui.selection);
+        if (message.type === 'init' && this.ui.selection) this.spans.askFor(this.ui.selection, this.model.graph);
+        else this.spans.refresh(this.ui.selection, this.model.graph);
         return;
       case 'focus':
         this.focus(message.target);
         return;
       case 'spans':
-        if (message.requestId !== this.spanRequest) return;
-        this.spans = Array.isArray(message.spans) ? message.spans.slice(0, MAX_SPANS) : [];
-        this.scheduleRender(false);
+        this.spans.answered(message.requestId, message.spans);
         return;
       case 'history':
         this.compare.history(message.requestId, message.snapshots);
@@ -213,13 +216,13 @@ export class App {
     const flow = selection.kind === 'step' ? selection.flow : this.ui.flow;
     const viewChanged = view !== this.ui.view || flow !== this.ui.flow;
     this.update({ selection, view, flow }, viewChanged || selection.kind === 'step');
-    this.requestSpansFor(selection);
+    this.spans.askFor(selection, this.model.graph);
     if (selection.kind !== 'step') this.mapView.setSelection(selection);
     this.scheduleRender(false);
   }
 
   private clearSelection(): void {
-    this.spans = null;
+    this.spans.clear();
     this.update({ selection: null }, this.ui.view === 'flow');
     this.mapView.setSelection(null);
     this.scheduleRender(false);
@@ -272,22 +275,9 @@ export class App {
 
   private chooseRun(runId: string | null): void {
     this.runs.selectedId = runId;
-    this.spans = null;
+    this.spans.clear();
     // The details panel shows the run while nothing is selected.
     this.update({ selection: null }, true);
-  }
-
-  private requestSpansFor(selection: Selection): void {
-    const query = DetailsPanel.queryFor(selection, this.model.graph);
-    this.spans = null;
-    if (query) this.requestSpans(query);
-    else this.spans = [];
-  }
-
-  private requestSpans(query: SpanQuery): void {
-    this.spanRequest++;
-    this.spansRequestedAt = Date.now();
-    this.host.send({ type: 'requestSpans', requestId: this.spanRequest, query });
   }
 
   // --- Rendering ----------------------------------------------------------------------------
@@ -322,11 +312,12 @@ export class App {
       pendingUpdates: this.pendingUpdates,
       snapshots: this.compare.snapshots,
       compareSince: this.compare.since,
+      nodeName: (id) => graph.nodes.find((n) => n.id === id)?.name ?? id.slice(id.indexOf(':') + 1),
     });
     if (!model.initialised) return;
     const now = Date.now();
     if (data) {
-      this.visible = filterGraph(graph, this.ui.filters);
+      this.visible = filterGraph(graph, this.ui.filters, model.sites);
       this.cov = coverage(graph, model.sites);
       this.cmp = compareWith(this.visible, this.compare.diff);
       this.renderStage(now);
@@ -337,10 +328,11 @@ export class App {
       graph,
       sites: model.sites,
       selection: this.ui.selection,
-      spans: this.spans,
+      spans: this.spans.spans,
       coverage: this.ui.coverage,
       sitesNeverLive: this.cov.sitesNeverLive,
       showPaths: this.host.kind === 'browser',
+      root: model.root,
       addedEdges: this.cmp.added,
       run: this.ui.view === 'flow' ? this.runDetails() : null,
     });
@@ -364,7 +356,7 @@ export class App {
           this.stage.replaceChildren(renderEmptyState(this.model.receiver));
           return;
         }
-        if (this.mapView.element.parentElement !== this.stage) this.stage.replaceChildren(this.mapView.element, this.removedPanel);
+        if (this.mapArea.parentElement !== this.stage) this.stage.replaceChildren(this.mapArea, this.legend.element);
         this.mapView.setScene(buildScene(this.visible, fresh, this.cmp));
         renderRemovedPanel(this.removedPanel, this.cmp.unplaced, this.compare.since, now, graph.nodes);
         document.body.dataset.render = this.mapView.renderMode ?? '';

@@ -159,3 +159,50 @@ export function mergeLocations(staticLocations: readonly CodeLocation[], runtime
   }
   return [...merged.values()];
 }
+
+export interface ServiceSite {
+  site: SpanSiteSummary;
+  /** Live spans of this site's name or step, when the graph tells them apart (null: shared with other names). */
+  live: number | null;
+}
+
+/**
+ * The code sites a service emits spans from: its flow steps' sites (with the step's live count)
+ * and the sites of the span names on its outgoing edges (with the edge's count when the edge
+ * has that one name only). One entry per file and line, busiest first.
+ */
+export function serviceSites(graph: Graph, nodeId: string, serviceName: string, sites: readonly SpanSiteSummary[]): ServiceSite[] {
+  const out = new Map<string, ServiceSite>();
+  const add = (list: SpanSiteSummary[], live: number | null): void => {
+    for (const site of list) {
+      const key = `${site.file}:${site.line}`;
+      const known = out.get(key);
+      if (!known) out.set(key, { site, live });
+      else if (known.live !== null) known.live = live === null ? null : known.live + live;
+    }
+  };
+  for (const f of graph.flows) {
+    for (const s of f.steps) if (s.services.includes(serviceName)) add(sitesForStep(sites, f.name, s.name, s.spanNames, s.scopes), s.count);
+  }
+  for (const e of graph.edges) {
+    if (e.source !== nodeId) continue;
+    for (const name of e.spanNames) add(sitesForSpanNames(sites, [name], e.scopes), e.spanNames.length === 1 ? e.count : null);
+  }
+  return [...out.values()].sort((a, b) => (b.live ?? -1) - (a.live ?? -1) || a.site.file.localeCompare(b.site.file) || a.site.line - b.site.line);
+}
+
+/**
+ * A vscode://file/ link for a location, so the browser map opens the line in VS Code: absolute
+ * paths as they are, workspace-relative ones under `root` when the host told it. Null otherwise.
+ */
+export function vscodeFileUrl(loc: CodeLocation, root: string | null): string | null {
+  const path = isAbsolute(loc.file) ? loc.file : root ? `${root.replace(/[\\/]+$/, '')}/${loc.file}` : null;
+  if (!path) return null;
+  const parts = path.replace(/\\/g, '/').split('/').filter((p, i) => p.length > 0 || i === 0);
+  const encoded = parts.map((p, i) => (i <= 1 && /^[a-zA-Z]:$/.test(p) ? p : encodeURIComponent(p))).join('/');
+  return `vscode://file/${encoded.replace(/^\//, '')}:${loc.line}${loc.column ? `:${loc.column}` : ''}`;
+}
+
+function isAbsolute(file: string): boolean {
+  return file.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(file);
+}

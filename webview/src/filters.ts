@@ -1,6 +1,8 @@
 // Which nodes and edges the map shows under the current filters. Pure.
 
 import type { Graph, GraphEdge, GraphNode } from '../../common/src/graph';
+import type { SpanSiteSummary } from '../../common/src/sites';
+import { byAttribute, byFocus, byMinRate, parseAttributeFilter } from './narrowing';
 import type { Filters } from './uiState';
 
 export interface VisibleGraph {
@@ -8,7 +10,17 @@ export interface VisibleGraph {
   edges: GraphEdge[];
 }
 
-export function filterGraph(graph: Graph, filters: Filters): VisibleGraph {
+/** The basic filters, then attribute, traffic and focus (narrowing.ts), in that order. */
+export function filterGraph(graph: Graph, filters: Filters, sites: readonly SpanSiteSummary[] = []): VisibleGraph {
+  let vis = basicFilters(graph, filters);
+  const attribute = parseAttributeFilter(filters.attribute);
+  if (attribute) vis = byAttribute(vis, attribute, sites);
+  vis = byMinRate(vis, filters.minPerMinute);
+  if (filters.focus) vis = byFocus(vis, filters.focus.id, filters.focus.hops);
+  return vis;
+}
+
+function basicFilters(graph: Graph, filters: Filters): VisibleGraph {
   const hidden = new Set(filters.hiddenRelations);
   const byId = new Map(graph.nodes.map((n) => [n.id, n] as const));
   const keepNode = (n: GraphNode | undefined): n is GraphNode => n !== undefined && !(filters.hideExternals && n.kind === 'external');

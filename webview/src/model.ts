@@ -18,6 +18,8 @@ export class Model {
   sites: SpanSiteSummary[] = [];
   receiver: ReceiverStatus = { state: 'starting' };
   initialised = false;
+  /** The absolute folder site paths are relative to, when the host says (init.root). */
+  root: string | null = null;
   /** Id -> time it first appeared after the initial load. */
   private readonly arrivals = new Map<string, number>();
 
@@ -27,6 +29,7 @@ export class Model {
         this.graph = normaliseGraph(message.graph);
         this.sites = arr(message.sites).slice(0, MAX_SITES);
         this.receiver = message.receiver ?? this.receiver;
+        this.root = typeof message.root === 'string' && message.root.length < 4096 ? message.root : null;
         this.initialised = true;
         this.arrivals.clear();
         break;

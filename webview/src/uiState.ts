@@ -19,6 +19,17 @@ export interface Filters {
   hideExternals: boolean;
   /** Empty = every flow (map view: only nodes touched by that flow's services). */
   flow: string;
+  /** `key=value` of a resource or span attribute; anything else = no attribute filter. */
+  attribute: string;
+  /** Hide nodes under this many requests per minute (0 = show all). */
+  minPerMinute: number;
+  /** Show only this node and its neighbourhood. */
+  focus: Focus | null;
+}
+
+export interface Focus {
+  id: string;
+  hops: 1 | 2 | 3;
 }
 
 export interface UiState {
@@ -32,6 +43,7 @@ export interface UiState {
   /** Show the graph of this recent window (one of WINDOWS), or null for all of it. */
   windowMs: number | null;
   zoom: { x: number; y: number; k: number } | null;
+  legendOpen: boolean;
 }
 
 export const RELATIONS: readonly Relation[] = ['calls', 'reads', 'writes', 'publishes', 'consumes'];
@@ -47,12 +59,13 @@ export function defaultUiState(): UiState {
   return {
     view: 'map',
     selection: null,
-    filters: { search: '', service: '', hiddenRelations: [], hideExternals: false, flow: '' },
+    filters: { search: '', service: '', hiddenRelations: [], hideExternals: false, flow: '', attribute: '', minPerMinute: 0, focus: null },
     flow: '',
     coverage: false,
     paused: false,
     windowMs: null,
     zoom: null,
+    legendOpen: true,
   };
 }
 
@@ -70,11 +83,15 @@ export function sanitizeUiState(raw: unknown): UiState {
       hiddenRelations: Array.isArray(f.hiddenRelations) ? RELATIONS.filter((r) => (f.hiddenRelations as unknown[]).includes(r)) : [],
       hideExternals: f.hideExternals === true,
       flow: str(f.flow),
+      attribute: str(f.attribute),
+      minPerMinute: finite(f.minPerMinute) && (f.minPerMinute as number) > 0 ? (f.minPerMinute as number) : 0,
+      focus: sanitizeFocus(f.focus),
     },
     flow: str(raw.flow),
     coverage: raw.coverage === true,
     paused: raw.paused === true,
     windowMs: WINDOWS.find(([ms]) => ms !== null && ms === raw.windowMs)?.[0] ?? null,
+    legendOpen: raw.legendOpen !== false,
     zoom: z && finite(z.x) && finite(z.y) && finite(z.k) && (z.k as number) > 0 ? { x: z.x as number, y: z.y as number, k: z.k as number } : null,
   };
 }
@@ -84,6 +101,11 @@ function sanitizeSelection(s: unknown): Selection | null {
   if ((s.kind === 'node' || s.kind === 'edge') && typeof s.id === 'string') return { kind: s.kind, id: s.id };
   if (s.kind === 'step' && typeof s.flow === 'string' && typeof s.step === 'string') return { kind: 'step', flow: s.flow, step: s.step };
   return null;
+}
+
+function sanitizeFocus(f: unknown): Focus | null {
+  if (!isRecord(f) || typeof f.id !== 'string') return null;
+  return { id: f.id.slice(0, 500), hops: f.hops === 2 || f.hops === 3 ? f.hops : 1 };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -174,6 +174,9 @@ export class CanvasMapRenderer implements MapRenderer {
     this.drawGeometry(g);
     this.drawHighlights(this.scene.nodes);
     this.labelBoxes = this.placeLabels();
+    // Read by tests: how many labels are drawn, and where (graph coordinates).
+    this.element.dataset.labels = String(this.labelBoxes.size);
+    (this.element as HTMLCanvasElement & { labelBoxes?: ReadonlyMap<string, Box> }).labelBoxes = this.labelBoxes;
     this.drawLabels(this.scene.nodes);
     this.drawnNodes.clear();
     for (const n of this.scene.nodes) this.remember(n);

@@ -4,7 +4,7 @@
 import type { CodeLocation, Flow, FlowStep, Graph, GraphEdge, GraphNode } from '../../../common/src/graph';
 import type { SpanSiteSummary } from '../../../common/src/sites';
 import type { FlowRun, SpanQuery, SpanSummary } from '../../../common/src/telemetry';
-import { locationLabel, mergeLocations, resolveLocation, runtimeFileResolver, runtimeLocation, runtimeLocations, shortLocationLabel, siteLocation, sitesForSpanNames, sitesForStep, type RuntimeFileResolver } from '../codeLinks';
+import { locationLabel, mergeLocations, serviceSites, vscodeFileUrl, resolveLocation, runtimeFileResolver, runtimeLocation, runtimeLocations, shortLocationLabel, siteLocation, sitesForSpanNames, sitesForStep, type RuntimeFileResolver } from '../codeLinks';
 import { formatCount, formatMs, formatPercent, formatRate, ratePerSecond } from '../format';
 import type { Selection } from '../uiState';
 import { button, el } from './dom';
@@ -14,6 +14,8 @@ export interface DetailsEvents {
   openLocation(location: CodeLocation): void;
   select(selection: Selection): void;
   requestSpans(query: SpanQuery): void;
+  /** Show only this node and what is within `hops` edges of it. */
+  focus(id: string, hops: 1 | 2 | 3): void;
 }
 
 export interface DetailsInput {
@@ -24,6 +26,8 @@ export interface DetailsInput {
   coverage: boolean;
   sitesNeverLive: SpanSiteSummary[];
   showPaths: boolean;
+  /** Absolute folder of the sites' relative paths (browser links), when known. */
+  root: string | null;
   /** While comparing with a snapshot: the live edges added since then. */
   addedEdges?: ReadonlySet<string>;
   /** The flow run highlighted in the flow view: shown while nothing is selected. */
@@ -60,7 +64,10 @@ export class DetailsPanel {
     }
   }
 
+  private root: string | null = null;
+
   render(input: DetailsInput): void {
+    this.root = input.root;
     const parts = this.content(input);
     this.element.replaceChildren(...parts);
     this.element.dataset.selection = input.selection ? input.selection.kind : input.run ? 'run' : 'none';
@@ -127,10 +134,12 @@ export class DetailsPanel {
         ['First seen', time(node.firstSeen)],
         ['Last seen', time(node.lastSeen)],
       ]),
+      this.focusButtons(node),
+      ...(node.kind === 'service' ? this.spanSites(node, input) : []),
       ...this.edgeLinks('Outgoing', outgoing, input.graph, 'target'),
       ...this.edgeLinks('Incoming', incoming, input.graph, 'source'),
       ...this.names(names, scopes),
-      ...this.locations(sitesForSpanNames(input.sites, names, scopes).map(siteLocation), input),
+      ...(node.kind === 'service' ? [] : this.locations(sitesForSpanNames(input.sites, names, scopes).map(siteLocation), input)),
       ...this.recent(input),
     ];
   }
@@ -181,6 +190,34 @@ export class DetailsPanel {
     return [el('p', { class: 'hint', text: 'The selected item is no longer in the graph (filtered out or removed).' })];
   }
 
+  private focusButtons(node: GraphNode): HTMLElement {
+    const hops = ([1, 2, 3] as const).map((h) => button(`${h} hop${h === 1 ? '' : 's'}`, () => this.events.focus(node.id, h), 'focus-hops', { 'data-hops': String(h), title: `Show only ${node.name} and what is within ${h} hop${h === 1 ? '' : 's'} of it` }));
+    return el('p', { class: 'focus-buttons' }, [el('span', { class: 'hint', text: 'Focus: ' }), ...hops]);
+  }
+
+  /** A service's span sites (file:line, span name, live count), each opening its line. */
+  private spanSites(node: GraphNode, input: DetailsInput): Node[] {
+    const found = serviceSites(input.graph, node.id, node.name, input.sites);
+    const list = el('ul', { class: 'span-sites' });
+    for (const { site, live } of found.slice(0, MAX_LIST)) {
+      const name = site.flow && site.step ? site.step : (site.name ?? '(dynamic name)');
+      list.append(
+        el('li', { attrs: { 'data-span-name': site.name ?? '' } }, [
+          this.locationLink(siteLocation(site), input.showPaths, input.root),
+          el('span', { class: 'site-name', text: ` ${name}`, attrs: { title: name } }),
+          el('span', { class: 'site-live', text: live === null ? '' : ` · ${formatCount(live)} live` }),
+        ]),
+      );
+    }
+    const recent = runtimeLocations(input.spans ?? []).map((l) => resolveLocation(l, this.resolve(input.sites)));
+    for (const loc of recent.slice(0, Math.max(0, MAX_LIST - found.length))) {
+      if (found.some((f) => f.site.file === loc.file && f.site.line === loc.line)) continue;
+      list.append(el('li', {}, [this.locationLink(loc, input.showPaths, input.root)]));
+    }
+    const hint = list.childElementCount ? [] : [el('p', { class: 'hint', text: input.spans === null ? 'Looking for code locations…' : 'No span site found for this service: no analyzed span matches its span names, and its spans carry no code.file.path.' })];
+    return [el('h3', { text: `Span sites (${found.length})` }), list, ...hint];
+  }
+
   private edgeLinks(title: string, edges: GraphEdge[], graph: Graph, end: 'source' | 'target'): Node[] {
     if (!edges.length) return [];
     const list = el('ul', { class: 'edge-links' });
@@ -209,7 +246,7 @@ export class DetailsPanel {
     const list = el('ul', { class: 'code-locations' });
     for (const { location, seenAtRuntime } of all.slice(0, MAX_LIST)) {
       const also = seenAtRuntime ? [el('span', { class: 'tag tag-runtime', text: 'also at runtime', attrs: { title: 'Recent spans report this line through code.* attributes' } })] : [];
-      list.append(el('li', { attrs: { 'data-seen-at-runtime': String(seenAtRuntime) } }, [this.locationLink(location, input.showPaths), ...also]));
+      list.append(el('li', { attrs: { 'data-seen-at-runtime': String(seenAtRuntime) } }, [this.locationLink(location, input.showPaths, input.root), ...also]));
     }
     const hint = all.length
       ? []
@@ -217,20 +254,26 @@ export class DetailsPanel {
     return [el('h3', { text: 'Code' }), list, ...hint];
   }
 
-  private locationLink(loc: CodeLocation, showPath: boolean): HTMLElement {
-    const b = button(shortLocationLabel(loc), () => this.events.openLocation(loc), 'code-link', {
-      'data-file': loc.file,
-      'data-line': String(loc.line),
-      title: showPath ? `${locationLabel(loc)} (open it in your editor)` : `Open ${locationLabel(loc)}`,
-    });
-    return el('span', {}, [b, el('span', { class: `tag tag-${loc.source}`, text: loc.source === 'static' ? 'code' : 'runtime' })]);
+  /**
+   * In VS Code, a button that opens the line. In the browser, file:line as a vscode://file/ link
+   * when the absolute path is known (clicking also shows the path), else a button showing it.
+   * The link opens outside the page (target _blank): navigating the page itself to an external
+   * scheme would cut its live event stream.
+   */
+  private locationLink(loc: CodeLocation, showPath: boolean, root: string | null = null): HTMLElement {
+    const attrs = { 'data-file': loc.file, 'data-line': String(loc.line) };
+    const url = showPath ? vscodeFileUrl(loc, root) : null;
+    const link = url
+      ? el('a', { class: 'code-link', text: locationLabel(loc), attrs: { ...attrs, href: url, target: '_blank', rel: 'noopener noreferrer', title: `Open ${locationLabel(loc)} in VS Code` }, onClick: () => this.events.openLocation(loc) })
+      : button(showPath ? locationLabel(loc) : shortLocationLabel(loc), () => this.events.openLocation(loc), 'code-link', { ...attrs, title: showPath ? `${locationLabel(loc)} (open it in your editor)` : `Open ${locationLabel(loc)}` });
+    return el('span', { class: 'code-location' }, [link, el('span', { class: `tag tag-${loc.source}`, text: loc.source === 'static' ? 'code' : 'runtime' })]);
   }
 
   private siteList(sites: SpanSiteSummary[], showPaths: boolean, cls: string): HTMLElement {
     const list = el('ul', { class: cls });
     for (const s of sites.slice(0, MAX_LIST * 2)) {
       const label = s.flow && s.step ? `${s.flow} / ${s.step}` : (s.name ?? '(dynamic name)');
-      list.append(el('li', {}, [el('span', { class: 'site-name', text: label }), ' ', this.locationLink(siteLocation(s), showPaths)]));
+      list.append(el('li', {}, [el('span', { class: 'site-name', text: label }), ' ', this.locationLink(siteLocation(s), showPaths, this.root)]));
     }
     if (!sites.length) list.append(el('li', { class: 'hint', text: 'None.' }));
     return list;
@@ -248,7 +291,7 @@ export class DetailsPanel {
         el('li', { class: s.error ? 'is-error' : '' }, [
           el('span', { class: 'span-name', text: s.name }),
           el('span', { class: 'span-meta', text: ` ${s.service} · ${formatMs(s.durationMs)}${s.error ? ' · error' : ''}` }),
-          ...(loc ? [el('br'), this.locationLink(loc, input.showPaths)] : []),
+          ...(loc ? [el('br'), this.locationLink(loc, input.showPaths, input.root)] : []),
         ]),
       );
     }

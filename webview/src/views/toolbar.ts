@@ -24,6 +24,9 @@ export interface ToolbarEvents {
   fit(): void;
 }
 
+/** Names of node ids, for the focus chip. */
+export type NodeName = (id: string) => string;
+
 export interface ToolbarInput {
   ui: UiState;
   services: string[];
@@ -34,6 +37,7 @@ export interface ToolbarInput {
   /** Snapshots to compare with, newest first. */
   snapshots: SnapshotInfo[];
   compareSince: number | null;
+  nodeName: NodeName;
 }
 
 const VIEWS: Array<[ViewName, string]> = [
@@ -50,6 +54,10 @@ export class Toolbar {
   private readonly flow: HTMLSelectElement;
   private readonly relations = new Map<Relation, HTMLInputElement>();
   private readonly externals: HTMLInputElement;
+  private readonly attribute: HTMLInputElement;
+  private readonly minRate: HTMLInputElement;
+  private readonly focusChip: HTMLElement;
+  private readonly focusLabel: HTMLSpanElement;
   private readonly coverage: HTMLInputElement;
   private readonly compare: HTMLSelectElement;
   /** Snapshot times the Compare options were built from (labels are relative to that moment); null before the first build. */
@@ -81,6 +89,19 @@ export class Toolbar {
     }
     this.externals = el('input', { attrs: { type: 'checkbox', 'data-filter': 'hide-externals' } });
     this.externals.addEventListener('change', () => events.filters({ hideExternals: this.externals.checked }));
+    this.attribute = el('input', {
+      class: 'filter-attribute',
+      attrs: { type: 'search', placeholder: 'key=value', 'aria-label': 'Attribute filter (key=value)', title: 'Only traffic with this resource or span attribute, e.g. deployment.environment=staging or http.route=/orders/{id}' },
+    });
+    this.attribute.addEventListener('input', () => events.filters({ attribute: this.attribute.value }));
+    this.minRate = el('input', { class: 'filter-min-rate', attrs: { type: 'number', min: '0', step: '1', placeholder: 'min/min', 'aria-label': 'Hide nodes under this many requests per minute', title: 'Hide nodes under this many requests per minute' } });
+    this.minRate.addEventListener('change', () => events.filters({ minPerMinute: Math.max(0, Number(this.minRate.value) || 0) }));
+    this.focusLabel = el('span', { class: 'focus-label' });
+    this.focusChip = el('span', { class: 'chip focus-chip', attrs: { role: 'status' } }, [
+      this.focusLabel,
+      button('✕', () => events.filters({ focus: null }), 'focus-clear', { 'aria-label': 'Clear the focus', title: 'Show the whole map again' }),
+    ]);
+    this.focusChip.hidden = true;
     this.coverage = el('input', { attrs: { type: 'checkbox', 'data-filter': 'coverage' } });
     this.coverage.addEventListener('change', () => events.coverage(this.coverage.checked));
     this.compare = el('select', { class: 'compare', attrs: { 'aria-label': 'Compare with an earlier snapshot', title: 'Compare with an earlier snapshot: added edges green, removed edges dashed' } });
@@ -116,6 +137,9 @@ export class Toolbar {
       this.service,
       this.flow,
       rels,
+      this.attribute,
+      this.minRate,
+      this.focusChip,
       el('label', { class: 'toggle' }, [this.externals, 'Hide externals']),
       el('label', { class: 'toggle' }, [this.coverage, 'Coverage']),
       this.compare,
@@ -135,6 +159,12 @@ export class Toolbar {
     syncOptions(this.flow, 'All flows', input.flows, ui.filters.flow);
     for (const [r, input2] of this.relations) input2.checked = !ui.filters.hiddenRelations.includes(r);
     this.externals.checked = ui.filters.hideExternals;
+    if (document.activeElement !== this.attribute) this.attribute.value = ui.filters.attribute;
+    if (document.activeElement !== this.minRate) this.minRate.value = ui.filters.minPerMinute ? String(ui.filters.minPerMinute) : '';
+    const focus = ui.filters.focus;
+    this.focusChip.hidden = focus === null;
+    this.focusLabel.textContent = focus ? `Focus: ${input.nodeName(focus.id)} ±${focus.hops}` : '';
+    this.focusChip.title = focus ? `Showing ${input.nodeName(focus.id)} and what is within ${focus.hops} hop${focus.hops === 1 ? '' : 's'} of it` : '';
     this.coverage.checked = ui.coverage;
     this.syncCompare(input.snapshots, input.compareSince);
     this.window.value = ui.windowMs === null ? '' : String(ui.windowMs);
