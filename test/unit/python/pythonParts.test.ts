@@ -58,3 +58,26 @@ describe('Python name parts: bounded by what the code means', () => {
     assert.deepEqual(flow?.value.parts?.map((p) => [p.text, p.bound]), [['request.url', 'unbounded']]);
   });
 });
+
+describe('Python name parts: arithmetic', () => {
+  const GUARDRAIL = join(ROOT, 'guardrail.py');
+  const GUARD_TEXT = readFileSync(GUARDRAIL, 'utf8');
+  let sites: SpanSite[];
+
+  before(async () => {
+    sites = fixtureSites(await createPythonFrontEnd(DEFAULT_SETTINGS.analysis), ROOT, GUARDRAIL);
+  });
+
+  it('analyses a file with arithmetic attribute values without exhausting the stack (traceloop guardrail)', () => {
+    assert.deepEqual(sites.map((s) => s.range.start.line + 1), [lineOf(GUARD_TEXT, '.guard") as span'), lineOf(GUARD_TEXT, 'retry {attempt')]);
+    const durations = sites[0].attributes.filter((a) => a.key === 'gen_ai.guardrail.duration');
+    assert.equal(durations.length, 2);
+    for (const d of durations) assert.deepEqual(d.value.parts?.map((p) => [p.bound, p.reason]), [['unbounded', 'a clock reading']]);
+    const elapsed = sites[0].attributes.find((a) => a.key === 'gen_ai.guardrail.elapsed');
+    assert.deepEqual(elapsed?.value.parts?.map((p) => p.bound), ['unbounded']);
+  });
+
+  it('judges arithmetic by its operands: parameters stay unknown, clocks are unbounded', () => {
+    assert.deepEqual(sites[1].name?.parts?.map((p) => [p.text, p.bound]), [['attempt * 2 - 1', 'unknown'], ['limit // 2', 'unknown']]);
+  });
+});

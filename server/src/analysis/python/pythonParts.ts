@@ -67,14 +67,19 @@ export class PartFinder {
   ) {}
 
   /** The dynamic parts of `node` in source order (empty when it is constant); `dynamic` when the caller already knows it is not. */
-  partsOf(node: Node, dynamic = false): FoundPart[] {
+  partsOf(node: Node, dynamic = false, depth = 0): FoundPart[] {
     const out: FoundPart[] = [];
-    this.split(node, out, false, dynamic);
+    this.split(node, out, false, depth, dynamic);
     return out;
   }
 
-  private split(node: Node, out: FoundPart[], always: boolean, dynamic = false): void {
-    const add = (n: Node | null | undefined, keep = false) => n && this.split(n, out, keep);
+  /**
+   * `depth` is the judging depth this split runs at: a string inside a part is split again
+   * (judge -> partsOf -> split -> judge), so the depth must carry through or a part that splits
+   * into itself recurses without end.
+   */
+  private split(node: Node, out: FoundPart[], always: boolean, depth: number, dynamic = false): void {
+    const add = (n: Node | null | undefined, keep = false) => n && this.split(n, out, keep, depth);
     switch (node.type) {
       case 'string':
         for (const child of namedChildren(node)) {
@@ -119,7 +124,7 @@ export class PartFinder {
       if (always) out.push({ part: { text: node.text, bound: 'bounded', reason: 'a constant' } });
       return;
     }
-    const { paramOf, ...judgement } = this.judge(node, 0);
+    const { paramOf, ...judgement } = this.judge(node, depth);
     out.push({ part: { text: node.text, ...judgement }, paramOf });
   }
 
@@ -140,14 +145,23 @@ export class PartFinder {
         return this.judgeKey(node.childForFieldName('value'), node.childForFieldName('subscript'));
       case 'call':
         return this.judgeCall(node, depth);
-      case 'string': case 'concatenated_string': case 'binary_operator': {
-        // A built string inside a part: bounded when all of its parts are.
-        const inner = this.partsOf(node);
-        return inner.length ? this.combine(inner.map((p) => ({ ...p.part, paramOf: p.paramOf })), 'built from bounded parts') : { bound: 'bounded', reason: 'a constant' };
+      case 'binary_operator': {
+        // Arithmetic (`(time.perf_counter() - start) * 1000`, `i - 1`): as bounded as its operands; `+` and `%` may build strings.
+        const op = node.childForFieldName('operator')?.text;
+        if (op !== '+' && op !== '%') return this.judgeAll([node.childForFieldName('left'), node.childForFieldName('right')].filter((n) => n !== null), depth, 'computed from bounded values');
+        return this.judgeBuilt(node, depth);
       }
+      case 'string': case 'concatenated_string':
+        return this.judgeBuilt(node, depth);
       default:
         return UNKNOWN;
     }
+  }
+
+  /** A built string inside a part: bounded when all of its parts are. */
+  private judgeBuilt(node: Node, depth: number): Judgement {
+    const inner = this.partsOf(node, false, depth + 1);
+    return inner.length ? this.combine(inner.map((p) => ({ ...p.part, paramOf: p.paramOf })), 'built from bounded parts') : { bound: 'bounded', reason: 'a constant' };
   }
 
   /** The verdict over alternatives or pieces: unbounded if one is, bounded if all are, else unknown. */
