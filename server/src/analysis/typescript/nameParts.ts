@@ -6,10 +6,12 @@
 // value is judged where that function is called.
 
 import { ts } from './tsApi';
+import { textVerdict } from '../cardinality';
 import type { Bound, NamePart } from '../types';
 import type { ConstantEvaluator } from './constants';
 import { callableOf, paramRef } from './callables';
 import { findBinding, propertyNameText, type Binding } from './modules';
+import { compiledFieldName, compiledPrivateRead } from './privateFields';
 import { calleeName, memberAccess, occurrences, innermostNodeAt, unwrap } from './syntax';
 import { boundedType } from './typeShapes';
 
@@ -21,6 +23,8 @@ interface Verdict {
   reason?: string;
   param?: NamePart['param'];
   type?: string;
+  /** The sub-expression that decided an unbounded verdict, when it is not the whole part (shown in messages). */
+  via?: string;
 }
 
 const UNKNOWN: Verdict = { bound: 'unknown' };
@@ -53,7 +57,7 @@ export class PartDescriber {
 
   part(expr: ts.Expression): NamePart {
     const v = this.verdict(expr);
-    const part: NamePart = { text: clip(expr.getText()), bound: v.bound };
+    const part: NamePart = { text: v.bound === 'unbounded' && v.via ? v.via : clip(expr.getText()), bound: v.bound };
     if (v.reason) part.reason = v.reason;
     if (v.param && v.bound === 'unknown') part.param = v.param;
     if (v.type) part.type = v.type;
@@ -70,17 +74,33 @@ export class PartDescriber {
     }
   }
 
+  /**
+   * A sub-expression whose verdict is combined with others (a branch of `??` or a ternary, a
+   * nested template's part, a local variable's initializer): once combined, only its verdict is
+   * left, so its own words are read here (as cardinality.ts reads a whole part's), else
+   * `id ?? \`x.\${this.sessionId}\`` would pass as unknown.
+   */
+  private judged(expr: ts.Expression): Verdict {
+    const v = this.verdict(expr);
+    const text = clip(unwrap(expr).getText());
+    if (v.bound === 'unbounded') return v.via ? v : { ...v, via: text };
+    if (v.bound !== 'unknown') return v;
+    const t = textVerdict(text, v.type);
+    if (t.bound === 'unknown') return v;
+    return { bound: t.bound, reason: t.reason, type: v.type, via: text };
+  }
+
   private inner(e: ts.Expression): Verdict {
     const v = this.evaluator.evaluate(e);
     if (v.constant) return bounded('a constant');
     // The evaluator hands over a constant's initializer (also from another module) as the part.
     if (initializesModuleConstant(e)) return bounded('a module-level constant');
     if (ts.isTemplateExpression(e) || (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken)) {
-      return combine(v.dynamic.map((d) => this.verdict(d)));
+      return combine(v.dynamic.map((d) => this.judged(d)));
     }
-    if (ts.isConditionalExpression(e)) return combine([this.verdict(e.whenTrue), this.verdict(e.whenFalse)], 'a conditional over literals');
+    if (ts.isConditionalExpression(e)) return combine([this.judged(e.whenTrue), this.judged(e.whenFalse)], 'a conditional over literals');
     if (ts.isBinaryExpression(e) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(e.operatorToken.kind)) {
-      return combine([this.verdict(e.left), this.verdict(e.right)]);
+      return combine([this.judged(e.left), this.judged(e.right)]);
     }
     if (ts.isCallExpression(e)) return this.call(e);
     if (ts.isNewExpression(e)) return ts.isIdentifier(e.expression) && e.expression.text === 'Date' ? unbounded('a clock reading') : UNKNOWN;
@@ -97,6 +117,9 @@ export class PartDescriber {
     if (CLOCK_CALLS.test(text)) return unbounded('a clock reading');
     if (RANDOM_CALLS.test(text)) return unbounded('a random value');
     if (/^(?:JSON\.stringify|util\.inspect)$/.test(text)) return unbounded('serialized free text');
+    // A down-levelled `this.#sessionId` (`__classPrivateFieldGet(this, _Session_sessionId, "f")`).
+    const storage = compiledPrivateRead(e);
+    if (storage) return privateVerdict(compiledFieldName(storage, e), UNKNOWN);
     const name = calleeName(e);
     // `String(x)`, `x.toString()`, `x.toLowerCase()`: as many values as x.
     if (name === 'String' && ts.isIdentifier(callee) && e.arguments[0]) return this.verdict(e.arguments[0]);
@@ -120,7 +143,9 @@ export class PartDescriber {
       if (b?.kind === 'enum') return bounded('an enum member');
       if (b?.kind === 'import' && !b.specifier.startsWith('.') && /^[A-Z][A-Z0-9_]*$/.test(name)) return bounded('an imported constant');
     }
-    return this.declaredMember(o, name);
+    const declared = this.declaredMember(o, name);
+    // `this.#sessionId`: the words of the name without its `#` (the text heuristics read identifiers only).
+    return declared.bound === 'unknown' && name.startsWith('#') ? privateVerdict(name.slice(1), declared) : declared;
   }
 
   /** `this.x`: the declared type of the class property, when visible. */
@@ -204,7 +229,7 @@ export class PartDescriber {
     if (typed.bound === 'bounded') return typed;
     // A module-level const holds one value for the life of the process.
     if (isConst && ts.isVariableStatement(decl.parent.parent) && ts.isSourceFile(decl.parent.parent.parent)) return bounded('a module-level constant');
-    if (isConst) return decl.initializer ? withType(this.verdict(decl.initializer), typed.type) : typed;
+    if (isConst) return decl.initializer ? withType(this.judged(decl.initializer), typed.type) : typed;
     return withType(this.assignments(decl, id), typed.type);
   }
 
@@ -223,7 +248,7 @@ export class PartDescriber {
       else if ((ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) && p.operand === n) return UNKNOWN;
     }
     if (written.length === 0) return UNKNOWN;
-    return combine(written.map((w) => this.verdict(w)), 'one of a few literals');
+    return combine(written.map((w) => this.judged(w)), 'one of a few literals');
   }
 
   /** Parameters, destructured names, loop variables. */
@@ -252,6 +277,9 @@ export class PartDescriber {
   private parameter(p: ts.ParameterDeclaration): Verdict {
     const typed = this.typed(p.type, UNKNOWN);
     if (typed.bound === 'bounded') return typed;
+    // `spanName = \`open(\${this.sessionId})\``: every call that omits the argument uses the default.
+    const fallback = p.initializer ? this.judged(p.initializer) : undefined;
+    if (fallback?.bound === 'unbounded') return fallback;
     const ref = paramRef(p);
     if (ref && callableOf(p.parent)) return { ...typed, param: ref };
     return typed;
@@ -266,12 +294,23 @@ export class PartDescriber {
   }
 }
 
-/** Any unbounded part makes the whole unbounded; only all-bounded parts make it bounded. */
+/**
+ * Any unbounded part makes the whole unbounded; only all-bounded parts make it bounded. With a
+ * single undecided part among bounded ones the whole has that part's cardinality (`name ?? 'x'`
+ * is judged like `name`, a parameter still judged at the call sites).
+ */
 function combine(verdicts: Verdict[], reason?: string): Verdict {
   const worst = verdicts.find((v) => v.bound === 'unbounded');
   if (worst) return worst;
   if (verdicts.length > 0 && verdicts.every((v) => v.bound === 'bounded')) return bounded(reason ?? verdicts[0].reason ?? 'bounded');
-  return verdicts.length === 1 ? verdicts[0] : UNKNOWN;
+  const open = verdicts.filter((v) => v.bound !== 'bounded');
+  return open.length === 1 ? open[0] : UNKNOWN;
+}
+
+/** A private field judged by its declared name's words. */
+function privateVerdict(field: string, otherwise: Verdict): Verdict {
+  const t = textVerdict(field);
+  return t.bound === 'unknown' ? otherwise : { ...otherwise, bound: t.bound, reason: t.reason };
 }
 
 function withType(v: Verdict, type: string | undefined): Verdict {

@@ -22,9 +22,9 @@ export function unwrap(expr: ts.Expression): ts.Expression {
   }
 }
 
-/** `a.b`, `a?.b` and `a['b']` as [object, member name]; undefined for other shapes. */
+/** `a.b`, `a?.b`, `a['b']` and `this.#b` (named `#b`) as [object, member name]; undefined for other shapes. */
 export function memberAccess(expr: ts.Expression): [ts.Expression, string] | undefined {
-  if (ts.isPropertyAccessExpression(expr) && ts.isIdentifier(expr.name)) return [expr.expression, expr.name.text];
+  if (ts.isPropertyAccessExpression(expr)) return [expr.expression, expr.name.text];
   if (ts.isElementAccessExpression(expr)) {
     const arg = unwrap(expr.argumentExpression);
     if (ts.isStringLiteralLike(arg)) return [expr.expression, arg.text];

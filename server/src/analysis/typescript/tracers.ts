@@ -9,6 +9,7 @@
 import { ts } from './tsApi';
 import type { ConstantEvaluator } from './constants';
 import { findBinding, requiredModule, type Binding } from './modules';
+import { compiledFieldName, compiledPrivateRead, compiledPrivateWrites } from './privateFields';
 import { calleeName, memberAccess, unwrap } from './syntax';
 
 export type TracerOrigin = 'otel' | 'unresolved' | 'none';
@@ -74,6 +75,8 @@ class ReceiverResolver {
 
   /** `getTracer(...)`, `trace.getTracer(...)`, `provider.getTracer(...)`, `opentracing.globalTracer()`, `this._getTracer()`. */
   private call(call: ts.CallExpression, hops: number): TracerInfo {
+    const storage = compiledPrivateRead(call);
+    if (storage) return this.privateField(storage, call, hops);
     const name = calleeName(call) ?? '';
     const callee = unwrap(call.expression);
     const root = this.rootOrigin(callee, hops);
@@ -182,7 +185,7 @@ class ReceiverResolver {
   private classMember(name: string, cls: ts.ClassLikeDeclaration | undefined, hops: number, at: ts.Node): TracerInfo {
     if (cls) {
       for (const m of cls.members) {
-        if (ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === name) return this.declaration(name, m, hops);
+        if (ts.isPropertyDeclaration(m) && (ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name)) && m.name.text === name) return this.declaration(name, m, hops);
         if (ts.isConstructorDeclaration(m)) {
           const param = m.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === name && ts.getModifiers(p)?.length);
           if (param) return this.declaration(name, param, hops);
@@ -193,6 +196,15 @@ class ReceiverResolver {
       }
     }
     return byName(name, at);
+  }
+
+  /** A down-levelled `this.#field`: what is written to it, else the field's declared name. */
+  private privateField(storage: ts.Identifier, read: ts.CallExpression, hops: number): TracerInfo {
+    for (const value of compiledPrivateWrites(storage, read)) {
+      const info = this.initializer(value, hops + 1);
+      if (info) return info;
+    }
+    return byName(compiledFieldName(storage, read), read);
   }
 
   private scopeOf(call: ts.CallExpression): string | null {
