@@ -93,8 +93,8 @@ export class ForceLayout {
     // Small maps get room for their edge labels; big ones stay compact.
     const roomy = size <= 60;
     // (An edge label is about 150 px wide: links of small maps are long enough to hold one.)
-    this.sim.force<ReturnType<typeof forceLink<LayoutNode, LayoutLink>>>('link')!.distance(roomy ? 190 : 90);
-    this.sim.force<ReturnType<typeof forceManyBody<LayoutNode>>>('charge')!.strength(roomy ? -700 : -160);
+    this.sim.force<ReturnType<typeof forceLink<LayoutNode, LayoutLink>>>('link')!.distance(roomy ? 170 : 90);
+    this.sim.force<ReturnType<typeof forceManyBody<LayoutNode>>>('charge')!.strength(roomy ? -520 : -160);
     // …and room around each node for its label.
     this.sim.force<ReturnType<typeof forceCollide<LayoutNode>>>('collide')!.radius((n) => n.radius + (roomy ? 34 : 14));
   }

@@ -203,9 +203,9 @@ export class DetailsPanel {
       const name = site.flow && site.step ? site.step : (site.name ?? '(dynamic name)');
       list.append(
         el('li', { attrs: { 'data-span-name': site.name ?? '' } }, [
+          el('span', { class: 'site-name', text: name, attrs: { title: name } }),
+          el('span', { class: 'site-live', text: live === null ? '' : `${formatCount(live)} live` }),
           this.locationLink(siteLocation(site), input.showPaths, input.root),
-          el('span', { class: 'site-name', text: ` ${name}`, attrs: { title: name } }),
-          el('span', { class: 'site-live', text: live === null ? '' : ` · ${formatCount(live)} live` }),
         ]),
       );
     }

@@ -13,7 +13,7 @@ import type { Point } from '../layout/placement';
 import { runLabel, runPath, type RunPath } from '../runs';
 import { button, el } from './dom';
 
-const STEP_W = 184;
+const STEP_W = 200;
 const STEP_H = 74;
 const LAYER_GAP = 56;
 const ROW_GAP = 34;
@@ -47,6 +47,8 @@ export class FlowView {
   private readonly empty: HTMLDivElement;
   private positions = new Map<string, Point>();
   private flowName = '';
+  /** True when the shown flow runs top to bottom (a narrow pane). */
+  private vertical = false;
 
   constructor(private readonly events: FlowViewEvents) {
     this.element = document.createElement('div');
@@ -94,15 +96,16 @@ export class FlowView {
 
   /** The steps as text, in layer order: a readable summary and a text alternative to the graph. */
   private stepTable(flow: Flow, state: FlowViewState): HTMLElement {
-    const order = [...this.positions.entries()].sort((a, b) => a[1].x - b[1].x || a[1].y - b[1].y).map(([name]) => name);
+    const order = [...this.positions.entries()].sort((a, b) => (this.vertical ? a[1].y - b[1].y || a[1].x - b[1].x : a[1].x - b[1].x || a[1].y - b[1].y)).map(([name]) => name);
     const byName = new Map(flow.steps.map((s) => [s.name, s] as const));
     const head = el('tr', {}, ['Step', 'Services', 'Spans', 'Errors', 'p50', 'p95', 'p99'].map((h) => el('th', { text: h, attrs: { scope: 'col' } })));
     const rows = order.map((name) => {
       const s = byName.get(name)!;
       const noSite = state.coverage && state.stepsWithoutSite.has(stepKey(flow.name, name));
       return el('tr', { class: s.name === state.selectedStep ? 'is-selected' : '', attrs: { 'data-step': s.name } }, [
-        el('td', {}, [button(s.name, () => this.events.selectStep(flow.name, s.name), 'link'), ...(noSite ? [el('span', { class: 'tag tag-missing', text: 'no code' })] : [])]),
-        el('td', { text: s.services.join(', ') }),
+        // Long, high-cardinality step names are cut with an ellipsis; the whole name is the tooltip.
+        el('td', { class: 'step-cell', attrs: { title: s.name } }, [button(s.name, () => this.events.selectStep(flow.name, s.name), 'link'), ...(noSite ? [el('span', { class: 'tag tag-missing', text: 'no code' })] : [])]),
+        el('td', { class: 'services-cell', text: s.services.join(', '), attrs: { title: s.services.join(', ') } }),
         el('td', { class: 'num', text: formatCount(s.count) }),
         el('td', { class: 'num', text: `${formatCount(s.errors)} (${formatPercent(s.errors, s.count)})` }),
         el('td', { class: 'num', text: formatMs(s.p50Ms) }),
@@ -143,6 +146,7 @@ export class FlowView {
       })
       .select('button')
       .attr('data-flow', (f) => f.name)
+      .attr('title', (f) => `${f.name} · ${formatCount(f.runs)} runs`)
       .attr('aria-pressed', (f) => String(f.name === state.flow?.name))
       .call((b) => b.select('.flow-name').text((f) => f.name))
       .call((b) => b.select('.flow-runs').text((f) => `${formatCount(f.runs)} runs`));
@@ -166,14 +170,24 @@ export class FlowView {
   private renderGraph(flow: Flow, state: FlowViewState, path: RunPath | null): SVGSVGElement {
     const names = flow.steps.map((s) => s.name);
     const layout = layeredLayout(names, flow.transitions);
-    const tallest = Math.max(1, ...layout.layers.map((l) => l.length));
-    const height = PAD * 2 + tallest * STEP_H + (tallest - 1) * ROW_GAP;
-    const width = PAD * 2 + layout.layers.length * STEP_W + Math.max(0, layout.layers.length - 1) * LAYER_GAP;
+    const widest = Math.max(1, ...layout.layers.map((l) => l.length));
+    const wide = PAD * 2 + layout.layers.length * STEP_W + Math.max(0, layout.layers.length - 1) * LAYER_GAP;
+    // A flow too wide for the pane even at the smallest readable scale runs top to bottom instead.
+    const available = this.canvas.clientWidth;
+    this.vertical = available > 0 && wide * MIN_SCALE > available - 8 && layout.layers.length > 1;
+    const across = this.vertical ? STEP_W : STEP_H;
+    const acrossGap = this.vertical ? 24 : ROW_GAP;
+    const along = this.vertical ? STEP_H : STEP_W;
+    const extent = PAD * 2 + widest * across + (widest - 1) * acrossGap;
+    const length = PAD * 2 + layout.layers.length * along + Math.max(0, layout.layers.length - 1) * LAYER_GAP;
+    const [width, height] = this.vertical ? [extent, length] : [length, extent];
     this.positions = new Map();
     layout.layers.forEach((layer, li) => {
-      const layerHeight = layer.length * STEP_H + (layer.length - 1) * ROW_GAP;
+      const layerExtent = layer.length * across + (layer.length - 1) * acrossGap;
       layer.forEach((name, i) => {
-        this.positions.set(name, { x: PAD + li * (STEP_W + LAYER_GAP) + STEP_W / 2, y: (height - layerHeight) / 2 + i * (STEP_H + ROW_GAP) + STEP_H / 2 });
+        const a = PAD + li * (along + LAYER_GAP) + along / 2;
+        const b = (extent - layerExtent) / 2 + i * (across + acrossGap) + across / 2;
+        this.positions.set(name, this.vertical ? { x: b, y: a } : { x: a, y: b });
       });
     });
 
@@ -192,11 +206,11 @@ export class FlowView {
       const a = this.positions.get(t.from);
       const b = this.positions.get(t.to);
       if (!a || !b || t.from === t.to) continue;
-      const back = layout.backEdges.has(transitionKey(t)) || b.x <= a.x;
+      const back = layout.backEdges.has(transitionKey(t)) || (this.vertical ? b.y <= a.y : b.x <= a.x);
       const onRun = path?.transitions.has(transitionKey(t)) ?? false;
       const g = edges.append('g').attr('class', `transition${back ? ' is-back' : ''}${onRun ? ' on-run' : ''}`).attr('data-from', t.from).attr('data-to', t.to);
       if (path) g.attr('data-on-run', String(onRun));
-      const [d, lx, ly] = back ? backPath(a, b) : forwardPath(a, b);
+      const [d, lx, ly] = this.vertical ? (back ? backPathDown(a, b) : forwardPathDown(a, b)) : back ? backPath(a, b) : forwardPath(a, b);
       g.append('path').attr('d', d).attr('marker-end', 'url(#flow-arrow)');
       g.append('text').attr('class', 'transition-count').attr('x', lx).attr('y', ly).attr('text-anchor', 'middle').text(formatCount(t.count));
     }
@@ -278,6 +292,21 @@ function backPath(a: Point, b: Point): [string, number, number] {
   const x1 = a.x;
   const x2 = b.x;
   return [`M${x1},${a.y + STEP_H / 2}C${x1},${y} ${x2},${y} ${x2},${b.y + STEP_H / 2 + 2}`, (x1 + x2) / 2, y - 2];
+}
+
+function forwardPathDown(a: Point, b: Point): [string, number, number] {
+  const y1 = a.y + STEP_H / 2;
+  const y2 = b.y - STEP_H / 2 - 2;
+  const my = (y1 + y2) / 2;
+  return [`M${a.x},${y1}C${a.x},${my} ${b.x},${my} ${b.x},${y2}`, (a.x + b.x) / 2 + 16, my + 4];
+}
+
+/** Cycles go back up on the right of the steps. */
+function backPathDown(a: Point, b: Point): [string, number, number] {
+  const x = Math.max(a.x, b.x) + STEP_W / 2 + 22;
+  const x1 = a.x + STEP_W / 2;
+  const x2 = b.x + STEP_W / 2 + 2;
+  return [`M${x1},${a.y}C${x},${a.y} ${x},${b.y} ${x2},${b.y}`, x + 4, (a.y + b.y) / 2];
 }
 
 function truncate(s: string, n: number): string {

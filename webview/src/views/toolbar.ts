@@ -131,23 +131,28 @@ export class Toolbar {
     const exportButton = button('Export', () => events.export(exportSelect.value as ExportFormat), 'export');
     this.status = el('span', { class: 'status', attrs: { role: 'status' } });
 
+    // Two rows: what people use all the time, then the filters. Each row wraps on its own.
     this.element = el('header', { class: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Map controls' } }, [
-      tabs,
-      this.search,
-      this.service,
-      this.flow,
-      rels,
-      this.attribute,
-      this.minRate,
-      this.focusChip,
-      el('label', { class: 'toggle' }, [this.externals, 'Hide externals']),
-      el('label', { class: 'toggle' }, [this.coverage, 'Coverage']),
-      this.compare,
-      this.window,
-      this.pause,
-      button('Fit', () => events.fit(), 'fit', { title: 'Fit the map to the window' }),
-      el('span', { class: 'export-group' }, [exportSelect, exportButton]),
-      this.status,
+      el('div', { class: 'toolbar-row' }, [
+        tabs,
+        this.search,
+        this.service,
+        this.flow,
+        this.window,
+        this.pause,
+        button('Fit', () => events.fit(), 'fit', { title: 'Fit the map to the window' }),
+        el('span', { class: 'export-group' }, [exportSelect, exportButton]),
+        this.status,
+      ]),
+      el('div', { class: 'toolbar-row filters-row' }, [
+        rels,
+        this.attribute,
+        this.minRate,
+        this.focusChip,
+        el('label', { class: 'toggle' }, [this.externals, 'Hide externals']),
+        el('label', { class: 'toggle' }, [this.coverage, 'Coverage']),
+        this.compare,
+      ]),
     ]);
   }
 
@@ -172,7 +177,9 @@ export class Toolbar {
     this.pause.setAttribute('aria-pressed', String(ui.paused));
     this.pause.textContent = ui.paused ? (input.pendingUpdates ? `Resume (${input.pendingUpdates} updates)` : 'Resume') : 'Pause';
     const r = input.receiver;
-    this.status.textContent = r.state === 'listening' ? `● ${input.spansPerSecond.toFixed(1)} spans/s · OTLP ${r.http ?? ''}` : `○ receiver ${r.state}${r.message ? `: ${r.message}` : ''}`;
+    // Short enough for a panel beside code; the endpoints are in the tooltip.
+    this.status.textContent = r.state === 'listening' ? `● ${input.spansPerSecond.toFixed(1)} spans/s` : `○ receiver ${r.state}${r.message ? `: ${r.message}` : ''}`;
+    this.status.title = r.state === 'listening' ? `OTLP/HTTP ${r.http ?? '?'} · OTLP/gRPC ${r.grpc ?? '?'}` : (r.message ?? r.state);
     this.status.dataset.state = r.state;
   }
 
