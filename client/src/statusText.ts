@@ -37,6 +37,9 @@ export function statusView(status: ReceiverStatus, stats: GraphStats, viewingPor
   if (status.message) tooltip.push(status.message);
   tooltip.push(`Spans received: ${stats.spansReceived}, dropped: ${stats.spansDropped}`);
   for (const [reason, n] of Object.entries(stats.dropped)) if (n > 0) tooltip.push(`Dropped (${reason}): ${n}`);
+  // Collapsed detail is no loss (every span is counted): listed apart so it never reads as one.
+  for (const [reason, n] of Object.entries(stats.collapsed ?? {})) if (n > 0) tooltip.push(`Detail collapsed (${reason}): ${n}`);
+  for (const [reason, n] of Object.entries(stats.refused ?? {})) if (n > 0) tooltip.push(`Requests refused, sender retries (${reason}): ${n}`);
   const severity = status.state === 'error' ? 'error' : stats.spansDropped > 0 ? 'warning' : 'normal';
   return { text, tooltip, severity };
 }

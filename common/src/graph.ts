@@ -84,9 +84,14 @@ export interface Flow {
 
 export interface GraphStats {
   spansReceived: number;
+  /** Spans lost: in no count of the graph (the sum of `dropped`). */
   spansDropped: number;
-  /** Why spans or graph entries were dropped or collapsed, by reason. */
+  /** Lost spans by reason (docs/limits.md). */
   dropped: Record<string, number>;
+  /** Spans counted, but detail of them not kept (a name folded into "(other)", a run step, a series), by reason. */
+  collapsed?: Record<string, number>;
+  /** Requests answered with a retryable error (the sender still holds the data), by reason. */
+  refused?: Record<string, number>;
   /** Spans per second over the last few seconds. */
   spansPerSecond: number;
 }

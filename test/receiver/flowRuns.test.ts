@@ -57,9 +57,10 @@ describe('flow engine: latest runs', () => {
     const runs = t.flows.recentRuns('order', 50);
     assert.deepEqual(runs.map((r) => r.runId), ['r4', 'r3', 'r2']);
     assert.equal(runs[0].steps.length, 4);
-    const dropped = t.graph().stats.dropped;
-    assert.equal(dropped['recent-run-cap'], undefined);
-    assert.equal(dropped['run-step-cap'], 3);
+    const { collapsed = {}, spansDropped } = t.graph().stats;
+    assert.equal(collapsed['recent-run-cap'], undefined);
+    assert.equal(collapsed['run-step-cap'], 3);
+    assert.equal(spansDropped, 0, 'run steps not kept are collapsed detail, not lost spans');
   });
 
   it('keeps completed runs after they go idle, and forgets them on clear', () => {

@@ -157,11 +157,14 @@ describe('topology engine', () => {
     t.ingest(spans, 0);
     t.expire(10_000);
     const g = t.graph();
-    assert.equal(t.names.stats().length, 100);
+    assert.equal(t.names.stats().length, 101, 'the cap, plus the one "(other)" entry the rest count in');
+    assert.equal(t.names.stats().find((n) => n.name === '(other)')?.count, 10_000 + 20 - 100);
     assert.equal(g.flows[0].steps.length, 10);
     assert.ok(g.flows[0].steps.some((s) => s.name === '(other)'));
     assert.equal(g.edges.length, 5);
-    assert.ok(g.stats.dropped['span-name-cap'] > 0 && g.stats.dropped['step-cap'] > 0 && g.stats.dropped['edge-cap'] === 15);
+    const collapsed = g.stats.collapsed ?? {};
+    assert.ok(collapsed['span-name-cap'] > 0 && collapsed['step-cap'] > 0 && collapsed['edge-cap'] === 15, JSON.stringify(g.stats));
+    assert.equal(g.stats.spansDropped, 0, 'every span is still counted');
   });
 
   it('deltas carry only what changed; serialize/restore round-trips the graph', () => {

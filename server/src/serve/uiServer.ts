@@ -81,10 +81,19 @@ export function createUiServer(opts: UiServerOptions): Server {
       case 'GET /metrics':
         return send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', await host.metrics());
       case 'GET /healthz':
-        return json(res, 200, { ok: true, receiver: host.status() });
+        return health(res);
       default:
         return json(res, 404, { error: 'not found' });
     }
+  }
+
+  /** 200 while the receiver works, else 503 with the reason; the loss counters either way. */
+  function health(res: ServerResponse): void {
+    const receiver = host.status();
+    const { spansReceived, spansDropped, dropped, collapsed = {}, refused = {} } = host.currentGraph().stats;
+    const ok = receiver.state === 'listening';
+    const body = { ok, ...(ok ? {} : { reason: receiver.message ?? `receiver ${receiver.state}` }), receiver, spansReceived, spansDropped, dropped, collapsed, refused };
+    json(res, ok ? 200 : 503, body);
   }
 
   function events(res: ServerResponse): void {

@@ -18,6 +18,14 @@ describe('client statusText', () => {
     assert.ok(v.tooltip.includes('Dropped (store-full): 15000'));
   });
 
+  it('lists collapsed detail apart from lost spans, without a warning', () => {
+    const v = statusView({ state: 'listening', http: '127.0.0.1:4318' }, stats({ spansReceived: 10, collapsed: { 'span-name-cap': 7 }, refused: { 'shed-requests': 2 } }));
+    assert.equal(v.severity, 'normal');
+    assert.ok(v.tooltip.includes('Detail collapsed (span-name-cap): 7'));
+    assert.ok(v.tooltip.includes('Requests refused, sender retries (shed-requests): 2'));
+    assert.ok(!v.tooltip.some((l) => l.startsWith('Dropped')));
+  });
+
   it('flags errors with the reason', () => {
     const v = statusView({ state: 'error', message: 'port 4317 in use' }, stats());
     assert.equal(v.text, '$(error) OTel');

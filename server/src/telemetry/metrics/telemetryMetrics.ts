@@ -31,13 +31,18 @@ export class TelemetryMetrics {
         this.inc(stats().spansReceived);
       },
     });
-    new Counter({
-      name: 'otel_flow_map_spans_dropped_total', help: 'Spans or graph entries dropped or collapsed, by reason', labelNames: ['reason'], registers,
-      collect() {
-        this.reset();
-        for (const [reason, n] of Object.entries(stats().dropped)) this.inc({ reason }, n);
-      },
-    });
+    const byReason = (name: string, help: string, of: (s: GraphStats) => Record<string, number> | undefined) =>
+      new Counter({
+        name, help, labelNames: ['reason'], registers,
+        collect() {
+          this.reset();
+          for (const [reason, n] of Object.entries(of(stats()) ?? {})) this.inc({ reason }, n);
+        },
+      });
+    // Lost spans apart from collapsed detail: a dashboard alerting on loss must not fire on folding.
+    byReason('otel_flow_map_spans_dropped_total', 'Spans lost (in no count of the graph), by reason', (s) => s.dropped);
+    byReason('otel_flow_map_details_collapsed_total', 'Spans counted whose detail was not kept (folded into "(other)", a run step, a series), by reason', (s) => s.collapsed);
+    byReason('otel_flow_map_requests_refused_total', 'Requests answered with a retryable error (the sender keeps the data), by reason', (s) => s.refused);
   }
 
   text(): Promise<string> {

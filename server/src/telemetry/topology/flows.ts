@@ -6,9 +6,12 @@ import type { Flow, FlowStep } from '../../../../common/src/graph';
 import { flowKeys } from '../../../../common/src/semconv';
 import type { FlowRun } from '../../../../common/src/telemetry';
 import type { AttrValue, DecodedSpan } from '../otlp/span';
-import { addCodeRef, type CodeRef } from './classify';
+import type { CodeRef } from './classify';
 import { LatencyHistogram } from './histogram';
-import { addCapped, type DropCounter, type TopologyCaps } from './limits';
+import { addCharged, addCodeRefCharged, ENTRY_BYTES, stringBytes, type ByteBudget, type DropCounter, type TopologyCaps } from './limits';
+import { insertStep, runView, type RunStep } from './runSteps';
+
+export { insertStep } from './runSteps';
 import { MinuteRing } from './minuteRing';
 
 export const OTHER_STEP = '(other)';
@@ -40,15 +43,8 @@ interface FlowState {
   /** Active runs by run id, and runs inferred from a trace by trace id (the decoder's strings: hashed once). */
   byRunId: Map<string, RunState>;
   byTrace: Map<string, RunState>;
-}
-
-/** One span of a run: the entry insertStep orders anyway, with what the Run view shows. */
-interface RunStep {
-  t: number;
-  step: string;
-  service: string;
-  ms: number;
-  error: boolean;
+  /** Bytes of the flow and its steps charged to the graph budget (refunded when it expires). */
+  bytes: number;
 }
 
 interface RunState {
@@ -105,6 +101,7 @@ export class FlowTracker {
     prefix: string,
     private readonly caps: TopologyCaps,
     private readonly drops: DropCounter,
+    private readonly budget: ByteBudget,
   ) {
     this.keys = flowKeys(prefix);
   }
@@ -121,16 +118,18 @@ export class FlowTracker {
     if (span.error) step.errors++;
     step.hist.recordBucket(bucket);
     step.minutes.record(span.startMs + span.durationMs, now, span.error);
-    addCapped(step.services, span.service, this.caps.namesPerItem);
-    if (span.scope) addCapped(step.scopes, span.scope, this.caps.namesPerItem);
-    addCapped(step.spanNames, span.name, this.caps.namesPerItem);
-    addCodeRef(step.codeRefs, span.attributes, this.caps.codeRefsPerItem);
+    const cap = this.caps.namesPerItem;
+    flow.bytes += addCharged(step.services, span.service, cap, this.budget) + addCharged(step.spanNames, span.name, cap, this.budget);
+    if (span.scope) flow.bytes += addCharged(step.scopes, span.scope, cap, this.budget);
+    flow.bytes += addCodeRefCharged(step.codeRefs, span.attributes, this.caps.codeRefsPerItem, this.budget);
     this.recordRun(flow, step.name, span, text(a[this.keys.runId]), now);
     this.markDirty(flow);
     return flow.name;
   }
 
-  /** Expiry: the flow leaves; its runs end as idle runs do. */ remove(name: string): void {
+  /** Expiry: the flow leaves; its runs end as idle runs do. */
+  remove(name: string): void {
+    this.budget.refund(this.flows.get(name)?.bytes ?? 0);
     this.flows.delete(name);
     this.dirty.delete(name);
   }
@@ -231,7 +230,7 @@ export class FlowTracker {
         step.errors = Number(s.errors) || 0;
         step.hist = LatencyHistogram.fromJSON(s.hist);
         for (const k of ['services', 'scopes', 'spanNames'] as const) {
-          if (Array.isArray(s[k])) for (const v of s[k] as unknown[]) if (typeof v === 'string') addCapped(step[k], v, this.caps.namesPerItem);
+          if (Array.isArray(s[k])) for (const v of s[k] as unknown[]) if (typeof v === 'string') flow.bytes += addCharged(step[k], v, this.caps.namesPerItem, this.budget);
         }
         if (Array.isArray(s.codeRefs)) step.codeRefs = (s.codeRefs as CodeRef[]).filter((r) => typeof r?.file === 'string').slice(0, this.caps.codeRefsPerItem);
       }
@@ -255,11 +254,13 @@ export class FlowTracker {
   private flowState(name: string): FlowState | undefined {
     let f = this.flows.get(name);
     if (f) return f;
-    if (this.flows.size >= this.caps.flows) {
-      this.drops.count('flow-cap');
+    const full = this.flows.size >= this.caps.flows;
+    const bytes = ENTRY_BYTES + stringBytes(name);
+    if (full || !this.budget.charge(bytes)) {
+      this.drops.count(full ? 'flow-cap' : 'graph-bytes-cap');
       return undefined;
     }
-    f = { name, dirty: false, runs: 0, steps: new Map(), transitions: new Map(), recent: [], byRunId: new Map(), byTrace: new Map() };
+    f = { name, dirty: false, runs: 0, steps: new Map(), transitions: new Map(), recent: [], byRunId: new Map(), byTrace: new Map(), bytes };
     this.flows.set(name, f);
     return f;
   }
@@ -267,10 +268,14 @@ export class FlowTracker {
   private stepState(flow: FlowState, name: string): StepState {
     let s = flow.steps.get(name);
     if (s) return s;
-    if (flow.steps.size >= this.caps.stepsPerFlow - 1 && name !== OTHER_STEP) {
-      this.drops.count('step-cap');
+    // "(other)" is always admitted (one per flow): the steps past either cap count there.
+    const bytes = ENTRY_BYTES + stringBytes(name);
+    const full = flow.steps.size >= this.caps.stepsPerFlow - 1;
+    if (name !== OTHER_STEP && (full || !this.budget.charge(bytes))) {
+      this.drops.count(full ? 'step-cap' : 'graph-bytes-cap');
       return this.stepState(flow, OTHER_STEP);
     }
+    if (name !== OTHER_STEP) flow.bytes += bytes;
     s = { name, count: 0, errors: 0, hist: new LatencyHistogram(), minutes: new MinuteRing(), services: new Set(), scopes: new Set(), spanNames: new Set(), codeRefs: [] };
     flow.steps.set(name, s);
     return s;
@@ -351,38 +356,6 @@ function addTransition(flow: FlowState, from: string, to: string, delta: number)
     tos.delete(to);
     if (tos.size === 0) flow.transitions.delete(from);
   }
-}
-
-/**
- * Inserts a step into a run ordered by start time and reports how the transitions between
- * consecutive distinct steps change (spans arrive in any order).
- */
-export function insertStep<T extends { t: number; step: string }>(
-  steps: T[],
-  entry: T,
-  onTransition: (from: string, to: string, delta: number) => void,
-): void {
-  let i = steps.length;
-  while (i > 0 && steps[i - 1].t > entry.t) i--;
-  const prev = steps[i - 1]?.step;
-  const next = steps[i]?.step;
-  if (prev !== undefined && next !== undefined && prev !== next) onTransition(prev, next, -1);
-  if (prev !== undefined && prev !== entry.step) onTransition(prev, entry.step, +1);
-  if (next !== undefined && next !== entry.step) onTransition(entry.step, next, +1);
-  steps.splice(i, 0, entry);
-}
-
-function runView(runId: string, steps: readonly RunStep[]): FlowRun {
-  const startMs = steps.length ? steps[0].t : 0;
-  let end = startMs;
-  for (const s of steps) end = Math.max(end, s.t + s.ms);
-  return {
-    runId,
-    startMs,
-    durationMs: end - startMs,
-    error: steps.some((s) => s.error),
-    steps: steps.map((s) => ({ step: s.step, service: s.service, startMs: s.t, durationMs: s.ms, error: s.error })),
-  };
 }
 
 export function stepView(s: StepState): FlowStep {

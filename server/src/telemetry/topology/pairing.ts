@@ -4,6 +4,7 @@
 // waits a bounded time in a bounded store; what the store gives up is reported by cause.
 
 import type { DecodedSpan } from '../otlp/span';
+import { spanBytes } from './limits';
 
 export type Side = 'client' | 'server';
 
@@ -18,17 +19,24 @@ export interface PairingSink {
 interface Pending {
   span: DecodedSpan;
   expiresAt: number;
+  bytes: number;
 }
 
 export class Pairer {
   private clients = new Map<string, Pending>();
   private servers = new Map<string, Pending>();
+  private bytes = 0;
 
   constructor(
     private readonly waitMs: number,
     private readonly maxItems: number,
     private readonly sink: PairingSink,
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
   ) {}
+
+  get pendingBytes(): number {
+    return this.bytes;
+  }
 
   get pending(): number {
     return this.clients.size + this.servers.size;
@@ -38,12 +46,14 @@ export class Pairer {
     const key = span.traceId + span.spanId;
     const server = this.servers.get(key);
     if (server) {
-      this.servers.delete(key);
+      this.take(this.servers, key, server);
       this.sink.paired(span, server.span);
       return;
     }
-    this.makeRoom(now);
-    this.clients.set(key, { span, expiresAt: now + this.waitMs });
+    const bytes = spanBytes(span);
+    this.makeRoom(now, bytes);
+    this.bytes += bytes;
+    this.clients.set(key, { span, expiresAt: now + this.waitMs, bytes });
   }
 
   /** Only spans with a parent: a root server half can never be paired. */
@@ -51,24 +61,26 @@ export class Pairer {
     const key = span.traceId + span.parentSpanId;
     const client = this.clients.get(key);
     if (client) {
-      this.clients.delete(key);
+      this.take(this.clients, key, client);
       this.sink.paired(client.span, span);
       return;
     }
-    this.makeRoom(now);
-    this.servers.set(key, { span, expiresAt: now + this.waitMs });
+    const bytes = spanBytes(span);
+    this.makeRoom(now, bytes);
+    this.bytes += bytes;
+    this.servers.set(key, { span, expiresAt: now + this.waitMs, bytes });
   }
 
   /** Ends the wait of every half whose time is up (maps are in expiry order: constant wait). */
   expire(now: number): void {
     for (const [key, p] of this.clients) {
       if (p.expiresAt > now) break;
-      this.clients.delete(key);
+      this.take(this.clients, key, p);
       this.sink.expired(p.span, 'client');
     }
     for (const [key, p] of this.servers) {
       if (p.expiresAt > now) break;
-      this.servers.delete(key);
+      this.take(this.servers, key, p);
       this.sink.expired(p.span, 'server');
     }
   }
@@ -76,19 +88,27 @@ export class Pairer {
   clear(): void {
     this.clients.clear();
     this.servers.clear();
+    this.bytes = 0;
   }
 
-  private makeRoom(now: number): void {
+  private take(map: Map<string, Pending>, key: string, p: Pending): void {
+    map.delete(key);
+    this.bytes -= p.bytes;
+  }
+
+  /** Gives up the oldest halves until one more item of `bytes` fits both caps. */
+  private makeRoom(now: number, bytes: number): void {
     this.expire(now);
-    if (this.pending < this.maxItems) return;
-    const [ck, cp] = this.clients.entries().next().value ?? [];
-    const [sk, sp] = this.servers.entries().next().value ?? [];
-    if (ck !== undefined && cp && (!sp || cp.expiresAt <= sp.expiresAt)) {
-      this.clients.delete(ck);
-      this.sink.dropped(cp.span, 'client');
-    } else if (sk !== undefined && sp) {
-      this.servers.delete(sk);
-      this.sink.dropped(sp.span, 'server');
+    while (this.pending >= this.maxItems || (this.pending > 0 && this.bytes + bytes > this.maxBytes)) {
+      const [ck, cp] = this.clients.entries().next().value ?? [];
+      const [sk, sp] = this.servers.entries().next().value ?? [];
+      if (ck !== undefined && cp && (!sp || cp.expiresAt <= sp.expiresAt)) {
+        this.take(this.clients, ck, cp);
+        this.sink.dropped(cp.span, 'client');
+      } else if (sk !== undefined && sp) {
+        this.take(this.servers, sk, sp);
+        this.sink.dropped(sp.span, 'server');
+      } else return;
     }
   }
 }

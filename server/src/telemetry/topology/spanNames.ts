@@ -2,9 +2,12 @@
 // name, the runtime code.* locations seen, and the distinct-name count behind cardinality warnings.
 
 import type { DecodedSpan } from '../otlp/span';
-import { addCodeRef, type CodeRef } from './classify';
+import type { CodeRef } from './classify';
 import { LatencyHistogram } from './histogram';
-import { addCapped, type DropCounter, type TopologyCaps } from './limits';
+import { addCharged, addCodeRefCharged, ENTRY_BYTES, stringBytes, type ByteBudget, type DropCounter, type TopologyCaps } from './limits';
+
+/** Where names past the cap (count or bytes) are counted: one entry, whatever arrives. */
+export const OTHER_NAME = '(other)';
 
 /** What the main thread receives about one span name (plain, cloneable). */
 export interface SpanNameStat {
@@ -29,6 +32,8 @@ interface NameState {
   errors: number;
   hist: LatencyHistogram;
   codeRefs: CodeRef[];
+  /** Bytes charged to the graph budget (refunded on clear). */
+  bytes: number;
 }
 
 export class SpanNameStats {
@@ -36,34 +41,43 @@ export class SpanNameStats {
   private byService = new Map<string, Map<string, NameState>>();
   private size = 0;
   private dirty: NameState[] = [];
+  /** Spans of names past the cap, counted together (created on first use, not charged). */
+  private other: NameState | undefined;
 
   constructor(
     private readonly caps: TopologyCaps,
     private readonly drops: DropCounter,
+    private readonly budget: ByteBudget,
   ) {}
 
   /** `bucket`: the span's latency bucket (bucketOf in histogram.ts). */
   add(span: DecodedSpan, bucket: number): void {
-    let names = this.byService.get(span.service);
-    if (!names) {
-      names = new Map();
-      this.byService.set(span.service, names);
+    // Looked up without creating anything: a new service or name is admitted (and its bytes
+    // charged) only under both caps, else the span counts in the one "(other)" entry.
+    const names = this.byService.get(span.service);
+    const s = names?.get(span.name) ?? this.admit(span, names);
+    this.record(s, span, bucket);
+  }
+
+  private admit(span: DecodedSpan, names: Map<string, NameState> | undefined): NameState {
+    const bytes = ENTRY_BYTES + stringBytes(span.name) + (names ? 0 : stringBytes(span.service) + ENTRY_BYTES / 4);
+    if (this.size >= this.caps.spanNames || !this.budget.charge(bytes)) {
+      this.drops.count(this.size >= this.caps.spanNames ? 'span-name-cap' : 'graph-bytes-cap');
+      return (this.other ??= newState(OTHER_NAME, OTHER_NAME, 0));
     }
-    let s = names.get(span.name);
-    if (!s) {
-      if (this.size >= this.caps.spanNames) {
-        this.drops.count('span-name-cap');
-        return;
-      }
-      s = { dirty: false, service: span.service, name: span.name, scopes: new Set(), count: 0, errors: 0, hist: new LatencyHistogram(), codeRefs: [] };
-      names.set(span.name, s);
-      this.size++;
-    }
+    if (!names) this.byService.set(span.service, (names = new Map()));
+    const s = newState(span.service, span.name, bytes);
+    names.set(span.name, s);
+    this.size++;
+    return s;
+  }
+
+  private record(s: NameState, span: DecodedSpan, bucket: number): void {
     s.count++;
     if (span.error) s.errors++;
     s.hist.recordBucket(bucket);
-    if (span.scope) addCapped(s.scopes, span.scope, this.caps.namesPerItem);
-    addCodeRef(s.codeRefs, span.attributes, this.caps.codeRefsPerItem);
+    if (span.scope) s.bytes += addCharged(s.scopes, span.scope, this.caps.namesPerItem, this.budget);
+    s.bytes += addCodeRefCharged(s.codeRefs, span.attributes, this.caps.codeRefsPerItem, this.budget);
     this.markDirty(s);
   }
 
@@ -83,6 +97,8 @@ export class SpanNameStats {
   }
 
   clear(): void {
+    for (const s of this.all()) this.budget.refund(s.bytes);
+    this.other = undefined;
     this.byService.clear();
     this.size = 0;
     this.dirty = [];
@@ -100,6 +116,7 @@ export class SpanNameStats {
 
   private *all(): Iterable<NameState> {
     for (const names of this.byService.values()) yield* names.values();
+    if (this.other) yield this.other;
   }
 
   restore(data: unknown): void {
@@ -108,19 +125,30 @@ export class SpanNameStats {
       if (typeof d?.service !== 'string' || typeof d.name !== 'string' || this.size >= this.caps.spanNames) continue;
       const scopes = Array.isArray(d.scopes) ? (d.scopes as unknown[]).filter((x): x is string => typeof x === 'string') : [];
       const codeRefs = Array.isArray(d.codeRefs) ? (d.codeRefs as CodeRef[]).filter((r) => typeof r?.file === 'string') : [];
+      if (d.service === OTHER_NAME && d.name === OTHER_NAME) {
+        this.other ??= newState(OTHER_NAME, OTHER_NAME, 0);
+        this.other.count += Number(d.count) || 0;
+        continue;
+      }
       let names = this.byService.get(d.service);
+      if (names?.has(d.name)) continue;
+      const bytes = ENTRY_BYTES + stringBytes(d.name) + stringBytes(d.service);
+      if (!this.budget.charge(bytes)) continue;
       if (!names) this.byService.set(d.service, (names = new Map()));
-      if (names.has(d.name)) continue;
       const s: NameState = {
         dirty: false, service: d.service, name: d.name, scopes: new Set(scopes.slice(0, this.caps.namesPerItem)),
         count: Number(d.count) || 0, errors: Number(d.errors) || 0, hist: LatencyHistogram.fromJSON(d.hist),
-        codeRefs: codeRefs.slice(0, this.caps.codeRefsPerItem),
+        codeRefs: codeRefs.slice(0, this.caps.codeRefsPerItem), bytes,
       };
       names.set(d.name, s);
       this.size++;
       this.markDirty(s);
     }
   }
+}
+
+function newState(service: string, name: string, bytes: number): NameState {
+  return { dirty: false, service, name, scopes: new Set(), count: 0, errors: 0, hist: new LatencyHistogram(), codeRefs: [], bytes };
 }
 
 function view(s: NameState): SpanNameStat {

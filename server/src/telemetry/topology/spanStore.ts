@@ -1,10 +1,12 @@
-// The ring buffer of recent raw spans for drill-down: fixed capacity, oldest overwritten.
+// The ring buffer of recent raw spans for drill-down: bounded by count and by bytes, oldest
+// overwritten or evicted first (a span may carry 128 attributes of 4 KiB each).
 
 import type { SpanQuery, SpanSummary } from '../../../../common/src/telemetry';
 import { spanAttributes } from '../otlp/protoDecoder';
 import { SPAN_KIND_NAMES, type DecodedSpan } from '../otlp/span';
 import { flowKeys } from '../../../../common/src/semconv';
 import { flowAttributesOf, type FlowKeys } from './flows';
+import { spanBytes } from './limits';
 
 const MAX_QUERY_LIMIT = 500;
 
@@ -12,19 +14,36 @@ export class SpanStore {
   /** Parallel rings (no wrapper object per span): the span, and the graph edges it contributed to. */
   private ring: (DecodedSpan | undefined)[];
   private edgeIds: string[][];
+  private sizes: Uint32Array;
   private next = 0;
+  private bytes = 0;
   private readonly keys: FlowKeys;
 
-  constructor(capacity: number, prefix: string) {
+  constructor(capacity: number, prefix: string, private readonly maxBytes = Number.POSITIVE_INFINITY) {
     this.ring = new Array(capacity);
     this.edgeIds = new Array(capacity);
+    this.sizes = new Uint32Array(capacity);
     this.keys = flowKeys(prefix);
   }
 
+  get sizeBytes(): number {
+    return this.bytes;
+  }
+
   push(span: DecodedSpan, edgeIds: string[]): void {
+    const size = spanBytes(span);
+    if (size > this.maxBytes) return;
+    this.bytes += size - this.sizes[this.next];
     this.ring[this.next] = span;
     this.edgeIds[this.next] = edgeIds;
+    this.sizes[this.next] = size;
     this.next = (this.next + 1) % this.ring.length;
+    // Over the bytes cap: evict the oldest (they follow `next`), leaving a gap query() stops at.
+    for (let i = this.next; this.bytes > this.maxBytes && i !== (this.next + this.ring.length - 1) % this.ring.length; i = (i + 1) % this.ring.length) {
+      this.bytes -= this.sizes[i];
+      this.sizes[i] = 0;
+      this.ring[i] = undefined;
+    }
   }
 
   /** Newest first. */
@@ -55,7 +74,9 @@ export class SpanStore {
   clear(): void {
     this.ring = new Array(this.ring.length);
     this.edgeIds = new Array(this.ring.length);
+    this.sizes = new Uint32Array(this.ring.length);
     this.next = 0;
+    this.bytes = 0;
   }
 }
 

@@ -10,7 +10,7 @@ import { serviceNode, topologyAttributeKeys, type NodeRef } from './classify';
 import { GraphExpiry } from './expiry';
 import { FlowTracker, type StepState } from './flows';
 import { bucketOf, LatencyHistogram } from './histogram';
-import { addCapped, DEFAULT_CAPS, DropCounter, type TopologyCaps } from './limits';
+import { addCharged, ByteBudget, DEFAULT_CAPS, DropCounter, ENTRY_BYTES, stringBytes, type TopologyCaps } from './limits';
 import { MinuteRing } from './minuteRing';
 import { Pairer } from './pairing';
 import { ServiceGraphRules } from './serviceGraphRules';
@@ -38,6 +38,8 @@ interface EdgeState {
   spanNames: Set<string>;
   scopes: Set<string>;
   details: Set<string>;
+  /** Bytes charged to the graph budget (refunded when the edge expires). */
+  bytes: number;
 }
 
 /** A node with its per-minute counts and whether it is in dirtyNodes (one map lookup per touch). */
@@ -46,6 +48,7 @@ interface NodeState {
   node: GraphNode;
   minutes: MinuteRing;
   dirty: boolean;
+  bytes: number;
 }
 
 const RATE_WINDOW_S = 5;
@@ -56,6 +59,8 @@ const NO_EDGES: string[] = [];
 export class Topology {
   readonly caps: TopologyCaps;
   readonly drops = new DropCounter();
+  /** Bytes of graph state (nodes, edges, span-name stats, flows, steps): caps.graphBytes. */
+  readonly budget: ByteBudget;
   readonly flows: FlowTracker;
   readonly names: SpanNameStats;
   readonly spans: SpanStore;
@@ -83,9 +88,10 @@ export class Topology {
 
   constructor(opts: TopologyOptions) {
     this.caps = { ...DEFAULT_CAPS, ...opts.caps };
-    this.flows = new FlowTracker(opts.attributePrefix, this.caps, this.drops);
-    this.names = new SpanNameStats(this.caps, this.drops);
-    this.spans = new SpanStore(this.caps.retainedSpans, opts.attributePrefix);
+    this.budget = new ByteBudget(this.caps.graphBytes);
+    this.flows = new FlowTracker(opts.attributePrefix, this.caps, this.drops, this.budget);
+    this.names = new SpanNameStats(this.caps, this.drops, this.budget);
+    this.spans = new SpanStore(this.caps.retainedSpans, opts.attributePrefix, this.caps.retainedSpanBytes);
     this.attributeKeys = topologyAttributeKeys(opts.attributePrefix);
     this.metrics = new TelemetryMetrics(() => this.stats(), () => this.drops.count('series-cap'));
     this.rules = new ServiceGraphRules(
@@ -94,7 +100,7 @@ export class Topology {
       { virtualClient: opts.virtualClient ?? true },
       () => this.clock,
     );
-    this.pairer = new Pairer(opts.pairWaitMs, this.caps.pendingPairs, this.rules);
+    this.pairer = new Pairer(opts.pairWaitMs, this.caps.pendingPairs, this.rules, this.caps.pendingPairBytes);
     this.rules.pairer = this.pairer;
     this.expiry = new GraphExpiry(opts.expiryMs ?? DEFAULT_EXPIRY_MS);
   }
@@ -196,6 +202,7 @@ export class Topology {
     this.names.clear();
     this.spans.clear();
     this.drops.clear();
+    this.budget.reset();
     this.metrics.clear();
     this.expiry.clear();
     this.dirtyNodes = [];
@@ -210,7 +217,14 @@ export class Topology {
     const from = Math.floor(now / 1000) - RATE_WINDOW_S;
     let recent = 0;
     for (const [s, n] of this.rate) if (s >= from && s < from + RATE_WINDOW_S) recent += n;
-    return { spansReceived: this.received, spansDropped: this.rejected, dropped: { ...this.drops.byReason }, spansPerSecond: Math.round(recent / RATE_WINDOW_S) };
+    return {
+      spansReceived: this.received,
+      spansDropped: this.drops.lost(),
+      dropped: this.drops.of('dropped'),
+      collapsed: this.drops.of('collapsed'),
+      refused: this.drops.of('refused'),
+      spansPerSecond: Math.round(recent / RATE_WINDOW_S),
+    };
   }
 
   serialize(): unknown {
@@ -234,6 +248,7 @@ export class Topology {
     this.clock = Math.max(this.clock, Date.now());
     for (const n of asArray(d.nodes)) {
       if (typeof n.id !== 'string' || typeof n.name !== 'string' || typeof n.kind !== 'string' || this.nodes.size >= this.caps.nodes) continue;
+      if (this.nodes.has(n.id) || !this.budget.charge(nodeBytes(n.id, n.name))) continue;
       this.addNode({
         id: n.id, kind: n.kind as GraphNode['kind'], name: n.name, ...(typeof n.system === 'string' ? { system: n.system } : {}),
         spanCount: num(n.spanCount), errorCount: num(n.errorCount), firstSeen: num(n.firstSeen), lastSeen: num(n.lastSeen),
@@ -241,14 +256,20 @@ export class Topology {
     }
     for (const e of asArray(d.edges)) {
       if (typeof e.id !== 'string' || typeof e.source !== 'string' || typeof e.target !== 'string' || this.edges.size >= this.caps.edges) continue;
+      const spanNames = stringSet(e.spanNames, this.caps.namesPerItem);
+      const scopes = stringSet(e.scopes, this.caps.namesPerItem);
+      const details = stringSet(e.details, this.caps.namesPerItem);
+      const bytes = edgeBytes(e.id) + [...spanNames, ...scopes, ...details].reduce((sum, x) => sum + stringBytes(x), 0);
+      if (this.edges.has(e.id) || !this.budget.charge(bytes)) continue;
       this.edges.set(e.id, {
         touched: this.clock,
         edge: { id: e.id, source: e.source, target: e.target, relation: e.relation as Relation, count: num(e.count), errors: num(e.errors), firstSeen: num(e.firstSeen), lastSeen: num(e.lastSeen) },
         hist: LatencyHistogram.fromJSON(e.hist),
         minutes: new MinuteRing(),
-        spanNames: stringSet(e.spanNames, this.caps.namesPerItem),
-        scopes: stringSet(e.scopes, this.caps.namesPerItem),
-        details: stringSet(e.details, this.caps.namesPerItem),
+        spanNames,
+        scopes,
+        details,
+        bytes,
       });
       this.dirtyEdges.add(e.id);
     }
@@ -276,12 +297,14 @@ export class Topology {
     for (const [id, n] of this.nodes) {
       if (n.touched >= before) continue;
       this.nodes.delete(id);
+      this.budget.refund(n.bytes);
       goneNodes.add(id);
       this.expiry.removeNode(id);
     }
     for (const [id, e] of this.edges) {
       if (e.touched >= before && !goneNodes.has(e.edge.source) && !goneNodes.has(e.edge.target)) continue;
       this.edges.delete(id);
+      this.budget.refund(e.bytes);
       this.dirtyEdges.delete(id);
       this.metrics.edges.remove(id);
       this.expiry.removeEdge(id);
@@ -295,20 +318,26 @@ export class Topology {
     this.currentEdges = NO_EDGES;
     const service = serviceNode(span.service);
     const bucket = bucketOf(span.durationMs);
-    if (this.touchNode(service, span)) this.rules.ingest(span, now);
+    // A span whose service cannot get a node (count or bytes cap) is lost: counted, nothing kept.
+    if (!this.touchNode(service, span)) {
+      this.drops.count('service-cap');
+      return;
+    }
+    this.rules.ingest(span, now);
     const flow = this.flows.add(span, now, bucket);
     if (flow !== undefined) this.expiry.flowSeen(flow, now);
     this.names.add(span, bucket);
     this.spans.push(span, this.currentEdges);
   }
 
-  /** Upserts a node and counts the span on it; false when the node cap refused it. */
+  /** Upserts a node and counts the span on it; false when a cap refused it (a peer's refusal is counted here). */
   private touchNode(ref: NodeRef, span: DecodedSpan, error = span.error): boolean {
     let state = this.nodes.get(ref.id);
     const end = span.startMs + span.durationMs;
     if (!state) {
-      if (this.nodes.size >= this.caps.nodes) {
-        this.drops.count('node-cap');
+      const full = this.nodes.size >= this.caps.nodes;
+      if (full || !this.budget.charge(nodeBytes(ref.id, ref.name))) {
+        if (ref.kind !== 'service') this.drops.count(full ? 'node-cap' : 'graph-bytes-cap');
         return false;
       }
       state = this.addNode({ id: ref.id, kind: ref.kind, name: ref.name, ...(ref.system ? { system: ref.system } : {}), spanCount: 0, errorCount: 0, firstSeen: span.startMs, lastSeen: end });
@@ -325,7 +354,7 @@ export class Topology {
   }
 
   private addNode(node: GraphNode): NodeState {
-    const state: NodeState = { touched: this.clock, node, minutes: new MinuteRing(), dirty: false };
+    const state: NodeState = { touched: this.clock, node, minutes: new MinuteRing(), dirty: false, bytes: nodeBytes(node.id, node.name) };
     this.nodes.set(node.id, state);
     this.markNodeDirty(state);
     return state;
@@ -346,14 +375,15 @@ export class Topology {
     let e = this.edges.get(id);
     const end = span.startMs + span.durationMs;
     if (!e) {
-      if (this.edges.size >= this.caps.edges) {
-        this.drops.count('edge-cap');
+      const full = this.edges.size >= this.caps.edges;
+      if (full || !this.budget.charge(edgeBytes(id))) {
+        this.drops.count(full ? 'edge-cap' : 'graph-bytes-cap');
         return;
       }
       e = {
         touched: this.clock,
         edge: { id, source: source.id, target: target.id, relation, count: 0, errors: 0, firstSeen: span.startMs, lastSeen: end },
-        hist: new LatencyHistogram(), minutes: new MinuteRing(), spanNames: new Set(), scopes: new Set(), details: new Set(),
+        hist: new LatencyHistogram(), minutes: new MinuteRing(), spanNames: new Set(), scopes: new Set(), details: new Set(), bytes: edgeBytes(id),
       };
       this.edges.set(id, e);
     }
@@ -365,9 +395,9 @@ export class Topology {
     e.minutes.record(end, this.clock, error);
     if (span.startMs < e.edge.firstSeen) e.edge.firstSeen = span.startMs;
     if (end > e.edge.lastSeen) e.edge.lastSeen = end;
-    addCapped(e.spanNames, span.name, this.caps.namesPerItem);
-    if (span.scope) addCapped(e.scopes, span.scope, this.caps.namesPerItem);
-    if (detail) addCapped(e.details, detail, this.caps.namesPerItem);
+    e.bytes += addCharged(e.spanNames, span.name, this.caps.namesPerItem, this.budget);
+    if (span.scope) e.bytes += addCharged(e.scopes, span.scope, this.caps.namesPerItem, this.budget);
+    if (detail) e.bytes += addCharged(e.details, detail, this.caps.namesPerItem, this.budget);
     this.dirtyEdges.add(id);
     if (this.currentEdges === NO_EDGES) this.currentEdges = [id];
     else this.currentEdges.push(id);
@@ -384,6 +414,14 @@ function edgeView(e: EdgeState): GraphEdge {
     scopes: [...e.scopes],
     ...(e.details.size ? { details: [...e.details] } : {}),
   };
+}
+
+function nodeBytes(id: string, name: string): number {
+  return ENTRY_BYTES + stringBytes(id) + stringBytes(name);
+}
+
+function edgeBytes(id: string): number {
+  return ENTRY_BYTES + 2 * stringBytes(id);
 }
 
 function asArray(v: unknown): Record<string, unknown>[] {
