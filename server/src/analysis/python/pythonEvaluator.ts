@@ -9,6 +9,7 @@ import { dottedPath, pythonExpr } from './pythonExpr';
 import type { PythonLocals } from './pythonLocals';
 import { tracerScope } from './pythonModules';
 import { PartFinder } from './pythonParts';
+import type { ReturnedPart } from './pythonReturns';
 import type { PyFileInput } from './pythonSites';
 
 const FUNCTION_TYPES = new Set(['function_definition']);
@@ -22,7 +23,7 @@ export class Evaluator extends ValueEvaluator {
     private readonly locals: PythonLocals,
   ) {
     super(pythonExpr);
-    this.parts = new PartFinder(locals, input.resolver, (node) => this.isConstant(node));
+    this.parts = new PartFinder(locals, input.resolver, (node) => this.isConstant(node), input.root);
   }
 
   /** A value with its dynamic parts judged (see PartFinder). */
@@ -37,6 +38,11 @@ export class Evaluator extends ValueEvaluator {
     const found = this.parts.partsOf(node, true);
     info.parts = found.map((f) => f.part);
     return { info, paramOf: found.find((f) => f.paramOf)?.paramOf };
+  }
+
+  /** What `fn`, a function of this file, returns (pythonReturns.ts), for calls of it from other files. */
+  returnsOf(fn: Node, index: number | undefined): ReturnedPart[] | undefined {
+    return this.parts.returnsOfFunction(fn, index);
   }
 
   isConstant(node: Node): boolean {

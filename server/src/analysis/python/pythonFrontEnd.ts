@@ -12,6 +12,10 @@ import { moduleOrigin, type TracerOrigin } from './pythonSdks';
 import { moduleSymbols, type PyModuleSymbols } from './pythonModules';
 import { pythonCallsTo } from './pythonCalls';
 import { PYTHON_SPAN_METHODS, pythonSites, type PythonResolver } from './pythonSites';
+import { Evaluator } from './pythonEvaluator';
+import { LOCALS_NODE_TYPES, PythonLocals } from './pythonLocals';
+import { moduleFunction, type ReturnedPart } from './pythonReturns';
+import { NodesByType } from '../treeSitter';
 
 const PYTHON: TreeSitterLanguage<PyModuleSymbols, PythonResolver> = {
   name: 'Python',
@@ -34,6 +38,8 @@ class PythonFrontEnd extends TreeSitterFrontEnd<PyModuleSymbols, PythonResolver>
   private readonly passed = new Map<string, Map<string, PassedArgument[]>>();
   /** Names of the parameters that flow into span names, per helper and position: callers may pass them by keyword. */
   private readonly paramNames = new Map<string, string>();
+  /** Return parts of functions called from other files, with the files read for them; `null` while being computed. Dropped on any change. */
+  private readonly returns = new Map<string, { parts: ReturnedPart[] | undefined; dependencies: Set<string> } | null>();
 
   constructor(
     private readonly sources: SourceStore,
@@ -44,12 +50,16 @@ class PythonFrontEnd extends TreeSitterFrontEnd<PyModuleSymbols, PythonResolver>
   }
 
   updateFile(file: string, text: string): void {
-    if (this.sources.text(file) !== text) this.passed.clear();
+    if (this.sources.text(file) !== text) {
+      this.passed.clear();
+      this.returns.clear();
+    }
     super.updateFile(file, text);
   }
 
   removeFile(file: string): void {
     this.passed.clear();
+    this.returns.clear();
     super.removeFile(file);
   }
 
@@ -96,7 +106,48 @@ class PythonFrontEnd extends TreeSitterFrontEnd<PyModuleSymbols, PythonResolver>
       tracerOrigin: (name) => this.tracerOriginIn(file, name, dependencies, 0),
       importedFrom: (name) => this.symbolsOf(file, dependencies)?.imports.get(name)?.module,
       isEnum: (path) => this.isEnumIn(file, path, dependencies, 0),
+      returnsOf: (path, index) => this.returnsIn(file, path, index, dependencies, 0),
     };
+  }
+
+  /** What the function `path` names as seen from `file` returns (a function of another file, reached through imports). */
+  private returnsIn(file: string, path: string[], index: number | undefined, dependencies: Set<string>, depth: number): ReturnedPart[] | undefined {
+    const symbols = this.symbolsOf(file, dependencies);
+    if (!symbols || depth > MAX_RESOLUTION_DEPTH || path.length === 0) return undefined;
+    const [head, ...rest] = path;
+    if (rest.length === 0 && symbols.functions.has(head)) return depth === 0 ? undefined : this.returnsOfFunction(file, head, index, dependencies);
+    const imported = symbols.imports.get(head);
+    if (!imported) return undefined;
+    const names = imported.name ? [imported.name, ...rest] : rest;
+    // `from m import f` -> f in m; `import m as x` / `from pkg import m` -> m.f.
+    const direct = names.length ? this.modules.resolve(file, imported.module) : undefined;
+    const found = direct && direct !== file ? this.returnsIn(direct, names, index, dependencies, depth + 1) : undefined;
+    if (found || names.length < 2) return found;
+    const submodule = this.modules.resolve(file, `${imported.module}${imported.module.endsWith('.') ? '' : '.'}${names[0]}`);
+    return submodule && submodule !== file ? this.returnsIn(submodule, names.slice(1), index, dependencies, depth + 1) : undefined;
+  }
+
+  /** The return parts of module-level function `name` of `file`, summarised once per version of the workspace. */
+  private returnsOfFunction(file: string, name: string, index: number | undefined, dependencies: Set<string>): ReturnedPart[] | undefined {
+    const key = `${file}#${name}#${index ?? ''}`;
+    const cached = this.returns.get(key);
+    if (cached === null) return undefined; // a cycle of calls between files
+    if (!cached) {
+      this.returns.set(key, null);
+      const read = new Set<string>([file]);
+      const parts = this.sources.withFreshTree(file, (tree) => {
+        const fn = moduleFunction(tree.rootNode, name);
+        if (!fn) return undefined;
+        const input = { file, text: this.sources.text(file) ?? '', root: tree.rootNode, wrappers: this.wrapperNames, resolver: this.resolverFor(file, read) };
+        const evaluator = new Evaluator(input, new PythonLocals(new NodesByType(tree.rootNode, LOCALS_NODE_TYPES)));
+        return evaluator.returnsOf(fn, index);
+      });
+      this.returns.set(key, { parts, dependencies: read });
+      for (const d of read) dependencies.add(d);
+      return parts;
+    }
+    for (const d of cached.dependencies) dependencies.add(d);
+    return cached.parts;
   }
 
   /** Whether module-level `name` of `file` is a tracer of OpenTelemetry or of another SDK, following imports. */

@@ -8,12 +8,22 @@ import type { Node } from 'web-tree-sitter';
 import { FunctionIndex, namedChildren, type NodesByType } from '../treeSitter';
 import { parametersOf, type PyParam } from './pythonParams';
 
-/** A local's binding: one assigned value, a parameter never rebound (`scope` is its function), or anything else. */
-export type LocalBinding = { kind: 'value'; value: Node } | { kind: 'param'; scope: Node; param: PyParam } | { kind: 'dynamic' };
+/**
+ * A local's binding: one assigned value, one element of an unpacked value (`name, attrs = f(x)`:
+ * `value` is `f(x)`, `index` 0), a parameter never rebound (`scope` is its function), or anything else.
+ */
+export type LocalBinding =
+  | { kind: 'value'; value: Node }
+  | { kind: 'element'; value: Node; index: number }
+  | { kind: 'param'; scope: Node; param: PyParam }
+  | { kind: 'dynamic' };
 
 const SCOPES = new Set(['function_definition', 'lambda', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 const BINDERS = new Set(['assignment', 'augmented_assignment', 'for_statement', 'as_pattern_target', 'named_expression', 'for_in_clause']);
 const DECLARATIONS = new Set(['global_statement', 'nonlocal_statement']);
+/** Unpacking targets: `a, b = ...`, `(a, b) = ...`, `[a, b] = ...`, `for k, v in ...`. */
+const PATTERNS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern']);
+const SEQUENCES = new Set(['expression_list', 'tuple', 'list']);
 /** The node types PythonLocals needs from the file's one search (NodesByType). */
 export const LOCALS_NODE_TYPES = [...SCOPES, ...BINDERS, ...DECLARATIONS];
 
@@ -53,8 +63,7 @@ export class PythonLocals {
       if (!this.bindingsOf(scope).has(name)) continue;
       return this.search().binders.filter(({ node, owner }) => {
         if (owner?.id !== scope.id) return false;
-        const left = node.type === 'as_pattern_target' ? node.namedChildren[0] : node.childForFieldName('left') ?? node.childForFieldName('name');
-        return left?.type === 'identifier' && left.text === name;
+        return targetsOf(node).some((t) => t.name.text === name);
       }).map((b) => b.node);
     }
     return undefined;
@@ -77,17 +86,15 @@ export class PythonLocals {
     const end = body.endIndex;
     for (const { node: binder, start: at, end: until, owner } of this.search().binders) {
       if (at < start || until > end || binder.id === body.id) continue;
-      const left = binder.type === 'as_pattern_target' ? binder.namedChildren[0] : binder.childForFieldName('left') ?? binder.childForFieldName('name');
-      if (left?.type !== 'identifier') continue;
-      if (owner?.id !== scope.id) {
-        // An inner function assigning a `nonlocal` name rebinds this scope's name.
-        if (owner && bindings.has(left.text) && this.declaredNames(owner, 'nonlocal_statement').has(left.text)) bindings.set(left.text, { kind: 'dynamic' });
-        continue;
+      for (const { name: target, index } of targetsOf(binder)) {
+        if (owner?.id !== scope.id) {
+          // An inner function assigning a `nonlocal` name rebinds this scope's name.
+          if (owner && bindings.has(target.text) && this.declaredNames(owner, 'nonlocal_statement').has(target.text)) bindings.set(target.text, { kind: 'dynamic' });
+          continue;
+        }
+        if (notLocal.has(target.text)) continue;
+        bindings.set(target.text, bindings.has(target.text) ? { kind: 'dynamic' } : bindingOf(binder, index));
       }
-      if (notLocal.has(left.text)) continue;
-      const right = binder.childForFieldName('right');
-      const single = binder.type === 'assignment' && right && !bindings.has(left.text);
-      bindings.set(left.text, single ? { kind: 'value', value: right } : { kind: 'dynamic' });
     }
     this.scopes.set(scope.id, bindings);
     return bindings;
@@ -108,4 +115,39 @@ export class PythonLocals {
     this.placed ??= { binders: this.nodes.of(BINDERS).map(place), declarations: this.nodes.of(DECLARATIONS).map(place) };
     return this.placed;
   }
+}
+
+function leftOf(binder: Node): Node | null {
+  return binder.type === 'as_pattern_target' ? binder.namedChildren[0] : (binder.childForFieldName('left') ?? binder.childForFieldName('name'));
+}
+
+/**
+ * The names a binder binds: one identifier (no index), or the identifiers of an unpacking
+ * pattern with their positions. Nested patterns and names after a starred target bind values
+ * whose position is not known: they are bound without an index and read as dynamic.
+ */
+function targetsOf(binder: Node): { name: Node; index?: number }[] {
+  const left = leftOf(binder);
+  if (left?.type === 'identifier') return [{ name: left }];
+  if (!left || !PATTERNS.has(left.type)) return [];
+  const out: { name: Node; index?: number }[] = [];
+  let known = true;
+  for (const [index, element] of namedChildren(left).entries()) {
+    if (element.type === 'list_splat_pattern') known = false;
+    for (const name of element.type === 'identifier' ? [element] : element.descendantsOfType('identifier').filter((n): n is Node => !!n)) {
+      out.push(known && name.id === element.id ? { name, index } : { name, index: -1 });
+    }
+  }
+  return out;
+}
+
+/** The binding one assignment gives its target at `index` of an unpacking pattern (undefined for a plain `name = value`, -1 for an unknown position). */
+function bindingOf(binder: Node, index: number | undefined): LocalBinding {
+  const right = binder.childForFieldName('right');
+  if (binder.type !== 'assignment' || !right || index === -1) return { kind: 'dynamic' };
+  if (index === undefined) return { kind: 'value', value: right };
+  // `a, b = "x", y`: each name gets its element; `a, b = f()`: an element of what `f` returns.
+  const element = SEQUENCES.has(right.type) ? namedChildren(right)[index] : undefined;
+  if (element) return element.type === 'list_splat' ? { kind: 'dynamic' } : { kind: 'value', value: element };
+  return { kind: 'element', value: right, index };
 }

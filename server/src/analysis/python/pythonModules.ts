@@ -28,13 +28,15 @@ export interface PyModuleSymbols {
   tracers: Map<string, StaticExpr>;
   /** Module-level names whose value is a tracer (or a look-alike SDK's), by origin. */
   tracerOrigins: Map<string, TracerOrigin>;
+  /** Names of module-level functions (`def`), which other files may call for a name (pythonReturns.ts). */
+  functions: Set<string>;
 }
 
 const ENUM_BASES = /(^|\.)(Enum|StrEnum|IntEnum)$/;
 
 export function moduleSymbols(root: Node): PyModuleSymbols {
   const symbols: PyModuleSymbols = {
-    constants: new Map(), classes: new Map(), imports: new Map(), tracers: new Map(), tracerOrigins: new Map(),
+    constants: new Map(), classes: new Map(), imports: new Map(), tracers: new Map(), tracerOrigins: new Map(), functions: new Set(),
   };
   const assignedTwice = new Set<string>();
   const values: [string, Node][] = [];
@@ -53,6 +55,9 @@ export function moduleSymbols(root: Node): PyModuleSymbols {
       values.push([name, right]);
       const scope = tracerScope(right);
       if (scope) symbols.tracers.set(name, scope);
+    } else if (target.type === 'function_definition') {
+      const name = target.childForFieldName('name')?.text;
+      if (name) symbols.functions.add(name);
     } else if (target.type === 'class_definition') {
       const name = target.childForFieldName('name')?.text;
       if (name) symbols.classes.set(name, classSymbols(target));

@@ -4,10 +4,12 @@
 // raw request paths are not; parameters are judged at the function's call sites.
 
 import type { Node } from 'web-tree-sitter';
+import { textVerdict } from '../cardinality';
 import type { NamePart } from '../types';
 import { namedChildren } from '../treeSitter';
 import { dottedPath } from './pythonExpr';
 import type { PythonLocals } from './pythonLocals';
+import { CallTargets, argumentFor, summarise, type ReturnedPart } from './pythonReturns';
 import type { PythonResolver } from './pythonSites';
 
 /** A part, and the function whose parameter it is (for SpanSite.enclosing). */
@@ -59,12 +61,23 @@ const UNBOUNDED_CALLS: [RegExp, string][] = [
 /** Conversions and string methods that keep their operand's cardinality. */
 const KEEPING_CALLS = /^(?:str|format)$|\.(?:lower|upper|strip|lstrip|rstrip|title|capitalize|casefold|decode|encode)$/;
 
+/** How many calls of project functions deep a part is followed into their return values. */
+const MAX_CALL_LEVELS = 3;
+
 export class PartFinder {
+  private readonly targets: CallTargets;
+  /** Return parts of this file's functions, per function node and tuple index; `null` while being computed (recursion). */
+  private readonly summaries = new Map<string, ReturnedPart[] | null | undefined>();
+  private callLevel = 0;
+
   constructor(
     private readonly locals: PythonLocals,
     private readonly resolver: PythonResolver,
     private readonly isConstant: (node: Node) => boolean,
-  ) {}
+    root: Node,
+  ) {
+    this.targets = new CallTargets(root, locals, resolver);
+  }
 
   /** The dynamic parts of `node` in source order (empty when it is constant); `dynamic` when the caller already knows it is not. */
   partsOf(node: Node, dynamic = false, depth = 0): FoundPart[] {
@@ -111,10 +124,19 @@ export class PartFinder {
       }
       case 'call': {
         const fn = node.childForFieldName('function');
-        if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'format') {
-          add(fn.childForFieldName('object'));
-          const args = node.childForFieldName('arguments');
+        const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+        const object = fn?.childForFieldName('object');
+        const args = node.childForFieldName('arguments');
+        if (method === 'format' && object) {
+          add(object);
           for (const arg of args ? namedChildren(args) : []) add(arg.type === 'keyword_argument' ? arg.childForFieldName('value') : arg, true);
+          return;
+        }
+        // `" ".join((server_span_name, scope["type"], "receive"))`: a separator joining listed pieces.
+        const listed = method === 'join' && object?.type === 'string' && args?.namedChildCount === 1 ? args.namedChildren[0] : null;
+        if (listed && (listed.type === 'tuple' || listed.type === 'list') && !namedChildren(listed).some((e) => e.type === 'list_splat')) {
+          add(object);
+          for (const element of namedChildren(listed)) add(element);
           return;
         }
         break;
@@ -179,6 +201,7 @@ export class PartFinder {
   private judgeName(node: Node, depth: number): Judgement {
     const local = this.locals.lookup(node, node.text);
     if (local?.kind === 'value') return this.judge(local.value, depth + 1);
+    if (local?.kind === 'element') return local.value.type === 'call' ? (this.judgeReturned(local.value, local.index, depth) ?? UNKNOWN) : UNKNOWN;
     if (local?.kind === 'param') {
       const annotation = local.param.annotation;
       const type = annotation?.text;
@@ -269,6 +292,57 @@ export class PartFinder {
     if (callee === 'type' && first) return { bound: 'bounded', reason: 'a class' };
     if (callee === 'getattr' && args && /["']__(?:qual)?name__["']/.test(args.text)) return { bound: 'bounded', reason: 'a function or class name' };
     if (first && KEEPING_CALLS.test(callee)) return this.judge(first, depth + 1);
-    return UNKNOWN;
+    // `typing.cast(str, x)` is `x`.
+    const cast = /^(?:typing\.|t\.)?cast$/.test(callee) && args ? namedChildren(args).filter((a) => a.type !== 'keyword_argument')[1] : undefined;
+    if (cast) return this.judge(cast, depth + 1);
+    return this.judgeReturned(node, undefined, depth) ?? UNKNOWN;
+  }
+
+  /**
+   * A call of the project's own function: as bounded as what it returns (element `index` of a
+   * tuple), a returned parameter judged from the call's argument. Unbounded when some return
+   * path is, bounded when all are; undefined when the function is not known.
+   */
+  private judgeReturned(call: Node, index: number | undefined, depth: number): Judgement | undefined {
+    if (this.callLevel >= MAX_CALL_LEVELS) return undefined;
+    const callees = this.targets.calleesOf(call, index);
+    if (callees.length === 0) return undefined;
+    const judgements: Judgement[] = [];
+    this.callLevel++;
+    try {
+      for (const callee of callees) {
+        const summary = 'fn' in callee ? this.summaryOf(callee.fn, index) : callee.summary;
+        if (!summary) return UNKNOWN;
+        for (const part of summary) {
+          if (!part.param) {
+            // The innermost function that returned the part names it: `returned by` is said once.
+            const reason = part.reason && !part.reason.includes(', returned by ') ? `${part.reason}, returned by ${callee.name}()` : part.reason;
+            judgements.push({ bound: part.bound, ...(reason ? { reason } : {}) });
+            continue;
+          }
+          const arg = argumentFor(call, part.param);
+          const judged = arg ? this.judge(arg, depth + 1) : UNKNOWN;
+          judgements.push(judged.bound === 'unknown' && arg ? textVerdict(arg.text) : judged);
+        }
+      }
+    } finally {
+      this.callLevel--;
+    }
+    return judgements.length ? this.combine(judgements, 'returned by a function of bounded values') : { bound: 'bounded', reason: 'a function returning constants' };
+  }
+
+  /** The return parts of `fn`, a function of this file (computed once; a function reached again while it is computed is unknown). */
+  private summaryOf(fn: Node, index: number | undefined): ReturnedPart[] | undefined {
+    const key = `${fn.id}/${index ?? ''}`;
+    if (this.summaries.has(key)) return this.summaries.get(key) ?? undefined;
+    this.summaries.set(key, null);
+    const summary = summarise(fn, index, this);
+    this.summaries.set(key, summary);
+    return summary;
+  }
+
+  /** The return parts of `fn`, a function of this file, for a call of it from another file. */
+  returnsOfFunction(fn: Node, index: number | undefined): ReturnedPart[] | undefined {
+    return this.summaryOf(fn, index);
   }
 }

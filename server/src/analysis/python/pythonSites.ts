@@ -16,6 +16,7 @@ import { LOCALS_NODE_TYPES, PythonLocals } from './pythonLocals';
 import { keywordArgument } from './pythonModules';
 import { callableOf } from './pythonParams';
 import { Receivers } from './pythonReceivers';
+import type { ReturnedPart } from './pythonReturns';
 import { importsOpenTelemetry, type TracerOrigin } from './pythonSdks';
 
 export const PYTHON_SPAN_METHODS = ['start_as_current_span', 'start_span'] as const;
@@ -32,6 +33,12 @@ export interface PythonResolver {
   importedFrom(name: string): string | undefined;
   /** Whether a module-level or imported dotted name is an Enum class. */
   isEnum(path: string[]): boolean;
+  /**
+   * The return parts (pythonReturns.ts) of the function an imported name or module member
+   * (`helper`, `otel_wsgi.get_default_span_name`) names in another workspace file; element
+   * `index` of tuple returns. Undefined when it names no such function.
+   */
+  returnsOf?(path: string[], index: number | undefined): ReturnedPart[] | undefined;
 }
 
 export type PyFileInput = SiteInput<PythonResolver>;
