@@ -10,6 +10,8 @@ import type { SpanQuery } from '../../../common/src/telemetry';
 import { edgeDiffOf } from '../telemetry/history';
 import type { TelemetryHost } from '../telemetry/host';
 import { readBody } from '../telemetry/receiver/body';
+import { resetDelta } from '../telemetry/receiver/readApi';
+import { SseHub, sseFrame } from '../telemetry/receiver/sseHub';
 import { servePage } from './page';
 import { allowedHost } from '../telemetry/receiver/hostGuard';
 import type { SiteSource } from './workspaceSites';
@@ -30,18 +32,12 @@ const SSE_PING_MS = 15_000;
 
 export function createUiServer(opts: UiServerOptions): Server {
   const { host } = opts;
-  const sse = new Set<ServerResponse>();
-  const broadcast = (m: ToWebview) => {
-    const line = `data: ${JSON.stringify(m)}\n\n`;
-    for (const res of sse) res.write(line);
-  };
+  // A map that stops reading gets the latest graph when it drains, never a queue of deltas.
+  const sse = new SseHub({ maxClients: MAX_SSE_CLIENTS, pingMs: SSE_PING_MS, resync: () => sseFrame({ type: 'delta', delta: resetDelta(host.currentGraph()) }) });
+  const broadcast = (m: ToWebview) => sse.broadcast(m.type, sseFrame(m));
   host.onDelta((delta) => broadcast({ type: 'delta', delta }));
   host.onStatus((status) => broadcast({ type: 'receiver', status }));
   opts.sites?.onChange((sites) => broadcast({ type: 'sites', sites }));
-  const ping = setInterval(() => {
-    for (const res of sse) res.write(': ping\n\n');
-  }, SSE_PING_MS);
-  ping.unref();
 
   const server = createServer((req, res) => {
     route(req, res).catch(() => {
@@ -49,7 +45,7 @@ export function createUiServer(opts: UiServerOptions): Server {
       else res.end();
     });
   });
-  server.on('close', () => clearInterval(ping));
+  server.on('close', () => sse.close());
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -92,18 +88,14 @@ export function createUiServer(opts: UiServerOptions): Server {
     const receiver = host.status();
     const { spansReceived, spansDropped, dropped, collapsed = {}, refused = {} } = host.currentGraph().stats;
     const ok = receiver.state === 'listening';
-    const body = { ok, ...(ok ? {} : { reason: receiver.message ?? `receiver ${receiver.state}` }), receiver, spansReceived, spansDropped, dropped, collapsed, refused };
+    const body = { ok, ...(ok ? {} : { reason: receiver.message ?? `receiver ${receiver.state}` }), receiver, spansReceived, spansDropped, dropped, collapsed, refused, sse: sse.stats() };
     json(res, ok ? 200 : 503, body);
   }
 
   function events(res: ServerResponse): void {
-    if (sse.size >= MAX_SSE_CLIENTS) return json(res, 503, { error: 'too many open maps' });
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     // The local graph copy is current as of the last delta, and later deltas follow on this stream.
     const init: ToWebview = { type: 'init', host: 'browser', graph: host.currentGraph(), receiver: host.status(), sites: opts.sites?.current() ?? [] };
-    res.write(`data: ${JSON.stringify(init)}\n\n`);
-    sse.add(res);
-    res.on('close', () => sse.delete(res));
+    if (!sse.add(res, sseFrame(init), { 'x-accel-buffering': 'no' })) json(res, 503, { error: 'too many open maps' });
   }
 
   async function message(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -5,11 +5,12 @@
 // (a DNS-rebinding page cannot read them).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Graph } from '../../../../common/src/graph';
+import type { Graph, GraphDelta } from '../../../../common/src/graph';
 import type { ToWebview } from '../../../../common/src/protocol';
 import type { ReceiverStatus } from '../../../../common/src/telemetry';
 import { authorized } from './auth';
 import { allowedHost } from './hostGuard';
+import { SseHub, sseFrame, type SseHubStats } from './sseHub';
 
 export interface ReadApiSource {
   graph(): Graph;
@@ -20,12 +21,10 @@ const MAX_SSE_CLIENTS = 8;
 const SSE_PING_MS = 15_000;
 
 export class ReadApi {
-  private readonly clients = new Set<ServerResponse>();
-  private readonly ping: NodeJS.Timeout;
+  private readonly sse: SseHub;
 
   constructor(private readonly source: ReadApiSource, private readonly token: string) {
-    this.ping = setInterval(() => this.write(': ping\n\n'), SSE_PING_MS);
-    this.ping.unref();
+    this.sse = new SseHub({ maxClients: MAX_SSE_CLIENTS, pingMs: SSE_PING_MS, resync: () => sseFrame({ type: 'delta', delta: resetDelta(source.graph()) }) });
   }
 
   /** Answers the read-only routes; false (nothing sent) for any other path. */
@@ -35,32 +34,27 @@ export class ReadApi {
     if (!allowedHost(req)) return json(res, 403, { error: 'unexpected Host header' });
     if (!authorized(req.headers.authorization, this.token)) return json(res, 401, { error: 'missing or wrong bearer token' });
     if (path === '/api/graph') return json(res, 200, this.source.graph());
-    if (this.clients.size >= MAX_SSE_CLIENTS) return json(res, 503, { error: 'too many viewers' });
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const init: ToWebview = { type: 'init', host: 'browser', graph: this.source.graph(), receiver: this.source.status(), sites: [] };
-    res.write(frame(init));
-    this.clients.add(res);
-    res.on('close', () => this.clients.delete(res));
+    if (!this.sse.add(res, sseFrame(init))) return json(res, 503, { error: 'too many viewers' });
     return true;
   }
 
   broadcast(m: ToWebview): void {
-    if (this.clients.size > 0) this.write(frame(m));
+    if (this.sse.size > 0) this.sse.broadcast(m.type, sseFrame(m));
+  }
+
+  stats(): SseHubStats {
+    return this.sse.stats();
   }
 
   close(): void {
-    clearInterval(this.ping);
-    for (const res of this.clients) res.end();
-    this.clients.clear();
-  }
-
-  private write(text: string): void {
-    for (const res of this.clients) res.write(text);
+    this.sse.close();
   }
 }
 
-function frame(m: ToWebview): string {
-  return `data: ${JSON.stringify(m)}\n\n`;
+/** The whole graph as one delta that replaces what a consumer holds (a client that missed deltas). */
+export function resetDelta(g: Graph): GraphDelta {
+  return { nodes: g.nodes, edges: g.edges, flows: g.flows, removedNodeIds: [], removedEdgeIds: [], removedFlowNames: [], stats: g.stats, reset: true };
 }
 
 function json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): true {
