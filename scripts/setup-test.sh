@@ -2,6 +2,8 @@
 # Installs what the test suite needs beyond `npm ci`: Debian Chromium (webview + VS Code UI tests),
 # Debian's Prometheus (scrapes /metrics in test/receiver/prometheus.test.ts) and code-server
 # 4.100.3 (a real VS Code on Node 20). Idempotent; safe to re-run.
+# Also the real OpenTelemetry SDK test clients in build/ (gitignored): a Python venv from
+# test/clients/python/requirements.txt and the Go module test/clients/go, downloaded and built.
 set -euo pipefail
 CODE_SERVER_VERSION=4.100.3
 CACHE_DIR="${OTEL_FLOW_MAP_CACHE:-$HOME/.cache/otel-flow-map}"
@@ -13,11 +15,35 @@ command -v rg >/dev/null 2>&1 || need_apt+=(ripgrep)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
 command -v g++ >/dev/null 2>&1 || need_apt+=(build-essential)
 command -v prometheus >/dev/null 2>&1 || need_apt+=(prometheus)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+command -v python3 >/dev/null 2>&1 && python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
 if ((${#need_apt[@]})); then
   echo "setup:test: installing ${need_apt[*]}"
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
+fi
+
+# Python SDK client (test/receiver/sdkPython.test.ts): pip into a venv, redone only when the
+# pinned requirements change (the copy kept in the venv says what it holds).
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+PY_VENV="$ROOT/build/py-otel"
+PY_REQ="$ROOT/test/clients/python/requirements.txt"
+if [[ -x "$PY_VENV/bin/opentelemetry-instrument" ]] && cmp -s "$PY_REQ" "$PY_VENV/requirements.txt"; then
+  echo "setup:test: Python OpenTelemetry client present in build/py-otel"
+else
+  echo "setup:test: installing the Python OpenTelemetry client into build/py-otel (about 20 s)"
+  python3 -m venv --clear "$PY_VENV"
+  "$PY_VENV/bin/pip" install --quiet --disable-pip-version-check --no-input --only-binary=:all: -r "$PY_REQ"
+  cp "$PY_REQ" "$PY_VENV/requirements.txt"
+fi
+# Go SDK client (test/receiver/sdkGo.test.ts): modules into the module cache, binary into build/
+# (both no-ops when already there; the test rebuilds offline with the same flags).
+if command -v go >/dev/null 2>&1; then
+  echo "setup:test: Go OpenTelemetry client: go mod download, go build into build/go-otel"
+  (cd "$ROOT/test/clients/go" && go mod download && GOFLAGS='-mod=readonly -buildvcs=false' go build -o "$ROOT/build/go-otel/shop" .)
+else
+  echo "setup:test: go not found: the Go SDK test skips locally and fails under CI (needs Go >= 1.26)"
 fi
 
 if [[ -x "$CS_DIR/node_modules/.bin/code-server" ]]; then
