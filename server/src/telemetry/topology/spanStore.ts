@@ -18,6 +18,8 @@ export class SpanStore {
   private next = 0;
   private bytes = 0;
   private readonly keys: FlowKeys;
+  /** Ring slots of spans pushed before any edge was known (a CLIENT span waiting for its SERVER half). */
+  private readonly pending = new WeakMap<DecodedSpan, number>();
 
   constructor(capacity: number, prefix: string, private readonly maxBytes = Number.POSITIVE_INFINITY) {
     this.ring = new Array(capacity);
@@ -35,7 +37,11 @@ export class SpanStore {
     if (size > this.maxBytes) return;
     this.bytes += size - this.sizes[this.next];
     this.ring[this.next] = span;
-    this.edgeIds[this.next] = edgeIds;
+    // An edge may still come for it when pairing resolves or gives up: give it an array of its own.
+    if (edgeIds.length === 0) {
+      this.edgeIds[this.next] = [];
+      this.pending.set(span, this.next);
+    } else this.edgeIds[this.next] = edgeIds;
     this.sizes[this.next] = size;
     this.next = (this.next + 1) % this.ring.length;
     // Over the bytes cap: evict the oldest (they follow `next`), leaving a gap query() stops at.
@@ -44,6 +50,12 @@ export class SpanStore {
       this.sizes[i] = 0;
       this.ring[i] = undefined;
     }
+  }
+
+  /** A span already in the ring contributed to `edgeId` later (pairing resolved after it arrived). */
+  tag(span: DecodedSpan, edgeId: string): void {
+    const slot = this.pending.get(span);
+    if (slot !== undefined && this.ring[slot] === span && !this.edgeIds[slot].includes(edgeId)) this.edgeIds[slot].push(edgeId);
   }
 
   /** Newest first. */

@@ -85,6 +85,8 @@ export class Topology {
   private rate = new Map<number, number>();
   /** Edge ids the span being ingested contributed to (for the span store); shared while empty. */
   private currentEdges: string[] = NO_EDGES;
+  /** The span ingestOne is adding; addEdge for any other span is a late pairing. */
+  private ingesting: DecodedSpan | undefined;
 
   constructor(opts: TopologyOptions) {
     this.caps = { ...DEFAULT_CAPS, ...opts.caps };
@@ -316,11 +318,13 @@ export class Topology {
 
   private ingestOne(span: DecodedSpan, now: number): void {
     this.currentEdges = NO_EDGES;
+    this.ingesting = span;
     const service = serviceNode(span.service);
     const bucket = bucketOf(span.durationMs);
     // A span whose service cannot get a node (count or bytes cap) is lost: counted, nothing kept.
     if (!this.touchNode(service, span)) {
       this.drops.count('service-cap');
+      this.ingesting = undefined;
       return;
     }
     this.rules.ingest(span, now);
@@ -328,6 +332,8 @@ export class Topology {
     if (flow !== undefined) this.expiry.flowSeen(flow, now);
     this.names.add(span, bucket);
     this.spans.push(span, this.currentEdges);
+    this.currentEdges = NO_EDGES;
+    this.ingesting = undefined;
   }
 
   /** Upserts a node and counts the span on it; false when a cap refused it (a peer's refusal is counted here). */
@@ -399,8 +405,13 @@ export class Topology {
     if (span.scope) e.bytes += addCharged(e.scopes, span.scope, this.caps.namesPerItem, this.budget);
     if (detail) e.bytes += addCharged(e.details, detail, this.caps.namesPerItem, this.budget);
     this.dirtyEdges.add(id);
-    if (this.currentEdges === NO_EDGES) this.currentEdges = [id];
-    else this.currentEdges.push(id);
+    // While a span is ingested, the edges it resolves are its own (also the other half's pair edge);
+    // an edge resolved for a span ingested earlier (pairing waited, or gave up) is recorded on that span.
+    if (this.ingesting) {
+      if (this.currentEdges === NO_EDGES) this.currentEdges = [id];
+      else this.currentEdges.push(id);
+    }
+    if (span !== this.ingesting) this.spans.tag(span, id);
   }
 }
 
