@@ -5,7 +5,8 @@ import { DEFAULT_SETTINGS } from '../../../common/src/settings';
 import { createPythonFrontEnd } from '../../../server/src/analysis/python/pythonFrontEnd';
 import { createParser } from '../../../server/src/analysis/treeSitter';
 import type { LanguageFrontEnd, SpanSite, TextEdit } from '../../../server/src/analysis/types';
-import { FIXTURES, fixtureSites, lineOf } from '../treeSitterSupport';
+import { scanPaths } from '../../../server/src/analysis/workspace';
+import { FIXTURES, expectedFindings, findingsByLine, fixtureSites, lineOf, loadInto } from '../treeSitterSupport';
 
 const ROOT = join(FIXTURES, 'python', 'escape');
 const SPANS = join(ROOT, 'spans.py');
@@ -139,5 +140,64 @@ describe('Python span-not-ended: escapes, leaking paths and the with-statement f
       assert.notEqual(named(String(site.name?.value), after.sites).ended, false, String(site.name?.value));
     }
     frontEnd.updateFile(SPANS, TEXT);
+  });
+});
+
+describe('Python spans from project helpers (helperSpansOf): span-not-ended at the helper call', () => {
+  const HELPERS = join(FIXTURES, 'python', 'helper_spans');
+  const HANDLERS = join(HELPERS, 'handlers.py');
+  const HANDLERS_TEXT = readFileSync(HANDLERS, 'utf8');
+  let frontEnd: LanguageFrontEnd;
+  const spanOn = (marker: string, from = frontEnd.helperSpansOf!(HANDLERS)) => {
+    const line = lineOf(HANDLERS_TEXT, marker) - 1;
+    const span = from.find((s) => s.range.start.line === line);
+    if (!span) throw new Error(`no helper span on line ${line + 1}`);
+    return span;
+  };
+
+  before(async () => {
+    frontEnd = await createPythonFrontEnd(DEFAULT_SETTINGS.analysis);
+    loadInto(frontEnd, HELPERS);
+  });
+
+  it('reports through the workspace exactly the findings each `expect:` line says (escapes, None checks, look-alikes)', async () => {
+    const out = await scanPaths([HELPERS], DEFAULT_SETTINGS.analysis, process.cwd());
+    assert.deepEqual(out.problems, []);
+    assert.deepEqual(out.findings.filter((f) => f.file !== HANDLERS), []);
+    const actual = findingsByLine(out.findings.filter((f) => f.file === HANDLERS));
+    const expected = expectedFindings(HANDLERS_TEXT);
+    for (const [line, rules] of expected) assert.deepEqual(actual.get(line) ?? [], rules, `line ${line + 1}: ${HANDLERS_TEXT.split('\n')[line].trim()}`);
+    for (const line of actual.keys()) assert.ok(expected.has(line), `unexpected finding on line ${line + 1}`);
+  });
+
+  it('finds the span at the helper\'s tuple position, with the helper call as head and the leaking path', () => {
+    const charge = spanOn('"payments.charge"');
+    const line = HANDLERS_TEXT.split('\n')[charge.range.start.line];
+    assert.equal(charge.headRange?.start.character, line.indexOf('start_server_span'));
+    assert.equal(charge.ended, false);
+    assert.equal(charge.leak?.start.line, lineOf(HANDLERS_TEXT, 'return None') - 1);
+    assert.equal(frontEnd.helperSpansOf!(HANDLERS).some((s) => s.range.start.line === lineOf(HANDLERS_TEXT, 'datadog_span(') - 1), false, 'a Datadog span is no OpenTelemetry span');
+  });
+
+  it('fixes a method helper\'s span with try/finally; the fixed file parses and the span is ended', async () => {
+    const ship = spanOn('self.telemetry._start(');
+    assert.equal(ship.endFix?.title, 'Wrap the rest of the block in `try:` ... `finally: span.end()`');
+    const fixed = applyEdits(HANDLERS_TEXT, ship.endFix!.edits);
+    const tree = (await createParser('python')).parse(fixed);
+    assert.equal(tree?.rootNode.hasError, false, fixed);
+    tree?.delete();
+    frontEnd.updateFile(HANDLERS, fixed);
+    assert.equal(spanOn('self.telemetry._start(', frontEnd.helperSpansOf!(HANDLERS)).ended, true);
+    frontEnd.updateFile(HANDLERS, HANDLERS_TEXT);
+    assert.equal(spanOn('self.telemetry._start(').ended, false);
+  });
+
+  it('drops a helper that stops returning its span', () => {
+    const telemetry = join(HELPERS, 'telemetry.py');
+    const text = readFileSync(telemetry, 'utf8');
+    frontEnd.updateFile(telemetry, text.replace('    return span, token\n', '    span.end()\n    return None, token\n'));
+    assert.throws(() => spanOn('"payments.charge"'));
+    frontEnd.updateFile(telemetry, text);
+    assert.equal(spanOn('"payments.charge"').ended, false);
   });
 });

@@ -136,11 +136,13 @@ class Walk {
     if (this.headerEvent(s)) return false;
     switch (s.type) {
       case 'if_statement': {
-        let out = this.block(s.childForFieldName('consequence'), true, leaks);
+        // A branch that runs without a span (`if not span: return ...` after a helper that may return None) leaks nothing.
+        const spanless = this.spanlessBranch(s.childForFieldName('condition'));
+        let out = spanless === 'consequence' ? false : this.block(s.childForFieldName('consequence'), true, leaks);
         let exhaustive = false;
         for (const clause of s.childrenForFieldName('alternative')) {
           const body = clause.childForFieldName('consequence') ?? clause.childForFieldName('body');
-          out = this.block(body, true, leaks) || out;
+          if (spanless !== 'alternative') out = this.block(body, true, leaks) || out;
           if (clause.type === 'else_clause') exhaustive = true;
         }
         // `if span is not None: span.end()` / `if span: span.end()`: the other branch has no span to end.
@@ -181,6 +183,18 @@ class Walk {
       if (clause.type === 'except_clause' || clause.type === 'except_group_clause') out = this.block(blockOf(clause), true, leaks) || out;
     }
     return finallyBlock ? this.block(finallyBlock, out, leaks) : out;
+  }
+
+  /** Which branches of an `if` have no span: `if not span:` / `if span is None:` the first, `if span:` / `if span is not None:` the others. */
+  private spanlessBranch(condition: Node | null): 'consequence' | 'alternative' | undefined {
+    const isUse = (n: Node | null | undefined) => !!n && n.type === 'identifier' && this.uses.some((u) => u.startIndex === n.startIndex);
+    if (!condition) return undefined;
+    if (isUse(condition)) return 'alternative';
+    if (condition.type === 'not_operator') return isUse(condition.childForFieldName('argument')) ? 'consequence' : undefined;
+    if (condition.type !== 'comparison_operator') return undefined;
+    const [left, right, extra] = namedChildren(condition);
+    if (extra || !isUse(left) || right?.type !== 'none') return undefined;
+    return /\bis\s+not\b|!=/.test(condition.text) ? 'alternative' : 'consequence';
   }
 
   private mentions(node: Node | null): boolean {

@@ -15,6 +15,7 @@ import { PYTHON_SPAN_METHODS, pythonSites, type PythonResolver } from './pythonS
 import { Evaluator } from './pythonEvaluator';
 import { LOCALS_NODE_TYPES, PythonLocals } from './pythonLocals';
 import { moduleFunction, type ReturnedPart } from './pythonReturns';
+import { helperSpans, mayCallHelper, mayDefineSpanHelper, type SpanHelper } from './pythonHelperSpans';
 import { NodesByType } from '../treeSitter';
 
 const PYTHON: TreeSitterLanguage<PyModuleSymbols, PythonResolver> = {
@@ -40,6 +41,10 @@ class PythonFrontEnd extends TreeSitterFrontEnd<PyModuleSymbols, PythonResolver>
   private readonly paramNames = new Map<string, string>();
   /** Return parts of functions called from other files, with the files read for them; `null` while being computed. Dropped on any change. */
   private readonly returns = new Map<string, { parts: ReturnedPart[] | undefined; dependencies: Set<string> } | null>();
+  /** The workspace's span helpers by name, found when first needed; dropped when a file that may define one changes. */
+  private helpers: Map<string, SpanHelper[]> | undefined;
+  /** helperSpansOf results per file, valid while `helpers` is. */
+  private readonly helperSpanCache = new Map<string, SpanSite[]>();
 
   constructor(
     private readonly sources: SourceStore,
@@ -50,9 +55,12 @@ class PythonFrontEnd extends TreeSitterFrontEnd<PyModuleSymbols, PythonResolver>
   }
 
   updateFile(file: string, text: string): void {
-    if (this.sources.text(file) !== text) {
+    const before = this.sources.text(file);
+    if (before !== text) {
       this.passed.clear();
       this.returns.clear();
+      this.helperSpanCache.delete(file);
+      if (before === undefined || mayDefineSpanHelper(before) || mayDefineSpanHelper(text)) this.dropHelpers();
     }
     super.updateFile(file, text);
   }
@@ -60,6 +68,7 @@ class PythonFrontEnd extends TreeSitterFrontEnd<PyModuleSymbols, PythonResolver>
   removeFile(file: string): void {
     this.passed.clear();
     this.returns.clear();
+    this.dropHelpers();
     super.removeFile(file);
   }
 
@@ -89,6 +98,48 @@ class PythonFrontEnd extends TreeSitterFrontEnd<PyModuleSymbols, PythonResolver>
     if (!byCallee) this.passed.set(file, (byCallee = new Map()));
     byCallee.set(key, found);
     return found;
+  }
+
+  helperSpansOf(file: string): SpanSite[] {
+    const cached = this.helperSpanCache.get(file);
+    if (cached) return cached;
+    const text = this.sources.text(file);
+    const helpers = this.helperIndex();
+    let found: SpanSite[] = [];
+    if (text !== undefined && helpers.size > 0 && mayCallHelper(text, helpers.keys())) {
+      try {
+        const tree = this.sources.tree(file);
+        if (tree) found = helperSpans(file, text, tree.rootNode, helpers);
+      } catch {
+        // Never throw on odd source: such a file simply has no helper spans.
+      }
+    }
+    this.helperSpanCache.set(file, found);
+    return found;
+  }
+
+  /** Helpers of every file that may define one (a text test first; only those files are parsed, once per version). */
+  private helperIndex(): Map<string, SpanHelper[]> {
+    if (this.helpers) return this.helpers;
+    const index = new Map<string, SpanHelper[]>();
+    for (const file of this.sources.files()) {
+      const text = this.sources.text(file);
+      if (text === undefined || !mayDefineSpanHelper(text)) continue;
+      const helpers = this.symbolsOf(file, new Set())?.spanHelpers ?? [];
+      // The helper's start_span must be a span site: Datadog's or Sentry's helpers return no OpenTelemetry span.
+      const sites = helpers.length ? this.sitesOf(file).sites : [];
+      for (const helper of helpers) {
+        if (!sites.some((s) => s.range.start.line === helper.start.line && s.range.start.character === helper.start.character)) continue;
+        index.set(helper.name, [...(index.get(helper.name) ?? []), helper]);
+      }
+    }
+    this.helpers = index;
+    return index;
+  }
+
+  private dropHelpers(): void {
+    this.helpers = undefined;
+    this.helperSpanCache.clear();
   }
 
   private noteParameters(site: SpanSite): void {

@@ -6,6 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import { namedChildren, type StaticExpr } from '../treeSitter';
 import { pythonExpr } from './pythonExpr';
 import { creationOrigin, type TracerOrigin } from './pythonSdks';
+import { mayDefineSpanHelper, spanHelpersOf, type SpanHelper } from './pythonHelperSpans';
 
 export interface PyImport {
   /** Dotted module name; relative imports keep their leading dots (`.names`). */
@@ -30,6 +31,8 @@ export interface PyModuleSymbols {
   tracerOrigins: Map<string, TracerOrigin>;
   /** Names of module-level functions (`def`), which other files may call for a name (pythonReturns.ts). */
   functions: Set<string>;
+  /** Functions and methods that return a span they started (pythonHelperSpans.ts). */
+  spanHelpers: SpanHelper[];
 }
 
 const ENUM_BASES = /(^|\.)(Enum|StrEnum|IntEnum)$/;
@@ -37,6 +40,7 @@ const ENUM_BASES = /(^|\.)(Enum|StrEnum|IntEnum)$/;
 export function moduleSymbols(root: Node): PyModuleSymbols {
   const symbols: PyModuleSymbols = {
     constants: new Map(), classes: new Map(), imports: new Map(), tracers: new Map(), tracerOrigins: new Map(), functions: new Set(),
+    spanHelpers: mayDefineSpanHelper(root.text) ? spanHelpersOf(root) : [],
   };
   const assignedTwice = new Set<string>();
   const values: [string, Node][] = [];
