@@ -20,9 +20,11 @@ export function registerCommands(client: LanguageClient, live: LiveState, mapHos
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     'otelFlowMap.openMap': () => {
       MapPanel.show(mapHost);
+      void mapOpened(client, live);
     },
     'otelFlowMap.showInMap': (arg) => {
       const panel = MapPanel.show(mapHost);
+      void mapOpened(client, live);
       const target = arg === undefined ? targetAtCursor(live) : focusTarget(arg);
       if (target) panel.focus(target);
     },
@@ -46,6 +48,16 @@ function targetAtCursor(live: LiveState): FocusTarget | undefined {
   if (!editor || !folder) return undefined;
   const file = relative(folder.uri.fsPath, editor.document.uri.fsPath).split(sep).join('/');
   return focusTargetAt(live.sites, file, editor.selection.active.line + 1);
+}
+
+/** Under `autoStart: auto` an open map is reason enough to run the receiver (the server decides). */
+async function mapOpened(client: LanguageClient, live: LiveState): Promise<void> {
+  if (live.receiver.state === 'listening') return;
+  try {
+    live.setReceiver(await client.sendRequest(ReceiverControlRequest, { action: 'mapOpened' }));
+  } catch (e) {
+    client.warn('Could not tell the server the map opened', e, false);
+  }
 }
 
 async function controlReceiver(client: LanguageClient, live: LiveState, action: ReceiverAction): Promise<void> {

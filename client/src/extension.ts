@@ -16,8 +16,8 @@ import { MapPanel, type MapHost } from './mapPanel';
 import { openWorkspaceLocation } from './openLocation';
 import { OwnerMirror } from './ownerMirror';
 import { watchReceiverErrors } from './receiverAlerts';
-import { onDidChangeSettings, readSettings } from './settings';
-import { createStatusBar } from './statusBar';
+import { initSettingsState, onDidChangeSettings, readSettings } from './settings';
+import { createStatusBar, registerMenuCommands } from './statusBar';
 
 /** What activate() returns: lets integration tests observe state without sleeping. */
 export interface FlowMapApi {
@@ -41,6 +41,7 @@ let client: LanguageClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): FlowMapApi {
   const started = performance.now();
+  const settingsState = initSettingsState(context);
   const live = new LiveState();
   const languageClient = createLanguageClient(context, readSettings);
   client = languageClient;
@@ -58,10 +59,12 @@ export function activate(context: vscode.ExtensionContext): FlowMapApi {
     openLocation: async (location) => (await openWorkspaceLocation(location)) !== undefined,
   };
   context.subscriptions.push(
+    settingsState,
     live,
     mirror,
     alerts,
     createStatusBar(live, mirror),
+    registerMenuCommands(),
     stopMirroringWhenListening(languageClient, live, mirror),
     registerCommands(languageClient, live, mapHost, mirror),
     MapPanel.registerSerializer(mapHost),
@@ -83,13 +86,17 @@ export function activate(context: vscode.ExtensionContext): FlowMapApi {
   };
 }
 
-/** Once this window's own receiver listens, its own graph replaces the mirrored one. */
+/** Once this window's own receiver listens, mirroring stops; whenever it stops (also when the owner went away first), this window's own graph replaces the mirrored one. */
 function stopMirroringWhenListening(languageClient: LanguageClient, live: LiveState, mirror: OwnerMirror): vscode.Disposable {
-  return live.onDidChangeReceiver((status) => {
-    if (status.state !== 'listening' || mirror.port === undefined) return;
-    mirror.stop();
-    languageClient.sendRequest(GraphRequest).then((graph) => live.replaceGraph(graph), (e: unknown) => languageClient.warn('Graph request failed', e, false));
-  });
+  return vscode.Disposable.from(
+    live.onDidChangeReceiver((status) => {
+      if (status.state === 'listening' && mirror.port !== undefined) mirror.stop();
+    }),
+    mirror.onDidChange((port) => {
+      if (port !== undefined) return;
+      languageClient.sendRequest(GraphRequest).then((graph) => live.replaceGraph(graph), (e: unknown) => languageClient.warn('Graph request failed', e, false));
+    }),
+  );
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,4 +1,4 @@
-// "Show Owner's Data": when another window's receiver owns the configured port, mirror its live
+// When another OTel Flow Map receiver (serve, the demo, another window) owns the port, mirror its live
 // graph into LiveState over its read-only API (GET /api/graph to check what answers, then the
 // SSE stream GET /api/events of 'init' / 'delta' messages). Loopback only; read-only.
 
@@ -63,9 +63,8 @@ export class OwnerMirror implements vscode.Disposable {
 
   private streamEnded(): void {
     if (this.portValue === undefined) return;
-    const port = this.portValue;
+    // No message: the server takes the freed port over within seconds, and the status bar says so.
     this.stop();
-    void vscode.window.showInformationMessage(`OTel Flow Map: the receiver on :${port} went away; stopped showing its data.`);
   }
 }
 

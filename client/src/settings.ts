@@ -9,7 +9,27 @@ const SECTION = 'otelFlowMap';
 /** The values the user set, with user-only and trust rules applied; the server fills in the rest. */
 export function readSettings(): PartialSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
-  return buildPartialSettings((key) => config.inspect(key), vscode.workspace.isTrusted);
+  const settings = buildPartialSettings((key) => config.inspect(key), vscode.workspace.isTrusted);
+  if (freePortsInState()) {
+    settings.receiver.grpcPort = 0;
+    settings.receiver.httpPort = 0;
+  }
+  return settings;
+}
+
+/** "Use other ports" kept out of tracked files: workspace state (global state without a folder). */
+const FREE_PORTS_KEY = 'otelFlowMap.receiver.useAnyFreePorts';
+let portState: vscode.Memento | undefined;
+const stateChanged = new vscode.EventEmitter<void>();
+
+/** Called once by activate(): where "Use other ports" is remembered. */
+export function initSettingsState(context: vscode.ExtensionContext): vscode.Disposable {
+  portState = vscode.workspace.workspaceFolders?.length ? context.workspaceState : context.globalState;
+  return stateChanged;
+}
+
+export function freePortsInState(): boolean {
+  return portState?.get<boolean>(FREE_PORTS_KEY) === true;
 }
 
 /** Bursts of changes (e.g. "Use other ports" writes two keys) reach the server as one push, so one restart. */
@@ -27,6 +47,7 @@ export function onDidChangeSettings(listener: (settings: PartialSettings) => voi
       if (e.affectsConfiguration(SECTION)) changed();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(changed),
+    stateChanged.event(changed),
     { dispose: () => clearTimeout(timer) },
   );
 }
@@ -35,11 +56,21 @@ export function authTokenConfigured(): boolean {
   return (readSettings().receiver.authToken ?? '') !== '';
 }
 
-/** Port 0 = any free port. Ports are not security-sensitive, so the workspace may hold them. */
-export async function useAnyFreePorts(): Promise<void> {
+/** Port 0 = any free port. `state`: remembered for this workspace without writing a file; else the settings scope the user picked. */
+export async function useAnyFreePorts(where: 'state' | vscode.ConfigurationTarget = 'state'): Promise<void> {
+  if (where === 'state') {
+    await portState?.update(FREE_PORTS_KEY, true);
+    stateChanged.fire();
+    return;
+  }
   const config = vscode.workspace.getConfiguration(SECTION);
-  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await Promise.all([config.update('receiver.grpcPort', 0, target), config.update('receiver.httpPort', 0, target)]);
+  await Promise.all([config.update('receiver.grpcPort', 0, where), config.update('receiver.httpPort', 0, where)]);
+}
+
+/** Forgets "Use other ports" kept in state: the configured ports apply again. */
+export async function useConfiguredPorts(): Promise<void> {
+  await portState?.update(FREE_PORTS_KEY, undefined);
+  stateChanged.fire();
 }
 
 /** Where this window's receiver listens over HTTP (as configured) and the token it expects. */

@@ -1,18 +1,29 @@
-// The receiver's status bar item: state, ports, spans/s and dropped spans; a click opens the menu.
+// The receiver's status bar item: state, ports, spans/s and sustained loss; a click opens the menu.
 
 import * as vscode from 'vscode';
 import type { LiveState } from './liveState';
 import type { OwnerMirror } from './ownerMirror';
+import { LossWindow } from './lossWindow';
+import { freePortsInState, useConfiguredPorts } from './settings';
 import { statusView } from './statusText';
 
 export const MENU_COMMAND = 'otelFlowMap.showMenu';
+/** Not contributed (menu only): undoes "Use other ports" kept in workspace state. */
+export const USE_CONFIGURED_PORTS_COMMAND = 'otelFlowMap.useConfiguredPorts';
+
+export function registerMenuCommands(): vscode.Disposable {
+  return vscode.commands.registerCommand(USE_CONFIGURED_PORTS_COMMAND, () => useConfiguredPorts());
+}
 
 export function createStatusBar(live: LiveState, mirror: OwnerMirror): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('otelFlowMap.receiver', vscode.StatusBarAlignment.Right, 100);
   item.name = 'OTel Flow Map Receiver';
   item.command = MENU_COMMAND;
+  const loss = new LossWindow();
   const render = (): void => {
-    const view = statusView(live.receiver, live.graph.stats, mirror.port);
+    const now = Date.now();
+    loss.record(now, live.graph.stats.spansReceived, live.graph.stats.spansDropped);
+    const view = statusView(live.receiver, live.graph.stats, { viewingPort: mirror.port, sustainedLoss: loss.sustainedLoss(now) });
     item.text = view.text;
     const tooltip = new vscode.MarkdownString();
     for (const line of view.tooltip) tooltip.appendText(line).appendMarkdown('  \n');
@@ -41,6 +52,7 @@ export async function showMenu(live: LiveState): Promise<void> {
     { label: '$(debug-restart) Restart Receiver', command: 'otelFlowMap.restartReceiver' },
     { label: '$(clear-all) Clear Live Data', command: 'otelFlowMap.clearData' },
     { label: '$(folder-opened) Import Traces from File…', command: 'otelFlowMap.importTraces' },
+    ...(freePortsInState() ? [{ label: '$(plug) Use the Configured Ports Again', command: USE_CONFIGURED_PORTS_COMMAND }] : []),
     { label: '$(save) Export Traces…', command: 'otelFlowMap.exportTraces' },
   ];
   const picked = await vscode.window.showQuickPick(items, { title: 'OTel Flow Map', placeHolder: live.receiver.message });

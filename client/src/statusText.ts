@@ -18,30 +18,57 @@ const ICONS: Record<ReceiverStatus['state'], string> = {
   error: '$(error)',
 };
 
-/** `viewingPort`: the live data shown is mirrored from another window's receiver on that HTTP port. */
-export function statusView(status: ReceiverStatus, stats: GraphStats, viewingPort?: number): StatusView {
+export interface StatusContext {
+  /** The live data shown is mirrored from another OTel Flow Map receiver (serve, the demo, a window) on this HTTP port. */
+  viewingPort?: number;
+  /** Share of spans lost over the last minute, when above the warning threshold (lossWindow.ts). */
+  sustainedLoss?: number;
+}
+
+export function statusView(status: ReceiverStatus, stats: GraphStats, { viewingPort, sustainedLoss }: StatusContext = {}): StatusView {
   if (viewingPort !== undefined) {
+    // Data is live, just not received here: nothing is wrong, so no warning colour.
     return {
-      text: `$(eye) OTel: viewing data of the receiver on :${viewingPort}`,
-      tooltip: [`Showing the live data of the receiver on :${viewingPort} (another window). It stops when this window's receiver starts.`, `This window's receiver: ${status.state}`],
+      text: `$(eye) OTel :${viewingPort} (shared)`,
+      tooltip: [
+        `Port ${viewingPort} belongs to another OTel Flow Map receiver (otel-flow-map serve, npm run demo or another window); its live data is shown here.`,
+        "This window's receiver takes the ports over when that one stops.",
+      ],
+      severity: 'normal',
+    };
+  }
+  const taken = portTaken(status);
+  if (taken) {
+    return {
+      text: `$(warning) OTel :${taken} in use`,
+      tooltip: [status.message ?? '', `Another program holds port ${taken}. The receiver starts here as soon as it frees, or choose other ports from the menu.`],
       severity: 'warning',
     };
   }
   const ports = [status.grpc, status.http].filter((a): a is string => !!a).map((a) => `:${portOf(a)}`).join(' ');
   const rate = status.state === 'listening' ? ` ${formatRate(stats.spansPerSecond)}/s` : '';
-  const dropped = stats.spansDropped > 0 ? ` $(warning) ${compact(stats.spansDropped)}` : '';
-  const text = `${ICONS[status.state]} OTel${ports ? ` ${ports}` : ''}${rate}${dropped}`;
+  const lossText = sustainedLoss !== undefined ? ` $(warning) ${(sustainedLoss * 100).toFixed(sustainedLoss < 0.1 ? 1 : 0)}% lost` : '';
+  const text = `${ICONS[status.state]} OTel${ports ? ` ${ports}` : ''}${rate}${lossText}`;
   const tooltip = [`Receiver: ${status.state}`];
   if (status.grpc) tooltip.push(`gRPC: ${status.grpc}`);
   if (status.http) tooltip.push(`HTTP: ${status.http}`);
   if (status.message) tooltip.push(status.message);
   tooltip.push(`Spans received: ${stats.spansReceived}, dropped: ${stats.spansDropped}`);
+  if (sustainedLoss !== undefined) tooltip.push(`${(sustainedLoss * 100).toFixed(1)}% of the spans of the last minute were lost`);
   for (const [reason, n] of Object.entries(stats.dropped)) if (n > 0) tooltip.push(`Dropped (${reason}): ${n}`);
   // Collapsed detail is no loss (every span is counted): listed apart so it never reads as one.
   for (const [reason, n] of Object.entries(stats.collapsed ?? {})) if (n > 0) tooltip.push(`Detail collapsed (${reason}): ${n}`);
   for (const [reason, n] of Object.entries(stats.refused ?? {})) if (n > 0) tooltip.push(`Requests refused, sender retries (${reason}): ${n}`);
-  const severity = status.state === 'error' ? 'error' : stats.spansDropped > 0 ? 'warning' : 'normal';
+  // A dropped span now and then is no reason for colour: only loss sustained over a minute is.
+  const severity = status.state === 'error' ? 'error' : sustainedLoss !== undefined ? 'warning' : 'normal';
   return { text, tooltip, severity };
+}
+
+/** The port another program holds, when that is why the receiver failed. */
+export function portTaken(status: ReceiverStatus): number | undefined {
+  if (status.state !== 'error') return undefined;
+  const m = /port (\d+) is already in use/i.exec(status.message ?? '');
+  return m ? Number(m[1]) : undefined;
 }
 
 function portOf(address: string): string {

@@ -39,8 +39,9 @@ export const RunsRequest = new RequestType<{ flow: string }, FlowRun[], void>('o
 /** client -> server, when the map's Window select is set (and as live deltas arrive, at most once a second): the graph of the last `windowMs` (null: all of it). */
 export const WindowGraphRequest = new RequestType<{ windowMs: number | null }, Graph, void>('otelFlowMap/windowGraph');
 
-export type ReceiverAction = 'start' | 'stop' | 'restart' | 'clear' | 'status';
-/** client -> server, from commands and the status bar menu. */
+export type ReceiverAction = 'start' | 'stop' | 'restart' | 'clear' | 'status' | 'mapOpened';
+/** client -> server, from commands and the status bar menu; `mapOpened` when the map opens (starts an
+ *  `autoStart: auto` receiver that the workspace's dependencies did not start). */
 export const ReceiverControlRequest = new RequestType<{ action: ReceiverAction }, ReceiverStatus, void>('otelFlowMap/receiverControl');
 
 // Added by the trace-files engineer (import/export commands), after the receiver worked.

@@ -48,8 +48,14 @@ export interface AnalysisSettings {
   wrapperFunctions: string[];
 }
 
+/** When the editor starts the receiver: `auto` = once the workspace depends on OpenTelemetry or the map opens. */
+export type AutoStart = 'auto' | 'always' | 'never';
+export const AUTO_START_VALUES: readonly AutoStart[] = ['auto', 'always', 'never'];
+
 export interface ReceiverSettings {
+  /** Deprecated: `false` means autoStart `never` (still honoured). */
   enabled: boolean;
+  autoStart: AutoStart;
   grpcPort: number;
   httpPort: number;
   /** Loopback unless the user (machine-scoped setting) opts in. */
@@ -80,6 +86,7 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = {
   receiver: {
     enabled: true,
+    autoStart: 'auto',
     grpcPort: 4317,
     httpPort: 4318,
     bindAddress: '127.0.0.1',

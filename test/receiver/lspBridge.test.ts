@@ -41,7 +41,8 @@ async function startServer(receiver: Record<string, unknown>, storagePath: strin
     rootUri: pathToFileURL(ws).href,
     workspaceFolders: [{ uri: pathToFileURL(ws).href, name: 'ws' }],
     capabilities: { workspace: { codeLens: { refreshSupport: true } } },
-    initializationOptions: { settings: { receiver }, storagePath },
+    // 'always': the temporary workspace has no OpenTelemetry dependency, which under 'auto' keeps the receiver off.
+    initializationOptions: { settings: { receiver: { autoStart: 'always', ...receiver } }, storagePath },
   });
   await conn.sendNotification('initialized', {});
   return s;
@@ -132,7 +133,7 @@ describe('LSP telemetry bridge (real JSON-RPC)', function () {
       assert.match(err.message!, /otelFlowMap\.receiver\.httpPort/);
       const graph = (await s.conn.sendRequest(GraphRequest.method)) as Graph;
       assert.ok(Array.isArray(graph.nodes));
-      await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: { otelFlowMap: { receiver: { grpcPort: 0, httpPort: 0 } } } });
+      await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: { otelFlowMap: { receiver: { autoStart: 'always', grpcPort: 0, httpPort: 0 } } } });
       await waitFor('listening after a settings change', () => s.statuses.find((x) => x.state === 'listening'));
       await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: { otelFlowMap: { receiver: { enabled: false } } } });
       await waitFor('disabled after a settings change', () => s.statuses.find((x) => x.state === 'disabled'));

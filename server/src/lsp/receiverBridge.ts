@@ -1,4 +1,4 @@
-// The receiver in the language server: runs the telemetry worker per the settings, forwards
+// The receiver in the language server: runs the telemetry worker when receiverLifecycle.ts says so, forwards
 // graph deltas and receiver status to the client, answers the map's requests, and tells
 // CodeLens to refresh (throttled) when live numbers change.
 
@@ -17,6 +17,8 @@ import { toSiteSummaries } from '../link/siteSummary';
 import { edgeDiffOf } from '../telemetry/history';
 import { createTelemetryHost, type TelemetryHost } from '../telemetry/host';
 import type { ServerContext, SiteIndexSource } from './context';
+import { findOpenTelemetryManifest } from './otelDependency';
+import { ReceiverLifecycle } from './receiverLifecycle';
 
 const LENS_REFRESH_MS = 1_000;
 
@@ -30,6 +32,7 @@ export function registerReceiverBridge(ctx: ServerContext, siteIndex: SiteIndexS
     connection.onRequest(type.method, (params: P): Promise<unknown> => Promise.resolve(handler(params)));
   let host: TelemetryHost | undefined;
   let applied = '';
+  const report = (p: Promise<unknown>) => p.catch((err: unknown) => connection.console.error(`OTel Flow Map receiver: ${String(err)}`));
 
   const ensureHost = (): TelemetryHost => {
     if (host) return host;
@@ -45,18 +48,29 @@ export function registerReceiverBridge(ctx: ServerContext, siteIndex: SiteIndexS
     return host;
   };
 
-  const start = (s: Settings) => ensureHost().start(s.receiver, s.analysis.attributePrefix);
+  const lifecycle = new ReceiverLifecycle({
+    start: (s) => ensureHost().start(s.receiver, s.analysis.attributePrefix),
+    stop: async () => {
+      if (host && host.status().state !== 'stopped') await host.stop();
+    },
+    hostStatus: () => host?.status(),
+    report: (status) => void notify(ReceiverStatusNotification, status),
+    settings: () => ctx.settings(),
+    otelManifest: () => (manifest ??= findOpenTelemetryManifest(ctx.workspaceFolders())),
+    log: (m) => connection.console.log(`OTel Flow Map receiver: ${m}`),
+  });
+  /** Looked up once per folder list: a dependency added later is picked up by opening the map. */
+  let manifest: Promise<string | undefined> | undefined;
+  ctx.onWorkspaceFoldersChanged(() => {
+    manifest = undefined;
+    void report(lifecycle.apply());
+  });
 
   async function apply(s: Settings): Promise<void> {
     const key = JSON.stringify([s.receiver, s.analysis.attributePrefix]);
     if (key === applied) return;
     applied = key;
-    if (!s.receiver.enabled) {
-      if (host) await host.stop();
-      void notify(ReceiverStatusNotification, { state: 'disabled' });
-      return;
-    }
-    const status = await start(s);
+    const status = await lifecycle.apply();
     if (status.state === 'error') connection.console.warn(`OTel Flow Map receiver: ${status.message ?? 'failed to start'}`);
   }
 
@@ -69,11 +83,11 @@ export function registerReceiverBridge(ctx: ServerContext, siteIndex: SiteIndexS
     }, LENS_REFRESH_MS);
   }
 
-  const report = (p: Promise<unknown>) => p.catch((err: unknown) => connection.console.error(`OTel Flow Map receiver: ${String(err)}`));
   ctx.onInitialized(() => void report(apply(ctx.settings())));
   ctx.onSettingsChanged((s) => void report(apply(s)));
   connection.onShutdown(async () => {
     if (lensTimer) clearTimeout(lensTimer);
+    lifecycle.dispose();
     await host?.dispose();
   });
 
@@ -96,19 +110,18 @@ export function registerReceiverBridge(ctx: ServerContext, siteIndex: SiteIndexS
     return host ? edgeDiffOf(await host.diff(since)) : { since, snapshotAt: 0, addedEdgeIds: [], removedEdges: [] };
   });
   handle(ReceiverControlRequest, async ({ action }) => {
-    const h = ensureHost();
     switch (action) {
       case 'start':
-        return start(ctx.settings());
       case 'stop':
-        return h.stop();
       case 'restart':
-        await h.stop();
-        return start(ctx.settings());
+        return lifecycle.command(action);
+      case 'mapOpened':
+        return lifecycle.openedMap();
       case 'clear':
-        return h.clear();
+        await ensureHost().clear();
+        return lifecycle.status();
       default:
-        return h.status();
+        return lifecycle.status();
     }
   });
   siteIndex.onDidChange(() => {

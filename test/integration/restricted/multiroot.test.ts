@@ -1,6 +1,7 @@
 // A multi-root workspace opened untrusted (restricted mode; the harness's "restricted" phase):
 // analysis runs in both folders, and the receiver stays on loopback although the user settings,
-// the .code-workspace file and a folder's .vscode/settings.json all set bindAddress 0.0.0.0.
+// the .code-workspace file and a folder's .vscode/settings.json all set bindAddress 0.0.0.0. Neither
+// folder depends on OpenTelemetry, so the receiver waits for the map to open (autoStart auto).
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FlowMapApi } from '../../../client/src/extension';
@@ -39,7 +40,13 @@ describe('OTel Flow Map in an untrusted multi-root workspace', () => {
     }
   });
 
-  it('keeps the receiver on loopback', async () => {
+  it('leaves the ports alone: neither folder depends on OpenTelemetry (autoStart auto)', async () => {
+    const idle = await waitFor('the receiver not started', () => (api.receiverStatus().state === 'stopped' ? api.receiverStatus() : undefined));
+    assert.match(idle.message ?? '', /no OpenTelemetry dependency/);
+  });
+
+  it('starts the receiver when the map opens, and keeps it on loopback', async () => {
+    await vscode.commands.executeCommand('otelFlowMap.openMap');
     const status = await waitFor('the receiver listening', () => (api.receiverStatus().state === 'listening' ? api.receiverStatus() : undefined));
     assert.match(status.http ?? '', /^127\.0\.0\.1:\d+$/, JSON.stringify(status));
     assert.match(status.grpc ?? '', /^127\.0\.0\.1:\d+$/, JSON.stringify(status));

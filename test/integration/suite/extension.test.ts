@@ -176,7 +176,7 @@ describe('OTel Flow Map in VS Code', () => {
     await waitFor('the graph to be empty', () => api.lastGraph().nodes.length === 0);
   });
 
-  it('warns when a receiver port is taken and moves to free ports on "Use other ports"', async () => {
+  it('warns once when another program holds a port, and "Use other ports" moves without touching a settings file', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const taken = (blocker.address() as { port: number }).port;
@@ -187,17 +187,20 @@ describe('OTel Flow Map in VS Code', () => {
       await receiver.update('httpPort', taken, vscode.ConfigurationTarget.Workspace);
       const failed = await waitFor('the receiver to report the taken port', () => (api.receiverStatus().state === 'error' ? api.receiverStatus() : undefined));
       assert.match(failed.message ?? '', new RegExp(String(taken)));
+      await waitFor('the warning naming another program', () => /Another program/.test(api.receiverWarning() ?? ''));
+      assert.equal(api.viewingOwnerPort(), undefined, 'a plain TCP listener is not mirrored');
       // Toasts hide on their own after a while; the notification center keeps the warning in view.
       await vscode.commands.executeCommand('notifications.showList');
       const click = await requestUiCheck({ id: 'port-conflict', clickNotification: { text: String(taken), button: 'Use other ports' } });
       assert.ok(click.ok, click.details.join('; '));
       const moved = await waitFor('the receiver to listen on other ports', () => (api.receiverStatus().state === 'listening' ? api.receiverStatus() : undefined));
       assert.notEqual(moved.http, `127.0.0.1:${taken}`);
-      assert.equal(vscode.workspace.getConfiguration('otelFlowMap.receiver').inspect('httpPort')?.workspaceValue, 0);
+      assert.equal(vscode.workspace.getConfiguration('otelFlowMap.receiver').inspect('httpPort')?.workspaceValue, taken, 'kept in workspace state, not written to settings');
     } finally {
       blocker.close();
+      await vscode.commands.executeCommand('otelFlowMap.useConfiguredPorts');
       await receiver.update('httpPort', undefined, vscode.ConfigurationTarget.Workspace);
-      await receiver.update('grpcPort', undefined, vscode.ConfigurationTarget.Workspace);
     }
   });
 });
+

@@ -11,11 +11,26 @@ describe('client statusText', () => {
     assert.ok(v.tooltip.includes('HTTP: 127.0.0.1:4318'));
   });
 
-  it('warns about dropped spans with reasons in the tooltip', () => {
-    const v = statusView({ state: 'listening', http: '127.0.0.1:4318' }, stats({ spansPerSecond: 2.5, spansDropped: 15000, dropped: { 'store-full': 15000 } }));
-    assert.equal(v.text, '$(radio-tower) OTel :4318 2.5/s $(warning) 15k');
+  it('lists dropped spans in the tooltip but stays calm until the loss is sustained', () => {
+    const calm = statusView({ state: 'listening', http: '127.0.0.1:4318' }, stats({ spansPerSecond: 2.5, spansReceived: 1000, spansDropped: 1, dropped: { 'store-full': 1 } }));
+    assert.equal(calm.text, '$(radio-tower) OTel :4318 2.5/s');
+    assert.equal(calm.severity, 'normal');
+    assert.ok(calm.tooltip.includes('Dropped (store-full): 1'));
+    const lossy = statusView({ state: 'listening', http: '127.0.0.1:4318' }, stats({ spansPerSecond: 2.5, spansDropped: 15000, dropped: { 'store-full': 15000 } }), { sustainedLoss: 0.052 });
+    assert.equal(lossy.text, '$(radio-tower) OTel :4318 2.5/s $(warning) 5.2% lost');
+    assert.equal(lossy.severity, 'warning');
+  });
+
+  it('shows another OTel Flow Map receiver\'s data without a warning colour', () => {
+    const v = statusView({ state: 'error', message: 'OTLP/HTTP port 4318 is already in use: change otelFlowMap.receiver.httpPort' }, stats(), { viewingPort: 4318 });
+    assert.equal(v.text, '$(eye) OTel :4318 (shared)');
+    assert.equal(v.severity, 'normal');
+  });
+
+  it('names a port another program holds, as a warning, not an error', () => {
+    const v = statusView({ state: 'error', message: 'OTLP/gRPC port 4317 is already in use: change otelFlowMap.receiver.grpcPort (or stop the other collector).' }, stats());
+    assert.equal(v.text, '$(warning) OTel :4317 in use');
     assert.equal(v.severity, 'warning');
-    assert.ok(v.tooltip.includes('Dropped (store-full): 15000'));
   });
 
   it('lists collapsed detail apart from lost spans, without a warning', () => {
