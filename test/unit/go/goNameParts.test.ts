@@ -57,7 +57,7 @@ describe('Go name parts: boundedness from the code, parameters for pass-through 
   it('marks a parameter part with its index (receiver not counted) and sets the enclosing method', () => {
     const report = at('"report."+label');
     assert.deepEqual(report.name?.parts, [{ text: 'label', bound: 'unknown', type: 'string', param: { index: 1, name: 'label' } }]);
-    assert.deepEqual(report.enclosing, { name: 'Report', method: true });
+    assert.deepEqual(report.enclosing, { name: 'Report', method: true, dir: join(ROOT, 'svc', 'naming') });
     assert.equal(at('r.Method, r.Pattern').enclosing, undefined, 'no parameter in the name');
   });
 
@@ -67,10 +67,10 @@ describe('Go name parts: boundedness from the code, parameters for pass-through 
     const helpers = frontEnd.sitesOf(file).sites;
     const startSpan = siteOnLine(helpers, lineOf(text, 'return tracer.Start(ctx, name'));
     assert.deepEqual(startSpan.name?.parts?.map((p) => p.param), [{ index: 1, name: 'name' }]);
-    assert.deepEqual(startSpan.enclosing, { name: 'StartSpan', method: false });
+    assert.deepEqual(startSpan.enclosing, { name: 'StartSpan', method: false, dir: join(ROOT, 'svc', 'telemetry') });
     const trace = siteOnLine(helpers, lineOf(text, 'component+"."+operation'));
     assert.deepEqual(trace.name?.parts?.map((p) => p.param), [{ index: 1, name: 'component' }, { index: 2, name: 'operation' }]);
-    assert.deepEqual(trace.enclosing, { name: 'Trace', method: true });
+    assert.deepEqual(trace.enclosing, { name: 'Trace', method: true, dir: join(ROOT, 'svc', 'telemetry') });
   });
 
   it('reads SetName renames with their parts: a route template is bounded, the raw path is not', () => {

@@ -49,6 +49,17 @@ describe('Go span-not-ended: escapes, leaking paths and the defer fix', () => {
     }
   });
 
+  it('hands a span on only from the statement that does so: a return before it leaks; `if span != nil` has nothing to end otherwise', () => {
+    const file = join(ROOT, 'svc', 'escape', 'paths.go');
+    const text = readFileSync(file, 'utf8');
+    const paths = frontEnd.sitesOf(file).sites;
+    const open = siteNamed(paths, 'batch.open');
+    assert.equal(open.ended, false, 'stored in a field after an early return');
+    assert.equal(open.leak?.start.line, lineOf(text, 'return errors.New("empty batch")') - 1);
+    assert.equal(siteNamed(paths, 'batch.guard').ended, true);
+    assert.equal(siteNamed(paths, 'batch.each').ended, true, 'a loop that passes the span on, taken as a whole');
+  });
+
   it('gives a use after an if/else to the Start of each branch', () => {
     for (const name of ['store.op_linked', 'store.op']) {
       assert.equal(named(name).ended, true, `${name}: handed on in the context`);

@@ -3,12 +3,13 @@
 // files of the directory) and of imported workspace packages.
 
 import type { AnalysisSettings } from '../../../../common/src/settings';
-import type { Callable, LanguageFrontEnd, PassedArgument } from '../types';
+import type { Callable, LanguageFrontEnd, PassedArgument, SpanSite } from '../types';
 import { DYNAMIC, SourceStore, createParser, evaluate, type StaticExpr, type StaticValue } from '../treeSitter';
 import { MAX_RESOLUTION_DEPTH, TreeSitterFrontEnd, type TreeSitterLanguage } from '../treeSitterFrontEnd';
 import { goCallsTo } from './goCalls';
+import { SpanHelperNames } from './goHelperSpans';
 import { PackageIndex, fileSymbols, type GoFileSymbols } from './goPackages';
-import { goSites, type GoResolver } from './goSites';
+import { goSites, goSpans, type GoCallable, type GoResolver } from './goSites';
 import { importsOtel } from './goTypes';
 import { isSemconvImport, semconvKey } from './semconv';
 
@@ -27,6 +28,11 @@ export async function createGoFrontEnd(settings: AnalysisSettings): Promise<Lang
 class GoFrontEnd extends TreeSitterFrontEnd<GoFileSymbols, GoResolver> {
   /** callsTo results per file, then per callee and index; dropped on any change (their values may read other files). */
   private readonly passed = new Map<string, Map<string, PassedArgument[]>>();
+  /** helperSpansOf results per file; dropped on any change (a helper's signature lives in another file). */
+  private readonly helperSpans = new Map<string, SpanSite[]>();
+  private readonly helperNames = new SpanHelperNames(
+    () => this.sources.files(), (file) => this.sources.text(file), (file) => this.symbolsOf(file, new Set()),
+  );
 
   constructor(
     private readonly sources: SourceStore,
@@ -37,19 +43,25 @@ class GoFrontEnd extends TreeSitterFrontEnd<GoFileSymbols, GoResolver> {
   }
 
   updateFile(file: string, text: string): void {
-    if (this.sources.text(file) !== text) this.passed.clear();
+    if (this.sources.text(file) !== text) {
+      this.passed.clear();
+      this.helperSpans.clear();
+      this.helperNames.drop(file);
+    }
     super.updateFile(file, text);
   }
 
   removeFile(file: string): void {
     this.passed.clear();
+    this.helperSpans.clear();
+    this.helperNames.drop(file);
     super.removeFile(file);
   }
 
   callsTo(file: string, callee: Callable, index: number): PassedArgument[] {
     const text = this.sources.text(file);
     if (text === undefined || !text.includes(`${callee.name}(`)) return [];
-    const key = `${callee.method ? '.' : ''}${callee.name}/${index}`;
+    const key = `${callee.method ? '.' : ''}${callee.name}/${index}@${(callee as GoCallable).dir ?? ''}`;
     let byCallee = this.passed.get(file);
     const cached = byCallee?.get(key);
     if (cached) return cached;
@@ -65,6 +77,25 @@ class GoFrontEnd extends TreeSitterFrontEnd<GoFileSymbols, GoResolver> {
     }
     if (!byCallee) this.passed.set(file, (byCallee = new Map()));
     byCallee.set(key, found);
+    return found;
+  }
+
+  helperSpansOf(file: string): SpanSite[] {
+    const cached = this.helperSpans.get(file);
+    if (cached) return cached;
+    const text = this.sources.text(file);
+    let found: SpanSite[] = [];
+    // Cheap prefilter, like the sites': a file that calls no helper holds no span from one.
+    const tree = text !== undefined && this.helperNames.mayHold(text) ? this.sources.tree(file) : undefined;
+    if (text !== undefined && tree) {
+      try {
+        const resolver = this.resolverFor(file, new Set([file]));
+        found = goSpans({ file, text, root: tree.rootNode, wrappers: this.wrapperNames, resolver }, true).helperSpans;
+      } catch {
+        // Like sitesOf, never throw on odd source: such a file simply has no helper spans.
+      }
+    }
+    this.helperSpans.set(file, found);
     return found;
   }
 
@@ -128,6 +159,10 @@ class GoFrontEnd extends TreeSitterFrontEnd<GoFileSymbols, GoResolver> {
       },
       isSemconv: (name) => isSemconvImport(own?.imports.get(name) ?? ''),
       attributePackage: [...(own?.imports ?? [])].find(([, path]) => path === 'go.opentelemetry.io/otel/attribute')?.[0] ?? 'attribute',
+      spanHelper: (name, member, alias) => (this.helperNames.has(name)
+        ? this.findInPackage(filesOf(alias), dependencies, (s) => (member ? s.spanMethods : s.spanFunctions).get(name))?.found
+        : undefined),
+      importedDir: (alias) => this.packages.packageDir(imports.get(alias) ?? ''),
     };
   }
 

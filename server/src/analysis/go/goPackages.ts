@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { NodesByType, descendants, namedChildren, type StaticExpr } from '../treeSitter';
 import { goExpr } from './goExpr';
-import { isForeignPackage, isTracerFactoryType, isTracerType, returnsTracer, typeKind, type GoImports } from './goTypes';
+import { isForeignPackage, isTracerFactoryType, isTracerType, returnsTracer, spanResults, typeKind, type GoImports, type SpanResults } from './goTypes';
 
 export interface GoFileSymbols {
   packageName: string;
@@ -37,12 +37,17 @@ export interface GoFileSymbols {
   tracerMethods: Map<string, StaticExpr | null>;
   /** Struct fields given a tracer (`tracer: otel.Tracer("x")`, `s.tracer = otel.Tracer("x")`) -> scope. */
   fieldScopes: Map<string, StaticExpr>;
+  /** Functions that start a span and return it (`func StartSpan(ctx, name) (context.Context, trace.Span)`): their callers own the span. */
+  spanFunctions: Map<string, SpanResults>;
+  /** Methods that do so (`func (t *Tracing) start(...) trace.Span`), called on a value. */
+  spanMethods: Map<string, SpanResults>;
 }
 
 export function fileSymbols(root: Node): GoFileSymbols {
   const symbols: GoFileSymbols = {
     packageName: '', imports: new Map(), constants: new Map(), tracers: new Map(), tracerFields: new Set(), fieldScopes: new Map(),
     tracerFunctions: new Map(), tracerMethods: new Map(), otherFields: new Set(), enumTypes: new Set(), structTypes: new Set(), tracerStructs: new Set(), fieldTypes: new Map(),
+    spanFunctions: new Map(), spanMethods: new Map(),
   };
   const imports = symbols.imports;
   for (const decl of namedChildren(root)) {
@@ -84,12 +89,29 @@ export function fileSymbols(root: Node): GoFileSymbols {
         const name = decl.childForFieldName('name')?.text;
         const into = decl.type === 'function_declaration' ? symbols.tracerFunctions : symbols.tracerMethods;
         if (name && returnsTracer(decl, imports)) into.set(name, returnedScope(decl, imports));
+        const spans = name ? startedSpanResults(decl, imports) : undefined;
+        if (name && spans) (decl.type === 'function_declaration' ? symbols.spanFunctions : symbols.spanMethods).set(name, spans);
         break;
       }
     }
   }
   if (root.text.includes('Tracer(')) collectFieldScopes(root, symbols.fieldScopes, imports);
   return symbols;
+}
+
+/**
+ * A call of a Start-like function in the body (`tracer.Start(`, `StartInternalCallbackSpan(`,
+ * `startSpan(`): the span returned is a new one. Accessors (`SpanFromContext`) return a span
+ * someone else owns and call no such function.
+ */
+const STARTS_SPAN = /\b[Ss]tart\w*\s*\(/;
+
+/** The results of a function that starts a span and returns it. */
+function startedSpanResults(decl: Node, imports: GoImports): SpanResults | undefined {
+  // `Start` itself is a tracer's method: a type that has one is a tracer (or wraps one), judged as a site.
+  if (decl.childForFieldName('name')?.text === 'Start') return undefined;
+  const results = spanResults(decl, imports);
+  return results && STARTS_SPAN.test(decl.childForFieldName('body')?.text ?? '') ? results : undefined;
 }
 
 /** The scope of the tracer a function returns, when its only return statement creates it. */
@@ -184,18 +206,26 @@ function collectFieldScopes(root: Node, into: Map<string, StaticExpr>, imports: 
 /** Go files by directory (a package), and import paths to those directories. */
 export class PackageIndex {
   private readonly byDir = new Map<string, Set<string>>();
+  /** packageDir answers, which scan every directory: kept until a directory comes or goes. */
+  private readonly dirOf = new Map<string, string | undefined>();
 
   add(file: string): void {
     const dir = dirname(file);
     let files = this.byDir.get(dir);
-    if (!files) this.byDir.set(dir, (files = new Set()));
+    if (!files) {
+      this.byDir.set(dir, (files = new Set()));
+      this.dirOf.clear();
+    }
     files.add(file);
   }
 
   remove(file: string): void {
     const dir = dirname(file);
     this.byDir.get(dir)?.delete(file);
-    if (this.byDir.get(dir)?.size === 0) this.byDir.delete(dir);
+    if (this.byDir.get(dir)?.size === 0) {
+      this.byDir.delete(dir);
+      this.dirOf.clear();
+    }
   }
 
   filesOfPackage(file: string): string[] {
@@ -207,6 +237,13 @@ export class PackageIndex {
    * (`example.com/shop/names` -> `<ws>/shop/names`), so the module root need not be the workspace.
    */
   packageDir(importPath: string): string | undefined {
+    if (this.dirOf.has(importPath)) return this.dirOf.get(importPath);
+    const dir = this.findDir(importPath);
+    this.dirOf.set(importPath, dir);
+    return dir;
+  }
+
+  private findDir(importPath: string): string | undefined {
     const segments = importPath.split('/');
     const minSegments = Math.min(2, segments.length);
     for (let start = 0; start <= segments.length - minSegments; start++) {

@@ -2,7 +2,7 @@
 // (answered by the front-end, which records every file read so cached results are invalidated).
 
 import type { StaticValue } from '../treeSitter';
-import type { GoImports } from './goTypes';
+import type { GoImports, SpanResults } from './goTypes';
 
 export interface GoResolver {
   packageName: string;
@@ -31,4 +31,11 @@ export interface GoResolver {
   isSemconv(packageName: string): boolean;
   /** Local name of go.opentelemetry.io/otel/attribute. */
   attributePackage: string;
+  /**
+   * The results of a project function (`startSpan`, `diag.StartSpan` with `alias`) or, with
+   * `member`, a method of the package that starts a span and returns it; undefined when none does.
+   */
+  spanHelper(name: string, member: boolean, alias?: string): SpanResults | undefined;
+  /** The workspace directory of the package imported as `alias`; undefined when none (or several) match its import path. */
+  importedDir(alias: string): string | undefined;
 }

@@ -1,14 +1,17 @@
 // Span sites in one parsed Go file: `tracer.Start(ctx, name, opts...)` on OpenTelemetry tracers
 // (goTracers.ts) and configured wrappers, with name and its parts, scope, kind, attributes
 // (WithAttributes, SetAttributes), renames (SetName), whether the span is ended on every path
-// (goSpanEnd.ts) and the `defer span.End()` fix.
+// (goSpanEnd.ts) and the `defer span.End()` fix. On request, also the spans the file gets from
+// project helpers (goHelperSpans.ts), judged only for their end: they share the sites' variables.
 
+import { dirname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import type { Callable, Fix, SpanSite, ValueInfo } from '../types';
 import { NodesByType, SPAN_KINDS, ancestorOfType, identifiersNamed, indentationOf, namedChildren, rangeOf, type StaticValue } from '../treeSitter';
 import type { SiteInput } from '../treeSitterFrontEnd';
 import { GoEvaluator } from './goEvaluator';
 import { goExpr, selectorPath } from './goExpr';
+import { helperCall } from './goHelperSpans';
 import { GO_FUNCTIONS, GoLocals, LOCALS_NODE_TYPES } from './goLocals';
 import type { GoResolver } from './goResolver';
 import { spanEnd, startStatement } from './goSpanEnd';
@@ -22,11 +25,17 @@ interface Tracked {
   site: SpanSite;
   call: Node;
   variable: string | null;
+  /** The context variable assigned with the span (`ctx` of `ctx, span := ...`): it carries the span too. */
+  context: string | null;
+  /** The error result assigned with a helper's span. */
+  error: string | null;
   region: Node;
   /** The statements after the Start that see its assignment (its statement list): a later Start there replaces it. */
   block: { start: number; end: number };
-  /** A tracer's Start (judged for span-not-ended); wrappers return what they like. */
+  /** A tracer's Start or a helper's span (judged for span-not-ended); wrappers return what they like. */
   tracerStart: boolean;
+  /** A span from a project helper: not a site. */
+  helper: boolean;
 }
 
 const CALLS = new Set(['call_expression']);
@@ -42,6 +51,15 @@ export function goFileValues(input: GoFileInput, nodeTypes: Iterable<string> = [
 }
 
 export function goSites(input: GoFileInput): SpanSite[] {
+  return goSpans(input, false).sites;
+}
+
+/**
+ * The file's span sites and, with `withHelpers`, the spans it gets from project helpers instead:
+ * then the sites are only tracked for the variables they share with those spans (no names,
+ * attributes or end of their own), which keeps the second pass over a file cheap.
+ */
+export function goSpans(input: GoFileInput, withHelpers: boolean): { sites: SpanSite[]; helperSpans: SpanSite[] } {
   const { nodes, values } = goFileValues(input);
   const tracers = new GoTracers(values);
   const tracked: Tracked[] = [];
@@ -52,23 +70,26 @@ export function goSites(input: GoFileInput): SpanSite[] {
     if (!fn || !args) continue;
     const argList = namedChildren(args).filter((a) => a.type !== 'comment');
     const method = fn.type === 'selector_expression' ? fn.childForFieldName('field')?.text : undefined;
-    if (method && SPAN_METHODS.has(method)) spanCalls.push(call);
-    else if (method === 'Start' && argList.length >= 2) {
-      const scope = tracers.scopeOf(fn.childForFieldName('operand'), call);
-      if (scope !== undefined) tracked.push(siteOf(input, values, call, argList, argList[1], scope, true));
-    } else if (isWrapper(fn, input.wrappers, input.resolver.packageName)) {
+    const scope = method === 'Start' && argList.length >= 2 ? tracers.scopeOf(fn.childForFieldName('operand'), call) : undefined;
+    if (method && SPAN_METHODS.has(method)) {
+      if (!withHelpers) spanCalls.push(call);
+    } else if (scope !== undefined) tracked.push(withHelpers ? startOf(input, call, scope, false) : siteOf(input, values, call, argList, argList[1], scope));
+    else if (isWrapper(fn, input.wrappers, input.resolver.packageName)) {
       const later = argList.slice(1);
       const name = later.find((a) => goExpr(a).k !== 'dynamic' && a.type !== 'identifier') ?? later[0] ?? argList[0];
-      tracked.push(siteOf(input, values, call, argList, name, null, false));
+      tracked.push(withHelpers ? { ...startOf(input, call, null, false), tracerStart: false } : siteOf(input, values, call, argList, name, null, false));
+    } else if (withHelpers) {
+      const helper = helperCall(call, values);
+      if (helper) tracked.push({ ...startOf(input, call, null, true), ...helper });
     }
   }
   for (const call of spanCalls) attachSpanCall(call, tracked, values);
   for (const t of tracked) {
-    if (t.tracerStart) judgeEnd(input.text, t, tracked, values);
-    const enclosing = hasParameterParts(t.site) ? callableOf(ancestorOfType(t.call, DECLARATIONS)) : undefined;
+    if (t.tracerStart && (!withHelpers || t.helper)) judgeEnd(input.text, t, tracked, values);
+    const enclosing = hasParameterParts(t.site) ? callableOf(ancestorOfType(t.call, DECLARATIONS), input.file) : undefined;
     if (enclosing) t.site.enclosing = enclosing;
   }
-  return tracked.map((t) => t.site);
+  return { sites: tracked.filter((t) => !t.helper).map((t) => t.site), helperSpans: tracked.filter((t) => t.helper).map((t) => t.site) };
 }
 
 function isWrapper(fn: Node, wrappers: readonly string[], packageName: string): boolean {
@@ -78,8 +99,20 @@ function isWrapper(fn: Node, wrappers: readonly string[], packageName: string): 
 
 function siteOf(
   input: GoFileInput, values: GoEvaluator, call: Node, args: Node[], nameNode: Node | undefined,
-  scope: StaticValue | null, tracerStart: boolean,
+  scope: StaticValue | null, tracerStart = true,
 ): Tracked {
+  const t = startOf(input, call, scope, false);
+  t.tracerStart = tracerStart;
+  if (nameNode) t.site.name = values.info(nameNode);
+  for (const option of args.slice(2)) applyOption(option, t.site, values);
+  return t;
+}
+
+/**
+ * A span-creating call with its variables (`ctx, span := ...`) and where it sits, before any name
+ * or attribute is read. A helper's span (`helper`) is at the helper call, its variables set by the caller.
+ */
+function startOf(input: GoFileInput, call: Node, scope: StaticValue | null, helper: boolean): Tracked {
   const region = ancestorOfType(call, GO_FUNCTIONS)?.childForFieldName('body') ?? input.root;
   const site: SpanSite = {
     file: input.file,
@@ -91,12 +124,13 @@ function siteOf(
     attributes: [],
     ended: null,
   };
-  if (nameNode) site.name = values.info(nameNode);
   const enclosing = enclosingFunctionName(call);
   if (enclosing) site.enclosingFunction = enclosing;
-  for (const option of args.slice(2)) applyOption(option, site, values);
   const list = startStatement(call)?.parent ?? region;
-  return { site, call, variable: spanVariable(call), region, block: { start: list.startIndex, end: list.endIndex }, tracerStart };
+  return {
+    site, call, variable: spanVariable(call), context: contextVariable(call), error: null,
+    region, block: { start: list.startIndex, end: list.endIndex }, tracerStart: true, helper,
+  };
 }
 
 /** `trace.WithSpanKind(trace.SpanKindClient)`, `trace.WithAttributes(...)`. */
@@ -166,7 +200,7 @@ function judgeEnd(text: string, t: Tracked, tracked: Tracked[], values: GoEvalua
     body,
     uses: () => (v ? identifiersNamed(text, body, v, t.call.endIndex).filter((use) => ownersOf(v, use, tracked).includes(t)) : []),
     outlives: () => outlivesFunction(t, fn, values),
-    context: contextVariable(t.call), usesOf: (name) => identifiersNamed(text, body, name, t.call.endIndex),
+    context: t.context, error: t.error, usesOf: (name) => identifiersNamed(text, body, name, t.call.endIndex),
   });
   t.site.ended = result.ended;
   if (result.leak) t.site.leak = result.leak;
@@ -210,10 +244,19 @@ function hasParameterParts(site: SpanSite): boolean {
   return values.some((v) => v?.parts?.some((p) => p.param !== undefined));
 }
 
-/** How callers name a function or method declaration. */
-export function callableOf(decl: Node | null): Callable | undefined {
+/**
+ * A Go function as its callers name it, with the directory (= package) of the file declaring it,
+ * so that its calls are told from those of a same-named function of another package (goCalls.ts).
+ * The field is Go's own: the rules pass the callable back to this front-end untouched.
+ */
+export interface GoCallable extends Callable {
+  dir?: string;
+}
+
+/** How callers name a function or method declaration of `file`. */
+export function callableOf(decl: Node | null, file: string): GoCallable | undefined {
   const name = decl?.childForFieldName('name')?.text;
-  return decl && name ? { name, method: decl.type === 'method_declaration' } : undefined;
+  return decl && name ? { name, method: decl.type === 'method_declaration', dir: dirname(file) } : undefined;
 }
 
 function enclosingFunctionName(node: Node): string | undefined {

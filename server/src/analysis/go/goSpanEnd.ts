@@ -1,9 +1,12 @@
-// Is a span from `tracer.Start` ended on every path? A span that escapes (returned, stored in a
-// field, map, slice or context, sent on a channel, passed to any call, captured by a closure that
-// ends it or by a goroutine) is another function's business: ended. Otherwise the statements after
-// the Start are walked: `span.End()` and `defer span.End()` (or a deferred closure calling it) end
-// the span on their path; a `return` reached with the span still open, or the end of the function
-// (or, for a span declared in a block, of that block), is the leak reported.
+// Is a span from `tracer.Start` (or from a project helper that starts one) ended on every path?
+// The statements after the Start are walked: `span.End()` and `defer span.End()` (or a deferred
+// closure calling it) end the span on their path; so does a statement where the span escapes
+// (returned, stored in a field, map, slice or context, sent on a channel, passed to any call,
+// captured by a closure that ends it or by a goroutine): from there on it is another function's
+// business. A path that returns before any of these (`if err != nil { return err }` ahead of the
+// hook that ends the span) leaks it. `if span != nil { ... }` has nothing to end on its other
+// path. A `return` reached with the span still open, or the end of the function (or, for a span
+// declared in a block, of that block), is the leak reported.
 
 import type { Node } from 'web-tree-sitter';
 import type { Range } from '../types';
@@ -25,6 +28,12 @@ export interface SpanEndInput {
   context: string | null;
   /** The uses of a variable after the call, in the function. */
   usesOf(name: string): Node[];
+  /**
+   * The error result assigned with the span (`env, span, err := pubsub.Envelope(...)`): Go's
+   * convention is that the other results mean nothing when it is set, so the `if err != nil`
+   * right after the call has no span to end.
+   */
+  error?: string | null;
 }
 
 export interface SpanEnd {
@@ -41,11 +50,17 @@ export function spanEnd(input: SpanEndInput): SpanEnd {
   const statement = startStatement(input.call);
   if (!statement || statement.parent?.type !== 'statement_list') return { ended: true };
   const v = input.variable && input.variable !== '_' ? input.variable : null;
+  const guard = input.error && input.error !== '_' ? { after: statement, error: input.error } : undefined;
   // The walk first: most spans are deferred-ended right away, and then their uses need no look.
-  const leak = new PathWalker(v).leakAfter(statement, input.body);
+  let leak = new PathWalker(v, [], guard).leakAfter(statement, input.body);
   if (!leak) return { ended: true };
   const uses = v ? input.uses() : [];
-  if (v && (input.outlives() || uses.some((use) => escapes(use, v)))) return { ended: true };
+  if (v && input.outlives()) return { ended: true };
+  const escaping = v ? uses.filter((use) => escapes(use, v)) : [];
+  if (escaping.length) {
+    leak = new PathWalker(v, escaping, guard).leakAfter(statement, input.body);
+    if (!leak) return { ended: true };
+  }
   // Instrumentation hooks start a span, hand on the context that carries it, and end it in the
   // matching hook (`trace.SpanFromContext(ctx).End()`): a span this function never ends itself
   // escapes with its context.
@@ -137,8 +152,24 @@ interface Flow {
 
 const CLOSED: Flow = { open: false };
 
+/** `if err != nil` right after `after`, the statement that assigned `error` with the span. */
+interface ErrorGuard {
+  after: Node;
+  error: string;
+}
+
 class PathWalker {
-  constructor(private readonly v: string | null) {}
+  constructor(
+    private readonly v: string | null,
+    /** Uses of the span that hand it on: a statement holding one closes its path. */
+    private readonly escaping: readonly Node[] = [],
+    private readonly guard?: ErrorGuard,
+  ) {}
+
+  /** Whether an escaping use lies in `node`, outside the `inner` parts (an if's branches, a switch's cases). */
+  private escapesIn(node: Node, inner: (Node | null)[] = []): boolean {
+    return this.escaping.some((use) => within(use, node) && !inner.some((part) => part && within(use, part)));
+  }
 
   /** Where the first leaking path after `statement` leaves, walking out to the function body. */
   leakAfter(statement: Node, body: Node): Range | undefined {
@@ -184,6 +215,7 @@ class PathWalker {
   }
 
   private statement(s: Node): Flow {
+    if (this.escaping.length && this.escapesIn(s, this.branchesOf(s))) return CLOSED;
     switch (s.type) {
       case 'expression_statement': {
         const call = s.namedChildren[0];
@@ -222,12 +254,45 @@ class PathWalker {
     }
   }
 
+  /** The parts of a compound statement walked on their own (an escape elsewhere in it, such as its header, closes it whole). */
+  private branchesOf(s: Node): Node[] {
+    switch (s.type) {
+      case 'block':
+      case 'labeled_statement':
+        return [s];
+      case 'if_statement':
+        return [s.childForFieldName('consequence'), s.childForFieldName('alternative')].filter((n): n is Node => !!n);
+      case 'expression_switch_statement':
+      case 'type_switch_statement':
+      case 'select_statement':
+        return namedChildren(s).filter((c) => CASES.has(c.type));
+      default:
+        // A loop may run zero or many times: an escape in it is taken for the whole loop, as before paths were told apart.
+        return [];
+    }
+  }
+
   private ifStatement(s: Node): Flow {
     const consequence = s.childForFieldName('consequence');
     const alternative = s.childForFieldName('alternative');
-    const a = consequence ? this.statement(consequence) : { open: true };
-    const b = alternative ? this.statement(alternative) : { open: true };
+    const noSpan = this.noSpanBranch(s);
+    const a = consequence && noSpan !== 'consequence' ? this.statement(consequence) : { open: noSpan !== 'consequence' };
+    const b = alternative && noSpan !== 'alternative' ? this.statement(alternative) : { open: noSpan !== 'alternative' };
     return { open: a.open || b.open, leak: a.leak ?? b.leak, breakAt: a.breakAt ?? b.breakAt, continueAt: a.continueAt ?? b.continueAt };
+  }
+
+  /**
+   * The branch of `if span != nil` / `if span == nil` where there is no span to end, and the
+   * `if err != nil` right after a helper call whose error says the span is not there either.
+   */
+  private noSpanBranch(s: Node): 'consequence' | 'alternative' | undefined {
+    const condition = s.childForFieldName('condition')?.text.replace(/\s+/g, '');
+    if (!condition || s.childForFieldName('initializer')) return undefined;
+    const compares = (name: string, op: string) => condition === `${name}${op}nil` || condition === `nil${op}${name}`;
+    if (this.v && compares(this.v, '!=')) return 'alternative';
+    if (this.v && compares(this.v, '==')) return 'consequence';
+    if (this.guard && compares(this.guard.error, '!=') && previousStatement(s)?.id === this.guard.after.id) return 'consequence';
+    return undefined;
   }
 
   private forStatement(s: Node): Flow {
@@ -261,6 +326,16 @@ class PathWalker {
     const fn = call.childForFieldName('function');
     return fn?.type === 'func_literal' && new RegExp(`\\b${this.v}\\s*\\.\\s*End\\s*\\(`).test(fn.text);
   }
+}
+
+function within(node: Node, container: Node): boolean {
+  return container.startIndex <= node.startIndex && node.endIndex <= container.endIndex;
+}
+
+function previousStatement(s: Node): Node | null {
+  let n = s.previousNamedSibling;
+  while (n?.type === 'comment') n = n.previousNamedSibling;
+  return n;
 }
 
 function statementsOf(container: Node): Node[] {

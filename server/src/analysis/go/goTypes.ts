@@ -51,9 +51,7 @@ export function isOtelPackage(alias: string, imports: GoImports): boolean {
  */
 export function isTracerType(type: Node | null, imports: GoImports): boolean {
   if (type?.type === 'pointer_type') return isTracerType(type.namedChildren[0], imports);
-  if (type?.type !== 'qualified_type' || type.childForFieldName('name')?.text !== 'Tracer') return false;
-  const path = imports.get(type.childForFieldName('package')?.text ?? '');
-  return path === undefined || OTEL_TRACE.test(path);
+  return isOtelType(type, 'Tracer', imports);
 }
 
 /** `func(...) trace.Tracer`: a value that makes tracers when called. */
@@ -85,4 +83,43 @@ export function typeKind(type: Node | null, imports: GoImports): GoTypeKind {
     return imports.has(alias) ? 'other' : null;
   }
   return inner?.type === 'interface_type' ? null : 'other';
+}
+
+/** Where a function's results put the span it starts, and the context carrying it, when it returns one. */
+export interface SpanResults {
+  /** How many results the function has (a call's left side must name as many). */
+  count: number;
+  span: number;
+  context?: number;
+  /** The `error` result, when there is one. */
+  error?: number;
+}
+
+/**
+ * The results of a function returning `trace.Span` (OTel's, any alias), possibly among others
+ * (`(context.Context, trace.Span)`, `(*Envelope, trace.Span, error)`); undefined otherwise.
+ */
+export function spanResults(fn: Node, imports: GoImports): SpanResults | undefined {
+  const result = fn.childForFieldName('result');
+  if (!result) return undefined;
+  if (result.type !== 'parameter_list') return isOtelType(result, 'Span', imports) ? { count: 1, span: 0 } : undefined;
+  // `(a, b trace.Span)` declares two results with one type: expand names into positions.
+  const types = namedChildren(result).flatMap((p) => Array<Node | null>(Math.max(1, p.childrenForFieldName('name').length)).fill(p.childForFieldName('type')));
+  const spans = types.flatMap((t, i) => (isOtelType(t, 'Span', imports) ? [i] : []));
+  if (spans.length !== 1) return undefined;
+  const context = types.findIndex((t) => t?.type === 'qualified_type' && t.text.replace(/\s/g, '') === `${contextAlias(imports)}.Context`);
+  const error = types.findIndex((t) => t?.type === 'type_identifier' && t.text === 'error');
+  return { count: types.length, span: spans[0], ...(context >= 0 ? { context } : {}), ...(error >= 0 ? { error } : {}) };
+}
+
+function contextAlias(imports: GoImports): string {
+  for (const [alias, path] of imports) if (path === 'context') return alias;
+  return 'context';
+}
+
+/** `trace.<name>` of go.opentelemetry.io/otel/trace (any alias; an alias the file does not import is taken as OTel's, as in isTracerType). */
+function isOtelType(type: Node | null, name: string, imports: GoImports): boolean {
+  if (type?.type !== 'qualified_type' || type.childForFieldName('name')?.text !== name) return false;
+  const path = imports.get(type.childForFieldName('package')?.text ?? '');
+  return path === undefined || OTEL_TRACE.test(path);
 }
