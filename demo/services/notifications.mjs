@@ -24,8 +24,9 @@ export function createNotifications(endpoint) {
     render.end(clock.advance(latency(3)));
     const smtp = tracer.startSpan('SMTP send', { kind: SpanKind.CLIENT, startTime: clock.now, attributes: { 'server.address': 'smtp.sendgrid.net', 'network.protocol.name': 'smtp', ...here('consume') } }, within(step));
     const bounced = Math.random() < 0.01;
-    smtp.end(clock.advance(latency(60)));
+    // Status before end(): an ended span ignores setStatus.
     if (bounced) for (const s of [smtp, step]) s.setStatus({ code: SpanStatusCode.ERROR, message: 'mailbox unavailable' });
+    smtp.end(clock.advance(latency(60)));
     step.end(clock.advance(latency(1)));
     receive.end(clock.advance(0.3));
   }

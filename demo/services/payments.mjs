@@ -16,8 +16,9 @@ export function createPayments(endpoint) {
       const stripe = tracer.startSpan('POST /v1/charges', { kind: SpanKind.CLIENT, startTime: clock.advance(0.3), attributes: { 'server.address': 'api.stripe.com', 'http.request.method': 'POST', ...here('charge') } }, within(step));
       const declined = Math.random() < 0.04;
       const timedOut = !declined && Math.random() < 0.015;
-      stripe.end(clock.advance(timedOut ? 1500 : latency(85)));
+      // Status before end(): an ended span ignores setStatus, and the error would never be exported.
       if (timedOut) stripe.setStatus({ code: SpanStatusCode.ERROR, message: 'timeout' });
+      stripe.end(clock.advance(timedOut ? 1500 : latency(85)));
       const ok = !declined && !timedOut;
       if (!ok) for (const s of [step, server, client]) s.setStatus({ code: SpanStatusCode.ERROR, message: declined ? 'card declined' : 'stripe timeout' });
       step.end(clock.advance(latency(1)));
