@@ -2,7 +2,7 @@
 //  client  : VS Code extension host (node/cjs, `vscode` external)
 //  server  : language server (node/cjs)
 //  worker  : telemetry worker_thread (node/cjs) — sockets, decoding and the span store live here
-//  cli     : the `otel-flow-map` command (node/cjs)
+//  cli     : the `otel-flow-map` command (node/cjs): a small entry + cliCommands (scan, serve)
 //  webview : the map (browser/iife, d3 bundled) — shared by the VS Code panel and `serve`
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readFileSync } from 'node:fs';
@@ -37,6 +37,8 @@ const builds = [
   { ...node, entryPoints: { client: 'client/src/extension.ts' }, external: ['vscode'] },
   { ...node, entryPoints: { server: 'server/src/server.ts', telemetryWorker: 'server/src/telemetry/worker.ts' } },
   { ...node, entryPoints: { cli: 'server/src/cli.ts' }, banner: { js: `#!/usr/bin/env node\n${importMetaUrl}` } },
+  // The commands apart from the entry: `--version` / `--help` never parse them (server/src/cli.ts).
+  { ...node, entryPoints: { cliCommands: 'server/src/cliCommands.ts' } },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'webview/src/main.ts' }, loader: { '.css': 'css' } },
 ].map((b) => ({ ...b, outdir: 'dist' }));
 

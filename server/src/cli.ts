@@ -1,7 +1,13 @@
 // The `otel-flow-map` command: `scan` (analyzer alone, for CI) and `serve` (receiver + map on loopback).
 // Exit codes: 0 ok, 1 findings at error severity (scan) or a runtime failure, 2 usage errors.
 
+// Kept tiny: the commands live in dist/cliCommands.js, required only when one runs (fast start).
+import { join } from 'node:path';
 import { SCAN_USAGE, SERVE_USAGE } from './cli/usage';
+
+type Commands = typeof import('./cliCommands');
+/** A path esbuild cannot follow: the commands stay out of this bundle. */
+const loadCommands = (): Commands => require(join(__dirname, 'cliCommands.js')) as Commands;
 
 const USAGE = `Usage:
   ${SCAN_USAGE}
@@ -12,9 +18,8 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'scan':
-      return (await import('./cli/scan')).runScan(rest);
     case 'serve':
-      return (await import('./cli/serve')).runServe(rest);
+      return loadCommands().runCommand(command, rest);
     case '--version':
     case '-v':
       console.log(process.env.OTEL_FLOW_MAP_VERSION ?? '0.0.0');
