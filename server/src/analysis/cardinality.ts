@@ -29,7 +29,7 @@ const ROUTE_TEMPLATE_CALLS = /(?:\bFullPath|\bGetPathTemplate|\bRoutePattern|\bg
 const ROUTE_TEMPLATE_MEMBERS = /(?:\broute\.path|\burl_rule(?:\.rule)?|\bmatched_route|\brouteOptions\.url|\brouterPath|\broutePath|\broute_path|\.Pattern|\bpath_template|\bpathTemplate|\burl_template|\burlTemplate|\bhttp\.route|\bHTTP_ROUTE|\bATTR_HTTP_ROUTE|\bSEMATTRS_HTTP_ROUTE)$/;
 
 /** Raw request paths and URLs: one value per distinct request. */
-const RAW_PATH_MEMBERS = /(?:\b(?:req|request|r|ctx|c|context|incomingMessage|message|msg|options|opts|url|parsedUrl|u|location)\.(?:url|URL|path|Path|pathname|originalUrl|baseUrl|href|RequestURI|full_path|raw_path|path_info|uri|query_string|RawQuery|RawPath|EscapedPath\(\))|\.URL\.(?:Path|String\(\)|RawQuery)|\.URL\.Path)$/;
+const RAW_PATH_MEMBERS = /(?:\b(?:req|request|r|ctx|c|context|incomingMessage|message|msg|options|opts|url|parsedUrl|u|location)\.(?:url|URL|path|Path|pathname|originalUrl|href|RequestURI|full_path|raw_path|path_info|uri|query_string|RawQuery|RawPath|EscapedPath\(\))|\.URL\.(?:Path|String\(\)|RawQuery)|\.URL\.Path)$/;
 
 /** Request input chosen by the client: parameters, query, body, headers (`req.params.slug`, `request.args.get("q")`). */
 const REQUEST_INPUT = /^(?:req|request|ctx|c|context|r|self\.request)\.(?:params|query|body|headers|cookies|args|form|values|GET|POST|query_params|path_params|Form|PostForm|Header)\b/;

@@ -149,5 +149,5 @@ export class PassThroughIndex {
 }
 
 function helperKey(h: Helper): string {
-  return `${h.frontEnd.extensions[0]}|${h.callee.method ? '.' : ''}${h.callee.name}|${h.index}`;
+  return `${h.frontEnd.extensions[0]}|${h.callee.dir ?? ''}|${h.callee.method ? '.' : ''}${h.callee.name}|${h.index}`;
 }

@@ -73,6 +73,8 @@ export interface Callable {
   name: string;
   /** Called as a method (`x.name(...)`) rather than a plain function. */
   method: boolean;
+  /** Where it is declared, when callers name it by that (Go: the package directory): same-named helpers elsewhere stay apart. */
+  dir?: string;
 }
 
 /** A call, in some file, of a function whose parameter flows into a span name. */
