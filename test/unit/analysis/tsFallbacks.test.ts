@@ -117,6 +117,23 @@ describe('TypeScript tracers in private fields', () => {
     assert.deepEqual(lines(a.findingsOf('/ws/medusa/instrumentation/index.js')), [7, 13]);
   });
 
+  it('does not take a logger method sharing the wrapper method name (`logger.trace`) for a call of the wrapper', async () => {
+    const a = await workspace({
+      '/ws/framework/telemetry/index.js': COMPILED_TRACER,
+      '/ws/app/orders.js': [
+        'const { Tracer } = require("@medusajs/framework/telemetry");',
+        'const tracer = new Tracer("orders");',
+        'exports.load = async (logger, orderId) => {',
+        '    logger.trace(`loading order ${orderId}`);',
+        '    console.trace(`order ${orderId}`);',
+        '    this.appLogger.trace(`order ${orderId}`);',
+        '    return tracer.trace(`orders.load.${orderId}`, async (span) => { span.end(); });',
+        '};',
+      ].join('\n'),
+    });
+    assert.deepEqual(lines(a.findingsOf('/ws/app/orders.js')), [7]);
+  });
+
   it('takes a compiled field named like a tracer for one only where the file uses OpenTelemetry', async () => {
     const field = (imports: string) => `${imports}\nclass Api {\n  run() {\n    return __classPrivateFieldGet(this, _Api_tracer, "f").startSpan('api.run');\n  }\n  log() {\n    return __classPrivateFieldGet(this, _Api_client, "f").startSpan('api.log');\n  }\n}\n`;
     const a = await workspace({ '/ws/otel.js': field("const api = require('@opentelemetry/api');"), '/ws/plain.js': field("const x = require('./x');") });

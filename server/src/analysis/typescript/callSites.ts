@@ -7,8 +7,9 @@ import { ts } from './tsApi';
 import type { Callable, PassedArgument } from '../types';
 import type { ConstantEvaluator } from './constants';
 import { callableDeclaring, enclosingCallable } from './callables';
+import { words } from '../cardinality';
 import { findBinding } from './modules';
-import { innermostNodeAt, occurrences, rangeOf } from './syntax';
+import { innermostNodeAt, memberAccess, occurrences, rangeOf, unwrap } from './syntax';
 import { valueInfo } from './values';
 
 /**
@@ -46,7 +47,7 @@ export function findCallsTo(sf: ts.SourceFile, callee: Callable, index: number, 
 function callOf(id: ts.Identifier | ts.PrivateIdentifier, callee: Callable): ts.CallExpression | ts.NewExpression | undefined {
   const p = id.parent;
   if (callee.method) {
-    if (!(ts.isPropertyAccessExpression(p) && p.name === id)) return undefined;
+    if (!(ts.isPropertyAccessExpression(p) && p.name === id) || isLogger(p.expression)) return undefined;
     const call = p.parent;
     return ts.isCallExpression(call) && call.expression === p ? call : undefined;
   }
@@ -58,4 +59,15 @@ function callOf(id: ts.Identifier | ts.PrivateIdentifier, callee: Callable): ts.
     if (obj.text === 'exports' || b?.kind === 'import') return p.parent;
   }
   return undefined;
+}
+
+/**
+ * `logger.trace(...)`, `console.debug(...)`, `this.log.info(...)`: a helper known only by its method
+ * name (`Tracer.trace`) shares it with every logger, whose messages are free text by design.
+ */
+function isLogger(receiver: ts.Expression): boolean {
+  const r = unwrap(receiver);
+  const name = ts.isIdentifier(r) ? r.text : memberAccess(r)?.[1];
+  const last = name ? words(name).pop() : undefined;
+  return last === 'console' || last === 'log' || last === 'logger';
 }

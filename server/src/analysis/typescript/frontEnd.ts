@@ -7,9 +7,10 @@
 import { posix } from 'node:path';
 import { ts } from './tsApi';
 import type { Language } from '../../../../common/src/sites';
-import type { Callable, FileSites, LanguageFrontEnd, PassedArgument } from '../types';
+import type { Callable, FileSites, LanguageFrontEnd, PassedArgument, SpanSite } from '../types';
 import { findCallsTo, mayCall } from './callSites';
 import { ConstantEvaluator, ExportValueMemo, UNRESOLVED_IMPORT } from './constants';
+import { findHelperSpans, type SpanReturner } from './helperSpans';
 import type { SourceStore } from './modules';
 import { findSites, mayContainSpans, type FinderOptions } from './siteFinder';
 
@@ -36,9 +37,22 @@ interface Entry {
   /** callsTo answers by callee and index, with the other files they took constants from. */
   calls?: Map<string, PassedArgument[]>;
   callUses?: Set<string>;
+  /** Functions of this file that return a span they start (found with the sites). */
+  returners?: SpanReturner[];
+  /** helperSpansOf's answer, for the helper index generation it was computed with, and the other files it used. */
+  helperSpans?: SpanSite[];
+  helperGen?: number;
+  helperUses?: Set<string>;
+}
+
+/** The workspace's span-returning functions by name, and a text test for a call of any of them. */
+interface HelperIndex {
+  byName: Map<string, SpanReturner[]>;
+  mentions?: RegExp;
 }
 
 const NO_CALLS: PassedArgument[] = [];
+const NO_SITES: SpanSite[] = [];
 
 export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
   readonly extensions = TS_EXTENSIONS;
@@ -52,12 +66,19 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
   private readonly withCalls = new Set<string>();
   /** resolveModule answers by directory and specifier; cleared when a file appears or goes. */
   private readonly resolved = new Map<string, string | undefined>();
+  /** Rebuilt after a file that has (or had) span calls changes; `helperGen` moves when its content does. */
+  private helperIndex: HelperIndex | undefined;
+  private helperKey = '';
+  private helperGen = 0;
+  /** Files holding helperSpansOf answers (invalidated like sites). */
+  private readonly withHelperSpans = new Set<string>();
 
   constructor(private readonly options: FinderOptions) {}
 
   updateFile(file: string, text: string): void {
     const prev = this.files.get(file);
     if (prev?.text === text) return;
+    if (mayContainSpans(text, this.options) || (prev && mayContainSpans(prev.text, this.options))) this.helperIndex = undefined;
     // A file with a tree (typically the one being edited) is re-parsed incrementally.
     const sourceFile = prev?.sourceFile ? reparse(prev.sourceFile, prev.text, text) : undefined;
     if (!sourceFile) this.parsed.delete(file);
@@ -72,6 +93,7 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
   removeFile(file: string): void {
     const entry = this.files.get(file);
     if (!entry) return;
+    if (entry.returners?.length) this.helperIndex = undefined;
     this.parsed.delete(file);
     this.files.delete(file);
     this.resolved.clear();
@@ -83,6 +105,7 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
     if (!entry) return { sites: [], problems: [{ file, message: 'not loaded' }] };
     if (entry.sites) return entry.sites;
     const uses = new Set<string>();
+    entry.returners = [];
     entry.sites = this.computeSites(file, entry, uses);
     uses.delete(file);
     entry.uses = uses;
@@ -114,6 +137,56 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
     entry.callUses = entry.callUses ? new Set([...entry.callUses, ...uses]) : uses;
     this.withCalls.add(file);
     return found;
+  }
+
+  /**
+   * Spans this file holds from calls of project functions that return a span they started
+   * (helperSpans.ts). Files that mention none of those functions' names are answered without parsing.
+   */
+  helperSpansOf(file: string): SpanSite[] {
+    const entry = this.files.get(file);
+    if (!entry) return NO_SITES;
+    const index = this.returnerIndex();
+    if (!index.mentions?.test(entry.text)) return NO_SITES;
+    if (entry.helperSpans && entry.helperGen === this.helperGen) return entry.helperSpans;
+    const sf = this.tree(file);
+    if (!sf) return NO_SITES;
+    const uses = new Set<string>();
+    let found: SpanSite[];
+    try {
+      found = findHelperSpans(sf, languageOf(file), index.byName, new ConstantEvaluator(this, uses, this.exportValues));
+    } catch {
+      found = NO_SITES; // never fatal: the file's own sites are still judged
+    } finally {
+      if (!entry.keepTree) this.dropTree(file, entry);
+    }
+    uses.delete(file);
+    entry.helperSpans = found;
+    entry.helperGen = this.helperGen;
+    entry.helperUses = uses;
+    this.withHelperSpans.add(file);
+    return found;
+  }
+
+  /** Every file that may hold span calls is analysed once (a scan does so anyway) to learn its span-returning functions. */
+  private returnerIndex(): HelperIndex {
+    if (this.helperIndex) return this.helperIndex;
+    const byName = new Map<string, SpanReturner[]>();
+    for (const [path, entry] of this.files) {
+      if (!mayContainSpans(entry.text, this.options)) continue;
+      this.sitesOf(path);
+      for (const r of entry.returners ?? []) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+    }
+    const key = [...byName.values()].flat().map((r) => `${r.file}:${r.pos}:${r.name}`).sort().join('\n');
+    if (key !== this.helperKey) {
+      this.helperKey = key;
+      this.helperGen++;
+    }
+    const names = [...byName.keys()].map((n) => n.replace(/[$]/g, '\\$&'));
+    // `name(`, `name<T>(`, tsc's `(0, module_1.name)(`, and imports under another name (`name as x`, `{ name: x } = require(...)`).
+    const mentions = names.length ? new RegExp(`(?<![\\w$])(?:${names.join('|')})(?:\\s*(?:<[^;(){}]*>\\s*)?\\)?\\s*\\(|\\s+as\\s|\\s*:)`) : undefined;
+    this.helperIndex = { byName, mentions };
+    return this.helperIndex;
   }
 
   /** The tree of a file other files read constants from (kept for them). */
@@ -162,7 +235,7 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
     const sf = this.tree(file);
     if (!sf) return { sites: [], problems: [{ file, message: 'could not be parsed' }] };
     try {
-      const sites = findSites(sf, languageOf(file), new ConstantEvaluator(this, uses, this.exportValues), this.options);
+      const sites = findSites(sf, languageOf(file), new ConstantEvaluator(this, uses, this.exportValues), this.options, entry.returners);
       return { sites, problems: syntaxProblems(sf) };
     } catch (err) {
       // The analyzer never takes the server down: a file it cannot handle is reported and skipped.
@@ -188,10 +261,21 @@ export class TypeScriptFrontEnd implements LanguageFrontEnd, SourceStore {
       }
       this.withCalls.delete(path);
     }
+    for (const path of this.withHelperSpans) {
+      const e = this.files.get(path);
+      if (e && path !== file && !e.helperUses?.has(file)) continue;
+      if (e) {
+        e.helperSpans = undefined;
+        e.helperUses = undefined;
+      }
+      this.withHelperSpans.delete(path);
+    }
     for (const path of this.analyzed) {
       const e = this.files.get(path);
       if (e && path !== file && !e.uses?.has(file)) continue;
       if (e) {
+        // Its span-returning functions are found again with its sites.
+        if (e.returners?.length) this.helperIndex = undefined;
         e.sites = undefined;
         e.uses = undefined;
       }

@@ -9,6 +9,7 @@ import { callableDeclaring } from './callables';
 import { ConstantEvaluator } from './constants';
 import { propertyNameText } from './modules';
 import { objectAttributes, objectLiteralOf } from './spanUsage';
+import { spanReturner, type SpanReturner } from './helperSpans';
 import { followCallbackSpan, followVariableSpan } from './spanLifetime';
 import { calleeName, innermostNodeAt, memberAccess, occurrences, rangeOf, unwrap } from './syntax';
 import { classifyReceiver, importsOpenTelemetry } from './tracers';
@@ -27,11 +28,18 @@ export function mayContainSpans(text: string, options: FinderOptions): boolean {
   return text.includes('startSpan') || text.includes('startActiveSpan') || options.wrapperFunctions.some((w) => text.includes(w.slice(w.lastIndexOf('.') + 1)));
 }
 
-export function findSites(sf: ts.SourceFile, language: Language, evaluator: ConstantEvaluator, options: FinderOptions): SpanSite[] {
+/**
+ * The file's span sites; `returners` (when given) collects the functions that return a span they
+ * start with `startSpan`, whose callers then own the span (helperSpans.ts).
+ */
+export function findSites(sf: ts.SourceFile, language: Language, evaluator: ConstantEvaluator, options: FinderOptions, returners?: SpanReturner[]): SpanSite[] {
   const sites: SpanSite[] = [];
   for (const call of candidateCalls(sf, options)) {
     const site = siteOf(call, sf, language, evaluator, options);
-    if (site) sites.push(site);
+    if (!site) continue;
+    sites.push(site);
+    const returner = returners && calleeName(call) === 'startSpan' ? spanReturner(call) : undefined;
+    if (returner) returners!.push(returner);
   }
   return sites;
 }

@@ -30,17 +30,32 @@ export function followCallbackSpan(site: SpanSite, fn: ts.ArrowFunction | ts.Fun
   if (ts.isBlock(fn.body)) site.endFix = wrapInTryFinally(analysis, fn.body.statements, sf, spanName);
 }
 
-export function followVariableSpan(site: SpanSite, call: ts.CallExpression, evaluator: ConstantEvaluator, sf: ts.SourceFile): void {
+/** What holds a call's result, past wrappers that keep the value (`await` too: a helper may be async). */
+function holderOf(call: ts.CallExpression): ts.Node {
   let holder: ts.Node = call.parent;
-  while (ts.isParenthesizedExpression(holder) || ts.isAsExpression(holder) || ts.isNonNullExpression(holder)) holder = holder.parent;
+  while (ts.isParenthesizedExpression(holder) || ts.isAsExpression(holder) || ts.isNonNullExpression(holder) || ts.isAwaitExpression(holder)) holder = holder.parent;
+  return holder;
+}
+
+/** Whether the call's result is stored in a local name (`const span = f()`, `span = f()`). */
+export function heldInVariable(call: ts.CallExpression): boolean {
+  return spanVariable(holderOf(call)) !== undefined;
+}
+
+function spanVariable(holder: ts.Node): string | undefined {
+  if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name)) return holder.name.text;
+  if (ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(holder.left)) return holder.left.text;
+  return undefined;
+}
+
+export function followVariableSpan(site: SpanSite, call: ts.CallExpression, evaluator: ConstantEvaluator, sf: ts.SourceFile): void {
+  const holder = holderOf(call);
   if (ts.isExpressionStatement(holder)) {
     site.ended = false; // created and dropped
     site.leak = closingBrace(holder.parent, sf);
     return;
   }
-  const spanName = ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) ? holder.name.text
-    : ts.isBinaryExpression(holder) && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(holder.left) ? holder.left.text
-    : undefined;
+  const spanName = spanVariable(holder);
   if (!spanName) return; // returned, stored in a property or passed on: ended elsewhere, if at all
   const statement = enclosingStatement(holder);
   const body = enclosingFunctionBody(holder);
