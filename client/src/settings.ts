@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import { DEFAULT_SETTINGS } from '../../common/src/settings';
-import { buildPartialSettings, type PartialSettings } from './settingsScopes';
+import { buildFolderAnalysis, buildPartialSettings, type PartialSettings } from './settingsScopes';
 
 const SECTION = 'otelFlowMap';
 
@@ -10,6 +10,14 @@ const SECTION = 'otelFlowMap';
 export function readSettings(): PartialSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const settings = buildPartialSettings((key) => config.inspect(key), vscode.workspace.isTrusted);
+  // Only a multi-root workspace has folder settings of their own (a single folder's are the workspace's).
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length > 1) {
+    settings.folders = Object.fromEntries(folders.filter((f) => f.uri.scheme === 'file').map((f) => {
+      const scoped = vscode.workspace.getConfiguration(SECTION, f.uri);
+      return [f.uri.fsPath.replace(/[\\/]$/, ''), buildFolderAnalysis((key) => scoped.inspect(key))];
+    }));
+  }
   if (freePortsInState()) {
     settings.receiver.grpcPort = 0;
     settings.receiver.httpPort = 0;

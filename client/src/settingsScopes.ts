@@ -14,6 +14,8 @@ export interface ScopedValues {
 export interface PartialSettings {
   receiver: Partial<ReceiverSettings>;
   analysis: Partial<AnalysisSettings>;
+  /** Analysis settings per workspace folder (absolute path), over `analysis`: the folder's own `.vscode/settings.json` in a multi-root workspace. */
+  folders?: Record<string, Partial<AnalysisSettings>>;
 }
 
 export const LOOPBACK = '127.0.0.1';
@@ -57,4 +59,15 @@ function assign(out: PartialSettings, key: string, value: unknown): void {
 
 function isPlainObject(v: unknown): v is object {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The analysis settings of one folder: every scope up to the folder's own (resource-scoped settings). */
+export function buildFolderAnalysis(inspect: (key: string) => ScopedValues | undefined): Partial<AnalysisSettings> {
+  const out: PartialSettings = { receiver: {}, analysis: {} };
+  for (const key of SETTING_KEYS) {
+    if (!key.startsWith('analysis.')) continue;
+    const value = effectiveValue(inspect(key) ?? {});
+    if (value !== undefined) assign(out, key, value);
+  }
+  return out.analysis;
 }

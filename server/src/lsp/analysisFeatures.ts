@@ -2,7 +2,7 @@
 // `initialized`, keeps open documents' text in the analyzer, publishes diagnostics as the user
 // types (debounced), offers quick fixes, follows files changed on disk (watchers registered
 // dynamically) and workspace folders added or removed, and exposes the live site index to other features.
-// Settings, per workspace folder: the values the user set in the editor over
+// Settings, per workspace folder: the values the user set in the editor (the folder's own first) over
 // `<folder>/otel-flow-map.json` over the defaults (config.ts layerSettings); the innermost folder
 // holding a file decides. Files outside every folder get the editor settings over the defaults.
 
@@ -40,10 +40,17 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
     const pushed = ctx.editorSettings();
     return typeof pushed === 'object' && pushed !== null ? (pushed as { analysis?: unknown }).analysis : undefined;
   };
+  /** A folder's own editor settings (multi-root: its .vscode/settings.json, resource scope) over the workspace's. */
+  const editorFolderAnalysis = (folder: string): unknown => {
+    const pushed = ctx.editorSettings() as { folders?: Record<string, unknown> } | null;
+    const own = typeof pushed?.folders === 'object' && pushed.folders !== null ? pushed.folders[folder] : undefined;
+    const base = editorAnalysis();
+    return typeof own === 'object' && own !== null ? { ...(typeof base === 'object' && base !== null ? base : {}), ...own } : base;
+  };
   const folderSettings = (): FolderSettings => new Map(ctx.workspaceFolders().map((folder) => {
     let file = fileSettings.get(folder);
     if (!file) fileSettings.set(folder, (file = loadWorkspaceConfig(folder).analysis));
-    return [folder, layerSettings(editorAnalysis(), file)];
+    return [folder, layerSettings(editorFolderAnalysis(folder), file)];
   }));
   /** For files outside every folder; span detection (the front-ends) also knows every folder's wrapper functions. */
   const baseSettings = (folders: FolderSettings): AnalysisSettings => {

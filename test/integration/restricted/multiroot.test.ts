@@ -40,6 +40,16 @@ describe('OTel Flow Map in an untrusted multi-root workspace', () => {
     }
   });
 
+  it("judges each folder by its own settings: billing's .vscode/settings.json makes generic-name an error there only", async () => {
+    const severity = async (folder: string, file: string) => {
+      const uri = vscode.Uri.joinPath(folderUri(folder), file);
+      const d = await waitFor(`a generic-name diagnostic on ${folder}/${file}`, () => vscode.languages.getDiagnostics(uri).find((x) => codeOf(x) === 'generic-name'));
+      return d.severity;
+    };
+    assert.equal(await severity('billing', 'src/invoice.ts'), vscode.DiagnosticSeverity.Error);
+    assert.equal(await severity('orders', 'src/orders.ts'), vscode.DiagnosticSeverity.Warning);
+  });
+
   it('leaves the ports alone: neither folder depends on OpenTelemetry (autoStart auto)', async () => {
     const idle = await waitFor('the receiver not started', () => (api.receiverStatus().state === 'stopped' ? api.receiverStatus() : undefined));
     assert.match(idle.message ?? '', /no OpenTelemetry dependency/);
