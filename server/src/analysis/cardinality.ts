@@ -98,7 +98,8 @@ function balanced(text: string): boolean {
 
 /** The last identifier of a name or member chain (`this.req.url` -> `url`); undefined for other expressions. */
 function leafName(text: string): string | undefined {
-  const m = /^[A-Za-z_$][\w$]*(?:\s*(?:\?\.|\.|->)\s*[A-Za-z_$][\w$]*)*$/.exec(text);
+  // `#` starts a JS private field name (`this.#sessionId`).
+  const m = /^[A-Za-z_$#][\w$]*(?:\s*(?:\?\.|\.|->)\s*#?[A-Za-z_$][\w$]*)*$/.exec(text);
   if (!m) return undefined;
   const segments = text.split(/\s*(?:\?\.|\.|->)\s*/);
   return segments[segments.length - 1];

@@ -21,7 +21,7 @@ describe('cardinality of name parts', () => {
   });
 
   it('reads identifiers, keys, raw paths, URLs, clocks and random values as unbounded', () => {
-    for (const text of ['orderId', 'order_id', 'userID', 'cacheKey', 'url', 'req.url', 'req.originalUrl', 'request.path', 'r.URL.Path', 'r.URL.String()', 'r.RequestURI', 'email', 'query', 'sqlQuery', 'this.sql', 'Date.now()', 'time.Now()', 'uuid.uuid4()', 'randomUUID()', 'Math.random()', 'String(orderId)', 'str(user_id)', 'strconv.Itoa(userID)', 'orderId.toString()', 'JSON.stringify(body)', 'environ.get("PATH_INFO", "")', 'cast(str, environ.get("PATH_INFO", "")).strip()', 'scope["path"]', "headers['x-request-id']", 'req.params.slug', 'request.args.get("q")', 'req.query.search']) {
+    for (const text of ['orderId', 'order_id', 'userID', 'cacheKey', 'url', 'req.url', 'req.originalUrl', 'request.path', 'r.URL.Path', 'r.URL.String()', 'r.RequestURI', 'email', 'query', 'sqlQuery', 'this.sql', 'Date.now()', 'time.Now()', 'uuid.uuid4()', 'randomUUID()', 'Math.random()', 'String(orderId)', 'str(user_id)', 'strconv.Itoa(userID)', 'orderId.toString()', 'this.#sessionId', 'JSON.stringify(body)', 'environ.get("PATH_INFO", "")', 'cast(str, environ.get("PATH_INFO", "")).strip()', 'scope["path"]', "headers['x-request-id']", 'req.params.slug', 'request.args.get("q")', 'req.query.search']) {
       assert.equal(textVerdict(text).bound, 'unbounded', text);
     }
   });

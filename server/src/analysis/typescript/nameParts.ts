@@ -39,7 +39,7 @@ const KEEPS_VALUE = new Set(['toString', 'toLowerCase', 'toUpperCase', 'trim', '
 /** Objects that are an HTTP request (or its URL) in Node frameworks: Express, Koa, Fastify, Next, undici, fetch. */
 const REQUEST_OBJECT = /^(?:req|request|ctx|context|c|incomingMessage|msg|message|event|url|parsedUrl|u|location|options|opts|target)$/i;
 /** Their members holding the raw path or URL: one value per distinct request. */
-const RAW_PATH = new Set(['url', 'path', 'originalUrl', 'pathname', 'href', 'search', 'baseUrl', 'uri', 'querystring', 'rawUrl']);
+const RAW_PATH = new Set(['url', 'path', 'originalUrl', 'pathname', 'href', 'search', 'uri', 'querystring', 'rawUrl']);
 /** Members holding a framework's route template: Express `req.route.path`, Fastify `routeOptions.url` / `routerPath`, Koa router `_matchedRoute`. */
 const ROUTE_MEMBERS = /(?:^|\.)(?:route\.path|routeOptions\.url|routerPath|_matchedRoute|matchedRoute|routePath|routeTemplate|pattern)$/;
 /** Parameter names that conventionally hold a function or class (`fn.name` is then its declared name). */
