@@ -2,6 +2,8 @@
 // CLI (read from otel-flow-map.json). The defaults here are the single source: a unit test
 // checks that package.json's contributes.configuration declares the same ones.
 
+import { isRecord } from './guards';
+
 export type Severity = 'error' | 'warning' | 'information' | 'hint' | 'off';
 
 export const RULE_IDS = [
@@ -116,7 +118,7 @@ export const DEFAULT_SETTINGS: Settings = {
 
 /** Deep-merges user values over the defaults, ignoring values of the wrong type. */
 export function resolveSettings(partial: unknown): Settings {
-  const p = (isObject(partial) ? partial : {}) as Record<string, unknown>;
+  const p = (isRecord(partial) ? partial : {}) as Record<string, unknown>;
   return {
     receiver: mergeSection(DEFAULT_SETTINGS.receiver, p.receiver),
     analysis: mergeSection(DEFAULT_SETTINGS.analysis, p.analysis),
@@ -125,7 +127,7 @@ export function resolveSettings(partial: unknown): Settings {
 
 function mergeSection<T extends object>(defaults: T, value: unknown): T {
   const out = { ...defaults } as Record<string, unknown>;
-  if (!isObject(value)) return out as T;
+  if (!isRecord(value)) return out as T;
   for (const [k, def] of Object.entries(defaults)) {
     const v = (value as Record<string, unknown>)[k];
     if (v === undefined || v === null) continue;
@@ -134,6 +136,3 @@ function mergeSection<T extends object>(defaults: T, value: unknown): T {
   return out as T;
 }
 
-function isObject(v: unknown): v is object {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -48,7 +48,6 @@ export interface TraceExportResult {
   requests: number;
 }
 
-// Added by the flow-runs engineer (the flow view's Run select).
 /** One step of a recent flow run, as the details panel lists it. */
 export interface FlowRunStep {
   step: string;

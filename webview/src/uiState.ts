@@ -2,6 +2,7 @@
 // Stored state is untrusted: sanitizeUiState keeps only well-typed fields.
 
 import type { Relation } from '../../common/src/graph';
+import { isRecord } from '../../common/src/guards';
 
 export type ViewName = 'map' | 'flow' | 'table';
 
@@ -108,8 +109,5 @@ function sanitizeFocus(f: unknown): Focus | null {
   return { id: f.id.slice(0, 500), hops: f.hops === 2 || f.hops === 3 ? f.hops : 1 };
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 const str = (v: unknown): string => (typeof v === 'string' ? v.slice(0, 500) : '');
 const finite = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);

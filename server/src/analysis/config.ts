@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SETTINGS, resolveSettings, type AnalysisSettings, type Severity } from '../../../common/src/settings';
 import { SEVERITY_LEVELS } from './rules';
+import { isRecord } from '../../../common/src/guards';
 
 export const CONFIG_FILE_NAME = 'otel-flow-map.json';
 
@@ -51,14 +52,11 @@ export function parseConfig(json: unknown): AnalysisSettings {
  * Severities merge per rule, the editor's entries winning.
  */
 export function layerSettings(editor: unknown, file: AnalysisSettings): AnalysisSettings {
-  const set = isObject(editor) ? editor : {};
+  const set = isRecord(editor) ? editor : {};
   // resolveSettings keeps a value only when its type fits: what it kept (same reference) is valid.
   const valid = resolveSettings({ analysis: set }).analysis as unknown as Record<string, unknown>;
   const userSet = Object.fromEntries(Object.keys(DEFAULT_SETTINGS.analysis).filter((k) => k in set && valid[k] === set[k]).map((k) => [k, set[k]]));
-  const severities = Object.fromEntries(Object.entries(isObject(userSet.severities) ? userSet.severities : {}).filter(([, v]) => SEVERITY_LEVELS.includes(v as Severity)));
+  const severities = Object.fromEntries(Object.entries(isRecord(userSet.severities) ? userSet.severities : {}).filter(([, v]) => SEVERITY_LEVELS.includes(v as Severity)));
   return { ...file, ...userSet, severities: { ...file.severities, ...severities } } as AnalysisSettings;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
