@@ -1,9 +1,11 @@
-// The `otel-flow-map` command: `scan` (analyzer alone, for CI) and `serve` (receiver + map on loopback).
+// The `otel-flow-map` command: `scan` (analyzer alone, for CI), `serve` (receiver + map on loopback)
+// and `mcp` (a Model Context Protocol server over stdio for coding agents).
 // Exit codes: 0 ok, 1 findings at error severity (scan) or a runtime failure, 2 usage errors.
 
 // Kept tiny: the commands live in dist/cliCommands.js, required only when one runs (fast start).
 import { join } from 'node:path';
 import { SCAN_USAGE, SERVE_USAGE } from './cli/usage';
+import { MCP_USAGE } from './mcp/usage';
 
 type Commands = typeof import('./cliCommands');
 /** A path esbuild cannot follow: the commands stay out of this bundle. */
@@ -12,6 +14,7 @@ const loadCommands = (): Commands => require(join(__dirname, 'cliCommands.js')) 
 const USAGE = `Usage:
   ${SCAN_USAGE}
   ${SERVE_USAGE}
+  ${MCP_USAGE}
   otel-flow-map --version | --help`;
 
 async function main(argv: string[]): Promise<number> {
@@ -19,6 +22,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'scan':
     case 'serve':
+    case 'mcp':
       return loadCommands().runCommand(command, rest);
     case '--version':
     case '-v':
@@ -37,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code !== 0 || process.argv[2] !== 'serve') process.exitCode = code;
+    if (code !== 0 || (process.argv[2] !== 'serve' && process.argv[2] !== 'mcp')) process.exitCode = code;
   },
   (err: unknown) => {
     console.error(err instanceof Error ? err.message : String(err));
