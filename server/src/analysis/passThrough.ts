@@ -44,18 +44,31 @@ export interface WorkspaceView {
 export class PassThroughIndex {
   private readonly calls = new Map<string, Map<string, PassedArgument[]>>();
   private findings: Map<string, Finding[]> | undefined;
+  /** Level-1 helpers per file (only files that have some); rebuilt for the files that changed. */
+  private readonly helpersByFile = new Map<string, Helper[]>();
+  private readonly dirty = new Set<string>();
+  private allDirty = true;
+  /** The workspace's files by front-end, in path order; rebuilt when a file comes or goes. */
+  private filesByFrontEnd: Map<LanguageFrontEnd, string[]> | undefined;
 
   constructor(private readonly workspace: WorkspaceView) {}
 
-  /** A file changed or went away: its calls are read again, and every finding is recomputed. */
-  invalidate(file: string): void {
+  /**
+   * A file changed (`structural`: or came or went): its calls and its own helpers are read again,
+   * and every finding is recomputed. A parameter part depends only on its own file, so other
+   * files' helpers stay as they are.
+   */
+  invalidate(file: string, structural: boolean): void {
     this.calls.delete(file);
+    this.dirty.add(file);
     this.findings = undefined;
+    if (structural) this.filesByFrontEnd = undefined;
   }
 
   /** Settings changed: severities and the flow prefix may differ. */
   invalidateAll(): void {
     this.findings = undefined;
+    this.allDirty = true;
   }
 
   /** The same array until something changes, so callers can tell whether to republish. */
@@ -66,14 +79,15 @@ export class PassThroughIndex {
 
   private compute(): Map<string, Finding[]> {
     const out = new Map<string, Finding[]>();
-    const files = this.workspace.files().sort();
+    const byFrontEnd = this.files();
+    this.refreshHelpers();
     const seen = new Set<string>();
-    let helpers = this.siteHelpers(files).filter((h) => !seen.has(helperKey(h)) && seen.add(helperKey(h)));
+    const level1 = [...this.helpersByFile].sort((a, b) => (a[0] < b[0] ? -1 : 1)).flatMap(([, hs]) => hs);
+    let helpers = level1.filter((h) => !seen.has(helperKey(h)) && seen.add(helperKey(h)));
     while (helpers.length > 0) {
       const next: Helper[] = [];
       for (const helper of helpers) {
-        for (const file of files) {
-          if (this.workspace.frontEndOf(file) !== helper.frontEnd) continue;
+        for (const file of byFrontEnd.get(helper.frontEnd) ?? []) {
           for (const call of this.callsIn(file, helper)) {
             this.judge(helper, call, out);
             if (helper.level < MAX_LEVELS) next.push(...this.passedOn(helper, call).filter((h) => !seen.has(helperKey(h)) && seen.add(helperKey(h))));
@@ -85,12 +99,36 @@ export class PassThroughIndex {
     return out;
   }
 
-  /** Level 1: sites whose name or flow value has a parameter part still undecided. */
-  private siteHelpers(files: string[]): Helper[] {
-    const helpers: Helper[] = [];
+  private files(): Map<LanguageFrontEnd, string[]> {
+    if (this.filesByFrontEnd) return this.filesByFrontEnd;
+    const byFrontEnd = new Map<LanguageFrontEnd, string[]>();
+    for (const file of this.workspace.files().sort()) {
+      const fe = this.workspace.frontEndOf(file);
+      if (!fe?.callsTo) continue;
+      const list = byFrontEnd.get(fe);
+      if (list) list.push(file);
+      else byFrontEnd.set(fe, [file]);
+    }
+    return (this.filesByFrontEnd = byFrontEnd);
+  }
+
+  private refreshHelpers(): void {
+    const files = this.allDirty ? [...this.files().values()].flat() : [...this.dirty];
+    if (this.allDirty) this.helpersByFile.clear();
     for (const file of files) {
-      const frontEnd = this.workspace.frontEndOf(file);
-      if (!frontEnd?.callsTo) continue;
+      const helpers = this.siteHelpers(file);
+      if (helpers.length) this.helpersByFile.set(file, helpers);
+      else this.helpersByFile.delete(file);
+    }
+    this.dirty.clear();
+    this.allDirty = false;
+  }
+
+  /** Level 1: sites whose name or flow value has a parameter part still undecided. */
+  private siteHelpers(file: string): Helper[] {
+    const helpers: Helper[] = [];
+    const frontEnd = this.workspace.frontEndOf(file);
+    if (frontEnd?.callsTo) {
       const keys = flowKeys(this.workspace.settingsOf(file).attributePrefix);
       for (const site of this.workspace.sitesOf(file)) {
         if (!site.enclosing || (site.enclosing.method && TRACER_METHOD_NAMES.has(site.enclosing.name))) continue;

@@ -82,18 +82,19 @@ export class WorkspaceAnalyzer {
     if (!fe) return;
     if (isGeneratedSource(file, text)) return this.removeFile(file);
     fe.updateFile(file, text);
+    const isNew = !this.known.has(file);
     this.known.add(file);
     const suppressions = parseSuppressions(file, text);
     if (suppressions.length) this.suppressions.set(file, suppressions);
     else this.suppressions.delete(file);
-    this.passThrough.invalidate(file);
+    this.passThrough.invalidate(file, isNew);
   }
 
   removeFile(file: string): void {
     this.byExtension.get(extname(file))?.removeFile(file);
     this.known.delete(file);
     this.suppressions.delete(file);
-    this.passThrough.invalidate(file);
+    this.passThrough.invalidate(file, true);
   }
 
   has(file: string): boolean {
