@@ -24,6 +24,8 @@ interface ServeArgs {
   snapshotIntervalMs?: number;
   /** Browser origins allowed to POST OTLP/HTTP (CORS); repeatable, `*` = any. */
   corsOrigins: string[];
+  /** Test hooks (POST /api/debug/crash-worker): the soak and tests only. */
+  debugHooks?: boolean;
 }
 
 /** Parsed arguments, `'help'`, or a usage error message. */
@@ -37,6 +39,10 @@ function parseServeOptions(args: string[]): ServeArgs | string {
   const out: ServeArgs = { uiPort: 4320, workspace: '.', bind: '127.0.0.1', token: '', corsOrigins: [] };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
+    if (flag === '--debug-hooks') {
+      out.debugHooks = true;
+      continue;
+    }
     const value = args[i + 1];
     if (value === undefined) return `missing value for ${flag}`;
     const port = Number(value);
@@ -106,6 +112,7 @@ export async function runServe(argv: string[]): Promise<number> {
     workerPath: join(__dirname, 'telemetryWorker.js'),
     dataDir: args.dataDir,
     tuning: { snapshotIntervalMs: args.snapshotIntervalMs },
+    debugHooks: args.debugHooks,
   });
   const status = await host.start(settings.receiver, settings.analysis.attributePrefix);
   if (status.state !== 'listening') {
@@ -114,7 +121,7 @@ export async function runServe(argv: string[]): Promise<number> {
     return 1;
   }
   const sites = new WorkspaceSites({ root: workspace, log: (m) => console.error(`serve: ${m}`), ignore: args.dataDir ? [args.dataDir] : [] });
-  const ui = createUiServer({ host, distDir: __dirname, token: args.token || undefined, sites });
+  const ui = createUiServer({ host, distDir: __dirname, token: args.token || undefined, sites, debugHooks: args.debugHooks });
   try {
     await new Promise<void>((resolve, reject) => {
       ui.once('error', reject);

@@ -24,6 +24,8 @@ export interface UiServerOptions {
   token?: string;
   /** The workspace's code sites for code links; none when absent. */
   sites?: SiteSource;
+  /** POST /api/debug/crash-worker (`serve --debug-hooks`, for the soak and tests only). */
+  debugHooks?: boolean;
 }
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -78,6 +80,10 @@ export function createUiServer(opts: UiServerOptions): Server {
         return send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', await host.metrics());
       case 'GET /healthz':
         return health(res);
+      case 'POST /api/debug/crash-worker':
+        if (!opts.debugHooks) return json(res, 404, { error: 'not found' });
+        host.debugCrash(url.searchParams.get('mode') === 'stall' ? 'stall' : 'exit');
+        return json(res, 202, { crashing: true });
       default:
         return json(res, 404, { error: 'not found' });
     }
@@ -88,7 +94,11 @@ export function createUiServer(opts: UiServerOptions): Server {
     const receiver = host.status();
     const { spansReceived, spansDropped, dropped, collapsed = {}, refused = {} } = host.currentGraph().stats;
     const ok = receiver.state === 'listening';
-    const body = { ok, ...(ok ? {} : { reason: receiver.message ?? `receiver ${receiver.state}` }), receiver, spansReceived, spansDropped, dropped, collapsed, refused, sse: sse.stats() };
+    const { restarts, lastFailure } = host.health();
+    const body = {
+      ok, ...(ok ? {} : { reason: receiver.message ?? `receiver ${receiver.state}` }), receiver,
+      spansReceived, spansDropped, dropped, collapsed, refused, sse: sse.stats(), workerRestarts: restarts, ...(lastFailure ? { lastWorkerFailure: lastFailure } : {}),
+    };
     json(res, ok ? 200 : 503, body);
   }
 

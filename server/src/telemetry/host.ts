@@ -16,6 +16,17 @@ import type { LogEntry } from './otlp/signalsDecoder';
  * V8's young generation for 32 MB semi-spaces; it only grows that far under load.
  */
 const YOUNG_GENERATION_MB = 96;
+/**
+ * A hard ceiling under docs/limits.md's bounds (~270 MB of estimated state at every cap): a worker
+ * that still outgrows it dies alone and is restarted, instead of taking the process with it.
+ */
+const OLD_GENERATION_MB = 384;
+/** The worker beats every HEARTBEAT_MS; silent for STALL_MS it is taken for stalled (issue: within 2 s). */
+const STALL_MS = 1_500;
+const CHECK_MS = 250;
+const RESTART_BACKOFF_MS = [100, 500, 1_000, 2_000, 5_000, 10_000];
+/** Up this long, a worker counts as healthy again: the next failure starts the backoff afresh. */
+const HEALTHY_AFTER_MS = 60_000;
 
 export interface TelemetryHostOptions {
   /** Absolute path of dist/telemetryWorker.js. */
@@ -23,6 +34,16 @@ export interface TelemetryHostOptions {
   dataDir?: string;
   /** Test and bench knobs passed to the worker. */
   tuning?: Pick<WorkerStartOptions, 'pairWaitMs' | 'deltaIntervalMs' | 'snapshotIntervalMs' | 'decodeOnly'>;
+  /** Enables debugCrash() (tests, the soak): never set for users. */
+  debugHooks?: boolean;
+}
+
+/** The supervisor's view of the worker, for /healthz and the status bar. */
+export interface WorkerHealth {
+  /** Times the worker died or stalled and was started again. */
+  restarts: number;
+  /** Why the last one ended, when one did. */
+  lastFailure?: string;
 }
 
 /** Live numbers the LSP features read synchronously (CodeLens / hover). */
@@ -61,6 +82,9 @@ export interface TelemetryHost {
   live(): LiveIndex;
   onDelta(cb: (delta: GraphDelta) => void): void;
   onStatus(cb: (status: ReceiverStatus) => void): void;
+  health(): WorkerHealth;
+  /** Test hook (needs debugHooks): the worker exits, or blocks its event loop, as a crash would. */
+  debugCrash(mode: 'exit' | 'stall'): void;
   dispose(): Promise<void>;
 }
 
@@ -73,6 +97,19 @@ export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
   let status: ReceiverStatus = { state: 'stopped' };
   const graph = emptyGraph();
   const live: LiveIndex = { names: new Map(), stepRefs: new Map() };
+  // Supervision: the last start command is replayed into a new worker after a crash or a stall
+  // (the worker restores the persisted topology from the data folder on start).
+  let lastStart: WorkerStartOptions | undefined;
+  let lastBeat = 0;
+  let startedAt = 0;
+  let attempt = 0;
+  let disposed = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  const workerHealth: WorkerHealth = { restarts: 0 };
+  const watchdog = setInterval(() => {
+    if (worker && lastStart && !restartTimer && Date.now() - lastBeat > STALL_MS) fail(worker, `telemetry worker stalled (no heartbeat for ${Date.now() - lastBeat} ms)`);
+  }, CHECK_MS);
+  watchdog.unref();
 
   const setStatus = (s: ReceiverStatus) => {
     status = s;
@@ -80,7 +117,10 @@ export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
   };
 
   function onMessage(m: FromWorker): void {
+    lastBeat = Date.now();
     switch (m.type) {
+      case 'heartbeat':
+        break;
       case 'status':
         setStatus(m.status);
         break;
@@ -105,16 +145,41 @@ export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
 
   function ensureWorker(): Worker {
     if (worker) return worker;
-    const w = new Worker(opts.workerPath, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    const w = new Worker(opts.workerPath, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: OLD_GENERATION_MB } });
+    lastBeat = Date.now();
+    startedAt = Date.now();
     w.on('message', onMessage);
-    w.on('error', (err) => setStatus({ state: 'error', message: `telemetry worker failed: ${err.message}` }));
-    w.on('exit', () => {
-      if (worker === w) worker = undefined;
-      for (const p of pending.values()) p.reject(new Error('telemetry worker exited'));
-      pending.clear();
-    });
+    w.on('error', (err) => fail(w, `telemetry worker failed: ${err.message}`));
+    w.on('exit', (code) => fail(w, `telemetry worker exited (code ${code})`));
     worker = w;
     return w;
+  }
+
+  /** A worker died or stalled: report it, reject its calls, and start another after a backoff. */
+  function fail(w: Worker, reason: string): void {
+    if (worker !== w) return;
+    worker = undefined;
+    for (const p of pending.values()) p.reject(new Error(reason));
+    pending.clear();
+    void w.terminate().catch(() => undefined);
+    if (disposed || !lastStart) return;
+    if (Date.now() - startedAt > HEALTHY_AFTER_MS) attempt = 0;
+    const delay = RESTART_BACKOFF_MS[Math.min(attempt++, RESTART_BACKOFF_MS.length - 1)];
+    workerHealth.lastFailure = reason;
+    setStatus({ state: 'error', message: `${reason}; restarting in ${delay} ms` });
+    restartTimer = setTimeout(() => {
+      restartTimer = undefined;
+      if (disposed || !lastStart) return;
+      workerHealth.restarts++;
+      // Consumers drop what they hold: the new worker's first delta brings the restored graph.
+      const reset = { ...emptyGraph(), removedNodeIds: [], removedEdgeIds: [], removedFlowNames: [], reset: true } as GraphDelta;
+      live.names.clear();
+      live.stepRefs.clear();
+      applyDelta(graph, reset);
+      for (const l of deltaListeners) l(reset);
+      call<ReceiverStatus>({ type: 'start', options: lastStart }).catch(() => undefined);
+    }, delay);
+    restartTimer.unref();
   }
 
   function call<T>(m: DistributiveOmit<ToWorker, 'id'>): Promise<T> {
@@ -127,9 +192,19 @@ export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
   }
 
   return {
-    start: (receiver, attributePrefix) =>
-      call<ReceiverStatus>({ type: 'start', options: { receiver, attributePrefix, dataDir: opts.dataDir, ...opts.tuning } }),
-    stop: () => (worker ? call<ReceiverStatus>({ type: 'stop' }) : Promise.resolve(status)),
+    start: (receiver, attributePrefix) => {
+      const options: WorkerStartOptions = { receiver, attributePrefix, dataDir: opts.dataDir, ...opts.tuning };
+      lastStart = options;
+      return call<ReceiverStatus>({ type: 'start', options }).then((s) => {
+        // A restart binds the ports this start got (port 0 would pick new ones clients do not know).
+        if (s.state === 'listening' && lastStart === options) lastStart = { ...options, receiver: { ...receiver, grpcPort: portOf(s.grpc, receiver.grpcPort), httpPort: portOf(s.http, receiver.httpPort) } };
+        return s;
+      });
+    },
+    stop: () => {
+      lastStart = undefined;
+      return worker ? call<ReceiverStatus>({ type: 'stop' }) : Promise.resolve(status);
+    },
     clear: () => call<ReceiverStatus>({ type: 'clear' }),
     status: () => status,
     graph: () => call<Graph>({ type: 'query', query: { kind: 'graph' } }),
@@ -146,7 +221,14 @@ export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
     live: () => live,
     onDelta: (cb) => deltaListeners.push(cb),
     onStatus: (cb) => statusListeners.push(cb),
+    health: () => ({ ...workerHealth }),
+    debugCrash: (mode) => {
+      if (opts.debugHooks && worker) worker.postMessage({ type: 'debugCrash', id: 0, mode });
+    },
     dispose: async () => {
+      disposed = true;
+      clearInterval(watchdog);
+      if (restartTimer) clearTimeout(restartTimer);
       const w = worker;
       if (!w) return;
       await call<ReceiverStatus>({ type: 'stop' }).catch(() => undefined);
@@ -154,6 +236,11 @@ export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
       await w.terminate();
     },
   };
+}
+
+function portOf(address: string | undefined, fallback: number): number {
+  const port = Number(/:(\d+)$/.exec(address ?? '')?.[1]);
+  return Number.isInteger(port) && port > 0 ? port : fallback;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

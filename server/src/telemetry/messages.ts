@@ -78,10 +78,14 @@ export type ToWorker =
   /** Replies a TraceImportResult; each line over maxLineBytes is skipped. */
   | { type: 'import'; id: number; path: string; maxLineBytes: number }
   /** Replies a TraceExportResult. */
-  | { type: 'export'; id: number; path: string };
+  | { type: 'export'; id: number; path: string }
+  /** Test hook behind TelemetryHostOptions.debugHooks: exit, or block the event loop (a stall). */
+  | { type: 'debugCrash'; id: number; mode: 'exit' | 'stall' };
 
 /** Every command is answered by a reply with the same id (a ReceiverStatus for start/stop/clear). */
 export type FromWorker =
   | { type: 'status'; status: ReceiverStatus }
+  /** Every HEARTBEAT_MS while the worker's event loop runs: the host's stall watchdog. */
+  | { type: 'heartbeat' }
   | { type: 'delta'; delta: GraphDelta; details: LiveDetails }
   | { type: 'reply'; id: number; result?: unknown; error?: string };

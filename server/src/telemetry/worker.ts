@@ -9,6 +9,9 @@ const port = parentPort;
 if (!port) throw new Error('telemetryWorker must run as a worker_thread');
 
 const post = (m: FromWorker) => port.postMessage(m);
+/** Well inside the host's stall limit (1.5 s), so one slow request is not a stall. */
+const HEARTBEAT_MS = 250;
+setInterval(() => post({ type: 'heartbeat' }), HEARTBEAT_MS);
 const service = new TelemetryService({
   status: (status) => post({ type: 'status', status }),
   delta: (delta, details) => post({ type: 'delta', delta, details }),
@@ -29,6 +32,10 @@ async function run(m: ToWorker): Promise<unknown> {
       return service.importTraces(m.path, m.maxLineBytes);
     case 'export':
       return service.exportTraces(m.path);
+    case 'debugCrash':
+      if (m.mode === 'exit') process.exit(70);
+      for (const until = Date.now() + 60_000; Date.now() < until; );
+      return undefined;
   }
 }
 
