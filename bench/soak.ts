@@ -177,12 +177,12 @@ async function main(): Promise<number> {
     console.log(`worker crash (hook answered ${crash.status}): ${sawUnhealthy ? '/healthz 503 seen, ' : ''}healthy again after ${Date.now() - down} ms`);
     const restored = await getJson(`${addr.ui}api/graph`);
     console.log(`after the restart: ${(restored.body.nodes as unknown[]).length} nodes restored from the last snapshot`);
-    let end = (await getJson(`${addr.ui}healthz`)).body;
-    for (const until = Date.now() + 3_000; Number(end.spansReceived) === 0 && Date.now() < until; ) {
+    let final = (await getJson(`${addr.ui}healthz`)).body;
+    for (const until = Date.now() + 3_000; Number(final.spansReceived) === 0 && Date.now() < until; ) {
       await new Promise((r) => setTimeout(r, 100));
-      end = (await getJson(`${addr.ui}healthz`)).body;
+      final = (await getJson(`${addr.ui}healthz`)).body;
     }
-    printCounters('end (restored counters)', end);
+    printCounters('end (restored counters)', final);
   } finally {
     clearInterval(sampler);
     console.log(`RSS over time: ${samples.join(', ')}`);
