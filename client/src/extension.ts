@@ -15,6 +15,7 @@ import { LiveState } from './liveState';
 import { MapPanel, type MapHost } from './mapPanel';
 import { openWorkspaceLocation } from './openLocation';
 import { OwnerMirror } from './ownerMirror';
+import { registerOtelEnvironment } from './otelWiring';
 import { watchReceiverErrors } from './receiverAlerts';
 import { initSettingsState, onDidChangeSettings, readSettings } from './settings';
 import { createStatusBar, registerMenuCommands } from './statusBar';
@@ -68,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): FlowMapApi {
     stopMirroringWhenListening(languageClient, live, mirror),
     registerCommands(languageClient, live, mapHost, mirror),
     MapPanel.registerSerializer(mapHost),
+    registerOtelEnvironment(context, live),
     onDidChangeSettings((settings) => void ready.then(() => pushSettings(languageClient, settings), () => undefined)),
   );
   ready.catch((e: unknown) => {

@@ -1,0 +1,53 @@
+// Zero-config export: while this window's receiver listens, new integrated terminals and Node,
+// Python and Go launch configurations get the OTLP variables that point an OpenTelemetry SDK at
+// it (otelEnvironment.ts computes them). Nothing is injected in untrusted workspaces.
+
+import * as vscode from 'vscode';
+import { debugEnvironment, otlpEnvironment, terminalContribution, type Env, type LaunchLike } from './otelEnvironment';
+import type { LiveState } from './liveState';
+import { readSettings } from './settings';
+
+// `otelFlowMap.terminal.injectEnvironment` / `otelFlowMap.debug.injectEnvironment` (default true).
+// TODO(settings owner): declare them in package.json and read them in settings.ts (invariant 4);
+// that needs a section in common/src/settings.ts and settingsScopes.ts, which have another owner.
+const enabled = (key: 'terminal' | 'debug'): boolean => vscode.workspace.getConfiguration('otelFlowMap').get<boolean>(`${key}.injectEnvironment`, true) !== false;
+const terminalEnvSetting = (): Record<string, string | null> | undefined => {
+  const os = process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'osx' : 'linux';
+  return vscode.workspace.getConfiguration('terminal.integrated.env').get<Record<string, string | null>>(os);
+};
+
+/** The OTLP variables for this window's receiver now, or undefined (not listening, untrusted). */
+function wantedEnv(live: LiveState): Env | undefined {
+  if (!vscode.workspace.isTrusted) return undefined;
+  return otlpEnvironment(live.receiver, readSettings().receiver.authToken ?? '');
+}
+
+export function registerOtelEnvironment(context: vscode.ExtensionContext, live: LiveState): vscode.Disposable {
+  const collection = context.environmentVariableCollection;
+  // Recomputed on every start: a value restored from the last session could point at a dead port.
+  collection.persistent = false;
+  const update = (): void => {
+    const env = enabled('terminal') ? terminalContribution(wantedEnv(live), process.env, terminalEnvSetting()) : {};
+    collection.clear();
+    for (const [k, v] of Object.entries(env)) collection.replace(k, v);
+    collection.description = env.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? new vscode.MarkdownString(`OTel Flow Map: OpenTelemetry SDKs started here export to the map's receiver at \`${env.OTEL_EXPORTER_OTLP_ENDPOINT}\` (\`otelFlowMap.terminal.injectEnvironment\` turns this off).`)
+      : undefined;
+  };
+  update();
+  return vscode.Disposable.from(
+    live.onDidChangeReceiver(update),
+    vscode.workspace.onDidGrantWorkspaceTrust(update),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('otelFlowMap') || e.affectsConfiguration('terminal.integrated.env')) update();
+    }),
+    vscode.debug.registerDebugConfigurationProvider('*', {
+      resolveDebugConfigurationWithSubstitutedVariables(folder, config) {
+        if (!enabled('debug')) return config;
+        const env = debugEnvironment(config as LaunchLike, wantedEnv(live), process.env, folder?.name ?? vscode.workspace.workspaceFolders?.[0]?.name);
+        return env ? { ...config, env } : config;
+      },
+    }),
+    { dispose: () => collection.clear() },
+  );
+}
