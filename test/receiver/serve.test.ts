@@ -137,6 +137,9 @@ describe('otel-flow-map serve (end to end)', function () {
       assert.equal((await fetch(`${s.addr.ui}api/graph`, { headers: { cookie } })).status, 200);
       const otlp = await fetch(`http://${s.addr.http}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       assert.equal(otlp.status, 401, 'the receiver requires the token too');
+      // Decoded once: a token with escapes that decode twice to nonsense is a wrong token, not a 500.
+      for (const q of ['%25', '%25E0%25A4%25A', '%2574ok']) assert.equal((await fetch(`${s.addr.ui}api/graph?token=${q}`)).status, 401, q);
+      assert.equal((await fetch(`${s.addr.ui}api/graph`, { headers: { cookie: 'ofm_token=%E0%A4%A' } })).status, 401);
     } finally {
       s.proc.kill('SIGTERM');
     }

@@ -1,7 +1,7 @@
 // The loopback HTTP server of `serve`: the map page, its assets, the browser-host protocol
 // (SSE down, POST /api/message up) and a small JSON / Prometheus API over the telemetry host.
 
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { isFromWebview, MAX_FLOW_RUNS, MAX_HISTORY_SNAPSHOTS, type FromWebview, 
 import type { SpanQuery } from '../../../common/src/telemetry';
 import { edgeDiffOf } from '../telemetry/history';
 import type { TelemetryHost } from '../telemetry/host';
+import { tokenMatches } from '../telemetry/receiver/auth';
 import { readBody } from '../telemetry/receiver/body';
 import { resetDelta } from '../telemetry/receiver/readApi';
 import { SseHub, sseFrame } from '../telemetry/receiver/sseHub';
@@ -166,16 +167,21 @@ function authorized(req: IncomingMessage, url: URL, res: ServerResponse, token: 
   const header = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined;
   const cookie = /(?:^|;\s*)ofm_token=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
   const query = url.searchParams.get('token') ?? undefined;
-  const ok = [header, cookie, query].some((given) => given !== undefined && safeEqual(decodeURIComponent(given), token));
+  // Each form decoded exactly once: the header as sent, the query by URLSearchParams, the cookie
+  // (which we percent-encode when setting it) here; a malformed escape is a wrong token, not a 500.
+  const ok = [header, cookie === undefined ? undefined : decodeOnce(cookie), query].some((given) => given !== undefined && tokenMatches(given, token));
   if (ok && query) res.setHeader('set-cookie', `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
   return ok;
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+function decodeOnce(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
 }
+
 
 function asset(res: ServerResponse, path: string, type: string): void {
   let body: Buffer;

@@ -72,6 +72,7 @@ export class TelemetryService {
         maxRequestBytes: r.maxRequestBytes,
         maxInFlightBytes: MAX_IN_FLIGHT_BYTES,
         onShed: () => this.topology?.drops.count('shed-requests'),
+        loopbackOnly: isLoopback(r.bindAddress),
         corsAllowedOrigins: Array.isArray(r.corsAllowedOrigins) ? r.corsAllowedOrigins.filter((o) => typeof o === 'string') : [],
         extraRoutes: readApi && ((req, res, path) => readApi.handle(req, res, path)),
       });

@@ -1,7 +1,7 @@
 // Bearer-token check and the loopback rule (ARCHITECTURE invariant 5): a non-loopback bind
 // without a token is refused at start, so a workspace cannot expose the receiver silently.
 
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 export function isLoopback(address: string): boolean {
   return address === 'localhost' || address === '::1' || /^127\.\d+\.\d+\.\d+$/.test(address);
@@ -17,7 +17,11 @@ export function checkBind(address: string, token: string): string | undefined {
 export function authorized(header: string | undefined, token: string): boolean {
   if (!token) return true;
   if (!header || !header.startsWith('Bearer ')) return false;
-  const given = Buffer.from(header.slice(7).trim());
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return tokenMatches(header.slice(7).trim(), token);
+}
+
+/** Constant time whatever the lengths: digests of equal size are compared, never the raw strings. */
+export function tokenMatches(given: string, token: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(token)) && given === token;
 }

@@ -7,6 +7,7 @@ import { MalformedRequestError } from '../otlp/span';
 import { authorized } from './auth';
 import { BadEncodingError, BodyTooLargeError, readBody } from './body';
 import { allowedOrigin, answerPreflight, corsHeaders } from './cors';
+import { allowedHost } from './hostGuard';
 import type { BodyFormat, ExportHandler, Signal } from './exportHandler';
 import { encodeExportResponseProto, encodeStatusProto, exportResponseJson, statusJson } from './exportResponse';
 
@@ -18,6 +19,8 @@ export interface HttpReceiverOptions {
   onShed: () => void;
   /** Browser origins allowed to POST (CORS); `*` = any. */
   corsAllowedOrigins?: readonly string[];
+  /** A loopback bind: OTLP paths accept only loopback Host names (DNS rebinding). */
+  loopbackOnly?: boolean;
   /** Other routes (the read-only API); returns true when it answered. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 }
@@ -40,7 +43,13 @@ export function createHttpReceiver(handle: ExportHandler, opts: HttpReceiverOpti
     if (opts.extraRoutes?.(req, res, path)) return;
     const signal = SIGNALS[path];
     if (!signal) return reply(404, GRPC_UNIMPLEMENTED, `unknown path ${path}; send OTLP to /v1/traces, /v1/metrics or /v1/logs`);
+    // A web page can name our loopback socket through DNS rebinding (Host: evil.example) and post
+    // simple requests without a preflight: refuse any Host but ours, and any Origin not listed.
+    if (opts.loopbackOnly && !allowedHost(req)) return reply(403, GRPC_UNAUTHENTICATED, 'unexpected Host header');
     if (req.method === 'OPTIONS') return answerPreflight(req, res, opts.corsAllowedOrigins ?? []);
+    if (req.headers.origin !== undefined && !allowedOrigin(req, opts.corsAllowedOrigins ?? [])) {
+      return reply(403, GRPC_UNAUTHENTICATED, `origin ${req.headers.origin} is not in otelFlowMap.receiver.corsAllowedOrigins`);
+    }
     if (req.method !== 'POST') return reply(405, GRPC_UNIMPLEMENTED, 'use POST', { allow: 'POST, OPTIONS' });
     if (!authorized(req.headers.authorization, opts.token)) return reply(401, GRPC_UNAUTHENTICATED, 'missing or wrong bearer token');
     if (!format) return reply(415, GRPC_INVALID_ARGUMENT, 'content-type must be application/x-protobuf or application/json');
