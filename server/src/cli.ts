@@ -1,10 +1,12 @@
 // The `otel-flow-map` command: `scan` (analyzer alone, for CI), `serve` (receiver + map on loopback)
-// and `mcp` (a Model Context Protocol server over stdio for coding agents).
+// `mcp` (a Model Context Protocol server over stdio for coding agents) and `run -- <command>`
+// (a command exporting to the map).
 // Exit codes: 0 ok, 1 findings at error severity (scan) or a runtime failure, 2 usage errors.
 
 // Kept tiny: the commands live in dist/cliCommands.js, required only when one runs (fast start).
 import { join } from 'node:path';
 import { SCAN_USAGE, SERVE_USAGE } from './cli/usage';
+import { RUN_USAGE } from './cli/runUsage';
 import { MCP_USAGE } from './mcp/usage';
 
 type Commands = typeof import('./cliCommands');
@@ -15,6 +17,7 @@ const USAGE = `Usage:
   ${SCAN_USAGE}
   ${SERVE_USAGE}
   ${MCP_USAGE}
+  ${RUN_USAGE}
   otel-flow-map --version | --help`;
 
 async function main(argv: string[]): Promise<number> {
@@ -23,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
     case 'scan':
     case 'serve':
     case 'mcp':
+    case 'run':
       return loadCommands().runCommand(command, rest);
     case '--version':
     case '-v':
