@@ -120,6 +120,7 @@ export async function runServe(argv: string[]): Promise<number> {
     await host.dispose();
     return 1;
   }
+  if (status.message) console.error(`serve: ${status.message}`);
   const sites = new WorkspaceSites({ root: workspace, log: (m) => console.error(`serve: ${m}`), ignore: args.dataDir ? [args.dataDir] : [] });
   const ui = createUiServer({ host, distDir: __dirname, token: args.token || undefined, sites, debugHooks: args.debugHooks });
   try {

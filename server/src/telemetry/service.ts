@@ -80,7 +80,8 @@ export class TelemetryService {
         throw new Error(portMessage('httpPort', r.httpPort, err));
       });
       this.startTimers(options);
-      return this.setStatus({ state: 'listening', grpc: `${hostPart(r.bindAddress)}:${grpcPort}`, http: `${hostPart(r.bindAddress)}:${httpPort}` });
+      const problem = this.history?.problem;
+      return this.setStatus({ state: 'listening', grpc: `${hostPart(r.bindAddress)}:${grpcPort}`, http: `${hostPart(r.bindAddress)}:${httpPort}`, ...(problem ? { message: problem } : {}) });
     } catch (err) {
       await this.closeServers();
       return this.setStatus({ state: 'error', message: err instanceof Error ? err.message : String(err) });
