@@ -126,6 +126,17 @@ describe('otel-flow-map serve (end to end)', function () {
     assert.equal(await exited, 0);
   });
 
+  it('--data-dir on a file exits 2 at once with a clear message', async () => {
+    const proc = spawn(process.execPath, [CLI, 'serve', '--ui-port', '0', '--data-dir', CLI], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const started = Date.now();
+    const code = await new Promise<number | null>((r) => proc.once('exit', r));
+    assert.equal(code, 2);
+    assert.ok(Date.now() - started < 5_000);
+    assert.match(stderr, /--data-dir .* is not a folder/);
+  });
+
   it('requires the token when one is given, and accepts it once via ?token=', async () => {
     const s = await spawnServe(['--token', 'tok']);
     try {

@@ -1,7 +1,7 @@
 // `otel-flow-map serve`: the receiver worker plus the map on a loopback HTTP port. Prints one
 // JSON line with the bound addresses to stdout (for scripts and tests); logs go to stderr.
 
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { resolveSettings } from '../../../common/src/settings';
@@ -103,6 +103,10 @@ export async function runServe(argv: string[]): Promise<number> {
   const workspace = resolve(args.workspace);
   if (!isDirectory(workspace)) {
     console.error(`--workspace ${args.workspace} is not a folder\nUsage: ${SERVE_USAGE}`);
+    return 2;
+  }
+  if (args.dataDir !== undefined && existsSync(args.dataDir) && !isDirectory(resolve(args.dataDir))) {
+    console.error(`--data-dir ${args.dataDir} is not a folder\nUsage: ${SERVE_USAGE}`);
     return 2;
   }
   const settings = resolveSettings({
