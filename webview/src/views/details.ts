@@ -106,7 +106,9 @@ export class DetailsPanel {
         ['Edges', String(input.graph.edges.length)],
         ['Flows', String(input.graph.flows.length)],
         ['Spans received', formatCount(s.spansReceived)],
-        ['Spans dropped', formatCount(s.spansDropped)],
+        ['Spans dropped', formatCount(s.spansDropped) + reasons(s.dropped)],
+        // Collapsed detail is no loss (every span is counted): shown apart from dropped spans.
+        ['Detail collapsed', formatCount(Object.values(s.collapsed ?? {}).reduce((a, b) => a + b, 0)) + reasons(s.collapsed ?? {})],
         ['Spans/s', s.spansPerSecond.toFixed(1)],
         ['Code sites', String(input.sites.length)],
       ]),
@@ -316,4 +318,10 @@ function unique(items: string[]): string[] {
 
 function time(ms: number): string {
   return Number.isFinite(ms) && ms > 0 ? new Date(ms).toLocaleTimeString() : '–';
+}
+
+/** " (reason n, …)" of a counter by reason, or nothing when it is empty. */
+function reasons(byReason: Record<string, number>): string {
+  const parts = Object.entries(byReason).filter(([, n]) => n > 0).map(([r, n]) => `${r} ${formatCount(n)}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
 }
