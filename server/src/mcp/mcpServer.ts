@@ -3,7 +3,7 @@
 // `serve` UI URL, or the receiver read API the extension runs on the OTLP HTTP port). stdout is
 // the protocol channel: logs go to stderr only.
 
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -107,7 +107,10 @@ async function callTool(name: string, args: Record<string, unknown>, live: LiveS
     }
     case 'findings': {
       const snap = await code.get();
-      return { workspace: code.root, filesScanned: snap.files, ...findingsUnder(snap.findings, optional(args.path, 'path'), max) };
+      const path = optional(args.path, 'path');
+      // An absolute path inside the workspace is taken relative to it.
+      const rel = path && isAbsolute(path) ? relative(code.root, path) : path;
+      return { workspace: code.root, filesScanned: snap.files, ...findingsUnder(snap.findings, rel, max) };
     }
     case 'receiver_status':
       return live.status();
