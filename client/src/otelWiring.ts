@@ -5,16 +5,9 @@
 import * as vscode from 'vscode';
 import { debugEnvironment, otlpEnvironment, terminalContribution, type Env, type LaunchLike } from './otelEnvironment';
 import type { LiveState } from './liveState';
-import { readSettings } from './settings';
+import { editorSetting, readSettings, terminalEnvOverrides } from './settings';
 
-// `otelFlowMap.terminal.injectEnvironment` / `otelFlowMap.debug.injectEnvironment` (default true).
-// TODO(settings owner): declare them in package.json and read them in settings.ts (invariant 4);
-// that needs a section in common/src/settings.ts and settingsScopes.ts, which have another owner.
-const enabled = (key: 'terminal' | 'debug'): boolean => vscode.workspace.getConfiguration('otelFlowMap').get<boolean>(`${key}.injectEnvironment`, true) !== false;
-const terminalEnvSetting = (): Record<string, string | null> | undefined => {
-  const os = process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'osx' : 'linux';
-  return vscode.workspace.getConfiguration('terminal.integrated.env').get<Record<string, string | null>>(os);
-};
+const enabled = (key: 'terminal' | 'debug'): boolean => editorSetting(`${key}.injectEnvironment`);
 
 /** The OTLP variables for this window's receiver now, or undefined (not listening, untrusted). */
 function wantedEnv(live: LiveState): Env | undefined {
@@ -27,7 +20,7 @@ export function registerOtelEnvironment(context: vscode.ExtensionContext, live: 
   // Recomputed on every start: a value restored from the last session could point at a dead port.
   collection.persistent = false;
   const update = (): void => {
-    const env = enabled('terminal') ? terminalContribution(wantedEnv(live), process.env, terminalEnvSetting()) : {};
+    const env = enabled('terminal') ? terminalContribution(wantedEnv(live), process.env, terminalEnvOverrides()) : {};
     collection.clear();
     for (const [k, v] of Object.entries(env)) collection.replace(k, v);
     collection.description = env.OTEL_EXPORTER_OTLP_ENDPOINT

@@ -1,7 +1,7 @@
 // The only reader (and writer) of VS Code configuration (`otelFlowMap.*`, invariant 4).
 
 import * as vscode from 'vscode';
-import { DEFAULT_SETTINGS } from '../../common/src/settings';
+import { DEFAULT_SETTINGS, EDITOR_SETTINGS, type EditorSettingKey } from '../../common/src/settings';
 import { buildFolderAnalysis, buildPartialSettings, type PartialSettings } from './settingsScopes';
 
 const SECTION = 'otelFlowMap';
@@ -85,4 +85,15 @@ export async function useConfiguredPorts(): Promise<void> {
 export function configuredHttpEndpoint(): { port: number; token: string } {
   const { receiver } = readSettings();
   return { port: receiver.httpPort ?? DEFAULT_SETTINGS.receiver.httpPort, token: receiver.authToken ?? '' };
+}
+
+/** An editor-only setting (common/src/settings.ts EDITOR_SETTINGS), false only when the user turned it off. */
+export function editorSetting(key: EditorSettingKey): boolean {
+  return vscode.workspace.getConfiguration(SECTION).get<boolean>(key, EDITOR_SETTINGS[key]) !== false;
+}
+
+/** The user's `terminal.integrated.env.<os>` values: variables they set for terminals themselves win over ours. */
+export function terminalEnvOverrides(): Record<string, string | null> | undefined {
+  const os = process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'osx' : 'linux';
+  return vscode.workspace.getConfiguration('terminal.integrated.env').get<Record<string, string | null>>(os);
 }

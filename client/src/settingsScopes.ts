@@ -2,6 +2,7 @@
 // settings object pushed to the server. Only values the user set are included, so the server can
 // fill the rest from otel-flow-map.json and the defaults. Pure: no `vscode` import, unit-tested.
 
+import { isRecord } from '../../common/src/guards';
 import { DEFAULT_SETTINGS, type AnalysisSettings, type ReceiverSettings } from '../../common/src/settings';
 
 /** What `WorkspaceConfiguration.inspect(key)` reports for one setting. */
@@ -48,7 +49,7 @@ export function buildPartialSettings(inspect: (key: string) => ScopedValues | un
 function effectiveValue({ globalValue, workspaceValue, workspaceFolderValue }: ScopedValues): unknown {
   const layers = [globalValue, workspaceValue, workspaceFolderValue].filter((v) => v !== undefined);
   if (layers.length === 0) return undefined;
-  if (layers.every(isPlainObject)) return Object.assign({}, ...layers);
+  if (layers.every(isRecord)) return Object.assign({}, ...layers);
   return layers[layers.length - 1];
 }
 
@@ -57,9 +58,6 @@ function assign(out: PartialSettings, key: string, value: unknown): void {
   (out[section] as Record<string, unknown>)[name] = value;
 }
 
-function isPlainObject(v: unknown): v is object {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** The analysis settings of one folder: every scope up to the folder's own (resource-scoped settings). */
 export function buildFolderAnalysis(inspect: (key: string) => ScopedValues | undefined): Partial<AnalysisSettings> {

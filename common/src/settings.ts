@@ -116,6 +116,13 @@ export const DEFAULT_SETTINGS: Settings = {
   },
 };
 
+/**
+ * Settings only the editor reads (they never reach the language server): whether new terminals
+ * and debug sessions get the OTLP variables of this window's receiver.
+ */
+export const EDITOR_SETTINGS = { 'terminal.injectEnvironment': true, 'debug.injectEnvironment': true } as const;
+export type EditorSettingKey = keyof typeof EDITOR_SETTINGS;
+
 /** Deep-merges user values over the defaults, ignoring values of the wrong type. */
 export function resolveSettings(partial: unknown): Settings {
   const p = (isRecord(partial) ? partial : {}) as Record<string, unknown>;

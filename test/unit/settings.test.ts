@@ -2,13 +2,14 @@
 // common/src/settings.ts, and the client must build the partial settings with the scope rules.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_SETTINGS, RULE_IDS, resolveSettings } from '../../common/src/settings';
+import { DEFAULT_SETTINGS, EDITOR_SETTINGS, RULE_IDS, resolveSettings } from '../../common/src/settings';
 import { buildPartialSettings, LOOPBACK, SETTING_KEYS, type ScopedValues } from '../../client/src/settingsScopes';
 
 interface ConfigProperty {
   default: unknown;
   scope?: string;
   properties?: Record<string, { enum?: string[] }>;
+  default?: unknown;
 }
 const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
   contributes: { configuration: { properties: Record<string, ConfigProperty> } };
@@ -19,7 +20,8 @@ const properties = manifest.contributes.configuration.properties;
 describe('package.json settings', () => {
   it('declares every setting of DEFAULT_SETTINGS with the same default, and nothing else', () => {
     const declared = Object.keys(properties).sort();
-    assert.deepEqual(declared, SETTING_KEYS.map((k) => `otelFlowMap.${k}`).sort());
+    assert.deepEqual(declared, [...SETTING_KEYS, ...Object.keys(EDITOR_SETTINGS)].map((k) => `otelFlowMap.${k}`).sort());
+    for (const [key, value] of Object.entries(EDITOR_SETTINGS)) assert.equal(properties[`otelFlowMap.${key}`].default, value, `default of otelFlowMap.${key}`);
     for (const [section, values] of Object.entries(DEFAULT_SETTINGS)) {
       for (const [key, value] of Object.entries(values)) {
         assert.deepEqual(properties[`otelFlowMap.${section}.${key}`].default, value, `default of otelFlowMap.${section}.${key}`);
