@@ -2,7 +2,7 @@
 // names, 64-bit integers as strings. Shapes are checked field by field: the body is untrusted.
 
 import {
-  clip, LIMITS, MalformedRequestError, serviceOf,
+  clip, LIMITS, MalformedRequestError, noRejections, rejectionMessage, serviceOf, ZERO_SPAN_ID, ZERO_TRACE_ID,
   type AttrValue, type DecodedSpan, type DecodeResult, type SpanLink,
 } from './span';
 
@@ -24,6 +24,7 @@ export function decodeTraceRequestJson(text: string): DecodeResult {
   }
   if (!isObj(body)) throw new MalformedRequestError('body is not a JSON object');
   const result: DecodeResult = { spans: [], rejected: 0 };
+  const why = noRejections();
   for (const rs of list(body.resourceSpans ?? body.resource_spans, 'resourceSpans')) {
     const resource = isObj(rs.resource) ? rs.resource : {};
     const resourceAttrs = attributesOf(resource.attributes);
@@ -31,14 +32,18 @@ export function decodeTraceRequestJson(text: string): DecodeResult {
     const resourceService = typeof rsv === 'string' ? rsv : undefined;
     for (const ss of list(rs.scopeSpans ?? rs.scope_spans, 'scopeSpans')) {
       const scope = isObj(ss.scope) && typeof ss.scope.name === 'string' ? clip(ss.scope.name, LIMITS.maxNameLength) : '';
-      for (const raw of list(ss.spans, 'spans')) {
-        const span = spanOf(raw, scope, resourceService);
+      // Every entry of a spans array is a span the sender meant to export: one that is not an
+      // object (`[1, "x", null]`) is rejected and counted, never dropped silently.
+      for (const raw of entries(ss.spans, 'spans')) {
+        const span = isObj(raw) ? spanOf(raw, scope, resourceService) : null;
         if (span) result.spans.push(span);
-        else result.rejected++;
+        else if (isObj(raw)) why.ids++;
+        else why.notSpan++;
       }
     }
   }
-  if (result.rejected > 0) result.message = `${result.rejected} span(s) with invalid trace or span ids were rejected`;
+  result.rejected = why.ids + why.notSpan + why.malformed;
+  result.message = rejectionMessage(why);
   return result;
 }
 
@@ -47,6 +52,7 @@ function spanOf(s: Obj, scope: string, resourceService: string | undefined): Dec
   const spanId = str(s.spanId ?? s.span_id);
   const parentSpanId = str(s.parentSpanId ?? s.parent_span_id);
   if (!TRACE_ID.test(traceId) || !SPAN_ID.test(spanId) || (parentSpanId !== '' && !SPAN_ID.test(parentSpanId))) return null;
+  if (traceId === ZERO_TRACE_ID || spanId === ZERO_SPAN_ID) return null;
   const attributes = attributesOf(s.attributes);
   const start = nanos(s.startTimeUnixNano ?? s.start_time_unix_nano);
   const end = nanos(s.endTimeUnixNano ?? s.end_time_unix_nano);
@@ -128,9 +134,13 @@ function anyValue(v: unknown, depth: number): unknown {
 }
 
 function list(v: unknown, what: string): Obj[] {
+  return entries(v, what).filter(isObj);
+}
+
+function entries(v: unknown, what: string): unknown[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) throw new MalformedRequestError(`${what} must be an array`);
-  return v.filter(isObj);
+  return v;
 }
 
 function nanos(v: unknown): number {

@@ -6,8 +6,8 @@
 // decoded; the span keeps a copy of its own bytes so the rest decodes on a drill-down query.
 
 import {
-  clip, LIMITS, MalformedRequestError, serviceOf,
-  type AttrValue, type DecodedSpan, type DecodeResult, type SpanLink,
+  clip, LIMITS, MalformedRequestError, noRejections, rejectionMessage, serviceOf, ZERO_SPAN_ID, ZERO_TRACE_ID,
+  type AttrValue, type Rejections, type DecodedSpan, type DecodeResult, type SpanLink,
 } from './span';
 
 const TWO_32 = 4294967296;
@@ -197,17 +197,19 @@ export function decodeTraceRequestProto(body: Uint8Array, keep?: AttributeFilter
   const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const r = new Reader(buf);
   const result: DecodeResult = { spans: [], rejected: 0 };
+  const why = noRejections();
   const limit = buf.length;
   const matcher = keep && matcherOf(keep);
   while (r.pos < limit) {
     const tag = r.varint();
     if (tag === ((1 << 3) | 2)) {
       const end = r.lengthEnd(limit);
-      decodeResourceSpans(r, end, result, matcher);
+      decodeResourceSpans(r, end, result, why, matcher);
       r.expectEnd(end);
     } else r.skip(tag & 7, limit);
   }
-  if (result.rejected > 0) result.message = `${result.rejected} span(s) with invalid trace or span ids were rejected`;
+  result.rejected = why.ids + why.notSpan + why.malformed;
+  result.message = rejectionMessage(why);
   return result;
 }
 
@@ -226,7 +228,7 @@ export function spanAttributes(span: DecodedSpan): Record<string, AttrValue> {
   }
 }
 
-function decodeResourceSpans(r: Reader, limit: number, result: DecodeResult, keep: KeyMatcher | undefined): void {
+function decodeResourceSpans(r: Reader, limit: number, result: DecodeResult, why: Rejections, keep: KeyMatcher | undefined): void {
   let resourceService: string | undefined;
   const first = result.spans.length;
   while (r.pos < limit) {
@@ -237,7 +239,7 @@ function decodeResourceSpans(r: Reader, limit: number, result: DecodeResult, kee
       r.expectEnd(end);
     } else if (tag === ((2 << 3) | 2)) {
       const end = r.lengthEnd(limit);
-      decodeScopeSpans(r, end, result, keep);
+      decodeScopeSpans(r, end, result, why, keep);
       r.expectEnd(end);
     } else r.skip(tag & 7, limit);
   }
@@ -264,7 +266,7 @@ function decodeResourceService(r: Reader, limit: number): string | undefined {
   return service;
 }
 
-function decodeScopeSpans(r: Reader, limit: number, result: DecodeResult, keep: KeyMatcher | undefined): void {
+function decodeScopeSpans(r: Reader, limit: number, result: DecodeResult, why: Rejections, keep: KeyMatcher | undefined): void {
   let scope = '';
   const first = result.spans.length;
   while (r.pos < limit) {
@@ -276,11 +278,21 @@ function decodeScopeSpans(r: Reader, limit: number, result: DecodeResult, keep: 
     } else if (tag === ((2 << 3) | 2)) {
       const end = r.lengthEnd(limit);
       const start = r.pos;
-      const span = decodeSpan(r, end, keep);
-      r.expectEnd(end);
+      // The span's length prefix held (checked against its scope): bytes inside it that do not
+      // decode reject this span alone, counted, and the request goes on after it.
+      let span: DecodedSpan | null;
+      try {
+        span = decodeSpan(r, end, keep);
+        r.expectEnd(end);
+      } catch (err) {
+        if (!(err instanceof MalformedRequestError)) throw err;
+        r.pos = end;
+        why.malformed++;
+        continue;
+      }
       if (span && keep) span.raw = copyOf(r.buf, start, end);
       if (span) result.spans.push(span);
-      else result.rejected++;
+      else why.ids++;
     } else r.skip(tag & 7, limit);
   }
   for (let i = first; i < result.spans.length; i++) result.spans[i].scope = scope;
@@ -373,6 +385,7 @@ function decodeSpan(r: Reader, limit: number, keep: KeyMatcher | undefined): Dec
     }
   }
   if (traceId.length !== 32 || spanId.length !== 16 || (parentSpanId.length !== 0 && parentSpanId.length !== 16)) return null;
+  if (traceId === ZERO_TRACE_ID || spanId === ZERO_SPAN_ID) return null;
   const durationNs = (eHi - sHi) * TWO_32 + (eLo - sLo);
   return {
     traceId,

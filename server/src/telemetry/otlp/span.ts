@@ -42,6 +42,33 @@ export interface DecodeResult {
   message?: string;
 }
 
+/** Why the decoders refused spans inside an otherwise valid request, by count. */
+export interface Rejections {
+  /** A missing, malformed or all-zero trace or span id (or a malformed parent id). */
+  ids: number;
+  /** An entry of a JSON spans array that is not an object (`1`, `"x"`, `null`, an array). */
+  notSpan: number;
+  /** A protobuf span whose bytes do not decode (its length prefix held, its fields did not). */
+  malformed: number;
+}
+
+export function noRejections(): Rejections {
+  return { ids: 0, notSpan: 0, malformed: 0 };
+}
+
+/** The partial_success error_message for what was refused, or undefined when nothing was. */
+export function rejectionMessage(r: Rejections): string | undefined {
+  const parts: string[] = [];
+  if (r.ids) parts.push(`${r.ids} with a missing or invalid trace or span id`);
+  if (r.notSpan) parts.push(`${r.notSpan} not a span object`);
+  if (r.malformed) parts.push(`${r.malformed} with malformed fields`);
+  const total = r.ids + r.notSpan + r.malformed;
+  return total > 0 ? `${total} span(s) rejected: ${parts.join(', ')}` : undefined;
+}
+
+export const ZERO_TRACE_ID = '0'.repeat(32);
+export const ZERO_SPAN_ID = '0'.repeat(16);
+
 /** Thrown for a body that is not a valid OTLP export request. */
 export class MalformedRequestError extends Error {}
 
