@@ -75,8 +75,12 @@ export function toMermaid(d: Diagram): string {
 }
 
 function mermaidText(s: string): string {
-  return oneLine(s).replace(/#/g, '#35;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
+  // Mermaid entity codes (#35; is '#'): the quote ends the label, <> would be HTML, a backtick
+  // opens a markdown string, '|' ends an edge label, '&' could start an HTML entity.
+  return oneLine(s).replace(/[#"<>`|&]/g, (c) => MERMAID_ENTITIES[c] ?? c);
 }
+
+const MERMAID_ENTITIES: Record<string, string> = { '#': '#35;', '"': '#quot;', '<': '#lt;', '>': '#gt;', '`': '#96;', '|': '#124;', '&': '#amp;' };
 
 function shortIds(d: Diagram): Map<string, string> {
   return new Map(d.nodes.map((n, i) => [n.id, `n${i}`] as const));
@@ -129,7 +133,7 @@ export function toSvg(d: Diagram, positions: ReadonlyMap<string, Point>): string
   const height = (ys.length ? Math.max(...ys) : 0) + pad - minY;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${r(minX)} ${r(minY)} ${r(width)} ${r(height)}" width="${r(width)}" height="${r(height)}">`,
-    `<title>${xml(d.title)}</title>`,
+    `<title>${xml(oneLine(d.title))}</title>`,
     `<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#8a8f98"/></marker></defs>`,
     `<rect x="${r(minX)}" y="${r(minY)}" width="${r(width)}" height="${r(height)}" fill="#ffffff"/>`,
   ];
@@ -140,11 +144,11 @@ export function toSvg(d: Diagram, positions: ReadonlyMap<string, Point>): string
     const [x1, y1, x2, y2] = trimmed(a, b, 16);
     const dash = e.relation === 'reads' || e.relation === 'consumes' ? ' stroke-dasharray="5 4"' : '';
     out.push(`<g><line x1="${r(x1)}" y1="${r(y1)}" x2="${r(x2)}" y2="${r(y2)}" stroke="${EDGE_COLOURS[e.relation]}" stroke-width="1.5"${dash} marker-end="url(#arrow)"/>`);
-    out.push(`<text x="${r((x1 + x2) / 2)}" y="${r((y1 + y2) / 2 - 4)}" text-anchor="middle" font-size="10" ${TEXT_ATTRS}>${xml(e.label)}</text></g>`);
+    out.push(`<text x="${r((x1 + x2) / 2)}" y="${r((y1 + y2) / 2 - 4)}" text-anchor="middle" font-size="10" ${TEXT_ATTRS}>${xml(oneLine(e.label))}</text></g>`);
   }
   for (const n of placed) {
     const p = positions.get(n.id)!;
-    out.push(`<g>${svgShape(n, p)}<text x="${r(p.x)}" y="${r(p.y + 30)}" text-anchor="middle" font-size="12" ${TEXT_ATTRS}>${xml(n.label)}</text></g>`);
+    out.push(`<g>${svgShape(n, p)}<text x="${r(p.x)}" y="${r(p.y + 30)}" text-anchor="middle" font-size="12" ${TEXT_ATTRS}>${xml(oneLine(n.label))}</text></g>`);
   }
   out.push('</svg>');
   return out.join('\n') + '\n';
@@ -184,15 +188,32 @@ function trimmed(a: Point, b: Point, gap: number): [number, number, number, numb
 const r = (v: number): string => String(Math.round(v * 10) / 10);
 
 export function xml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return safeText(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function oneLine(s: string): string {
-  return s.replace(/[\r\n\t]+/g, ' ');
+// Characters that no XML 1.0 document may hold, not even as a character reference: C0 controls
+// but tab/LF/CR, and U+FFFE/U+FFFF; with them C1 controls and DEL (allowed but invisible and
+// refused by some tools) and lone surrogates (not Unicode scalar values: invalid UTF-8 when
+// written, refused by XML parsers, TextEncoder and the image decoder behind the PNG export).
+const UNSAFE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Span-sourced text with every unsafe character (see UNSAFE) replaced by U+FFFD; pairs kept. */
+export function safeText(s: string): string {
+  return s.replace(UNSAFE, '\uFFFD');
+}
+
+/** Safe text on one line: tab, CR, LF and the Unicode line/paragraph separators become spaces. */
+export function oneLine(s: string): string {
+  return safeText(s).replace(/[\r\n\t\u0085\u2028\u2029]+/g, ' ');
 }
 
 // --- JSON ---------------------------------------------------------------------------------
 
+/**
+ * JSON.stringify escapes C0 controls (\u0000) and lone surrogates (\ud800, since ES2019) but
+ * leaves DEL, C1 controls and U+2028/U+2029 raw: escape those too (they can only be inside
+ * strings), so the text is plain, well-formed and parses back to the very same strings.
+ */
 export function toJson(value: Graph | Flow): string {
-  return JSON.stringify(value, null, 2) + '\n';
+  return JSON.stringify(value, null, 2).replace(/[\u007F-\u009F\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
 }
