@@ -17,7 +17,7 @@ export interface GraphNode {
   /** Stable id: `${kind}:${name}` (database/queue ids include the system). */
   id: string;
   kind: NodeKind;
-  /** service.name, database namespace or system, destination name, or peer name. */
+  /** service.name; a database's system, server and namespace (`redis cache:6379 db 0`); a queue's system and destination; a peer name. */
   name: string;
   /** db.system / messaging.system when known. */
   system?: string;
@@ -32,6 +32,11 @@ export interface GraphNode {
    * `key=value` on it when present.
    */
   attributes?: Record<string, string[]>;
+  /**
+   * Optional, additive: the span attributes that gave this node its display name (key -> value,
+   * e.g. `db.system.name: redis`, `server.address: cache`, `db.namespace: 0`), shown in its tooltip.
+   */
+  namedBy?: Record<string, string>;
 }
 
 export interface GraphEdge {

@@ -35,21 +35,53 @@ type Lookup = (key: string) => string | undefined;
 
 /** contract.md §2b keys 1–8: the peer a span addresses, or undefined when nothing names it. */
 export function peerName(get: Lookup): string | undefined {
+  return namedPeer(get)?.name;
+}
+
+/** A peer name with the attribute keys it was read from (for a tooltip saying what named a node). */
+export interface NamedPeer {
+  name: string;
+  keys: string[];
+}
+
+/** peerName(), also saying which keys named it. */
+export function namedPeer(get: Lookup): NamedPeer | undefined {
   for (const k of PEER_NAME_KEYS) {
     const v = get(k);
-    if (v) return v;
+    if (v) return { name: v, keys: [k] };
   }
   for (const k of PEER_URL_KEYS) {
     const host = urlHost(get(k));
-    if (host) return host;
+    if (host) return { name: host, keys: [k] };
   }
   for (const k of PEER_SOCKET_KEYS) {
     const address = get(k);
     if (!address) continue;
-    const port = get(PEER_SOCKET_PORT_KEYS[0]) ?? get(PEER_SOCKET_PORT_KEYS[1]);
-    return port ? `${address.includes(':') ? `[${address}]` : address}:${port}` : address;
+    const portKey = PEER_SOCKET_PORT_KEYS.find((p) => get(p));
+    const port = portKey ? get(portKey) : undefined;
+    return port ? { name: `${address.includes(':') ? `[${address}]` : address}:${port}`, keys: [k, portKey!] } : { name: address, keys: [k] };
   }
   return undefined;
+}
+
+/** The port a client addressed (current key, then the older one): part of a database's display name only. */
+export const SERVER_PORT_KEYS = ['server.port', 'net.peer.port'] as const;
+
+/**
+ * The display name of a database (issue 14 item 4): system, server (§2b keys 1–8, with its
+ * port when known and not already there) and namespace; a numeric namespace is an index
+ * (Redis `db 0`), never shown bare: `redis cache:6379 db 0`, `postgresql orders`.
+ */
+export function databaseDisplayName(system: string, server: string | undefined, port: string | undefined, namespace: string | undefined): string {
+  const parts = [system];
+  if (server) parts.push(port && !/:\d+$/.test(server) ? `${server.includes(':') ? `[${server}]` : server}:${port}` : server);
+  if (namespace) parts.push(/^\d+$/.test(namespace) ? `db ${namespace}` : namespace);
+  return parts.join(' ');
+}
+
+/** The display name of a queue: system and destination (`kafka orders`); the destination alone when no system is known. */
+export function queueDisplayName(system: string | undefined, destination: string | undefined): string {
+  return [system, destination].filter((x): x is string => !!x).join(' ') || 'messaging';
 }
 
 /** The host of an absolute URL (without port or credentials), undefined when it is not one. */

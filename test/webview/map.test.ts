@@ -77,8 +77,8 @@ describe('map webview against serve (Chromium + real OTel SDK)', function () {
       ['service:frontend', 'service', 'frontend'],
       ['service:orders', 'service', 'orders'],
       ['service:mailer', 'service', 'mailer'],
-      ['database:postgresql:orders_db', 'database', 'orders_db'],
-      ['queue:kafka:order.events', 'queue', 'order.events'],
+      ['database:postgresql:orders_db', 'database', 'postgresql orders_db'],
+      ['queue:kafka:order.events', 'queue', 'kafka order.events'],
       ['external:api.partner.example', 'external', 'api.partner.example'],
     ];
     for (const [id, kind, label] of expected) {
@@ -213,7 +213,7 @@ describe('map webview against serve (Chromium + real OTel SDK)', function () {
     const mermaid = await page.inputValue('textarea.export-text');
     assert.match(mermaid, /^flowchart LR\n/);
     assert.match(mermaid, /\(\["frontend"\]\)/);
-    assert.match(mermaid, /\[\("orders_db"\)\]/);
+    assert.match(mermaid, /\[\("postgresql orders_db"\)\]/);
     assert.ok(!mermaid.includes('<img'));
     await page.click('dialog.export-dialog button:has-text("Close")');
   });

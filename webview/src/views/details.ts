@@ -135,6 +135,7 @@ export class DetailsPanel {
         ['Errors', `${formatCount(node.errorCount)} (${formatPercent(node.errorCount, node.spanCount)})`],
         ['First seen', time(node.firstSeen)],
         ['Last seen', time(node.lastSeen)],
+        ...(node.namedBy && Object.keys(node.namedBy).length ? [['Named by', Object.entries(node.namedBy).map(([k, v]) => `${k}=${v}`).join(', ')] as [string, string]] : []),
       ]),
       this.focusButtons(node),
       ...(node.kind === 'service' ? this.spanSites(node, input) : []),

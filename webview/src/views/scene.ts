@@ -66,6 +66,14 @@ export function ariaLabel(n: GraphNode): string {
   return `${KIND_NAMES[n.kind] ?? n.kind} ${n.name}${n.system ? ` (${n.system})` : ''}, ${n.spanCount} spans, ${n.errorCount} errors`;
 }
 
+/** A node's tooltip: its name and kind, then the attributes that named it (issue 14 item 4). */
+export function nodeTooltip(n: GraphNode): string {
+  const lines = [`${n.name} — ${KIND_NAMES[n.kind] ?? n.kind}`];
+  const named = Object.entries(n.namedBy ?? {});
+  if (named.length) lines.push('named by:', ...named.map(([k, v]) => `  ${k} = ${v}`));
+  return lines.join('\n');
+}
+
 export function buildScene(vis: VisibleGraph, isFresh: (id: string) => boolean, cmp: Comparison = NO_COMPARISON): Scene {
   const live: SceneEdge[] = vis.edges.map((e) => ({
     edge: e,

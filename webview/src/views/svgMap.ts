@@ -10,7 +10,7 @@ import type { Relation } from '../../../common/src/graph';
 import { RELATIONS } from '../uiState';
 import { laneBends, routeEdge, routePath, type EdgeRoute } from '../layout/edgeRoutes';
 import type { Point } from '../layout/placement';
-import { ariaLabel, sceneEdgeLabel, type MapRenderer, type MapSelection, type RendererEvents, type Scene, type SceneEdge, type SceneNode, type ZoomState } from './scene';
+import { ariaLabel, nodeTooltip, sceneEdgeLabel, type MapRenderer, type MapSelection, type RendererEvents, type Scene, type SceneEdge, type SceneNode, type ZoomState } from './scene';
 import { traceShape } from './shapes';
 import { placeSceneLabels, type LabelTarget } from './sceneLabels';
 
@@ -25,6 +25,7 @@ interface NodeEl {
   shape: SVGPathElement;
   label: SVGTextElement;
   system: SVGTextElement;
+  title: SVGTitleElement;
   sig: string;
   cls: string;
   pressed: string;
@@ -262,7 +263,7 @@ export class SvgMapRenderer implements MapRenderer {
     g.setAttribute('tabindex', '0');
     g.setAttribute('role', 'button');
     g.setAttribute('data-node-id', d.node.id);
-    const el: NodeEl = { g, shape: svgChild(g, 'path', 'node-shape'), label: svgChild(g, 'text', 'node-label'), system: svgChild(g, 'text', 'node-system'), sig: '', cls: '', pressed: '', transform: '', labelAt: '' };
+    const el: NodeEl = { g, shape: svgChild(g, 'path', 'node-shape'), label: svgChild(g, 'text', 'node-label'), system: svgChild(g, 'text', 'node-system'), title: svgTitle(g), sig: '', cls: '', pressed: '', transform: '', labelAt: '' };
     el.label.setAttribute('text-anchor', 'middle');
     el.system.setAttribute('text-anchor', 'middle');
     this.nodeEls.set(g, el);
@@ -322,6 +323,7 @@ function syncNode(d: SceneNode, el: NodeEl): void {
   el.shape.setAttribute('d', p.toString());
   el.label.textContent = d.label;
   el.system.textContent = n.system ?? '';
+  el.title.textContent = nodeTooltip(n);
   // Placement depends on the text's width: place again.
   el.labelAt = '-';
 }
@@ -341,6 +343,12 @@ function syncEdge(d: SceneEdge, el: EdgeEl): void {
   el.line.style.strokeWidth = `${d.width}px`;
   el.label.textContent = sceneEdgeLabel(d);
   el.labelAt = '-';
+}
+
+function svgTitle(parent: SVGGElement): SVGTitleElement {
+  const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+  parent.appendChild(title);
+  return title;
 }
 
 function svgChild<K extends 'path' | 'text'>(parent: SVGGElement, tag: K, className: string): SVGElementTagNameMap[K] {

@@ -5,6 +5,7 @@ import {
   CODE_FILE_KEYS, CODE_FUNCTION_KEYS, CODE_LINE_KEYS, DB_COLLECTION_KEYS, DB_NAMESPACE_KEYS, DB_OPERATION_KEYS,
   DB_QUERY_TEXT_KEYS, DB_SYSTEM_KEYS, dbRelation, dbRelationFromQuery, MESSAGING_DESTINATION_KEYS,
   flowKeys, MESSAGING_OPERATION_KEYS, MESSAGING_SYSTEM_KEYS, messagingRelation, PEER_KEYS, peerName, CALLER_NAME_KEYS,
+  databaseDisplayName, namedPeer, queueDisplayName, SERVER_PORT_KEYS,
 } from '../../../../common/src/semconv';
 import { SpanKind, type AttrValue, type DecodedSpan } from '../otlp/span';
 
@@ -13,6 +14,8 @@ export interface NodeRef {
   kind: NodeKind;
   name: string;
   system?: string;
+  /** The attributes that gave the display name (key -> value), for the map's tooltip. */
+  namedBy?: Record<string, string>;
 }
 
 export interface Dependency {
@@ -40,7 +43,7 @@ export function topologyAttributeKeys(flowPrefix: string): Set<string> {
   const flow = flowKeys(flowPrefix);
   return new Set<string>([
     ...DB_SYSTEM_KEYS, ...DB_NAMESPACE_KEYS, ...DB_OPERATION_KEYS, ...DB_QUERY_TEXT_KEYS, ...DB_COLLECTION_KEYS,
-    ...MESSAGING_SYSTEM_KEYS, ...MESSAGING_DESTINATION_KEYS, ...MESSAGING_OPERATION_KEYS, ...PEER_KEYS,
+    ...MESSAGING_SYSTEM_KEYS, ...MESSAGING_DESTINATION_KEYS, ...MESSAGING_OPERATION_KEYS, ...PEER_KEYS, ...SERVER_PORT_KEYS,
     ...CODE_FILE_KEYS, ...CODE_LINE_KEYS, ...CODE_FUNCTION_KEYS,
     flow.name, flow.step, flow.runId, 'service.name',
   ]);
@@ -60,38 +63,68 @@ export function serviceNode(name: string): NodeRef {
   return ref;
 }
 
-export function externalNode(name: string): NodeRef {
-  return { id: `external:${name}`, kind: 'external', name };
+export function externalNode(name: string, namedBy?: Record<string, string>): NodeRef {
+  return { id: `external:${name}`, kind: 'external', name, ...(namedBy ? { namedBy } : {}) };
 }
 
-/** A database or messaging dependency of the span; such spans never yield a calls edge too. */
+/** The first key of `keys` with a value, recorded in `into` (what named a node). */
+function firstNamed(a: Record<string, AttrValue>, keys: readonly string[], into: Record<string, string>): string | undefined {
+  for (const k of keys) {
+    const v = firstAttr(a, [k]);
+    if (v !== undefined) {
+      into[k] = v;
+      return v;
+    }
+  }
+  return undefined;
+}
+
+/** The peer keys that named a span's peer, recorded in `into`. */
+function namedSpanPeer(span: DecodedSpan, into: Record<string, string>): string | undefined {
+  const peer = namedPeer((k) => firstAttr(span.attributes, [k]));
+  if (!peer) return undefined;
+  for (const k of peer.keys) into[k] = firstAttr(span.attributes, [k]) ?? '';
+  return peer.name;
+}
+
+/**
+ * A database or messaging dependency of the span; such spans never yield a calls edge too.
+ * Ids follow contract §2d (stable across versions); display names come from the conventions:
+ * `redis cache:6379 db 0`, `postgresql orders`, `kafka orders`.
+ */
 export function dependencyOf(span: DecodedSpan): Dependency | undefined {
   const a = span.attributes;
   const dbSystem = firstAttr(a, DB_SYSTEM_KEYS);
   if (dbSystem) {
-    const namespace = firstAttr(a, DB_NAMESPACE_KEYS);
-    const name = namespace ?? dbSystem;
+    const namedBy: Record<string, string> = {};
+    firstNamed(a, DB_SYSTEM_KEYS, namedBy);
+    const namespace = firstNamed(a, DB_NAMESPACE_KEYS, namedBy);
+    const idName = namespace ?? dbSystem;
     // contract §2d: one database on one server; the server by the peer keys.
-    const server = spanPeer(span);
+    const server = namedSpanPeer(span, namedBy);
+    const port = server ? firstNamed(a, SERVER_PORT_KEYS, namedBy) : undefined;
     const op = firstAttr(a, DB_OPERATION_KEYS);
     const relation = op !== undefined ? dbRelation(op) : dbRelationFromQuery(firstAttr(a, DB_QUERY_TEXT_KEYS) ?? '');
-    const label = server ? `${name}@${server}` : name;
+    const label = server ? `${idName}@${server}` : idName;
     return {
       relation: relation ?? 'calls',
-      target: { id: `database:${dbSystem}:${label}`, kind: 'database', name: label, system: dbSystem },
+      target: { id: `database:${dbSystem}:${label}`, kind: 'database', name: databaseDisplayName(dbSystem, server, port, namespace), system: dbSystem, namedBy },
       detail: firstAttr(a, DB_COLLECTION_KEYS),
     };
   }
   const msgSystem = firstAttr(a, MESSAGING_SYSTEM_KEYS);
   const destination = firstAttr(a, MESSAGING_DESTINATION_KEYS);
   if (msgSystem || destination) {
+    const namedBy: Record<string, string> = {};
+    firstNamed(a, MESSAGING_SYSTEM_KEYS, namedBy);
+    firstNamed(a, MESSAGING_DESTINATION_KEYS, namedBy);
     const system = msgSystem ?? 'messaging';
     const name = destination ?? system;
     const op = firstAttr(a, MESSAGING_OPERATION_KEYS);
     const relation =
       (op ? messagingRelation(op) : undefined) ??
       (span.kind === SpanKind.PRODUCER ? 'publishes' : span.kind === SpanKind.CONSUMER ? 'consumes' : 'calls');
-    return { relation, target: { id: `queue:${system}:${name}`, kind: 'queue', name, system } };
+    return { relation, target: { id: `queue:${system}:${name}`, kind: 'queue', name: queueDisplayName(msgSystem, destination), system, namedBy } };
   }
   return undefined;
 }
@@ -103,7 +136,9 @@ export function spanPeer(span: DecodedSpan): string | undefined {
 
 /** The external peer a CLIENT span addresses when no server half shows up. */
 export function peerOf(span: DecodedSpan): NodeRef {
-  return externalNode(spanPeer(span) ?? 'unknown');
+  const namedBy: Record<string, string> = {};
+  const peer = namedSpanPeer(span, namedBy);
+  return peer ? externalNode(peer, namedBy) : externalNode('unknown');
 }
 
 /** The virtual caller of a root SERVER / CONSUMER span (contract §2a): named by it, else `user`. */

@@ -250,9 +250,10 @@ export class Topology {
     this.clock = Math.max(this.clock, Date.now());
     for (const n of asArray(d.nodes)) {
       if (typeof n.id !== 'string' || typeof n.name !== 'string' || typeof n.kind !== 'string' || this.nodes.size >= this.caps.nodes) continue;
-      if (this.nodes.has(n.id) || !this.budget.charge(nodeBytes(n.id, n.name))) continue;
+      const namedBy = stringRecord(n.namedBy);
+      if (this.nodes.has(n.id) || !this.budget.charge(nodeBytes(n.id, n.name, namedBy))) continue;
       this.addNode({
-        id: n.id, kind: n.kind as GraphNode['kind'], name: n.name, ...(typeof n.system === 'string' ? { system: n.system } : {}),
+        id: n.id, kind: n.kind as GraphNode['kind'], name: n.name, ...(typeof n.system === 'string' ? { system: n.system } : {}), ...(namedBy ? { namedBy } : {}),
         spanCount: num(n.spanCount), errorCount: num(n.errorCount), firstSeen: num(n.firstSeen), lastSeen: num(n.lastSeen),
       });
     }
@@ -342,11 +343,14 @@ export class Topology {
     const end = span.startMs + span.durationMs;
     if (!state) {
       const full = this.nodes.size >= this.caps.nodes;
-      if (full || !this.budget.charge(nodeBytes(ref.id, ref.name))) {
+      if (full || !this.budget.charge(nodeBytes(ref.id, ref.name, ref.namedBy))) {
         if (ref.kind !== 'service') this.drops.count(full ? 'node-cap' : 'graph-bytes-cap');
         return false;
       }
-      state = this.addNode({ id: ref.id, kind: ref.kind, name: ref.name, ...(ref.system ? { system: ref.system } : {}), spanCount: 0, errorCount: 0, firstSeen: span.startMs, lastSeen: end });
+      state = this.addNode({
+        id: ref.id, kind: ref.kind, name: ref.name, ...(ref.system ? { system: ref.system } : {}), ...(ref.namedBy ? { namedBy: ref.namedBy } : {}),
+        spanCount: 0, errorCount: 0, firstSeen: span.startMs, lastSeen: end,
+      });
     }
     state.touched = this.clock;
     const n = state.node;
@@ -360,7 +364,7 @@ export class Topology {
   }
 
   private addNode(node: GraphNode): NodeState {
-    const state: NodeState = { touched: this.clock, node, minutes: new MinuteRing(), dirty: false, bytes: nodeBytes(node.id, node.name) };
+    const state: NodeState = { touched: this.clock, node, minutes: new MinuteRing(), dirty: false, bytes: nodeBytes(node.id, node.name, node.namedBy) };
     this.nodes.set(node.id, state);
     this.markNodeDirty(state);
     return state;
@@ -427,8 +431,18 @@ function edgeView(e: EdgeState): GraphEdge {
   };
 }
 
-function nodeBytes(id: string, name: string): number {
-  return ENTRY_BYTES + stringBytes(id) + stringBytes(name);
+function nodeBytes(id: string, name: string, namedBy?: Record<string, string>): number {
+  let bytes = ENTRY_BYTES + stringBytes(id) + stringBytes(name);
+  if (namedBy) for (const [k, v] of Object.entries(namedBy)) bytes += stringBytes(k) + stringBytes(v);
+  return bytes;
+}
+
+/** A persisted key -> string map (at most 8 entries), undefined when absent or malformed. */
+function stringRecord(v: unknown): Record<string, string> | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v).slice(0, 8)) if (typeof x === 'string') out[k] = x;
+  return Object.keys(out).length ? out : undefined;
 }
 
 function edgeBytes(id: string): number {
