@@ -29,7 +29,7 @@ describe('MCP over Streamable HTTP', function () {
     workspace = mkdtempSync(join(tmpdir(), 'ofm-mcp-http-'));
     mkdirSync(join(workspace, 'src'));
     writeFileSync(join(workspace, 'src', 'pay.ts'), "import { trace } from '@opentelemetry/api';\n\nexport function pay(): void {\n  trace.getTracer('pay').startSpan('payments.authorize').end();\n}\n");
-    serve = spawn(process.execPath, [CLI, 'serve', '--grpc-port', '0', '--http-port', '0', '--ui-port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    serve = spawn(process.execPath, [CLI, 'serve', '--grpc-port', '0', '--http-port', '0', '--ui-port', '0', '--workspace', mkdtempSync(join(tmpdir(), 'ofm-empty-'))], { stdio: ['ignore', 'pipe', 'ignore'] });
     const addr = JSON.parse(await new Promise<string>((resolve) => createInterface({ input: serve.stdout! }).once('line', resolve))) as { ui: string };
     const handler = createMcpHttpHandler(httpLiveSource(addr.ui), new CodeIndex(workspace));
     http = createServer((req, res) => void handler(req, res));

@@ -3,8 +3,9 @@
 
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Graph } from '../../common/src/graph';
@@ -77,7 +78,7 @@ describe('otel-flow-map run', function () {
     let serve: ChildProcess;
     let addr: { http: string; ui: string };
     before(async () => {
-      serve = spawn(process.execPath, [CLI, 'serve', '--grpc-port', '0', '--http-port', '0', '--ui-port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      serve = spawn(process.execPath, [CLI, 'serve', '--grpc-port', '0', '--http-port', '0', '--ui-port', '0', '--workspace', mkdtempSync(join(tmpdir(), 'ofm-empty-'))], { stdio: ['ignore', 'pipe', 'ignore'] });
       addr = JSON.parse(await new Promise<string>((resolve) => createInterface({ input: serve.stdout! }).once('line', resolve)));
     });
     after(() => {

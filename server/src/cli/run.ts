@@ -62,7 +62,7 @@ interface Found {
 
 async function getJson(url: string, token: string): Promise<{ status: number; body?: unknown }> {
   try {
-    const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(1_500) });
+    const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(3_000) });
     return { status: res.status, body: res.ok ? await res.json().catch(() => undefined) : undefined };
   } catch {
     return { status: 0 };
