@@ -5,24 +5,16 @@
 import assert from 'node:assert/strict';
 import { SpanKind } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Graph } from '../../common/src/graph';
 import { SERVICE_GRAPH_BUCKETS } from '../../server/src/telemetry/metrics/serviceGraphSeries';
-import { freePort, requireTool } from './runtimes';
+import { killAll, promQuery, requirePrometheus, startPrometheus, startServe, type PromVector } from './prometheusRunner';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { makeSpan, waitFor } from './support';
-
-const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
-
-interface PromVector {
-  metric: Record<string, string>;
-  value: [number, string];
-}
 
 describe('Prometheus scrapes /metrics (real prometheus)', function () {
   this.timeout(90_000);
@@ -33,35 +25,19 @@ describe('Prometheus scrapes /metrics (real prometheus)', function () {
   let prom: string;
 
   before(async function () {
-    const bin = requireTool(this, 'Prometheus', ['prometheus'], 'run scripts/setup-test.sh (apt-get install prometheus)');
+    const bin = requirePrometheus(this);
     if (!bin) return;
     dir = mkdtempSync(join(tmpdir(), 'ofm-prom-'));
-    const serve = spawn(process.execPath, [CLI, 'serve', '--grpc-port', '0', '--http-port', '0', '--ui-port', '0', '--workspace', dir], { stdio: ['ignore', 'pipe', 'ignore'] });
-    procs.push(serve);
-    const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: serve.stdout! }).once('line', resolve);
-      serve.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-    });
-    ({ ui, http } = JSON.parse(line) as { ui: string; http: string });
-    const target = new URL(ui).host;
-    const port = await freePort();
-    writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: otel-flow-map\n    static_configs:\n      - targets: ['${target}']\n`);
-    const p = spawn(bin, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
-    procs.push(p);
-    prom = `http://127.0.0.1:${port}`;
-    await waitFor('prometheus ready', async () => (await fetch(`${prom}/-/ready`).catch(() => undefined))?.ok, 30_000);
+    ({ ui, http } = await startServe(procs, dir));
+    prom = await startPrometheus(procs, bin, dir, [new URL(ui).host]);
   });
 
   after(() => {
-    for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
+    killAll(procs);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function query(q: string): Promise<PromVector[]> {
-    const res = (await (await fetch(`${prom}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as { status: string; data: { result: PromVector[] } };
-    assert.equal(res.status, 'success', q);
-    return res.data.result;
-  }
+  const query = (q: string): Promise<PromVector[]> => promQuery(prom, q);
 
   /** `n` web -> api calls (CLIENT + SERVER of one duration each, 3..3n ms) and as many root requests to web. */
   async function sendBatch(n: number): Promise<void> {

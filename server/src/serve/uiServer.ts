@@ -16,6 +16,7 @@ import { SseHub, sseFrame } from '../telemetry/receiver/sseHub';
 import { servePage } from './page';
 import { allowedHost } from '../telemetry/receiver/hostGuard';
 import type { SiteSource } from './workspaceSites';
+import type { SourceStatus } from '../telemetry/sources';
 
 export interface UiServerOptions {
   host: TelemetryHost;
@@ -27,6 +28,8 @@ export interface UiServerOptions {
   sites?: SiteSource;
   /** POST /api/debug/crash-worker (`serve --debug-hooks`, for the soak and tests only). */
   debugHooks?: boolean;
+  /** The states of `serve --source` sources, for /healthz (a failed one makes it 503). */
+  sources?: () => SourceStatus[];
 }
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -94,10 +97,13 @@ export function createUiServer(opts: UiServerOptions): Server {
   function health(res: ServerResponse): void {
     const receiver = host.status();
     const { spansReceived, spansDropped, dropped, collapsed = {}, refused = {} } = host.currentGraph().stats;
-    const ok = receiver.state === 'listening';
+    const sources = opts.sources?.() ?? [];
+    const failed = sources.find((s) => s.state === 'error');
+    const ok = receiver.state === 'listening' && !failed;
     const { restarts, lastFailure } = host.health();
+    const reason = receiver.state !== 'listening' ? (receiver.message ?? `receiver ${receiver.state}`) : failed ? `source ${failed.source} failed: ${failed.message}` : undefined;
     const body = {
-      ok, ...(ok ? {} : { reason: receiver.message ?? `receiver ${receiver.state}` }), receiver,
+      ok, ...(reason ? { reason } : {}), receiver, ...(sources.length ? { sources } : {}),
       spansReceived, spansDropped, dropped, collapsed, refused, sse: sse.stats(), workerRestarts: restarts, ...(lastFailure ? { lastWorkerFailure: lastFailure } : {}),
     };
     json(res, ok ? 200 : 503, body);
