@@ -9,7 +9,6 @@ interface ConfigProperty {
   default: unknown;
   scope?: string;
   properties?: Record<string, { enum?: string[] }>;
-  default?: unknown;
 }
 const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
   contributes: { configuration: { properties: Record<string, ConfigProperty> } };
