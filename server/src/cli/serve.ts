@@ -8,6 +8,7 @@ import { resolveSettings } from '../../../common/src/settings';
 import { createUiServer } from '../serve/uiServer';
 import { WorkspaceSites } from '../serve/workspaceSites';
 import { checkBind } from '../telemetry/receiver/auth';
+import { forwardsToSelf } from '../telemetry/receiver/forwardGuard';
 import { createTelemetryHost } from '../telemetry/host';
 import { SERVE_HELP, SERVE_USAGE } from './usage';
 
@@ -22,6 +23,8 @@ interface ServeArgs {
   token: string;
   /** How often the topology is persisted as a snapshot to compare with (needs --data-dir). */
   snapshotIntervalMs?: number;
+  /** Every received request is also sent on to this OTLP/HTTP endpoint (never our own address). */
+  forwardTo?: string;
   /** Browser origins allowed to POST OTLP/HTTP (CORS); repeatable, `*` = any. */
   corsOrigins: string[];
   /** Test hooks (POST /api/debug/crash-worker): the soak and tests only. */
@@ -71,6 +74,17 @@ function parseServeOptions(args: string[]): ServeArgs | string {
       case '--cors-origin':
         out.corsOrigins.push(value);
         break;
+      case '--forward': {
+        let url: URL | undefined;
+        try {
+          url = new URL(value);
+        } catch {
+          url = undefined;
+        }
+        if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) return `${flag} needs an http(s) URL of an OTLP/HTTP endpoint`;
+        out.forwardTo = value;
+        break;
+      }
       case '--snapshot-interval': {
         const seconds = Number(value);
         if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 86_400) return `${flag} needs seconds between 0.1 and 86400`;
@@ -81,6 +95,11 @@ function parseServeOptions(args: string[]): ServeArgs | string {
         return `unknown option ${flag}`;
     }
     i++;
+  }
+  const ports = [['--grpc-port', out.grpcPort], ['--http-port', out.httpPort], ['--ui-port', out.uiPort]] as const;
+  for (const [i, [flag, port]] of ports.entries()) {
+    const twin = ports.slice(i + 1).find(([, other]) => port !== undefined && port !== 0 && other === port);
+    if (twin) return `${flag} and ${twin[0]} are both ${port}: each needs its own port`;
   }
   return out;
 }
@@ -110,8 +129,18 @@ export async function runServe(argv: string[]): Promise<number> {
     return 2;
   }
   const settings = resolveSettings({
-    receiver: { grpcPort: args.grpcPort, httpPort: args.httpPort, bindAddress: args.bind, authToken: args.token, corsAllowedOrigins: args.corsOrigins },
+    receiver: {
+      grpcPort: args.grpcPort, httpPort: args.httpPort, bindAddress: args.bind, authToken: args.token, corsAllowedOrigins: args.corsOrigins,
+      ...(args.forwardTo !== undefined ? { forwardTo: args.forwardTo } : {}),
+    },
   });
+  const r = settings.receiver;
+  const ownPorts = [r.grpcPort, r.httpPort, args.uiPort].filter((p) => p !== 0);
+  const loop = forwardsToSelf(args.forwardTo, args.bind, ownPorts);
+  if (loop) {
+    console.error(`--forward: ${loop}\nUsage: ${SERVE_USAGE}`);
+    return 2;
+  }
   const host = createTelemetryHost({
     workerPath: join(__dirname, 'telemetryWorker.js'),
     dataDir: args.dataDir,

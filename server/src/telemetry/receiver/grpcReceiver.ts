@@ -66,7 +66,9 @@ export function createGrpcReceiver(handle: ExportHandler, opts: GrpcReceiverOpti
 
 export function bindGrpc(server: grpc.Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
+    // An IPv6 address goes in brackets (`[::1]:4317`): grpc-js reads `::1:4317` as a name.
+    const address = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+    server.bindAsync(`${address}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
       if (err) reject(err);
       else {
         widenFlowControl(server);
