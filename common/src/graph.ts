@@ -37,6 +37,18 @@ export interface GraphNode {
    * e.g. `db.system.name: redis`, `server.address: cache`, `db.namespace: 0`), shown in its tooltip.
    */
   namedBy?: Record<string, string>;
+  /** Optional, additive: the numbers of the graph's recent window (Graph.window), beside the lifetime ones. */
+  window?: WindowNumbers;
+}
+
+/** Counts, rate and latency of one node or edge over a recent sliding window (issue 14 item 3). */
+export interface WindowNumbers {
+  count: number;
+  errors: number;
+  ratePerSec: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
 }
 
 export interface GraphEdge {
@@ -60,6 +72,8 @@ export interface GraphEdge {
   details?: string[];
   /** Optional, additive: low-cardinality span attribute values seen on this edge (e.g. `http.route`), capped by the producer. */
   attributes?: Record<string, string[]>;
+  /** Optional, additive: the numbers of the graph's recent window (Graph.window). */
+  window?: WindowNumbers;
 }
 
 export interface FlowStep {
@@ -106,6 +120,8 @@ export interface Graph {
   edges: GraphEdge[];
   flows: Flow[];
   stats: GraphStats;
+  /** Optional, additive: the recent window the per-item `window` numbers cover (ms; null = since start, no per-item numbers). */
+  window?: { ms: number | null };
 }
 
 /** An incremental update: replace-by-id upserts, then removals. */

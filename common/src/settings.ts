@@ -76,6 +76,8 @@ export interface ReceiverSettings {
   virtualClient: boolean;
   /** Nodes, edges and flows unseen this long leave the live graph. */
   expirySeconds: number;
+  /** The recent window of the map's numbers (rate, errors, p50/p95/p99), 10 … 3600 s; default 60. */
+  windowSeconds: number;
   /** Browser origins allowed to POST OTLP/HTTP (CORS); `*` = any; empty = none. */
   corsAllowedOrigins: string[];
 }
@@ -99,6 +101,7 @@ export const DEFAULT_SETTINGS: Settings = {
     pairingMaxItems: 20_000,
     virtualClient: true,
     expirySeconds: 3_600,
+    windowSeconds: 60,
     corsAllowedOrigins: [],
   },
   analysis: {

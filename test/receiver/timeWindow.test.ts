@@ -57,7 +57,7 @@ describe('time window: per-minute rings', () => {
 });
 
 describe('time window: Topology.windowGraph', () => {
-  it('leaves out edges, nodes and flow steps without traffic in the window; counts only the window', () => {
+  it('keeps idle items with zero window numbers beside the lifetime ones; flow steps of the window only', () => {
     const t = newTopology();
     const now = T0 + 30 * MINUTE_MS;
     const flow = { [`${FLOW}name`]: 'checkout', [`${FLOW}step`]: 'old-step' };
@@ -66,20 +66,44 @@ describe('time window: Topology.windowGraph', () => {
 
     const all = t.graph(now);
     assert.equal(all.edges.length, 2);
-    assert.equal(all.edges.find((e) => e.target === 'database:postgresql:shop')!.count, 3);
+    assert.deepEqual(all.window, { ms: 60_000 }, 'graph() carries the default window');
+    const shop = all.edges.find((e) => e.target === 'database:postgresql:shop')!;
+    assert.equal(shop.count, 3);
+    assert.deepEqual({ count: shop.window!.count, errors: shop.window!.errors }, { count: 2, errors: 1 });
 
     const recent = t.windowGraph(5 * MINUTE_MS, now);
-    assert.deepEqual(ids(recent.edges), ['service:api|reads|database:postgresql:shop']);
-    assert.deepEqual(ids(recent.nodes), ['database:postgresql:shop', 'service:api']);
-    assert.deepEqual({ count: recent.edges[0].count, errors: recent.edges[0].errors }, { count: 2, errors: 1 });
-    assert.equal(recent.nodes.find((n) => n.id === 'service:api')!.spanCount, 2);
+    assert.deepEqual(recent.window, { ms: 5 * MINUTE_MS });
+    assert.equal(recent.edges.length, 2, 'idle edges stay (drawn idle)');
+    const w = recent.edges.find((e) => e.target === 'database:postgresql:shop')!;
+    assert.equal(w.count, 3, 'lifetime count unchanged');
+    assert.deepEqual({ count: w.window!.count, errors: w.window!.errors }, { count: 2, errors: 1 });
+    assert.equal(w.window!.ratePerSec, Math.round((2 / 300) * 100) / 100);
+    assert.ok(w.window!.p50Ms > 9 && w.window!.p50Ms < 11.5, `window p50 ${w.window!.p50Ms}`);
+    assert.deepEqual(recent.edges.find((e) => e.target === 'database:postgresql:olddb')!.window, { count: 0, errors: 0, ratePerSec: 0, p50Ms: 0, p95Ms: 0, p99Ms: 0 });
+    assert.equal(recent.nodes.find((n) => n.id === 'service:api')!.window!.count, 2);
+    assert.equal(recent.nodes.find((n) => n.id === 'service:old-svc')!.window!.count, 0);
     assert.deepEqual(recent.flows.map((f) => [f.name, f.steps.map((s) => [s.name, s.count])]), [['checkout', [['new-step', 1]]]]);
-    assert.ok(recent.edges[0].p50Ms > 0, 'latency quantiles stay all-time');
 
-    // An hour wide window reaches back to T0.
-    assert.equal(t.windowGraph(60 * MINUTE_MS, now).edges.length, 2);
-    // Later, with no new traffic, the recent edge ages out too.
-    assert.equal(t.windowGraph(5 * MINUTE_MS, now + 10 * MINUTE_MS).edges.length, 0);
+    // An hour wide window reaches back to T0 (span end times, not receive times).
+    assert.equal(t.windowGraph(60 * MINUTE_MS, now).edges.find((e) => e.target === 'database:postgresql:shop')!.window!.count, 3);
+    // Later, with no new traffic, the recent edge goes idle too.
+    assert.equal(t.windowGraph(5 * MINUTE_MS, now + 10 * MINUTE_MS).edges.every((e) => e.window!.ratePerSec === 0), true);
+    assert.equal(t.windowGraph(null, now).window!.ms, null);
+    assert.equal(t.windowGraph(null, now).edges[0].window, undefined);
+  });
+
+  it('slides: 10 s buckets up to 15 min, the rate reaches 0 within one window after traffic stops', () => {
+    const t = new Topology({ attributePrefix: FLOW, pairWaitMs: 1_000, windowMs: 10_000 });
+    let now = T0 + 5_000;
+    for (let i = 0; i < 50; i++) {
+      now += 100;
+      t.ingest([dbSpan('api', 'shop', now)], now);
+    }
+    const busy = t.graph(now).edges[0].window!;
+    assert.ok(busy.ratePerSec >= 4.5 && busy.ratePerSec <= 5, `5 spans/s over 10 s, got ${busy.ratePerSec}`);
+    assert.equal(t.graph(now + 9_999).edges[0].window!.ratePerSec > 0, true);
+    assert.equal(t.graph(now + 10_000).edges[0].window!.ratePerSec, 0, 'zero one window after the last span');
+    assert.equal(t.graph(now + 10_000).edges[0].count, 50);
   });
 
   it('keeps an edge\'s endpoint whose own span ended a minute before the window', () => {
@@ -91,17 +115,18 @@ describe('time window: Topology.windowGraph', () => {
     t.ingest([client, server], now);
     const g = t.windowGraph(5 * MINUTE_MS, now);
     assert.deepEqual(ids(g.edges), ['service:web|calls|service:api']);
+    assert.equal(g.edges[0].window!.count, 1);
     assert.deepEqual(ids(g.nodes), ['service:api', 'service:web']);
-    assert.equal(g.nodes.find((n) => n.id === 'service:api')!.spanCount, 0);
+    assert.equal(g.nodes.find((n) => n.id === 'service:api')!.window!.count, 0);
   });
 
-  it('is bounded: one ring of 60 minutes per item, whatever the spread of span times', () => {
+  it('is bounded: 60 minute buckets per item, whatever the spread of span times', () => {
     const t = newTopology();
     const now = T0 + 1_000 * MINUTE_MS;
     // One span per minute for 1,000 minutes on the same edge.
     for (let m = 0; m < 1_000; m++) t.ingest([dbSpan('api', 'shop', T0 + m * MINUTE_MS + 1)], now);
     const g = t.windowGraph(60 * MINUTE_MS, now);
-    assert.equal(g.edges[0].count, 60, 'only the last 60 minutes are kept (the window rounds out to 61)');
+    assert.equal(g.edges[0].window!.count, 60, 'only the last 60 minutes are kept');
     assert.equal(t.graph(now).edges[0].count, 1_000);
   });
 
@@ -119,7 +144,7 @@ describe('time window: the worker answers windowGraph (real SDK spans in the pas
 
   after(async () => host?.dispose());
 
-  it('leaves out the edge whose spans ended 10 minutes ago and keeps the fresh one', async () => {
+  it('gives the edge whose spans ended 10 minutes ago zero window numbers and the fresh one its own', async () => {
     const started = await startHost();
     host = started.host;
     const { tracer, provider } = tracerFor('shop', new OTLPTraceExporter({ url: `http://${started.http}/v1/traces` }));
@@ -131,10 +156,39 @@ describe('time window: the worker answers windowGraph (real SDK spans in the pas
     const all = await waitFor('both edges', async () => ((await host.graph()).edges.length === 2 ? true : undefined), 15_000);
     assert.ok(all);
     const recent = await host.windowGraph(5 * MINUTE_MS);
-    assert.deepEqual(recent.edges.map((e) => e.target), ['database:postgresql:orders']);
-    assert.ok(!recent.nodes.some((n) => n.id === 'database:postgresql:archive'));
-    assert.equal((await host.windowGraph(60 * MINUTE_MS)).edges.length, 2);
+    assert.deepEqual(recent.edges.filter((e) => e.window!.count > 0).map((e) => e.target), ['database:postgresql:orders']);
+    assert.equal(recent.nodes.find((n) => n.id === 'database:postgresql:archive')!.window!.count, 0);
+    assert.equal((await host.windowGraph(60 * MINUTE_MS)).edges.filter((e) => e.window!.count > 0).length, 2);
     assert.equal((await host.windowGraph(null)).edges.length, 2);
     await provider.shutdown();
+  });
+});
+
+describe('time window: WindowStats (10 s / 1 min buckets with latency)', () => {
+  it('quantiles per window within ~8%, minute buckets beyond 15 min, one byte budget counted when full', async () => {
+    const { WindowHistBudget, WindowStats } = await import('../../server/src/telemetry/topology/windowStats');
+    const { bucketOf } = await import('../../server/src/telemetry/topology/histogram');
+    let full = 0;
+    const budget = new WindowHistBudget(64 * 1024 * 1024, () => full++);
+    const w = new WindowStats(budget);
+    const now = T0 + 20 * MINUTE_MS;
+    // 100 spans of 10 ms 30 min ago, then 100 of 1..100 ms in the last 30 s.
+    for (let i = 0; i < 100; i++) w.record(now - 30 * MINUTE_MS, now, false, bucketOf(10));
+    for (let i = 1; i <= 100; i++) w.record(now - 30_000 + i * 100, now, i % 10 === 0, bucketOf(i));
+    const m = w.window(60_000, now, now);
+    assert.equal(m.count, 100);
+    assert.equal(m.errors, 10);
+    assert.ok(Math.abs(m.p50Ms - 50) / 50 < 0.09, `p50 ${m.p50Ms}`);
+    assert.ok(Math.abs(m.p95Ms - 95) / 95 < 0.09, `p95 ${m.p95Ms}`);
+    assert.ok(Math.abs(m.p99Ms - 99) / 99 < 0.09, `p99 ${m.p99Ms}`);
+    assert.equal(w.window(60 * MINUTE_MS, now, now).count, 200, 'an hour reads the minute buckets');
+    assert.ok(budget.used > 0);
+    w.release();
+    assert.equal(budget.used, 0, 'released bytes return to the budget');
+    const tiny = new WindowHistBudget(200, () => full++);
+    const t = new WindowStats(tiny);
+    for (let i = 1; i <= 20; i++) t.record(now, now, false, bucketOf(i * 7));
+    assert.ok(full > 0 && tiny.used <= 200, 'over the budget: latency not kept, counted');
+    assert.equal(t.window(60_000, now, now).count, 20, 'counts are kept');
   });
 });

@@ -90,7 +90,7 @@ describe('map webview against serve (Chromium + real OTel SDK)', function () {
     assert.equal(await page.getAttribute('.map-stage', 'data-render'), 'svg');
     // The toolbar's selects say what they are even before any snapshot exists.
     assert.equal(await page.textContent('select.compare option:checked'), 'Compare: off');
-    assert.equal(await page.textContent('select.window option:checked'), 'All time');
+    assert.equal(await page.textContent('select.window option:checked'), 'Last 1 min', 'recent-window numbers by default');
   });
 
   it('draws edges by relation with direction and rate/error/p95 labels', async () => {

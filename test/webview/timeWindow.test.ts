@@ -53,34 +53,40 @@ describe('map webview: time window (Chromium + serve)', function () {
     assert.equal(recent.type, 'window');
     if (recent.type !== 'window') return;
     assert.equal(recent.requestId, 4);
-    assert.deepEqual(recent.graph.edges.map((e) => e.id), [FRESH_EDGE]);
+    assert.deepEqual(recent.graph.window, { ms: 5 * 60_000 });
+    assert.deepEqual(recent.graph.edges.filter((e) => e.window!.count > 0).map((e) => e.id), [FRESH_EDGE]);
+    assert.equal(recent.graph.edges.find((e) => e.id === OLD_EDGE)!.window!.ratePerSec, 0, 'the old edge stays, idle');
     const res = await fetch(`${serve.ui}api/message`, { method: 'POST', body: JSON.stringify({ type: 'requestWindow', requestId: 5, windowMs: -1 }) });
     assert.equal(res.status, 400);
   });
 
-  it('"Last 5 min" hides the old edge and keeps the fresh one; the choice survives a reload; "All" shows both', async () => {
+  it('"Last 5 min" draws the old edge idle (dimmed, "idle 10m") and the fresh one live; the choice survives a reload; "Since start" shows both live', async () => {
     const { page, problems } = await openPage(browser, serve.ui);
     await page.waitForSelector(edgeSel(OLD_EDGE));
     await page.waitForSelector(edgeSel(FRESH_EDGE));
     assert.match((await page.getAttribute('select.window', 'title')) ?? '', /stay since start/, 'the tooltip says what stays all-time');
+    // The default is the last minute: the 10-minute-old edge is idle already.
+    await page.waitForSelector(`${edgeSel(OLD_EDGE)}.is-idle`);
 
     await page.selectOption('select.window', FIVE_MIN);
-    await page.waitForSelector(edgeSel(OLD_EDGE), { state: 'detached' });
-    assert.equal(await page.locator(edgeSel(FRESH_EDGE)).count(), 1);
-    assert.equal(await page.locator('g.node[data-node-id="database:postgresql:archive"]').count(), 0, 'the old database node goes too');
+    await page.waitForSelector(`${edgeSel(OLD_EDGE)}.is-idle`);
+    assert.match((await page.textContent(`${edgeSel(OLD_EDGE)} .edge-label`)) ?? '', /idle 1\dm/);
+    assert.equal(await page.locator(`${edgeSel(FRESH_EDGE)}.is-idle`).count(), 0);
+    assert.match((await page.textContent('g.node[data-node-id="database:postgresql:archive"] .node-label')) ?? '', /postgresql archive · idle 1\dm/, 'the old database node is idle too');
+    assert.match((await page.getAttribute('g.node[data-node-id="database:postgresql:archive"]', 'class')) ?? '', /is-idle/);
 
     await page.reload();
     await page.waitForSelector(edgeSel(FRESH_EDGE));
     assert.equal(await page.inputValue('select.window'), FIVE_MIN);
-    await page.waitForFunction((sel) => !document.querySelector(sel), edgeSel(OLD_EDGE));
+    await page.waitForSelector(`${edgeSel(OLD_EDGE)}.is-idle`);
 
     // New live traffic on the old edge brings it back into the window (refresh on deltas).
     read('archive', Date.now());
     await shop.flush();
-    await page.waitForSelector(edgeSel(OLD_EDGE));
+    await page.waitForSelector(`${edgeSel(OLD_EDGE)}:not(.is-idle)`);
 
     await page.selectOption('select.window', '');
-    await page.waitForSelector(edgeSel(OLD_EDGE));
+    await page.waitForSelector(`${edgeSel(OLD_EDGE)}:not(.is-idle)`);
     assert.deepEqual(problems, []);
     await page.close();
   });

@@ -14,7 +14,7 @@ import { SpansQuery } from './spansQuery';
 import type { Host } from './host';
 import { Model } from './model';
 import { RunsQuery } from './runsQuery';
-import { defaultUiState, sanitizeUiState, type Filters, type Selection, type UiState, type ViewName } from './uiState';
+import { DEFAULT_WINDOW_MS, defaultUiState, sanitizeUiState, type Filters, type Selection, type UiState, type ViewName } from './uiState';
 import { DetailsPanel } from './views/details';
 import { el } from './views/dom';
 import { renderEdgeTable } from './views/edgeTable';
@@ -134,7 +134,12 @@ export class App {
         this.dataDirty = true;
         this.scheduleRender(true);
         if (message.type === 'init') this.compare.askHistory();
-        if (message.type === 'init') this.window.ask();
+        if (message.type === 'init') {
+          // The host's window (serve --window, otelFlowMap.receiver.windowSeconds) replaces the built-in default.
+          const hostMs = message.graph.window?.ms;
+          if (typeof hostMs === 'number' && hostMs !== DEFAULT_WINDOW_MS && this.ui.windowMs === DEFAULT_WINDOW_MS) this.setWindow(hostMs);
+          else this.window.ask();
+        }
         if (message.type === 'init' && this.ui.selection) this.spans.askFor(this.ui.selection, this.model.graph);
         else this.spans.refresh(this.ui.selection, this.model.graph);
         return;
@@ -208,7 +213,16 @@ export class App {
 
   /** What the views show: the windowed graph when a window is chosen and answered, else the live model. */
   private shownGraph(): Graph {
-    return this.ui.windowMs !== null && this.window.graph ? this.window.graph : this.model.graph;
+    const w = this.ui.windowMs !== null ? this.window.graph : null;
+    if (!w) return this.model.graph;
+    // Items that arrived live since the window was answered show at once (with their live numbers
+    // until the next answer, which follows within a second).
+    if (w.nodes.length >= this.model.graph.nodes.length && w.edges.length >= this.model.graph.edges.length) return w;
+    const nodeIds = new Set(w.nodes.map((n) => n.id));
+    const edgeIds = new Set(w.edges.map((e) => e.id));
+    const nodes = this.model.graph.nodes.filter((n) => !nodeIds.has(n.id));
+    const edges = this.model.graph.edges.filter((e) => !edgeIds.has(e.id));
+    return nodes.length || edges.length ? { ...w, nodes: [...w.nodes, ...nodes], edges: [...w.edges, ...edges] } : w;
   }
 
   private select(selection: Selection): void {

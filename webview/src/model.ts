@@ -26,7 +26,7 @@ export class Model {
   apply(message: DataMessage, now: number): void {
     switch (message.type) {
       case 'init':
-        this.graph = normaliseGraph(message.graph);
+        this.graph = lifetimeOnly(normaliseGraph(message.graph));
         this.sites = arr(message.sites).slice(0, MAX_SITES);
         this.receiver = message.receiver ?? this.receiver;
         this.root = typeof message.root === 'string' && message.root.length < 4096 ? message.root : null;
@@ -34,7 +34,7 @@ export class Model {
         this.arrivals.clear();
         break;
       case 'graph':
-        this.graph = normaliseGraph(message.graph);
+        this.graph = lifetimeOnly(normaliseGraph(message.graph));
         break;
       case 'delta':
         this.applyDelta(normaliseDelta(message.delta), now);
@@ -72,6 +72,16 @@ export class Model {
 /** Host data is untrusted: a missing or non-array field reads as empty. */
 export function arr<T>(v: T[] | undefined | null): T[] {
   return Array.isArray(v) ? v : [];
+}
+
+/**
+ * The live model keeps lifetime numbers only (deltas carry no window): the recent window's
+ * numbers come from the window query, so "since start" never shows a stale window.
+ */
+function lifetimeOnly(g: Graph): Graph {
+  g.nodes = g.nodes.map((n) => (n.window ? { ...n, window: undefined } : n));
+  g.edges = g.edges.map((e) => (e.window ? { ...e, window: undefined } : e));
+  return g;
 }
 
 export function normaliseGraph(g: Graph | undefined | null): Graph {

@@ -51,10 +51,15 @@ export const RELATIONS: readonly Relation[] = ['calls', 'reads', 'writes', 'publ
 
 /** The Window select's choices, widest first (null: since start). */
 export const WINDOWS: ReadonlyArray<[number | null, string]> = [
-  [null, 'All time'],
-  [60 * 60_000, 'Last 1 h'],
+  [60_000, 'Last 1 min'],
   [5 * 60_000, 'Last 5 min'],
+  [15 * 60_000, 'Last 15 min'],
+  [60 * 60_000, 'Last 1 h'],
+  [null, 'Since start'],
 ];
+
+/** Recent-window numbers by default (issue 14 item 3). */
+export const DEFAULT_WINDOW_MS = 60_000;
 
 export function defaultUiState(): UiState {
   return {
@@ -64,7 +69,7 @@ export function defaultUiState(): UiState {
     flow: '',
     coverage: false,
     paused: false,
-    windowMs: null,
+    windowMs: DEFAULT_WINDOW_MS,
     zoom: null,
     legendOpen: true,
   };
@@ -91,7 +96,7 @@ export function sanitizeUiState(raw: unknown): UiState {
     flow: str(raw.flow),
     coverage: raw.coverage === true,
     paused: raw.paused === true,
-    windowMs: WINDOWS.find(([ms]) => ms !== null && ms === raw.windowMs)?.[0] ?? null,
+    windowMs: raw.windowMs === null ? null : typeof raw.windowMs === 'number' && Number.isInteger(raw.windowMs) && raw.windowMs >= 10_000 && raw.windowMs <= 60 * 60_000 ? raw.windowMs : DEFAULT_WINDOW_MS,
     legendOpen: raw.legendOpen !== false,
     zoom: z && finite(z.x) && finite(z.y) && finite(z.k) && (z.k as number) > 0 ? { x: z.x as number, y: z.y as number, k: z.k as number } : null,
   };

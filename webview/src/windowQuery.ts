@@ -7,8 +7,8 @@ import { normaliseGraph } from './model';
 
 /** While a time window is chosen, live deltas ask for the windowed graph at most this often… */
 const WINDOW_REFRESH_MS = 1000;
-/** …and without traffic it is asked again this often, so old edges drop out of the window. */
-const WINDOW_AGE_MS = 30_000;
+/** …and without traffic it is asked again this often (at most), so rates fall and items go idle within the window. */
+const WINDOW_AGE_MS = 5_000;
 
 export class WindowQuery {
   /** The answered graph of `windowMs` (null: none yet, show the all-time model). */
@@ -43,7 +43,7 @@ export class WindowQuery {
     if (requestId !== this.request || windowMs !== this.windowMs) return;
     this.graph = normaliseGraph(graph);
     this.changed();
-    this.schedule(WINDOW_AGE_MS);
+    this.schedule(Math.min(WINDOW_AGE_MS, Math.max(1000, (this.windowMs ?? 60_000) / 6)));
   }
 
   /** Asks again after `delayMs`, unless a request is already due sooner (none while paused). */

@@ -19,7 +19,7 @@ import { decodeLogsJson, decodeLogsProto, decodeMetricsJson, decodeMetricsProto 
 import { bindGrpc, createGrpcReceiver } from './receiver/grpcReceiver';
 import { createHttpReceiver } from './receiver/httpReceiver';
 import { ReadApi } from './receiver/readApi';
-import { Topology } from './topology/topology';
+import { DEFAULT_WINDOW_MS, Topology } from './topology/topology';
 import { exportTraceFile } from './traceFile/exportTraces';
 import { importTraceFile } from './traceFile/importTraces';
 
@@ -195,6 +195,7 @@ export class TelemetryService {
       pairWaitMs: options.pairWaitMs ?? secondsToMs(r.pairingTtlSeconds, DEFAULT_PAIR_WAIT_MS),
       virtualClient: r.virtualClient !== false,
       expiryMs: secondsToMs(r.expirySeconds, DEFAULT_EXPIRY_MS),
+      windowMs: secondsToMs(r.windowSeconds, DEFAULT_WINDOW_MS),
       caps: Number.isInteger(r.pairingMaxItems) && r.pairingMaxItems > 0 ? { pendingPairs: r.pairingMaxItems } : {},
     };
     const key = JSON.stringify(topologyOptions);

@@ -1,7 +1,7 @@
 // The details panel: counts, latency, errors, span names and scopes, code locations and
 // recent spans for the selected node, edge or flow step; the coverage list when nothing is selected.
 
-import type { CodeLocation, Flow, FlowStep, Graph, GraphEdge, GraphNode } from '../../../common/src/graph';
+import type { CodeLocation, Flow, FlowStep, Graph, GraphEdge, GraphNode, WindowNumbers } from '../../../common/src/graph';
 import type { SpanSiteSummary } from '../../../common/src/sites';
 import type { FlowRun, SpanQuery, SpanSummary } from '../../../common/src/telemetry';
 import { locationLabel, mergeLocations, serviceSites, vscodeFileUrl, resolveLocation, runtimeFileResolver, runtimeLocation, runtimeLocations, shortLocationLabel, siteLocation, sitesForSpanNames, sitesForStep, type RuntimeFileResolver } from '../codeLinks';
@@ -131,6 +131,7 @@ export class DetailsPanel {
       el('h2', { text: node.name }),
       el('p', { class: 'subtitle', text: `${node.kind}${node.system ? ` · ${node.system}` : ''}` }),
       table([
+        ...(node.window ? windowRows(node.window).map(([k, v]) => [`${k} (recent)`, v] as [string, string]) : []),
         ['Spans', formatCount(node.spanCount)],
         ['Errors', `${formatCount(node.errorCount)} (${formatPercent(node.errorCount, node.spanCount)})`],
         ['First seen', time(node.firstSeen)],
@@ -152,6 +153,8 @@ export class DetailsPanel {
     return [
       el('h2', { text: `${name(edge.source)} → ${name(edge.target)}` }),
       el('p', { class: 'subtitle' }, [edge.relation, ...(input.addedEdges?.has(edge.id) ? [el('span', { class: 'change-badge added', text: 'added since the snapshot' })] : [])]),
+      ...(edge.window ? [el('h3', { text: 'Recent window' }), table(windowRows(edge.window))] : []),
+      ...(edge.window ? [el('h3', { text: 'Since start' })] : []),
       table([
         ['Requests', formatCount(edge.count)],
         ['Rate', formatRate(ratePerSecond(edge.count, edge.firstSeen, edge.lastSeen))],
@@ -300,6 +303,16 @@ export class DetailsPanel {
     }
     return [title, list];
   }
+}
+
+function windowRows(w: WindowNumbers): Array<[string, string]> {
+  if (w.count === 0) return [['Requests', '0 (idle)']];
+  return [
+    ['Requests', formatCount(w.count)],
+    ['Rate', formatRate(w.ratePerSec)],
+    ['Errors', `${formatCount(w.errors)} (${formatPercent(w.errors, w.count)})`],
+    ['p50 / p95 / p99', `${formatMs(w.p50Ms)} / ${formatMs(w.p95Ms)} / ${formatMs(w.p99Ms)}`],
+  ];
 }
 
 function table(rows: Array<[string, string]>): HTMLTableElement {

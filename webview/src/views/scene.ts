@@ -5,7 +5,7 @@ import type { GraphEdge, GraphNode, NodeKind, RemovedEdge } from '../../../commo
 import { NO_COMPARISON, type Comparison } from '../compare';
 import type { VisibleGraph } from '../filters';
 import type { Point } from '../layout/placement';
-import { formatMs, formatPercent, formatRate, health, ratePerSecond, type Health } from '../format';
+import { formatAgo, formatMs, formatPercent, formatRate, health, ratePerSecond, type Health } from '../format';
 
 export interface SceneNode {
   node: GraphNode;
@@ -13,12 +13,16 @@ export interface SceneNode {
   health: Health;
   fresh: boolean;
   label: string;
+  /** Silent for the whole recent window: drawn dimmed, labelled "idle 3m". */
+  idle?: boolean;
 }
 
 export interface SceneEdge {
   edge: GraphEdge;
   health: Health;
   fresh: boolean;
+  /** Silent for the whole recent window: drawn dimmed. */
+  idle?: boolean;
   /** Stroke width from traffic. */
   width: number;
   /** Set while comparing with a snapshot: new since then (green), or gone since then (a dashed ghost). */
@@ -53,7 +57,13 @@ export function sceneEdgeLabel(e: SceneEdge): string {
   return e.change === 'removed' ? `${e.edge.relation} · removed` : edgeLabel(e.edge);
 }
 
-export function edgeLabel(e: GraphEdge): string {
+export function edgeLabel(e: GraphEdge, now = Date.now()): string {
+  const w = e.window;
+  if (w) {
+    if (w.count === 0) return `${e.relation} · idle ${formatAgo(now - e.lastSeen)}`;
+    const werr = w.errors ? ` · ${formatPercent(w.errors, w.count)} err` : '';
+    return `${e.relation} · ${formatRate(w.ratePerSec)}${werr} · p95 ${formatMs(w.p95Ms)}`;
+  }
   const rate = formatRate(ratePerSecond(e.count, e.firstSeen, e.lastSeen));
   const errors = e.errors ? ` · ${formatPercent(e.errors, e.count)} err` : '';
   return `${e.relation} · ${rate}${errors} · p95 ${formatMs(e.p95Ms)}`;
@@ -66,6 +76,11 @@ export function ariaLabel(n: GraphNode): string {
   return `${KIND_NAMES[n.kind] ?? n.kind} ${n.name}${n.system ? ` (${n.system})` : ''}, ${n.spanCount} spans, ${n.errorCount} errors`;
 }
 
+/** The small line under a node's name: its system, unless the name already starts with it (`redis cache db 0`). */
+export function systemLine(n: GraphNode): string {
+  return n.system && !n.name.startsWith(`${n.system} `) && n.name !== n.system ? n.system : '';
+}
+
 /** A node's tooltip: its name and kind, then the attributes that named it (issue 14 item 4). */
 export function nodeTooltip(n: GraphNode): string {
   const lines = [`${n.name} — ${KIND_NAMES[n.kind] ?? n.kind}`];
@@ -75,15 +90,21 @@ export function nodeTooltip(n: GraphNode): string {
 }
 
 export function buildScene(vis: VisibleGraph, isFresh: (id: string) => boolean, cmp: Comparison = NO_COMPARISON): Scene {
+  const now = Date.now();
   const live: SceneEdge[] = vis.edges.map((e) => ({
     edge: e,
-    health: health(e.errors, e.count),
+    health: e.window ? health(e.window.errors, e.window.count) : health(e.errors, e.count),
     fresh: isFresh(e.id),
+    ...(e.window?.count === 0 ? { idle: true } : {}),
     width: Math.min(6, 1.2 + Math.log10(1 + e.count) * 0.9),
     ...(cmp.added.has(e.id) ? { change: 'added' as const } : {}),
   }));
   return {
-    nodes: vis.nodes.map((n) => ({ node: n, radius: nodeRadius(n), health: health(n.errorCount, n.spanCount), fresh: isFresh(n.id), label: n.name })),
+    nodes: vis.nodes.map((n) => {
+      const idle = n.window?.count === 0;
+      const h = n.window ? health(n.window.errors, n.window.count) : health(n.errorCount, n.spanCount);
+      return { node: n, radius: nodeRadius(n), health: h, fresh: isFresh(n.id), label: idle ? `${n.name} · idle ${formatAgo(now - n.lastSeen)}` : n.name, ...(idle ? { idle } : {}) };
+    }),
     edges: [...live, ...cmp.ghosts.map(ghostEdge)],
     edgeLabels: vis.edges.length <= EDGE_LABEL_LIMIT,
   };

@@ -4,7 +4,7 @@
 import type { EdgeRoute } from '../layout/edgeRoutes';
 import { placeLabels, type Box, type LabelPlacement } from '../layout/labels';
 import type { Point } from '../layout/placement';
-import { sceneEdgeLabel, type SceneEdge, type SceneNode } from './scene';
+import { sceneEdgeLabel, systemLine, type SceneEdge, type SceneNode } from './scene';
 import { shapeExtent } from './shapes';
 import { textWidth } from './textMetrics';
 
@@ -30,7 +30,7 @@ export function shapeBox(d: SceneNode, at: Point): Box {
 export function placeSceneLabels(nodes: readonly LabelTarget<SceneNode>[], edges: ReadonlyArray<{ item: SceneEdge; route: EdgeRoute; selected: boolean }>, obstacles: readonly Box[] = []): LabelPlacement {
   return placeLabels(
     nodes.map(({ item: d, at, selected }) => {
-      const system = d.node.system ?? '';
+      const system = systemLine(d.node);
       const width = Math.max(textWidth(d.label, NODE_LABEL_PX), system ? textWidth(system, NODE_SYSTEM_PX) : 0) + 2 * HALO;
       return { id: d.node.id, at, ...shapeExtent(d.node.kind, d.radius), width, height: system ? 26 : 15, priority: selected ? Infinity : d.node.spanCount };
     }),

@@ -10,7 +10,7 @@ import type { Relation } from '../../../common/src/graph';
 import { RELATIONS } from '../uiState';
 import { laneBends, routeEdge, routePath, type EdgeRoute } from '../layout/edgeRoutes';
 import type { Point } from '../layout/placement';
-import { ariaLabel, nodeTooltip, sceneEdgeLabel, type MapRenderer, type MapSelection, type RendererEvents, type Scene, type SceneEdge, type SceneNode, type ZoomState } from './scene';
+import { ariaLabel, nodeTooltip, systemLine, sceneEdgeLabel, type MapRenderer, type MapSelection, type RendererEvents, type Scene, type SceneEdge, type SceneNode, type ZoomState } from './scene';
 import { traceShape } from './shapes';
 import { placeSceneLabels, type LabelTarget } from './sceneLabels';
 
@@ -285,7 +285,7 @@ export class SvgMapRenderer implements MapRenderer {
     const selectedEdge = sel?.kind === 'edge' ? sel.id : null;
     for (const { d, el } of this.nodes) {
       const selected = d.node.id === selectedNode;
-      const cls = `node kind-${d.node.kind} health-${d.health}${d.fresh ? ' is-fresh' : ''}${selected ? ' is-selected' : ''}`;
+      const cls = `node kind-${d.node.kind} health-${d.health}${d.fresh ? ' is-fresh' : ''}${d.idle ? ' is-idle' : ''}${selected ? ' is-selected' : ''}`;
       if (cls !== el.cls) {
         el.cls = cls;
         el.g.setAttribute('class', cls);
@@ -301,7 +301,7 @@ export class SvgMapRenderer implements MapRenderer {
       const selected = e.id === selectedEdge;
       const adjacent = selectedNode !== null && (e.source === selectedNode || e.target === selectedNode);
       const label = this.scene.edgeLabels || adjacent || selected;
-      const cls = `edge rel-${e.relation} health-${d.health}${d.fresh ? ' is-fresh' : ''}${d.change ? ` is-${d.change}` : ''}${selected ? ' is-selected' : ''}${adjacent ? ' is-adjacent' : ''}${label ? ' show-label' : ''}`;
+      const cls = `edge rel-${e.relation} health-${d.health}${d.fresh ? ' is-fresh' : ''}${d.idle ? ' is-idle' : ''}${d.change ? ` is-${d.change}` : ''}${selected ? ' is-selected' : ''}${adjacent ? ' is-adjacent' : ''}${label ? ' show-label' : ''}`;
       if (cls !== el.cls) {
         el.cls = cls;
         el.g.setAttribute('class', cls);
@@ -322,7 +322,7 @@ function syncNode(d: SceneNode, el: NodeEl): void {
   traceShape(p, n.kind, 0, 0, d.radius);
   el.shape.setAttribute('d', p.toString());
   el.label.textContent = d.label;
-  el.system.textContent = n.system ?? '';
+  el.system.textContent = systemLine(n);
   el.title.textContent = nodeTooltip(n);
   // Placement depends on the text's width: place again.
   el.labelAt = '-';
@@ -332,7 +332,7 @@ function syncNode(d: SceneNode, el: NodeEl): void {
 function syncEdge(d: SceneEdge, el: EdgeEl): void {
   const e = d.edge;
   // The label is derived from these numbers: comparing them is cheaper than formatting it.
-  const sig = `${e.relation}\u0000${d.health}\u0000${d.change ?? ''}\u0000${d.width}\u0000${e.count}\u0000${e.errors}\u0000${e.p95Ms}\u0000${e.firstSeen}\u0000${e.lastSeen}`;
+  const sig = `${e.relation}\u0000${d.health}\u0000${d.change ?? ''}\u0000${d.width}\u0000${e.count}\u0000${e.errors}\u0000${e.p95Ms}\u0000${e.firstSeen}\u0000${e.lastSeen}\u0000${e.window ? `${e.window.count}/${e.window.errors}/${e.window.ratePerSec}/${e.window.p95Ms}/${Math.floor((Date.now() - e.lastSeen) / 60_000)}` : ''}`;
   if (sig === el.sig) return;
   el.sig = sig;
   el.g.setAttribute('data-relation', e.relation);

@@ -113,7 +113,7 @@ export class Toolbar {
         class: 'window',
         attrs: {
           'aria-label': 'Time window',
-          title: 'Show only traffic of a recent window (whole minutes). Latency, flow runs and transitions stay since start.',
+          title: 'Rate, errors and p50/p95/p99 over a recent sliding window (10 s buckets up to 15 min, 1 min up to 1 h); items silent for the whole window are drawn idle. Flow runs and transitions stay since start.',
         },
       },
       WINDOWS.map(([ms, label]) => el('option', { text: label, attrs: { value: ms === null ? '' : String(ms) } })),
@@ -172,7 +172,10 @@ export class Toolbar {
     this.focusChip.title = focus ? `Showing ${input.nodeName(focus.id)} and what is within ${focus.hops} hop${focus.hops === 1 ? '' : 's'} of it` : '';
     this.coverage.checked = ui.coverage;
     this.syncCompare(input.snapshots, input.compareSince);
-    this.window.value = ui.windowMs === null ? '' : String(ui.windowMs);
+    const value = ui.windowMs === null ? '' : String(ui.windowMs);
+    // A window from the host (serve --window, the setting) that the list does not offer.
+    if (![...this.window.options].some((o) => o.value === value)) this.window.prepend(el('option', { text: `Last ${ui.windowMs! < 60_000 ? `${ui.windowMs! / 1000} s` : `${ui.windowMs! / 60_000} min`}`, attrs: { value } }));
+    this.window.value = value;
     this.window.dataset.active = String(ui.windowMs !== null);
     this.pause.setAttribute('aria-pressed', String(ui.paused));
     this.pause.textContent = ui.paused ? (input.pendingUpdates ? `Resume (${input.pendingUpdates} updates)` : 'Resume') : 'Pause';

@@ -71,3 +71,8 @@ function valueOf(bucket: number): number {
   if (bucket === 0) return 0;
   return MIN_MS * GROWTH ** (bucket - 0.5);
 }
+
+/** valueOf for a (possibly fractional) bucket position, for coarser histograms built on these buckets. */
+export function valueOfBucket(bucket: number): number {
+  return bucket <= 0.5 ? 0 : valueOf(bucket);
+}

@@ -65,6 +65,7 @@ const KIND_OF: Record<string, CountKind> = {
   'graph-bytes-cap': 'collapsed',
   'flow-cap': 'collapsed',
   'step-cap': 'collapsed',
+  'window-latency-cap': 'collapsed',
   'run-cap': 'collapsed',
   'run-step-cap': 'collapsed',
   'pairing-full': 'collapsed',

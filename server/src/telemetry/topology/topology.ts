@@ -11,7 +11,7 @@ import { GraphExpiry } from './expiry';
 import { FlowTracker, type StepState } from './flows';
 import { bucketOf, LatencyHistogram } from './histogram';
 import { addCharged, ByteBudget, DEFAULT_CAPS, DropCounter, ENTRY_BYTES, stringBytes, type TopologyCaps } from './limits';
-import { MinuteRing } from './minuteRing';
+import { WindowHistBudget, WindowStats, WINDOW_HIST_BYTES } from './windowStats';
 import { Pairer } from './pairing';
 import { ServiceGraphRules } from './serviceGraphRules';
 import { SpanNameStats } from './spanNames';
@@ -26,15 +26,19 @@ export interface TopologyOptions {
   /** Nodes, edges and flows unseen this long leave the live graph; default 1 h. */
   expiryMs?: number;
   caps?: Partial<TopologyCaps>;
+  /** The recent window of graph()'s per-item `window` numbers (GET /api/graph); default 1 min. */
+  windowMs?: number;
 }
+
+export const DEFAULT_WINDOW_MS = 60_000;
 
 interface EdgeState {
   /** Receiver time of the last span counted (expiry; span times may be old, e.g. imported files). */
   touched: number;
   edge: Omit<GraphEdge, 'p50Ms' | 'p95Ms' | 'p99Ms' | 'spanNames' | 'scopes' | 'details'>;
   hist: LatencyHistogram;
-  /** Counts per minute, for windowed graphs. */
-  minutes: MinuteRing;
+  /** Counts and latency per 10 s / 1 min, for recent windows. */
+  win: WindowStats;
   spanNames: Set<string>;
   scopes: Set<string>;
   details: Set<string>;
@@ -46,7 +50,7 @@ interface EdgeState {
 interface NodeState {
   touched: number;
   node: GraphNode;
-  minutes: MinuteRing;
+  win: WindowStats;
   dirty: boolean;
   bytes: number;
 }
@@ -58,6 +62,10 @@ const NO_EDGES: string[] = [];
 
 export class Topology {
   readonly caps: TopologyCaps;
+  /** The recent window of graph() (ms). */
+  readonly windowMs: number;
+  /** Bytes of the per-bucket latency histograms of the recent windows (docs/limits.md). */
+  readonly windowBudget: WindowHistBudget;
   readonly drops = new DropCounter();
   /** Bytes of graph state (nodes, edges, span-name stats, flows, steps): caps.graphBytes. */
   readonly budget: ByteBudget;
@@ -90,7 +98,9 @@ export class Topology {
 
   constructor(opts: TopologyOptions) {
     this.caps = { ...DEFAULT_CAPS, ...opts.caps };
+    this.windowMs = opts.windowMs && opts.windowMs > 0 ? Math.min(opts.windowMs, MAX_WINDOW_MS) : DEFAULT_WINDOW_MS;
     this.budget = new ByteBudget(this.caps.graphBytes);
+    this.windowBudget = new WindowHistBudget(WINDOW_HIST_BYTES, () => this.drops.count('window-latency-cap'));
     this.flows = new FlowTracker(opts.attributePrefix, this.caps, this.drops, this.budget);
     this.names = new SpanNameStats(this.caps, this.drops, this.budget);
     this.spans = new SpanStore(this.caps.retainedSpans, opts.attributePrefix, this.caps.retainedSpanBytes);
@@ -138,38 +148,32 @@ export class Topology {
     for (const s of this.rate.keys()) if (s < Math.floor(now / 1000) - RATE_WINDOW_S) this.rate.delete(s);
   }
 
+  /** The live graph with lifetime numbers, and per item the numbers of the default recent window. */
   graph(now = Date.now()): Graph {
-    return {
-      nodes: [...this.nodes.values()].map((n) => ({ ...n.node })),
-      edges: [...this.edges.values()].map(edgeView),
-      flows: this.flows.names().map((f) => this.flows.flow(f)).filter((f): f is Flow => f !== undefined),
-      stats: this.stats(now),
-    };
+    return this.build(this.windowMs, now, false);
   }
 
   /**
-   * The graph of spans that ended within the last `windowMs` (rounded out to whole minutes, at
-   * most RING_MINUTES back): nodes, edges and flow steps without traffic then are left out.
-   * Latency quantiles, flow runs and transitions stay all-time.
+   * The graph with lifetime numbers and, per node and edge, `window`: counts, rate and latency
+   * quantiles of the spans that ended within the last `windowMs` (null: since start, no per-item
+   * window). Items silent for the whole window stay, with zeros (the map draws them idle).
+   * Flows: only steps with traffic in the window (runs and transitions stay all-time).
    */
-  windowGraph(windowMs: number, now = Date.now()): Graph {
-    const since = now - windowMs;
+  windowGraph(windowMs: number | null, now = Date.now()): Graph {
+    return this.build(windowMs, now, true);
+  }
+
+  /** `windowFlows`: flows of the window only (else all-time). */
+  private build(windowMs: number | null, now: number, windowFlows: boolean): Graph {
+    const ms = windowMs === null ? null : Math.min(Math.max(1, windowMs), MAX_WINDOW_MS);
     const edges: GraphEdge[] = [];
-    const endpoints = new Set<string>();
-    for (const e of this.edges.values()) {
-      const { count, errors } = e.minutes.since(since);
-      if (count === 0) continue;
-      edges.push({ ...edgeView(e), count, errors });
-      endpoints.add(e.edge.source).add(e.edge.target);
-    }
+    for (const e of this.edges.values()) edges.push(ms === null ? edgeView(e) : { ...edgeView(e), window: e.win.window(ms, now, e.touched) });
     const nodes: GraphNode[] = [];
-    for (const { node: n, minutes } of this.nodes.values()) {
-      const { count, errors } = minutes.since(since);
-      // An edge's endpoint stays even if its own spans ended just before the window.
-      if (count > 0 || endpoints.has(n.id)) nodes.push({ ...n, spanCount: count, errorCount: errors });
-    }
-    const flows = this.flows.names().map((f) => this.flows.windowFlow(f, since)).filter((f): f is Flow => f !== undefined);
-    return { nodes, edges, flows, stats: this.stats(now) };
+    for (const n of this.nodes.values()) nodes.push(ms === null ? { ...n.node } : { ...n.node, window: n.win.window(ms, now, n.touched) });
+    const flows = ms === null || !windowFlows
+      ? this.flows.names().map((f) => this.flows.flow(f)).filter((f): f is Flow => f !== undefined)
+      : this.flows.names().map((f) => this.flows.windowFlow(f, now - ms)).filter((f): f is Flow => f !== undefined);
+    return { nodes, edges, flows, stats: this.stats(now), window: { ms } };
   }
 
   /** What changed since the last call, or undefined when nothing did. */
@@ -197,6 +201,8 @@ export class Topology {
   }
 
   clear(): void {
+    for (const n of this.nodes.values()) n.win.release();
+    for (const e of this.edges.values()) e.win.release();
     this.nodes.clear();
     this.edges.clear();
     this.pairer.clear();
@@ -268,7 +274,7 @@ export class Topology {
         touched: this.clock,
         edge: { id: e.id, source: e.source, target: e.target, relation: e.relation as Relation, count: num(e.count), errors: num(e.errors), firstSeen: num(e.firstSeen), lastSeen: num(e.lastSeen) },
         hist: LatencyHistogram.fromJSON(e.hist),
-        minutes: new MinuteRing(),
+        win: new WindowStats(this.windowBudget),
         spanNames,
         scopes,
         details,
@@ -300,6 +306,7 @@ export class Topology {
     for (const [id, n] of this.nodes) {
       if (n.touched >= before) continue;
       this.nodes.delete(id);
+      n.win.release();
       this.budget.refund(n.bytes);
       goneNodes.add(id);
       this.expiry.removeNode(id);
@@ -307,6 +314,7 @@ export class Topology {
     for (const [id, e] of this.edges) {
       if (e.touched >= before && !goneNodes.has(e.edge.source) && !goneNodes.has(e.edge.target)) continue;
       this.edges.delete(id);
+      e.win.release();
       this.budget.refund(e.bytes);
       this.dirtyEdges.delete(id);
       this.metrics.edges.remove(id);
@@ -356,7 +364,7 @@ export class Topology {
     const n = state.node;
     n.spanCount++;
     if (error) n.errorCount++;
-    state.minutes.record(end, this.clock, error);
+    state.win.record(end, this.clock, error, bucketOf(span.durationMs));
     if (span.startMs < n.firstSeen) n.firstSeen = span.startMs;
     if (end > n.lastSeen) n.lastSeen = end;
     this.markNodeDirty(state);
@@ -364,7 +372,7 @@ export class Topology {
   }
 
   private addNode(node: GraphNode): NodeState {
-    const state: NodeState = { touched: this.clock, node, minutes: new MinuteRing(), dirty: false, bytes: nodeBytes(node.id, node.name, node.namedBy) };
+    const state: NodeState = { touched: this.clock, node, win: new WindowStats(this.windowBudget), dirty: false, bytes: nodeBytes(node.id, node.name, node.namedBy) };
     this.nodes.set(node.id, state);
     this.markNodeDirty(state);
     return state;
@@ -393,7 +401,7 @@ export class Topology {
       e = {
         touched: this.clock,
         edge: { id, source: source.id, target: target.id, relation, count: 0, errors: 0, firstSeen: span.startMs, lastSeen: end },
-        hist: new LatencyHistogram(), minutes: new MinuteRing(), spanNames: new Set(), scopes: new Set(), details: new Set(), bytes: edgeBytes(id),
+        hist: new LatencyHistogram(), win: new WindowStats(this.windowBudget), spanNames: new Set(), scopes: new Set(), details: new Set(), bytes: edgeBytes(id),
       };
       this.edges.set(id, e);
     }
@@ -402,7 +410,7 @@ export class Topology {
     if (error) e.edge.errors++;
     this.metrics.edges.record(id, source, target, relation, error, Math.max(0, span.durationMs) / 1000, this.clock);
     e.hist.recordBucket(bucket);
-    e.minutes.record(end, this.clock, error);
+    e.win.record(end, this.clock, error, bucket);
     if (span.startMs < e.edge.firstSeen) e.edge.firstSeen = span.startMs;
     if (end > e.edge.lastSeen) e.edge.lastSeen = end;
     e.bytes += addCharged(e.spanNames, span.name, this.caps.namesPerItem, this.budget);
