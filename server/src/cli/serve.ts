@@ -23,6 +23,8 @@ interface ServeArgs {
   token: string;
   /** How often the topology is persisted as a snapshot to compare with (needs --data-dir). */
   snapshotIntervalMs?: number;
+  /** The recent window of the map's numbers, in seconds (10 … 3600). */
+  windowSeconds?: number;
   /** Every received request is also sent on to this OTLP/HTTP endpoint (never our own address). */
   forwardTo?: string;
   /** Browser origins allowed to POST OTLP/HTTP (CORS); repeatable, `*` = any. */
@@ -91,6 +93,12 @@ function parseServeOptions(args: string[]): ServeArgs | string {
         out.snapshotIntervalMs = Math.round(seconds * 1000);
         break;
       }
+      case '--window': {
+        const seconds = parseDuration(value);
+        if (seconds === undefined || seconds < 10 || seconds > 3600) return `${flag} needs a duration from 10s to 1h (e.g. 10s, 5m, 1h)`;
+        out.windowSeconds = seconds;
+        break;
+      }
       default:
         return `unknown option ${flag}`;
     }
@@ -102,6 +110,13 @@ function parseServeOptions(args: string[]): ServeArgs | string {
     if (twin) return `${flag} and ${twin[0]} are both ${port}: each needs its own port`;
   }
   return out;
+}
+
+/** `10s`, `5m`, `1h` or plain seconds, in seconds; undefined when it is none of these. */
+export function parseDuration(text: string | undefined): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text?.trim() ?? '');
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1));
 }
 
 export async function runServe(argv: string[]): Promise<number> {
@@ -132,6 +147,7 @@ export async function runServe(argv: string[]): Promise<number> {
     receiver: {
       grpcPort: args.grpcPort, httpPort: args.httpPort, bindAddress: args.bind, authToken: args.token, corsAllowedOrigins: args.corsOrigins,
       ...(args.forwardTo !== undefined ? { forwardTo: args.forwardTo } : {}),
+      ...(args.windowSeconds !== undefined ? { windowSeconds: args.windowSeconds } : {}),
     },
   });
   const r = settings.receiver;

@@ -1,7 +1,7 @@
 // The command lines and `--help` texts, in one place for `--help` and each subcommand's usage errors.
 export const SCAN_USAGE = 'otel-flow-map scan [paths or globs...] [options]';
 export const SERVE_USAGE =
-  'otel-flow-map serve [--grpc-port N] [--http-port N] [--ui-port N] [--data-dir DIR] [--workspace DIR] [--bind ADDR] [--token T] [--cors-origin ORIGIN]... [--snapshot-interval SECONDS]';
+  'otel-flow-map serve [--grpc-port N] [--http-port N] [--ui-port N] [--data-dir DIR] [--workspace DIR] [--bind ADDR] [--token T] [--cors-origin ORIGIN]... [--snapshot-interval SECONDS] [--window DURATION]';
 
 export const SCAN_HELP = `Usage: ${SCAN_USAGE}
 
@@ -37,6 +37,7 @@ Options:
   --token T                        Require Authorization: Bearer T
   --cors-origin ORIGIN             Let a browser SDK at ORIGIN post OTLP/HTTP (repeatable; * = any)
   --snapshot-interval SECONDS      How often a snapshot is taken (needs --data-dir)
+  --window DURATION                The recent window of the map's numbers: 10s … 1h (default 1m)
   -h, --help                       Show this help
 
 Exit codes: 0 on a clean stop, 1 when a port cannot be bound, 2 on a usage error.`;
