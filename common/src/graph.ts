@@ -124,10 +124,16 @@ export interface Graph {
   window?: { ms: number | null };
 }
 
+/**
+ * An edge in a delta: its stats always; its span-name, scope and detail lists only when they
+ * changed since the last delta (lean updates, issue 14 item 8): applyDelta keeps the lists it has.
+ */
+export type DeltaEdge = Omit<GraphEdge, 'spanNames' | 'scopes'> & Partial<Pick<GraphEdge, 'spanNames' | 'scopes'>>;
+
 /** An incremental update: replace-by-id upserts, then removals. */
 export interface GraphDelta {
   nodes: GraphNode[];
-  edges: GraphEdge[];
+  edges: DeltaEdge[];
   flows: Flow[];
   removedNodeIds: string[];
   removedEdgeIds: string[];
@@ -174,10 +180,26 @@ export function applyDelta(graph: Graph, delta: GraphDelta): Graph {
     graph.flows = [];
   }
   graph.nodes = upsertBy(graph.nodes, delta.nodes, (n) => n.id, delta.removedNodeIds);
-  graph.edges = upsertBy(graph.edges, delta.edges, (e) => e.id, delta.removedEdgeIds);
+  graph.edges = upsertBy(graph.edges, withLists(graph.edges, delta.edges), (e) => e.id, delta.removedEdgeIds);
   graph.flows = upsertBy(graph.flows, delta.flows, (f) => f.name, delta.removedFlowNames);
   graph.stats = delta.stats;
   return graph;
+}
+
+/** Delta edges without lists take the lists of the edge they replace (none yet: empty). */
+function withLists(current: GraphEdge[], updates: DeltaEdge[]): GraphEdge[] {
+  if (updates.every((u) => u.spanNames && u.scopes)) return updates as GraphEdge[];
+  const byId = new Map(current.map((e) => [e.id, e] as const));
+  return updates.map((u) => {
+    if (u.spanNames && u.scopes) return u as GraphEdge;
+    const old = byId.get(u.id);
+    return {
+      ...u,
+      spanNames: u.spanNames ?? old?.spanNames ?? [],
+      scopes: u.scopes ?? old?.scopes ?? [],
+      ...(u.details === undefined && old?.details ? { details: old.details } : {}),
+    };
+  });
 }
 
 function upsertBy<T>(items: T[], updates: T[], key: (t: T) => string, removed: string[]): T[] {

@@ -100,9 +100,13 @@ export function normaliseGraph(g: Graph | undefined | null): Graph {
 }
 
 function normaliseDelta(d: GraphDelta): GraphDelta {
-  const g = normaliseGraph({ nodes: d?.nodes, edges: d?.edges, flows: d?.flows, stats: d?.stats } as Graph);
+  const g = normaliseGraph({ nodes: d?.nodes, edges: [], flows: d?.flows, stats: d?.stats } as Graph);
   return {
     ...g,
+    // Lists travel only when they changed (lean deltas): keep them absent so applyDelta keeps the old ones.
+    edges: arr(d?.edges)
+      .filter((e) => e && typeof e.id === 'string' && typeof e.source === 'string' && typeof e.target === 'string')
+      .map((e) => ({ ...e, ...(e.spanNames !== undefined ? { spanNames: arr(e.spanNames) } : {}), ...(e.scopes !== undefined ? { scopes: arr(e.scopes) } : {}) })),
     removedNodeIds: arr(d?.removedNodeIds),
     removedEdgeIds: arr(d?.removedEdgeIds),
     removedFlowNames: arr(d?.removedFlowNames),

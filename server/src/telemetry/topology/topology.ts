@@ -2,7 +2,7 @@
 // edges with counts, errors and latency quantiles, flows), bounded in memory, with deltas
 // for consumers and a serialisable state for persistence.
 
-import type { Flow, Graph, GraphDelta, GraphEdge, GraphNode, GraphStats, Relation } from '../../../../common/src/graph';
+import type { DeltaEdge, Flow, Graph, GraphDelta, GraphEdge, GraphNode, GraphStats, Relation } from '../../../../common/src/graph';
 import { MAX_WINDOW_MS } from '../../../../common/src/protocol';
 import type { DecodedSpan } from '../otlp/span';
 import { TelemetryMetrics } from '../metrics/telemetryMetrics';
@@ -44,6 +44,8 @@ interface EdgeState {
   details: Set<string>;
   /** Bytes charged to the graph budget (refunded when the edge expires). */
   bytes: number;
+  /** A span name, scope or detail was added since the last delta: the next one carries the lists. */
+  listsChanged: boolean;
 }
 
 /** A node with its per-minute counts and whether it is in dirtyNodes (one map lookup per touch). */
@@ -181,7 +183,7 @@ export class Topology {
     if (!this.resetPending && !this.statsChanged && !this.expiry.pending && this.dirtyNodes.length + this.dirtyEdges.size + this.flows.dirty.size === 0) return undefined;
     const delta: GraphDelta = {
       nodes: this.dirtyNodes.map((n) => ({ ...n.node })),
-      edges: [...this.dirtyEdges].map((id) => this.edges.get(id)).filter((e): e is EdgeState => !!e).map(edgeView),
+      edges: [...this.dirtyEdges].map((id) => this.edges.get(id)).filter((e): e is EdgeState => !!e).map((e) => (this.resetPending ? edgeView(e) : deltaEdgeView(e))),
       flows: [...this.flows.dirty].map((f) => this.flows.flow(f)).filter((f): f is Flow => f !== undefined),
       ...this.expiry.takeRemoved(),
       stats: this.stats(now),
@@ -279,6 +281,7 @@ export class Topology {
         scopes,
         details,
         bytes,
+        listsChanged: true,
       });
       this.dirtyEdges.add(e.id);
     }
@@ -401,7 +404,7 @@ export class Topology {
       e = {
         touched: this.clock,
         edge: { id, source: source.id, target: target.id, relation, count: 0, errors: 0, firstSeen: span.startMs, lastSeen: end },
-        hist: new LatencyHistogram(), win: new WindowStats(this.windowBudget), spanNames: new Set(), scopes: new Set(), details: new Set(), bytes: edgeBytes(id),
+        hist: new LatencyHistogram(), win: new WindowStats(this.windowBudget), spanNames: new Set(), scopes: new Set(), details: new Set(), bytes: edgeBytes(id), listsChanged: true,
       };
       this.edges.set(id, e);
     }
@@ -413,9 +416,13 @@ export class Topology {
     e.win.record(end, this.clock, error, bucket);
     if (span.startMs < e.edge.firstSeen) e.edge.firstSeen = span.startMs;
     if (end > e.edge.lastSeen) e.edge.lastSeen = end;
-    e.bytes += addCharged(e.spanNames, span.name, this.caps.namesPerItem, this.budget);
-    if (span.scope) e.bytes += addCharged(e.scopes, span.scope, this.caps.namesPerItem, this.budget);
-    if (detail) e.bytes += addCharged(e.details, detail, this.caps.namesPerItem, this.budget);
+    let added = addCharged(e.spanNames, span.name, this.caps.namesPerItem, this.budget);
+    if (span.scope) added += addCharged(e.scopes, span.scope, this.caps.namesPerItem, this.budget);
+    if (detail) added += addCharged(e.details, detail, this.caps.namesPerItem, this.budget);
+    if (added > 0) {
+      e.bytes += added;
+      e.listsChanged = true;
+    }
     this.dirtyEdges.add(id);
     // While a span is ingested, the edges it resolves are its own (also the other half's pair edge);
     // an edge resolved for a span ingested earlier (pairing waited, or gave up) is recorded on that span.
@@ -437,6 +444,15 @@ function edgeView(e: EdgeState): GraphEdge {
     scopes: [...e.scopes],
     ...(e.details.size ? { details: [...e.details] } : {}),
   };
+}
+
+/** An edge for a delta: stats, plus its lists only when they changed since the last delta. */
+function deltaEdgeView(e: EdgeState): DeltaEdge {
+  if (e.listsChanged) {
+    e.listsChanged = false;
+    return edgeView(e);
+  }
+  return { ...e.edge, p50Ms: e.hist.quantile(0.5), p95Ms: e.hist.quantile(0.95), p99Ms: e.hist.quantile(0.99) };
 }
 
 function nodeBytes(id: string, name: string, namedBy?: Record<string, string>): number {
