@@ -130,14 +130,16 @@ export class DetailsPanel {
     return [
       el('h2', { text: node.name }),
       el('p', { class: 'subtitle', text: `${node.kind}${node.system ? ` · ${node.system}` : ''}` }),
+      ...(node.window ? [el('h3', { text: 'Recent window' }), table(windowRows(node.window)), el('h3', { text: 'Since start' })] : []),
       table([
-        ...(node.window ? windowRows(node.window).map(([k, v]) => [`${k} (recent)`, v] as [string, string]) : []),
         ['Spans', formatCount(node.spanCount)],
         ['Errors', `${formatCount(node.errorCount)} (${formatPercent(node.errorCount, node.spanCount)})`],
         ['First seen', time(node.firstSeen)],
         ['Last seen', time(node.lastSeen)],
-        ...(node.namedBy && Object.keys(node.namedBy).length ? [['Named by', Object.entries(node.namedBy).map(([k, v]) => `${k}=${v}`).join(', ')] as [string, string]] : []),
       ]),
+      ...(node.namedBy && Object.keys(node.namedBy).length
+        ? [el('h3', { text: 'Named by' }), el('ul', { class: 'named-by' }, Object.entries(node.namedBy).map(([k, v]) => el('li', { text: `${k} = ${v}`, attrs: { title: `${k} = ${v}` } })))]
+        : []),
       this.focusButtons(node),
       ...(node.kind === 'service' ? this.spanSites(node, input) : []),
       ...this.edgeLinks('Outgoing', outgoing, input.graph, 'target'),

@@ -36,6 +36,6 @@ export function renderEdgeTable(vis: VisibleGraph, selectedEdge: string | null, 
     ]),
   );
   return el('div', { class: 'table-stage' }, [
-    el('table', { class: 'edge-table' }, [el('caption', { text: `${vis.edges.length} edges between ${vis.nodes.length} nodes` }), el('thead', {}, [head]), el('tbody', {}, [...rows, ...removed])]),
+    el('table', { class: 'edge-table' }, [el('caption', { text: `${vis.edges.length} edges between ${vis.nodes.length} nodes${vis.edges.some((e) => e.window) ? ' · numbers of the recent window (Window select)' : ''}` }), el('thead', {}, [head]), el('tbody', {}, [...rows, ...removed])]),
   ]);
 }
