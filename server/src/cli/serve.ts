@@ -10,6 +10,7 @@ import { WorkspaceSites } from '../serve/workspaceSites';
 import { checkBind } from '../telemetry/receiver/auth';
 import { forwardsToSelf } from '../telemetry/receiver/forwardGuard';
 import { createTelemetryHost } from '../telemetry/host';
+import { attachSources, parseSource, type SourceSpec } from '../telemetry/sources';
 import { SERVE_HELP, SERVE_USAGE } from './usage';
 
 interface ServeArgs {
@@ -29,6 +30,8 @@ interface ServeArgs {
   forwardTo?: string;
   /** Browser origins allowed to POST OTLP/HTTP (CORS); repeatable, `*` = any. */
   corsOrigins: string[];
+  /** `--source local|prometheus=<url>[,window=5m,refresh=10s]` (repeatable): telemetry/sources. */
+  sources: SourceSpec[];
   /** Test hooks (POST /api/debug/crash-worker): the soak and tests only. */
   debugHooks?: boolean;
 }
@@ -41,7 +44,7 @@ export function parseServeArgs(args: string[]): ServeArgs | 'help' | { error: st
 }
 
 function parseServeOptions(args: string[]): ServeArgs | string {
-  const out: ServeArgs = { uiPort: 4320, workspace: '.', bind: '127.0.0.1', token: '', corsOrigins: [] };
+  const out: ServeArgs = { uiPort: 4320, workspace: '.', bind: '127.0.0.1', token: '', corsOrigins: [], sources: [] };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
     if (flag === '--debug-hooks') {
@@ -97,6 +100,12 @@ function parseServeOptions(args: string[]): ServeArgs | string {
         const seconds = parseDuration(value);
         if (seconds === undefined || seconds < 10 || seconds > 3600) return `${flag} needs a duration from 10s to 1h (e.g. 10s, 5m, 1h)`;
         out.windowSeconds = seconds;
+        break;
+      }
+      case '--source': {
+        const source = parseSource(value);
+        if (typeof source === 'string') return source;
+        out.sources.push(source);
         break;
       }
       default:
@@ -171,7 +180,8 @@ export async function runServe(argv: string[]): Promise<number> {
   }
   if (status.message) console.error(`serve: ${status.message}`);
   const sites = new WorkspaceSites({ root: workspace, log: (m) => console.error(`serve: ${m}`), ignore: args.dataDir ? [args.dataDir] : [] });
-  const ui = createUiServer({ host, distDir: __dirname, token: args.token || undefined, sites, debugHooks: args.debugHooks });
+  const shown = attachSources(host, args.sources);
+  const ui = createUiServer({ host: shown.host, distDir: __dirname, token: args.token || undefined, sites, debugHooks: args.debugHooks, sources: shown.statuses });
   try {
     await new Promise<void>((resolve, reject) => {
       ui.once('error', reject);

@@ -1,7 +1,7 @@
 // The command lines and `--help` texts, in one place for `--help` and each subcommand's usage errors.
 export const SCAN_USAGE = 'otel-flow-map scan [paths or globs...] [options]';
 export const SERVE_USAGE =
-  'otel-flow-map serve [--grpc-port N] [--http-port N] [--ui-port N] [--data-dir DIR] [--workspace DIR] [--bind ADDR] [--token T] [--cors-origin ORIGIN]... [--snapshot-interval SECONDS] [--window DURATION]';
+  'otel-flow-map serve [--grpc-port N] [--http-port N] [--ui-port N] [--data-dir DIR] [--workspace DIR] [--bind ADDR] [--token T] [--cors-origin ORIGIN]... [--forward URL] [--snapshot-interval SECONDS] [--window DURATION] [--source local|prometheus=URL[,window=5m][,refresh=10s]]';
 
 export const SCAN_HELP = `Usage: ${SCAN_USAGE}
 
@@ -36,8 +36,13 @@ Options:
   --bind ADDR                      Listen address (default 127.0.0.1; others need --token)
   --token T                        Require Authorization: Bearer T
   --cors-origin ORIGIN             Let a browser SDK at ORIGIN post OTLP/HTTP (repeatable; * = any)
+  --forward URL                    Also send what arrives to this OTLP/HTTP endpoint (never our own address)
   --snapshot-interval SECONDS      How often a snapshot is taken (needs --data-dir)
   --window DURATION                The recent window of the map's numbers: 10s … 1h (default 1m)
+  --source prometheus=URL[,opts]   Show the graph read from that Prometheus instead of the local
+                                   receiver's (which keeps running): window=5m|total, refresh=10s,
+                                   max-series=N, max-bytes=N; a bearer token from the environment
+                                   variable OTEL_FLOW_MAP_PROMETHEUS_TOKEN
   -h, --help                       Show this help
 
 Exit codes: 0 on a clean stop, 1 when a port cannot be bound, 2 on a usage error.`;
