@@ -6,6 +6,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { emptyGraph, type GraphDelta } from '../../../common/src/graph';
 import type { ReceiverStatus, TraceExportResult, TraceImportResult } from '../../../common/src/telemetry';
+import { forwardsToSelf } from './receiver/forwardGuard';
 import { Forwarder } from './forwarder';
 import { diffAgainst, HistoryStore } from './history';
 import type { LiveDetails, WorkerAnswer, WorkerQuery, WorkerStartOptions } from './messages';
@@ -79,6 +80,9 @@ export class TelemetryService {
       const httpPort = await listen(this.http, r.bindAddress, r.httpPort).catch((err: Error) => {
         throw new Error(portMessage('httpPort', r.httpPort, err));
       });
+      // Only now are the ports known (0 picks free ones): forwarding to them would loop and amplify.
+      const loop = forwardsToSelf(r.forwardTo, r.bindAddress, [grpcPort, httpPort]);
+      if (loop) throw new Error(loop);
       this.startTimers(options);
       const problem = this.history?.problem;
       return this.setStatus({ state: 'listening', grpc: `${hostPart(r.bindAddress)}:${grpcPort}`, http: `${hostPart(r.bindAddress)}:${httpPort}`, ...(problem ? { message: problem } : {}) });
