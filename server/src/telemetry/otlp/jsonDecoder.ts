@@ -1,6 +1,7 @@
 // OTLP/JSON (ExportTraceServiceRequest): hex ids, lowerCamelCase keys, enums as numbers or
 // names, 64-bit integers as strings. Shapes are checked field by field: the body is untrusted.
 
+import { isRecord } from '../../../../common/src/guards';
 import {
   clip, LIMITS, MalformedRequestError, noRejections, rejectionMessage, serviceOf, ZERO_SPAN_ID, ZERO_TRACE_ID,
   type AttrValue, type DecodedSpan, type DecodeResult, type SpanLink,
@@ -158,6 +159,4 @@ function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+const isObj: (v: unknown) => v is Obj = isRecord;
