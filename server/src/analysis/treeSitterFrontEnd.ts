@@ -2,6 +2,7 @@
 // per-file symbol tables, and cached results invalidated by the files each one read constants
 // from. A language supplies its symbol extraction, its site finder, its import index and its resolver.
 
+import { basename, dirname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import type { FileSites, LanguageFrontEnd, SpanSite } from './types';
 import { SourceStore, mayContainCall, wrapperCallNames } from './treeSitter';
@@ -111,8 +112,21 @@ export abstract class TreeSitterFrontEnd<Symbols, Resolver> implements LanguageF
   /** Drops cached results that read `file`; a new or removed file may change what any import or package resolves to. */
   private invalidate(file: string, fileSetChanged: boolean): void {
     this.symbols.delete(file);
+    const mayNameIt = fileSetChanged ? nameTester(file) : undefined;
     for (const [other, result] of this.results) {
-      if (fileSetChanged || result.dependencies.has(file)) this.results.delete(other);
+      if (result.dependencies.has(file) || (mayNameIt && mayNameIt(other, this.store.text(other) ?? ''))) this.results.delete(other);
     }
   }
+}
+
+/**
+ * Which files a file that came or went could matter to: those of its own folder (a Go package, a
+ * Python package's relative imports) and those whose text names its module or folder (an import
+ * of it). Dropping every cached result instead made each new file re-analyse the whole workspace.
+ */
+function nameTester(file: string): (other: string, text: string) => boolean {
+  const dir = dirname(file);
+  const module = basename(file).replace(/\.[^.]+$/, '');
+  const folder = basename(dir);
+  return (other, text) => dirname(other) === dir || text.includes(module) || (folder.length > 0 && text.includes(folder));
 }

@@ -99,6 +99,19 @@ describe('Go front-end (tree-sitter)', () => {
     assert.equal(siteOnLine(frontEnd.sitesOf(ORDERS).sites, lineOf(ORDERS_TEXT, 's.tracer.Start(ctx')).name?.value, 'checkout.place_order');
   });
 
+  it('re-resolves a name when a file that declares it appears in the package, and drops it when the file goes', async () => {
+    const fresh = await createGoFrontEnd(DEFAULT_SETTINGS.analysis);
+    const app = '/ws/m/app/main.go';
+    fresh.updateFile(app, 'package main\n\nimport (\n\t"context"\n\t"example.com/m/names"\n\t"go.opentelemetry.io/otel"\n)\n\nfunc f(ctx context.Context) {\n\t_, span := otel.Tracer("t").Start(ctx, names.Pay)\n\tdefer span.End()\n}\n');
+    fresh.updateFile('/ws/m/other/other.go', 'package other\n');
+    const name = () => fresh.sitesOf(app).sites[0].name;
+    assert.equal(name()?.constant, false);
+    fresh.updateFile('/ws/m/names/late.go', 'package names\n\nconst Pay = "billing.pay"\n');
+    assert.equal(name()?.value, 'billing.pay');
+    fresh.removeFile('/ws/m/names/late.go');
+    assert.equal(name()?.constant, false);
+  });
+
   it('re-parses a small edit incrementally with the same result as a fresh parse', async () => {
     const edited = ORDERS_TEXT.replace('"checkout.charge"', '"checkout.charge_card"');
     frontEnd.updateFile(ORDERS, edited);

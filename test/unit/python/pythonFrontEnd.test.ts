@@ -124,6 +124,19 @@ describe('Python front-end (tree-sitter)', () => {
     assert.equal(frontEnd.sitesOf(ORDERS).sites.length, 16);
   });
 
+  it('re-resolves a name when the module it is imported from appears, and drops it when the module goes', async () => {
+    const fresh = await createPythonFrontEnd(DEFAULT_SETTINGS.analysis);
+    const app = '/ws/app/main.py';
+    fresh.updateFile(app, 'from opentelemetry import trace\nfrom billing.names import PAY\n\ntracer = trace.get_tracer(__name__)\nwith tracer.start_as_current_span(PAY):\n    pass\n');
+    fresh.updateFile('/ws/other/other.py', 'X = 1\n');
+    const name = () => fresh.sitesOf(app).sites[0].name;
+    assert.equal(name()?.constant, false);
+    fresh.updateFile('/ws/billing/names.py', 'PAY = "billing.pay"\n');
+    assert.equal(name()?.value, 'billing.pay');
+    fresh.removeFile('/ws/billing/names.py');
+    assert.equal(name()?.constant, false);
+  });
+
   it('never throws on hostile or unparsable input', () => {
     const file = join(ROOT, 'hostile.py');
     const inputs = [
