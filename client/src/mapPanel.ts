@@ -141,6 +141,12 @@ export class MapPanel {
         this.post({ type: 'window', requestId: message.requestId, windowMs: message.windowMs, graph });
         return;
       }
+      case 'requestTraces':
+        this.post({ type: 'traces', requestId: message.requestId, result: { traces: [] }, error: 'this host has no trace store' });
+        return;
+      case 'requestTrace':
+        this.post({ type: 'trace', requestId: message.requestId, trace: null, error: 'this host has no trace store' });
+        return;
       default: {
         const unhandled: never = message;
         return unhandled;

@@ -5,6 +5,7 @@
 import type { CodeLocation, EdgeDiff, Graph, GraphDelta, SnapshotInfo } from './graph';
 import type { SpanSiteSummary } from './sites';
 import type { FlowRun, ReceiverStatus, SpanQuery, SpanSummary } from './telemetry';
+import type { TraceDetail, TraceList, TraceQuery } from './traces';
 
 export type HostKind = 'vscode' | 'browser';
 
@@ -31,7 +32,11 @@ export type ToWebview =
   /** Newest first, at most MAX_FLOW_RUNS. */
   | { type: 'runs'; requestId: number; flow: string; runs: FlowRun[] }
   /** The graph of the last `windowMs` (null: all of it), for the toolbar's Window select. */
-  | { type: 'window'; requestId: number; windowMs: number | null; graph: Graph };
+  | { type: 'window'; requestId: number; windowMs: number | null; graph: Graph }
+  /** The answer to requestTraces; `error` says why there is no list (no trace store, a source failed). */
+  | { type: 'traces'; requestId: number; result: TraceList; error?: string }
+  /** The answer to requestTrace; `trace` is null when no host knows that trace id. */
+  | { type: 'trace'; requestId: number; trace: TraceDetail | null; error?: string };
 
 export type FromWebview =
   | { type: 'ready' }
@@ -43,7 +48,11 @@ export type FromWebview =
   /** The latest runs of one flow, for the flow view's Run select. */
   | { type: 'requestRuns'; requestId: number; flow: string }
   /** The graph over a recent window, in milliseconds (null: since start); at most MAX_WINDOW_MS. */
-  | { type: 'requestWindow'; requestId: number; windowMs: number | null };
+  | { type: 'requestWindow'; requestId: number; windowMs: number | null }
+  /** Recent traces through a node, edge, step or service (the trace list). */
+  | { type: 'requestTraces'; requestId: number; query: TraceQuery }
+  /** One trace, whole, for the waterfall. */
+  | { type: 'requestTrace'; requestId: number; traceId: string };
 
 /** Cap of the snapshot list a host sends the webview. */
 export const MAX_HISTORY_SNAPSHOTS = 100;
@@ -59,6 +68,11 @@ const MAX_FLOW_NAME = 1024;
 /** A time window a host answers: null (all of it) or whole milliseconds in (0, MAX_WINDOW_MS]. */
 export function isWindowMs(v: unknown): v is number | null {
   return v === null || (Number.isInteger(v) && (v as number) > 0 && (v as number) <= MAX_WINDOW_MS);
+}
+
+/** A trace id as OTLP/JSON and the APIs spell it: 32 hex digits. */
+export function isTraceId(v: unknown): v is string {
+  return typeof v === 'string' && /^[0-9a-fA-F]{32}$/.test(v);
 }
 
 /** Runtime check of an untrusted message from the webview. */
@@ -86,6 +100,10 @@ export function isFromWebview(m: unknown): m is FromWebview {
       return Number.isInteger(msg.requestId) && typeof msg.flow === 'string' && msg.flow.length > 0 && msg.flow.length <= MAX_FLOW_NAME;
     case 'requestWindow':
       return Number.isInteger(msg.requestId) && isWindowMs(msg.windowMs);
+    case 'requestTraces':
+      return Number.isInteger(msg.requestId) && typeof msg.query === 'object' && msg.query !== null;
+    case 'requestTrace':
+      return Number.isInteger(msg.requestId) && isTraceId(msg.traceId);
     default:
       return false;
   }

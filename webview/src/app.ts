@@ -161,6 +161,9 @@ export class App {
       case 'diff':
         this.compare.answered(message, this.model.graph.edges.map((e) => e.id));
         return;
+      case 'traces':
+      case 'trace':
+        return;
       default: {
         const never: never = message;
         void never;

@@ -139,6 +139,10 @@ export function createUiServer(opts: UiServerOptions): Server {
         return [{ type: 'runs', requestId: m.requestId, flow: m.flow, runs: await host.runs(m.flow, MAX_FLOW_RUNS) }];
       case 'requestWindow':
         return [{ type: 'window', requestId: m.requestId, windowMs: m.windowMs, graph: await host.windowGraph(m.windowMs) }];
+      case 'requestTraces':
+        return [{ type: 'traces', requestId: m.requestId, result: { traces: [] }, error: 'this host has no trace store' }];
+      case 'requestTrace':
+        return [{ type: 'trace', requestId: m.requestId, trace: null, error: 'this host has no trace store' }];
       case 'ready':
       case 'openLocation':
         // No editor behind the browser page: nothing to open.
