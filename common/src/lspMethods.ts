@@ -31,11 +31,9 @@ export const HistoryRequest = new RequestType0<SnapshotInfo[], void>('otelFlowMa
 /** client -> server, when Compare is on (and as live edges change): the live edges against the snapshot at or before `since`. */
 export const DiffRequest = new RequestType<{ since: number }, EdgeDiff, void>('otelFlowMap/diff');
 
-// Added by the flow-runs engineer, after history/diff.
 /** client -> server, when the flow view shows a flow (and as it gets new runs): its latest runs, newest first (capped). */
 export const RunsRequest = new RequestType<{ flow: string }, FlowRun[], void>('otelFlowMap/runs');
 
-// Added by the time-window engineer, after runs.
 /** client -> server, when the map's Window select is set (and as live deltas arrive, at most once a second): the graph of the last `windowMs` (null: all of it). */
 export const WindowGraphRequest = new RequestType<{ windowMs: number | null }, Graph, void>('otelFlowMap/windowGraph');
 
@@ -44,7 +42,6 @@ export type ReceiverAction = 'start' | 'stop' | 'restart' | 'clear' | 'status' |
  *  `autoStart: auto` receiver that the workspace's dependencies did not start). */
 export const ReceiverControlRequest = new RequestType<{ action: ReceiverAction }, ReceiverStatus, void>('otelFlowMap/receiverControl');
 
-// Added by the trace-files engineer (import/export commands), after the receiver worked.
 /** client -> server, from "Import Traces from File…": feed an OTLP JSON / JSON-lines file (path the user picked) to the receiver. */
 export const ImportTracesRequest = new RequestType<{ path: string }, TraceImportResult, void>('otelFlowMap/importTraces');
 /** client -> server, from "Export Traces…": write the retained spans as OTLP JSON-lines to the path the user picked. */
