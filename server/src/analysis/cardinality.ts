@@ -126,9 +126,20 @@ export function textVerdict(rawText: string, type?: string): Verdict {
   const leaf = leafName(compact);
   if (!leaf) return { bound: 'unknown' };
   const w = words(leaf);
+  if (w.length === 1 && w[0] === 'name' && isRunName(compact)) return { bound: 'unbounded', reason: "one run's name (each run is named anew)" };
   // `input.query`, `handler.query` name a query type as often as query text; a bare `query` or `sqlQuery` is text.
   if (w.length === 1 && w[0] === 'query' && compact !== leaf) return { bound: 'unknown' };
   return wordsVerdict(w);
+}
+
+/**
+ * `run.name`, `flow_run.name`, `taskRun.name`: schedulers name every run anew (Prefect's random
+ * slugs, templates filled with parameters), unlike `workflow_run.name`, GitHub's workflow name.
+ */
+function isRunName(chain: string): boolean {
+  const segments = chain.split(/\.|->/);
+  const owner = words(segments[segments.length - 2] ?? '');
+  return owner[owner.length - 1] === 'run' && !owner.includes('workflow');
 }
 
 function wordsVerdict(w: string[]): Verdict {

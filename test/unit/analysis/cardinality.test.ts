@@ -21,13 +21,13 @@ describe('cardinality of name parts', () => {
   });
 
   it('reads identifiers, keys, raw paths, URLs, clocks and random values as unbounded', () => {
-    for (const text of ['orderId', 'order_id', 'userID', 'cacheKey', 'url', 'req.url', 'req.originalUrl', 'request.path', 'r.URL.Path', 'r.URL.String()', 'r.RequestURI', 'email', 'query', 'sqlQuery', 'this.sql', 'Date.now()', 'time.Now()', 'uuid.uuid4()', 'randomUUID()', 'Math.random()', 'String(orderId)', 'str(user_id)', 'strconv.Itoa(userID)', 'orderId.toString()', 'this.#sessionId', 'JSON.stringify(body)', 'environ.get("PATH_INFO", "")', 'cast(str, environ.get("PATH_INFO", "")).strip()', 'scope["path"]', "headers['x-request-id']", 'req.params.slug', 'request.args.get("q")', 'req.query.search']) {
+    for (const text of ['orderId', 'order_id', 'userID', 'cacheKey', 'url', 'req.url', 'req.originalUrl', 'request.path', 'r.URL.Path', 'r.URL.String()', 'r.RequestURI', 'email', 'query', 'sqlQuery', 'this.sql', 'Date.now()', 'time.Now()', 'uuid.uuid4()', 'randomUUID()', 'Math.random()', 'String(orderId)', 'str(user_id)', 'strconv.Itoa(userID)', 'orderId.toString()', 'this.#sessionId', 'JSON.stringify(body)', 'environ.get("PATH_INFO", "")', 'cast(str, environ.get("PATH_INFO", "")).strip()', 'scope["path"]', "headers['x-request-id']", 'req.params.slug', 'request.args.get("q")', 'req.query.search', 'run.name', 'self.flow_run.name', 'taskRun.name']) {
       assert.equal(textVerdict(text).bound, 'unbounded', text);
     }
   });
 
   it('gives the benefit of the doubt to anything it cannot read', () => {
-    for (const text of ['name', 'spanName', 'this.name', 'moduleName', 'opts.label', 'a ? b : c', 'parts.join(".")', 'keyPrefix', 'pathPrefix', 'idx', 'opts.get("label")', 'input.query']) {
+    for (const text of ['name', 'spanName', 'this.name', 'moduleName', 'opts.label', 'a ? b : c', 'parts.join(".")', 'keyPrefix', 'pathPrefix', 'idx', 'opts.get("label")', 'input.query', 'workflow_run.name', 'runner.name', 'run_name']) {
       assert.equal(textVerdict(text).bound, 'unknown', text);
     }
   });

@@ -34,6 +34,10 @@ describe('Python span sites: OpenTelemetry tracers only', () => {
     assert.deepEqual(siteLines('datadog_app.py'), []);
   });
 
+  it('takes a typed attribute or parameter of a project class (also declared in a base class) for that class, not a tracer', () => {
+    assert.deepEqual(siteLines('typed_helpers.py'), otelLines(join(ROOT, 'typed_helpers.py')));
+  });
+
   it('tells Sentry spans from OpenTelemetry ones in a module importing both', () => {
     const file = join(ROOT, 'sentry_with_otel.py');
     assert.deepEqual(siteLines('sentry_with_otel.py'), otelLines(file));

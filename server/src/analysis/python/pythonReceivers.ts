@@ -53,7 +53,7 @@ export class Receivers {
     if (local?.kind === 'value') return this.kindOf(local.value, depth + 1);
     if (local?.kind === 'param') {
       const annotation = local.param.annotation;
-      return (annotation && annotationOrigin(annotation, (name) => this.resolver.importedFrom(name))) ?? 'unknown';
+      return (annotation && this.annotationKind(annotation)) ?? 'unknown';
     }
     if (local) return 'unknown';
     const origin = this.resolver.tracerOrigin(node.text);
@@ -62,14 +62,38 @@ export class Receivers {
     return (module !== undefined && moduleOrigin(module)) || 'unknown';
   }
 
-  /** `self._tracer`: what the class assigns to it (any method) or holds as a class attribute. */
+  private annotationKind(annotation: Node): TracerOrigin | undefined {
+    return annotationOrigin(annotation, (name) => this.resolver.importedFrom(name));
+  }
+
+  /** `self._tracer`: what the class assigns to it (any method) or holds as a class attribute, or the type it declares. */
   private selfKind(at: Node, attribute: string, depth: number): ReceiverKind {
     const cls = ancestorOfType(at, CLASS);
     if (!cls) return 'unknown';
-    const values = this.attributesOf(cls).get(attribute) ?? [];
-    const kinds = values.map((v) => this.kindOf(v, depth + 1));
+    const values = this.inherited(cls, attribute, 0);
+    const kinds = values.map((v) => (v.type === 'type' ? (this.annotationKind(v) ?? 'unknown') : this.kindOf(v, depth + 1)));
     if (kinds.includes('otel')) return 'otel';
     return kinds.includes('other') ? 'other' : 'unknown';
+  }
+
+  /** What `cls` or, when it says nothing, a base class of the same module assigns or declares for `attribute`. */
+  private inherited(cls: Node, attribute: string, depth: number): Node[] {
+    const own = this.attributesOf(cls).get(attribute);
+    if (own || depth >= MAX_DEPTH) return own ?? [];
+    for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
+      // `Base` or `Base[P, R]`: the base's own name.
+      const name = (base.type === 'subscript' ? base.childForFieldName('value') : base)?.text;
+      const definition = name ? this.moduleClass(cls, name) : undefined;
+      const found = definition ? this.inherited(definition, attribute, depth + 1) : [];
+      if (found.length > 0) return found;
+    }
+    return [];
+  }
+
+  private moduleClass(from: Node, name: string): Node | undefined {
+    let root = from;
+    while (root.parent) root = root.parent;
+    return root.namedChildren.map((n) => (n.type === 'decorated_definition' ? n.childForFieldName('definition') : n)).find((n) => n?.type === 'class_definition' && n.childForFieldName('name')?.text === name) ?? undefined;
   }
 
   private attributesOf(cls: Node): Map<string, Node[]> {
@@ -79,14 +103,15 @@ export class Receivers {
     const add = (name: string, value: Node) => found?.set(name, [...(found.get(name) ?? []), value]);
     for (const assignment of descendants(cls, new Set(['assignment']), CLASS)) {
       const left = assignment.childForFieldName('left');
-      const right = assignment.childForFieldName('right');
-      if (!left || !right) continue;
+      // The declared type (`_telemetry: RunTelemetry = field(...)`) says what the attribute is even when its value does not.
+      const values = [assignment.childForFieldName('type'), assignment.childForFieldName('right')].filter((v): v is Node => v !== null);
+      if (!left || values.length === 0) continue;
       const path = left.type === 'attribute' ? dottedPath(left) : null;
-      if (path?.length === 2 && (path[0] === 'self' || path[0] === 'cls')) add(path[1], right);
+      if (path?.length === 2 && (path[0] === 'self' || path[0] === 'cls')) for (const v of values) add(path[1], v);
       else if (left.type === 'identifier') {
         // A class attribute (`tracer = trace.get_tracer(__name__)` in the class body), not a method's local.
         const fn = ancestorOfType(assignment, FUNCTION);
-        if (!fn || fn.startIndex < cls.startIndex) add(left.text, right);
+        if (!fn || fn.startIndex < cls.startIndex) for (const v of values) add(left.text, v);
       }
     }
     this.selfAttributes.set(cls.id, found);

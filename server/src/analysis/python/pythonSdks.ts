@@ -53,13 +53,27 @@ export function creationOrigin(expr: Node, importedFrom: (name: string) => strin
   return undefined;
 }
 
-/** The origin of a type annotation naming a tracer (`Tracer`, `trace.Tracer`, `Optional["Tracer"]`); undefined for other types. */
+/**
+ * The origin of a value from its type annotation: `Tracer`, `trace.Tracer`, `Optional["Tracer"]`
+ * are OpenTelemetry's unless imported from a look-alike SDK; a type imported from an SDK is that
+ * SDK's; any other named type (`telemetry: RunTelemetry`) is the project's own class, whose
+ * `start_span` is not a tracer's. Open types (Any, object, a bare type variable) say nothing.
+ */
 export function annotationOrigin(annotation: Node, importedFrom: (name: string) => string | undefined): TracerOrigin | undefined {
-  if (!/\bTracer\b/.test(annotation.text)) return undefined;
-  const head = /([A-Za-z_]\w*)(?:\.\w+)*\.Tracer\b/.exec(annotation.text)?.[1] ?? 'Tracer';
-  const module = importedFrom(head);
-  return module !== undefined && moduleOrigin(module) === 'other' ? 'other' : 'otel';
+  const text = annotation.text;
+  const tracerHead = /([A-Za-z_]\w*)(?:\.\w+)*\.Tracer\b/.exec(text)?.[1];
+  const head = tracerHead ?? [...text.matchAll(/[A-Za-z_]\w*/g)].map((m) => m[0]).find((name) => !WRAPPERS.has(name));
+  const module = head !== undefined ? importedFrom(head) : undefined;
+  const origin = module !== undefined ? moduleOrigin(module) : undefined;
+  if (/\bTracer\b/.test(text)) return origin === 'other' ? 'other' : 'otel';
+  if (origin) return origin;
+  return head === undefined || OPEN_TYPES.has(head) || /^[A-Z]$/.test(head) ? undefined : 'other';
 }
+
+/** Names that wrap the type an annotation is about. */
+const WRAPPERS = new Set(['typing', 'Optional', 'Union', 'Final', 'ClassVar', 'Annotated', 'None']);
+/** Annotations that do not say what a value is. */
+const OPEN_TYPES = new Set(['Any', 'object']);
 
 /** Whether a file's text imports OpenTelemetry anywhere (module level or inside a function). */
 export function importsOpenTelemetry(text: string): boolean {
