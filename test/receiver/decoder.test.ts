@@ -7,9 +7,9 @@ import { SpanKind } from '@opentelemetry/api';
 import { dirname, join } from 'node:path';
 import protobuf from 'protobufjs';
 import { decodeTraceRequestJson } from '../../server/src/telemetry/otlp/jsonDecoder';
-import { decodeTraceRequestProto, spanAttributes } from '../../server/src/telemetry/otlp/protoDecoder';
+import { decodeTraceRequestProto, spanAttributes, spanDetail } from '../../server/src/telemetry/otlp/protoDecoder';
 import { topologyAttributeKeys } from '../../server/src/telemetry/topology/classify';
-import { MalformedRequestError, type DecodedSpan } from '../../server/src/telemetry/otlp/span';
+import { LIMITS, MalformedRequestError, type DecodedSpan } from '../../server/src/telemetry/otlp/span';
 import { jsonBody, makeSpan, protoBody, recordSpans } from './support';
 
 const PROTO_ROOT = join(dirname(require.resolve('@elastic/mockotlpserver/package.json')), 'opentelemetry', 'proto', '..', '..');
@@ -103,6 +103,43 @@ describe('OTLP decoders', () => {
       fromJson.map((s) => ({ ...s, attributes: { ...s.attributes }, startMs: Math.round(s.startMs), durationMs: Math.round(s.durationMs * 1000) })),
       fromProto.map((s) => ({ ...s, attributes: { ...s.attributes }, startMs: Math.round(s.startMs), durationMs: Math.round(s.durationMs * 1000) })),
     );
+  });
+
+  it('span events (exceptions), the status message and link attributes: decoded in full, from the kept bytes on the hot path, and alike from JSON', () => {
+    const longStack = `Error: boom\n${'    at frame (/srv/app/x.js:1:1)\n'.repeat(1_000)}`;
+    const spans = recordSpans('payments', (tracer) => {
+      const other = makeSpan(tracer, { name: 'earlier' });
+      const s = tracer.startSpan('charge', { links: [{ context: other.spanContext(), attributes: { 'link.why': 'retry' } }] });
+      s.recordException({ name: 'CardError', message: 'card declined', stack: longStack });
+      s.addEvent('note', { detail: 'y'.repeat(LIMITS.maxStringLength + 10) });
+      s.setStatus({ code: 2, message: 'payment failed' });
+      s.end();
+      const ok = tracer.startSpan('ok');
+      ok.setStatus({ code: 1 });
+      ok.end();
+    });
+    const body = protoBody(spans);
+    const msg = oracle().decode(body).toJSON() as { resourceSpans: { scopeSpans: { spans: { name: string; events?: { name: string; attributes: { key: string }[] }[] }[] }[] }[] };
+    const oracleEvents = msg.resourceSpans[0].scopeSpans[0].spans.find((s) => s.name === 'charge')!.events!;
+    const full = decodeTraceRequestProto(body).spans.find((s) => s.name === 'charge')!;
+    assert.deepEqual(full.events!.map((e) => [e.name, Object.keys(e.attributes).sort()]), oracleEvents.map((e) => [e.name, e.attributes.map((a) => a.key).sort()]));
+    const exception = full.events![0].attributes;
+    assert.equal(exception['exception.type'], 'CardError');
+    assert.equal(exception['exception.message'], 'card declined');
+    assert.equal(exception['exception.stacktrace'], `${longStack.slice(0, LIMITS.maxStacktraceLength)}…`, 'a stack trace keeps up to its own cap');
+    assert.equal((full.events![1].attributes.detail as string).length, LIMITS.maxStringLength + 1, 'other event values are clipped as usual');
+    assert.equal(full.statusMessage, 'payment failed');
+    assert.deepEqual(full.links.map((l) => l.attributes), [{ 'link.why': 'retry' }]);
+    assert.equal(spanDetail(decodeTraceRequestProto(body).spans.find((s) => s.name === 'ok')!).statusCode, 1);
+
+    const hot = decodeTraceRequestProto(body, topologyAttributeKeys('coordimap.flow.')).spans.find((s) => s.name === 'charge')!;
+    assert.equal(hot.events, undefined, 'the hot path leaves events in the bytes');
+    assert.equal(hot.statusMessage, undefined);
+    assert.deepEqual(spanDetail(hot), spanDetail(full));
+
+    const fromJson = decodeTraceRequestJson(jsonBody(spans).toString()).spans.find((s) => s.name === 'charge')!;
+    const plain = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
+    assert.deepEqual(plain(spanDetail(fromJson)), plain(spanDetail(full)));
   });
 
   it('rejects spans with invalid ids and reports them as partially rejected', () => {

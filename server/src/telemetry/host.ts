@@ -5,7 +5,8 @@ import { Worker } from 'node:worker_threads';
 import { applyDelta, emptyGraph, type Graph, type GraphDelta, type SnapshotInfo } from '../../../common/src/graph';
 import type { ReceiverSettings } from '../../../common/src/settings';
 import type { FlowRun, ReceiverStatus, SpanQuery, SpanSummary, TraceExportResult, TraceImportResult } from '../../../common/src/telemetry';
-import type { FromWorker, LiveDetails, ToWorker, TopologyDiff, WorkerStartOptions } from './messages';
+import type { CommandReply, FromWorker, LiveDetails, QueryOf, ToWorker, TopologyDiff, WorkerAnswer, WorkerQueryKind, WorkerStartOptions } from './messages';
+import type { TraceDetail, TraceList, TraceQuery } from '../../../common/src/traces';
 import type { SpanNameStat } from './topology/spanNames';
 import type { CodeRef } from './topology/classify';
 import type { LogEntry } from './otlp/signalsDecoder';
@@ -73,6 +74,10 @@ export interface TelemetryHost {
   metrics(): Promise<string>;
   /** Log records of a trace (or of one span when given), oldest first. */
   logs(traceId: string, spanId?: string): Promise<LogEntry[]>;
+  /** Recent traces matching a query (newest, slowest or failing first). */
+  traces(query: TraceQuery): Promise<TraceList>;
+  /** One trace with its spans in full and its logs; null when neither is kept. */
+  trace(traceId: string): Promise<TraceDetail | null>;
   /** Feeds an OTLP JSON / JSON-lines file to the receiver, line by line. */
   importTraces(path: string, maxLineBytes: number): Promise<TraceImportResult>;
   /** Writes the retained spans to `path` as OTLP JSON-lines. */
@@ -184,9 +189,19 @@ export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
       live.stepRefs.clear();
       applyDelta(graph, reset);
       for (const l of deltaListeners) l(reset);
-      call<ReceiverStatus>({ type: 'start', options: lastStart }).catch(() => undefined);
+      command({ type: 'start', options: lastStart }).catch(() => undefined);
     }, delay);
     restartTimer.unref();
+  }
+
+  /** A command, answered with its CommandReply type. */
+  function command<T extends keyof CommandReply>(m: DistributiveOmit<Extract<ToWorker, { type: T }>, 'id'> & { type: T }): Promise<CommandReply[T]> {
+    return call<CommandReply[T]>(m);
+  }
+
+  /** A query, answered with its kind's WorkerAnswer type. */
+  function ask<K extends WorkerQueryKind>(query: QueryOf<K> & { kind: K }): Promise<WorkerAnswer[K]> {
+    return call<WorkerAnswer[K]>({ type: 'query', query });
   }
 
   function call<T>(m: DistributiveOmit<ToWorker, 'id'>): Promise<T> {
@@ -202,7 +217,7 @@ export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
     start: (receiver, attributePrefix) => {
       const options: WorkerStartOptions = { receiver, attributePrefix, dataDir: opts.dataDir, ...opts.tuning };
       lastStart = options;
-      return call<ReceiverStatus>({ type: 'start', options }).then((s) => {
+      return command({ type: 'start', options }).then((s) => {
         // A restart binds the ports this start got (port 0 would pick new ones clients do not know).
         if (s.state === 'listening' && lastStart === options) lastStart = { ...options, receiver: { ...receiver, grpcPort: portOf(s.grpc, receiver.grpcPort), httpPort: portOf(s.http, receiver.httpPort) } };
         return s;
@@ -210,20 +225,22 @@ export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
     },
     stop: () => {
       lastStart = undefined;
-      return worker ? call<ReceiverStatus>({ type: 'stop' }) : Promise.resolve(status);
+      return worker ? command({ type: 'stop' }) : Promise.resolve(status);
     },
-    clear: () => call<ReceiverStatus>({ type: 'clear' }),
+    clear: () => command({ type: 'clear' }),
     status: () => status,
-    graph: () => call<Graph>({ type: 'query', query: { kind: 'graph' } }),
-    spans: (query) => call<SpanSummary[]>({ type: 'query', query: { kind: 'spans', query } }),
-    diff: (since) => call<TopologyDiff>({ type: 'query', query: { kind: 'diff', since } }),
-    history: (max) => call<SnapshotInfo[]>({ type: 'query', query: { kind: 'history', max } }),
-    runs: (flow, max) => call<FlowRun[]>({ type: 'query', query: { kind: 'runs', flow, max } }),
-    windowGraph: (windowMs) => call<Graph>({ type: 'query', query: windowMs === null ? { kind: 'graph' } : { kind: 'window', windowMs } }),
-    metrics: () => call<string>({ type: 'query', query: { kind: 'metrics' } }),
-    logs: (traceId, spanId) => call<LogEntry[]>({ type: 'query', query: { kind: 'logs', traceId, spanId } }),
-    importTraces: (path, maxLineBytes) => call<TraceImportResult>({ type: 'import', path, maxLineBytes }),
-    exportTraces: (path) => call<TraceExportResult>({ type: 'export', path }),
+    graph: () => ask({ kind: 'graph' }),
+    spans: (query) => ask({ kind: 'spans', query }),
+    diff: (since) => ask({ kind: 'diff', since }),
+    history: (max) => ask({ kind: 'history', max }),
+    runs: (flow, max) => ask({ kind: 'runs', flow, max }),
+    windowGraph: (windowMs) => (windowMs === null ? ask({ kind: 'graph' }) : ask({ kind: 'window', windowMs })),
+    metrics: () => ask({ kind: 'metrics' }),
+    logs: (traceId, spanId) => ask({ kind: 'logs', traceId, spanId }),
+    traces: (query) => ask({ kind: 'traces', query }),
+    trace: (traceId) => ask({ kind: 'trace', traceId }),
+    importTraces: (path, maxLineBytes) => command({ type: 'import', path, maxLineBytes }),
+    exportTraces: (path) => command({ type: 'export', path }),
     currentGraph: () => graph,
     live: () => live,
     onDelta: (cb) => deltaListeners.push(cb),
@@ -238,7 +255,7 @@ export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
       if (restartTimer) clearTimeout(restartTimer);
       const w = worker;
       if (!w) return;
-      await call<ReceiverStatus>({ type: 'stop' }).catch(() => undefined);
+      await command({ type: 'stop' }).catch(() => undefined);
       worker = undefined;
       await w.terminate();
     },

@@ -3,7 +3,8 @@
 
 import type { Graph, GraphDelta, SnapshotInfo } from '../../../common/src/graph';
 import type { ReceiverSettings } from '../../../common/src/settings';
-import type { FlowRun, ReceiverStatus, SpanQuery, SpanSummary } from '../../../common/src/telemetry';
+import type { FlowRun, ReceiverStatus, SpanQuery, SpanSummary, TraceExportResult, TraceImportResult } from '../../../common/src/telemetry';
+import type { TraceDetail, TraceList, TraceQuery } from '../../../common/src/traces';
 import type { CodeRef } from './topology/classify';
 import type { SpanNameStat } from './topology/spanNames';
 import type { LogEntry } from './otlp/signalsDecoder';
@@ -56,8 +57,17 @@ export type WorkerQuery =
   /** Prometheus text of /metrics (contract §7). */
   | { kind: 'metrics' }
   /** Log records of one trace, or of one span (the trace view). */
-  | { kind: 'logs'; traceId?: string; spanId?: string };
+  | { kind: 'logs'; traceId?: string; spanId?: string }
+  /** Recent traces matching a query (GET /api/traces). */
+  | { kind: 'traces'; query: TraceQuery }
+  /** One trace with its spans in full and its logs (GET /api/traces/{traceId}); null when unknown. */
+  | { kind: 'trace'; traceId: string };
 
+export type WorkerQueryKind = WorkerQuery['kind'];
+/** The query of one kind. */
+export type QueryOf<K extends WorkerQueryKind> = Extract<WorkerQuery, { kind: K }>;
+
+/** What each query kind answers: the host's calls and the worker's handlers are both checked against it. */
 export interface WorkerAnswer {
   graph: Graph;
   spans: SpanSummary[];
@@ -68,7 +78,12 @@ export interface WorkerAnswer {
   window: Graph;
   metrics: string;
   logs: LogEntry[];
+  traces: TraceList;
+  trace: TraceDetail | null;
 }
+
+/** The worker's handler of every query kind, each typed by its answer (a kind without an answer type does not compile). */
+export type QueryHandlers = { [K in WorkerQueryKind]: (q: QueryOf<K>) => WorkerAnswer[K] | Promise<WorkerAnswer[K]> };
 
 export type ToWorker =
   | { type: 'start'; id: number; options: WorkerStartOptions }
@@ -81,6 +96,16 @@ export type ToWorker =
   | { type: 'export'; id: number; path: string }
   /** Test hook behind TelemetryHostOptions.debugHooks: exit, or block the event loop (a stall). */
   | { type: 'debugCrash'; id: number; mode: 'exit' | 'stall' };
+
+/** What each command's reply carries (a query's: WorkerAnswer of its kind). */
+export interface CommandReply {
+  start: ReceiverStatus;
+  stop: ReceiverStatus;
+  clear: ReceiverStatus;
+  import: TraceImportResult;
+  export: TraceExportResult;
+  debugCrash: undefined;
+}
 
 /** Every command is answered by a reply with the same id (a ReceiverStatus for start/stop/clear). */
 export type FromWorker =

@@ -6,10 +6,11 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { emptyGraph, type GraphDelta } from '../../../common/src/graph';
 import type { ReceiverStatus, TraceExportResult, TraceImportResult } from '../../../common/src/telemetry';
+import type { TraceDetail, TraceList, TraceQuery } from '../../../common/src/traces';
 import { forwardsToSelf } from './receiver/forwardGuard';
 import { Forwarder } from './forwarder';
 import { diffAgainst, HistoryStore } from './history';
-import type { LiveDetails, WorkerAnswer, WorkerQuery, WorkerStartOptions } from './messages';
+import type { LiveDetails, QueryHandlers, QueryOf, WorkerAnswer, WorkerQueryKind, WorkerStartOptions } from './messages';
 import { decodeTraceRequestJson } from './otlp/jsonDecoder';
 import { decodeTraceRequestProto, spanAttributes } from './otlp/protoDecoder';
 import type { DecodeResult } from './otlp/span';
@@ -23,6 +24,7 @@ import { ReadApi } from './receiver/readApi';
 import { DEFAULT_WINDOW_MS, Topology } from './topology/topology';
 import { exportTraceFile } from './traceFile/exportTraces';
 import { importTraceFile } from './traceFile/importTraces';
+import { traceDetailOf } from './traces/traceDetail';
 
 const DEFAULT_PAIR_WAIT_MS = 10_000;
 const DEFAULT_EXPIRY_MS = 3_600_000;
@@ -112,30 +114,34 @@ export class TelemetryService {
     return this.current;
   }
 
-  query(q: WorkerQuery): WorkerAnswer[WorkerQuery['kind']] | Promise<string> {
-    const t = this.topology;
-    switch (q.kind) {
-      case 'graph':
-        return t ? t.graph() : emptyGraph();
-      case 'spans':
-        return t ? t.spans.query(q.query) : [];
-      case 'details':
-        return t ? allDetails(t) : { names: [], steps: [] };
-      case 'diff': {
-        const graph = t ? t.graph() : emptyGraph();
-        return this.history ? this.history.diff(q.since, graph) : diffAgainst(q.since, undefined, graph);
-      }
-      case 'history':
-        return this.history ? this.history.list(q.max) : [];
-      case 'runs':
-        return t ? t.flows.recentRuns(q.flow, q.max) : [];
-      case 'window':
-        return t ? t.windowGraph(q.windowMs) : emptyGraph();
-      case 'metrics':
-        return t ? t.metricsText() : Promise.resolve('');
-      case 'logs':
-        return q.spanId ? this.logs.forSpan(q.spanId) : this.logs.forTrace(q.traceId ?? '');
-    }
+  /** The handler of each worker query (QueryHandlers: every kind, typed by its answer). */
+  readonly queries: QueryHandlers = {
+    graph: () => this.topology?.graph() ?? emptyGraph(),
+    spans: (q) => this.topology?.spans.query(q.query) ?? [],
+    details: () => (this.topology ? allDetails(this.topology) : { names: [], steps: [] }),
+    diff: (q) => {
+      const graph = this.topology?.graph() ?? emptyGraph();
+      return this.history ? this.history.diff(q.since, graph) : diffAgainst(q.since, undefined, graph);
+    },
+    history: (q) => this.history?.list(q.max) ?? [],
+    runs: (q) => this.topology?.flows.recentRuns(q.flow, q.max) ?? [],
+    window: (q) => this.topology?.windowGraph(q.windowMs) ?? emptyGraph(),
+    metrics: () => this.topology?.metricsText() ?? '',
+    logs: (q) => (q.spanId ? this.logs.forSpan(q.spanId) : this.logs.forTrace(q.traceId ?? '')),
+    traces: (q) => this.traceList(q.query),
+    trace: (q) => this.traceDetail(q.traceId),
+  };
+
+  private traceList(query: TraceQuery): TraceList {
+    return { traces: this.topology?.traces.query(query) ?? [], source: 'local' };
+  }
+
+  private traceDetail(traceId: string): TraceDetail | null {
+    return traceDetailOf(traceId, this.topology?.traces.get(traceId), this.logs.forTrace(traceId));
+  }
+
+  query<K extends WorkerQueryKind>(q: QueryOf<K>): WorkerAnswer[K] | Promise<WorkerAnswer[K]> {
+    return (this.queries[q.kind] as (q: QueryOf<K>) => WorkerAnswer[K] | Promise<WorkerAnswer[K]>)(q);
   }
 
   handleExport(body: Buffer, format: BodyFormat, signal: Signal = 'traces'): ExportResult {
@@ -184,7 +190,12 @@ export class TelemetryService {
   }
 
   private openReadApi(token: string): ReadApi {
-    this.readApi = new ReadApi({ graph: () => this.topology?.graph() ?? emptyGraph(), status: () => this.current }, token);
+    this.readApi = new ReadApi({
+      graph: () => this.topology?.graph() ?? emptyGraph(),
+      status: () => this.current,
+      traces: (query) => this.traceList(query),
+      trace: (traceId) => this.traceDetail(traceId),
+    }, token);
     return this.readApi;
   }
 

@@ -68,7 +68,12 @@ export class LogStore {
 }
 
 function sizeOf(r: LogEntry): number {
-  return ENTRY_OVERHEAD_BYTES + 2 * (r.body.length + r.service.length + r.severity.length + r.traceId.length + r.spanId.length);
+  let n = ENTRY_OVERHEAD_BYTES + 2 * (r.body.length + r.service.length + r.severity.length + r.traceId.length + r.spanId.length);
+  for (const k in r.attributes) {
+    const v = r.attributes[k];
+    n += 48 + 2 * k.length + (typeof v === 'string' ? 2 * v.length : 8);
+  }
+  return n;
 }
 
 function push(index: Map<string, LogEntry[]>, key: string, r: LogEntry): void {

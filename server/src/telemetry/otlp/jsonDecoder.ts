@@ -3,8 +3,8 @@
 
 import { isRecord } from '../../../../common/src/guards';
 import {
-  clip, LIMITS, MalformedRequestError, noRejections, rejectionMessage, serviceOf, ZERO_SPAN_ID, ZERO_TRACE_ID,
-  type AttrValue, type DecodedSpan, type DecodeResult, type SpanLink,
+  clip, LIMITS, MalformedRequestError, noRejections, rejectionMessage, serviceOf, STACKTRACE_KEY, ZERO_SPAN_ID, ZERO_TRACE_ID,
+  type AttrValue, type DecodedSpan, type DecodeResult, type SpanEvent, type SpanLink,
 } from './span';
 
 type Obj = Record<string, unknown>;
@@ -59,7 +59,7 @@ function spanOf(s: Obj, scope: string, resourceService: string | undefined): Dec
   const end = nanos(s.endTimeUnixNano ?? s.end_time_unix_nano);
   const status = isObj(s.status) ? s.status : {};
   const kind = enumValue(s.kind, KIND_BY_NAME);
-  return {
+  const span: DecodedSpan = {
     traceId: traceId.toLowerCase(),
     spanId: spanId.toLowerCase(),
     parentSpanId: parentSpanId.toLowerCase(),
@@ -73,6 +73,12 @@ function spanOf(s: Obj, scope: string, resourceService: string | undefined): Dec
     attributes,
     links: linksOf(s.links),
   };
+  const events = eventsOf(s.events);
+  if (events.length) span.events = events;
+  const message = typeof status.message === 'string' ? clip(status.message, LIMITS.maxStringLength) : '';
+  if (message) span.statusMessage = message;
+  if (enumValue(status.code, { STATUS_CODE_OK: 1 }) === 1) span.statusCode = 1;
+  return span;
 }
 
 function linksOf(v: unknown): SpanLink[] {
@@ -82,30 +88,50 @@ function linksOf(v: unknown): SpanLink[] {
     if (!isObj(l) || out.length >= LIMITS.maxLinksPerSpan) continue;
     const traceId = str(l.traceId ?? l.trace_id);
     const spanId = str(l.spanId ?? l.span_id);
-    if (TRACE_ID.test(traceId) && SPAN_ID.test(spanId)) out.push({ traceId: traceId.toLowerCase(), spanId: spanId.toLowerCase() });
+    if (!TRACE_ID.test(traceId) || !SPAN_ID.test(spanId)) continue;
+    const attributes = attributesOf(l.attributes, LIMITS.maxAttributesPerEvent);
+    out.push({ traceId: traceId.toLowerCase(), spanId: spanId.toLowerCase(), ...(Object.keys(attributes).length ? { attributes } : {}) });
   }
   return out;
 }
 
-function attributesOf(v: unknown): Record<string, AttrValue> {
+/** Span events (exceptions with their type, message and stack trace), capped in number and size. */
+function eventsOf(v: unknown): SpanEvent[] {
+  const out: SpanEvent[] = [];
+  if (!Array.isArray(v)) return out;
+  for (const e of v) {
+    if (out.length >= LIMITS.maxEventsPerSpan) break;
+    if (!isObj(e)) continue;
+    out.push({
+      name: clip(str(e.name), LIMITS.maxNameLength),
+      timeMs: nanos(e.timeUnixNano ?? e.time_unix_nano) / 1e6,
+      attributes: attributesOf(e.attributes, LIMITS.maxAttributesPerEvent, true),
+    });
+  }
+  return out;
+}
+
+/** `stacktrace`: an event's `exception.stacktrace` may run to maxStacktraceLength. */
+function attributesOf(v: unknown, max = LIMITS.maxAttributesPerSpan, stacktrace = false): Record<string, AttrValue> {
   const out: Record<string, AttrValue> = Object.create(null);
   if (!Array.isArray(v)) return out;
   let n = 0;
   for (const kv of v) {
-    if (n >= LIMITS.maxAttributesPerSpan) break;
+    if (n >= max) break;
     if (!isObj(kv) || typeof kv.key !== 'string') continue;
     const value = anyValue(kv.value, 0);
     if (value === undefined) continue;
-    out[clip(kv.key, LIMITS.maxNameLength)] = toAttr(value);
+    const key = clip(kv.key, LIMITS.maxNameLength);
+    out[key] = toAttr(value, stacktrace && key === STACKTRACE_KEY ? LIMITS.maxStacktraceLength : LIMITS.maxStringLength);
     n++;
   }
   return out;
 }
 
-function toAttr(v: unknown): AttrValue {
-  if (typeof v === 'string') return clip(v, LIMITS.maxStringLength);
+function toAttr(v: unknown, max: number): AttrValue {
+  if (typeof v === 'string') return clip(v, max);
   if (typeof v === 'number' || typeof v === 'boolean') return v;
-  return clip(JSON.stringify(v), LIMITS.maxStringLength);
+  return clip(JSON.stringify(v), max);
 }
 
 function anyValue(v: unknown, depth: number): unknown {

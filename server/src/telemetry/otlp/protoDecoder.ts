@@ -3,192 +3,21 @@
 // (the differential tests keep protobufjs as the oracle). Every length is bounds-checked:
 // truncated or random input throws MalformedRequestError, never reads past the buffer.
 // With an attribute filter (the receiver's hot path) only the keys the topology reads are
-// decoded; the span keeps a copy of its own bytes so the rest decodes on a drill-down query.
+// decoded, and span events, link attributes and the status message are skipped; the span keeps
+// a copy of its own bytes so the rest decodes on a drill-down query (spanDetail).
 
 import {
-  clip, LIMITS, MalformedRequestError, noRejections, rejectionMessage, serviceOf, ZERO_SPAN_ID, ZERO_TRACE_ID,
-  type AttrValue, type Rejections, type DecodedSpan, type DecodeResult, type SpanLink,
+  clip, LIMITS, MalformedRequestError, noRejections, rejectionMessage, serviceOf, STACKTRACE_KEY, ZERO_SPAN_ID, ZERO_TRACE_ID,
+  type AttrValue, type Rejections, type DecodedSpan, type DecodeResult, type SpanEvent, type SpanLink,
 } from './span';
+import { Reader, TWO_32 } from './protoReader';
+import { decodeKeptKeyValue, decodeKeyValue, matcherOf, type AttributeFilter, type KeyMatcher } from './protoValues';
 
-const TWO_32 = 4294967296;
+export type { AttributeFilter } from './protoValues';
+
 // Module-level copies: read per attribute on the hot path.
-const { maxAttributesPerSpan: MAX_ATTRIBUTES, maxNameLength: MAX_NAME, maxStringLength: MAX_STRING, maxLinksPerSpan: MAX_LINKS, maxNesting: MAX_NESTING } = LIMITS;
-
-// Span names, attribute keys and the kept attribute values repeat across spans: a small hash
-// table from ASCII bytes to the string already built hands back one string (its hash cached
-// by V8 for the topology's map lookups) instead of a fresh one per span.
-const CACHE_SLOTS = 1024;
-const MAX_CACHED_LENGTH = 64;
-const cachedStrings: (string | undefined)[] = new Array(CACHE_SLOTS);
-
-class Reader {
-  pos = 0;
-  constructor(readonly buf: Buffer) {}
-
-  varint(): number {
-    const buf = this.buf;
-    let pos = this.pos;
-    let result = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      if (pos >= buf.length) throw new MalformedRequestError('truncated varint');
-      byte = buf[pos++];
-      result = shift < 28 ? result | ((byte & 0x7f) << shift) : result + (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte & 0x80 && shift < 70);
-    if (byte & 0x80) throw new MalformedRequestError('varint too long');
-    this.pos = pos;
-    return result;
-  }
-
-  /** A signed int64 varint (two's complement), exact up to 2^53 in magnitude. */
-  int64(): number {
-    const buf = this.buf;
-    let lo = 0;
-    let hi = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      if (this.pos >= buf.length) throw new MalformedRequestError('truncated varint');
-      byte = buf[this.pos++];
-      if (shift < 28) lo |= (byte & 0x7f) << shift;
-      else if (shift === 28) {
-        lo |= (byte & 0x0f) << 28;
-        hi |= (byte & 0x7f) >> 4;
-      } else hi |= (byte & 0x7f) << (shift - 32);
-      shift += 7;
-    } while (byte & 0x80 && shift < 70);
-    if (byte & 0x80) throw new MalformedRequestError('varint too long');
-    lo >>>= 0;
-    hi >>>= 0;
-    return hi & 0x80000000 ? -((~hi >>> 0) * TWO_32 + (~lo >>> 0) + 1) : hi * TWO_32 + lo;
-  }
-
-  /** Reads a length prefix and returns the end offset of the field, checked against `limit`. */
-  lengthEnd(limit: number): number {
-    const len = this.varint();
-    const end = this.pos + len;
-    if (end > limit) throw new MalformedRequestError('length beyond message end');
-    return end;
-  }
-
-  fixed32(limit: number): number {
-    if (this.pos + 4 > limit) throw new MalformedRequestError('truncated fixed32');
-    const v = this.buf.readUInt32LE(this.pos);
-    this.pos += 4;
-    return v;
-  }
-
-  string(limit: number): string {
-    const end = this.lengthEnd(limit);
-    const start = this.pos;
-    this.pos = end;
-    return this.buf.toString('utf8', start, end);
-  }
-
-  /** Like string(), through the cache of recurring strings (ASCII ones: compared char by char). */
-  recurringString(limit: number): string {
-    const buf = this.buf;
-    const end = this.lengthEnd(limit);
-    const start = this.pos;
-    const len = end - start;
-    this.pos = end;
-    if (len > MAX_CACHED_LENGTH) return buf.toString('utf8', start, end);
-    let h = 2166136261 ^ len;
-    let bits = 0;
-    for (let i = start; i < end; i++) {
-      const byte = buf[i];
-      bits |= byte;
-      h = Math.imul(h ^ byte, 16777619);
-    }
-    if (bits & 0x80) return buf.toString('utf8', start, end);
-    const slot = (h >>> 0) & (CACHE_SLOTS - 1);
-    const cached = cachedStrings[slot];
-    if (cached !== undefined && cached.length === len) {
-      let i = 0;
-      while (i < len && cached.charCodeAt(i) === buf[start + i]) i++;
-      if (i === len) return cached;
-    }
-    // ASCII: latin1 decodes it exactly, without UTF-8 validation.
-    const str = buf.toString('latin1', start, end);
-    cachedStrings[slot] = str;
-    return str;
-  }
-
-  /** Lower-case hex in one native call (a flat string: ids become map keys). */
-  hex(limit: number): string {
-    const end = this.lengthEnd(limit);
-    const start = this.pos;
-    this.pos = end;
-    return start === end ? '' : this.buf.toString('hex', start, end);
-  }
-
-  skip(wireType: number, limit: number): void {
-    switch (wireType) {
-      case 0:
-        this.varint();
-        return;
-      case 1:
-        this.pos += 8;
-        break;
-      case 2:
-        this.pos = this.lengthEnd(limit);
-        return;
-      case 5:
-        this.pos += 4;
-        break;
-      default:
-        throw new MalformedRequestError(`unsupported wire type ${wireType}`);
-    }
-    if (this.pos > limit) throw new MalformedRequestError('truncated field');
-  }
-
-  /** Asserts a nested message ended exactly at its declared length. */
-  expectEnd(end: number): void {
-    if (this.pos !== end) throw new MalformedRequestError('field overruns its message');
-  }
-}
-
-/** Attribute keys to decode; the others are skipped (and decoded from DecodedSpan.raw on demand). */
-export type AttributeFilter = ReadonlySet<string>;
-
-/**
- * Recognises the kept keys straight from their UTF-8 bytes: a skipped key never becomes a
- * string, and a kept one is the filter's own (interned) string.
- */
-class KeyMatcher {
-  /** Candidates by byte length. */
-  private readonly byLength: { bytes: Buffer; key: string }[][] = [];
-
-  constructor(keep: AttributeFilter) {
-    for (const key of keep) {
-      const bytes = Buffer.from(key, 'utf8');
-      (this.byLength[bytes.length] ??= []).push({ bytes, key });
-    }
-  }
-
-  match(buf: Buffer, start: number, end: number): string | undefined {
-    const candidates = this.byLength[end - start];
-    if (candidates === undefined) return undefined;
-    // Compare from the end: kept keys share prefixes (`db.`, `code.`, `messaging.`).
-    for (const c of candidates) {
-      const bytes = c.bytes;
-      let i = bytes.length - 1;
-      while (i >= 0 && bytes[i] === buf[start + i]) i--;
-      if (i < 0) return c.key;
-    }
-    return undefined;
-  }
-}
-
-const matchers = new WeakMap<AttributeFilter, KeyMatcher>();
-
-function matcherOf(keep: AttributeFilter): KeyMatcher {
-  let m = matchers.get(keep);
-  if (!m) matchers.set(keep, (m = new KeyMatcher(keep)));
-  return m;
-}
+const { maxAttributesPerSpan: MAX_ATTRIBUTES, maxNameLength: MAX_NAME, maxStringLength: MAX_STRING, maxLinksPerSpan: MAX_LINKS } = LIMITS;
+const { maxEventsPerSpan: MAX_EVENTS, maxAttributesPerEvent: MAX_EVENT_ATTRIBUTES, maxStacktraceLength: MAX_STACKTRACE } = LIMITS;
 
 const NO_LINKS: SpanLink[] = [];
 
@@ -213,17 +42,38 @@ export function decodeTraceRequestProto(body: Uint8Array, keep?: AttributeFilter
   return result;
 }
 
+/** What a drill-down shows of a span beyond what the receiver's hot path decoded. */
+export interface SpanDetail {
+  attributes: Record<string, AttrValue>;
+  events: SpanEvent[];
+  links: SpanLink[];
+  statusMessage: string;
+  /** OTLP status code: 0 unset, 1 ok, 2 error. */
+  statusCode: number;
+}
+
 /**
- * Every attribute of a span, decoding its retained bytes when the filter skipped some. Skipped
- * values were never validated: a malformed one leaves just the attributes decoded at ingest.
+ * Every attribute, event and link of a span and its status message, decoding its retained bytes
+ * when the filter skipped some. Skipped bytes were never validated: malformed ones leave just
+ * what was decoded at ingest.
  */
+export function spanDetail(span: DecodedSpan): SpanDetail {
+  const full = span.raw ? decodeRetained(span.raw) : null;
+  const s = full ?? span;
+  return { attributes: { ...s.attributes }, events: s.events ?? [], links: s.links, statusMessage: s.statusMessage ?? '', statusCode: span.error ? 2 : s.statusCode ?? 0 };
+}
+
+/** Every attribute of a span (spanDetail's, for the span rows of /api/spans and trace export). */
 export function spanAttributes(span: DecodedSpan): Record<string, AttrValue> {
   if (!span.raw) return { ...span.attributes };
+  return decodeRetained(span.raw)?.attributes ?? { ...span.attributes };
+}
+
+function decodeRetained(raw: Uint8Array): DecodedSpan | null {
   try {
-    const r = new Reader(Buffer.from(span.raw.buffer, span.raw.byteOffset, span.raw.byteLength));
-    return decodeSpan(r, span.raw.byteLength, undefined)?.attributes ?? { ...span.attributes };
+    return decodeSpan(new Reader(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)), raw.byteLength, undefined);
   } catch (err) {
-    if (err instanceof MalformedRequestError) return { ...span.attributes };
+    if (err instanceof MalformedRequestError) return null;
     throw err;
   }
 }
@@ -328,6 +178,11 @@ function decodeSpan(r: Reader, limit: number, keep: KeyMatcher | undefined): Dec
   const attributes: Record<string, AttrValue> = {};
   let attributeCount = 0;
   let links = NO_LINKS;
+  // Only without a filter (drill-down, files, tests): the hot path leaves these in the span's bytes.
+  const full = keep === undefined;
+  let events: SpanEvent[] | undefined;
+  let statusMessage = '';
+  let statusCode = 0;
   while (r.pos < limit) {
     const tag = r.varint();
     switch (tag) {
@@ -364,9 +219,17 @@ function decodeSpan(r: Reader, limit: number, keep: KeyMatcher | undefined): Dec
         r.pos = end;
         break;
       }
+      case (11 << 3) | 2: {
+        const end = r.lengthEnd(limit);
+        if (full && (events?.length ?? 0) < MAX_EVENTS) {
+          (events ??= []).push(decodeEvent(r, end));
+          r.expectEnd(end);
+        } else r.pos = end;
+        break;
+      }
       case (13 << 3) | 2: {
         const end = r.lengthEnd(limit);
-        const link = decodeLink(r, end);
+        const link = decodeLink(r, end, full);
         r.expectEnd(end);
         if (link && links.length < MAX_LINKS) {
           if (links === NO_LINKS) links = [];
@@ -376,7 +239,10 @@ function decodeSpan(r: Reader, limit: number, keep: KeyMatcher | undefined): Dec
       }
       case (15 << 3) | 2: {
         const end = r.lengthEnd(limit);
-        error = decodeStatusIsError(r, end);
+        const status = decodeStatus(r, end, full);
+        error = status.code === 2;
+        statusCode = status.code;
+        statusMessage = status.message;
         r.expectEnd(end);
         break;
       }
@@ -387,7 +253,7 @@ function decodeSpan(r: Reader, limit: number, keep: KeyMatcher | undefined): Dec
   if (traceId.length !== 32 || spanId.length !== 16 || (parentSpanId.length !== 0 && parentSpanId.length !== 16)) return null;
   if (traceId === ZERO_TRACE_ID || spanId === ZERO_SPAN_ID) return null;
   const durationNs = (eHi - sHi) * TWO_32 + (eLo - sLo);
-  return {
+  const span: DecodedSpan = {
     traceId,
     spanId,
     parentSpanId,
@@ -401,137 +267,70 @@ function decodeSpan(r: Reader, limit: number, keep: KeyMatcher | undefined): Dec
     attributes,
     links,
   };
+  if (events) span.events = events;
+  if (statusMessage) span.statusMessage = statusMessage;
+  if (full && statusCode === 1) span.statusCode = 1;
+  return span;
 }
 
-function decodeLink(r: Reader, limit: number): SpanLink | null {
+/** Link { trace_id(1), span_id(2), attributes(4) }; attributes only when `full`. */
+function decodeLink(r: Reader, limit: number, full: boolean): SpanLink | null {
   let traceId = '';
   let spanId = '';
+  let attributes: Record<string, AttrValue> | undefined;
   while (r.pos < limit) {
     const tag = r.varint();
     if (tag === ((1 << 3) | 2)) traceId = r.hex(limit);
     else if (tag === ((2 << 3) | 2)) spanId = r.hex(limit);
-    else r.skip(tag & 7, limit);
+    else if (full && tag === ((4 << 3) | 2)) {
+      attributes ??= {};
+      decodeAttribute(r, limit, attributes, MAX_EVENT_ATTRIBUTES, MAX_STRING);
+    } else r.skip(tag & 7, limit);
   }
-  return traceId.length === 32 && spanId.length === 16 ? { traceId, spanId } : null;
+  if (traceId.length !== 32 || spanId.length !== 16) return null;
+  return attributes && Object.keys(attributes).length ? { traceId, spanId, attributes } : { traceId, spanId };
 }
 
-function decodeStatusIsError(r: Reader, limit: number): boolean {
+/** Status { message(2), code(3) }; the message only when `full`. */
+function decodeStatus(r: Reader, limit: number, full: boolean): { code: number; message: string } {
   let code = 0;
+  let message = '';
   while (r.pos < limit) {
     const tag = r.varint();
     if (tag === ((3 << 3) | 0)) code = r.varint();
+    else if (full && tag === ((2 << 3) | 2)) message = clip(r.string(limit), MAX_STRING);
     else r.skip(tag & 7, limit);
   }
-  return code === 2;
+  return { code, message };
 }
 
-/** Decodes one KeyValue into `into` (no tuple per attribute: this is the hottest path). */
-function decodeKeyValue(r: Reader, limit: number, depth: number, into: Record<string, unknown>): void {
-  let key: string | undefined;
-  let value: unknown;
+/** Event { time_unix_nano(1, fixed64), name(2), attributes(3) }: an exception's type, message and stack trace. */
+function decodeEvent(r: Reader, limit: number): SpanEvent {
+  let lo = 0;
+  let hi = 0;
+  let name = '';
+  const attributes: Record<string, AttrValue> = {};
   while (r.pos < limit) {
     const tag = r.varint();
-    if (tag === ((1 << 3) | 2)) key = r.recurringString(limit);
-    else if (tag === ((2 << 3) | 2)) {
-      const end = r.lengthEnd(limit);
-      value = decodeAnyValue(r, end, depth);
-      r.expectEnd(end);
-    } else r.skip(tag & 7, limit);
+    if (tag === ((1 << 3) | 1)) {
+      lo = r.fixed32(limit);
+      hi = r.fixed32(limit);
+    } else if (tag === ((2 << 3) | 2)) name = clip(r.string(limit), MAX_NAME);
+    else if (tag === ((3 << 3) | 2)) decodeAttribute(r, limit, attributes, MAX_EVENT_ATTRIBUTES, MAX_STACKTRACE);
+    else r.skip(tag & 7, limit);
   }
-  if (key === undefined || value === undefined) return;
-  into[key.length > MAX_NAME ? clip(key, MAX_NAME) : key] = toAttrValue(value);
+  return { name, timeMs: (hi * TWO_32 + lo) / 1e6, attributes };
 }
 
-/** decodeKeyValue for a kept key only: anything else is skipped unread (the key may follow its value). */
-function decodeKeptKeyValue(r: Reader, limit: number, into: Record<string, unknown>, keep: KeyMatcher): void {
-  let keyStart = -1;
-  let keyEnd = -1;
-  let valueStart = -1;
-  let valueEnd = -1;
-  while (r.pos < limit) {
-    const tag = r.varint();
-    if (tag === ((1 << 3) | 2) || tag === ((2 << 3) | 2)) {
-      const end = r.lengthEnd(limit);
-      if (tag === ((1 << 3) | 2)) {
-        keyStart = r.pos;
-        keyEnd = end;
-      } else {
-        valueStart = r.pos;
-        valueEnd = end;
-      }
-      r.pos = end;
-    } else r.skip(tag & 7, limit);
+/** One length-prefixed KeyValue into `into`, up to `maxCount` keys; only a stack trace may pass maxStringLength. */
+function decodeAttribute(r: Reader, limit: number, into: Record<string, AttrValue>, maxCount: number, maxStacktrace: number): void {
+  const end = r.lengthEnd(limit);
+  if (Object.keys(into).length >= maxCount) {
+    r.pos = end;
+    return;
   }
-  if (keyStart < 0 || valueStart < 0) return;
-  const key = keep.match(r.buf, keyStart, keyEnd);
-  if (key === undefined) return;
-  r.pos = valueStart;
-  const value = decodeAnyValue(r, valueEnd, 0, true);
-  r.expectEnd(valueEnd);
-  r.pos = limit;
-  if (value !== undefined) into[key] = toAttrValue(value);
-}
-
-/** Nested arrays / maps become compact JSON strings; long strings are clipped. */
-function toAttrValue(v: unknown): AttrValue {
-  if (typeof v === 'string') return v.length > MAX_STRING ? clip(v, MAX_STRING) : v;
-  if (typeof v === 'number' || typeof v === 'boolean') return v;
-  return clip(JSON.stringify(v), MAX_STRING);
-}
-
-/** `recurring`: a string value goes through the cache (the kept values the topology keys maps by). */
-function decodeAnyValue(r: Reader, limit: number, depth: number, recurring = false): unknown {
-  if (depth > MAX_NESTING) throw new MalformedRequestError('attribute values nested too deeply');
-  let value: unknown;
-  while (r.pos < limit) {
-    const tag = r.varint();
-    switch (tag) {
-      case (1 << 3) | 2:
-        value = recurring ? r.recurringString(limit) : r.string(limit);
-        break;
-      case (2 << 3) | 0:
-        value = r.varint() !== 0;
-        break;
-      case (3 << 3) | 0:
-        value = r.int64();
-        break;
-      case (4 << 3) | 1:
-        if (r.pos + 8 > limit) throw new MalformedRequestError('truncated double');
-        value = r.buf.readDoubleLE(r.pos);
-        r.pos += 8;
-        break;
-      case (5 << 3) | 2:
-      case (6 << 3) | 2: {
-        const end = r.lengthEnd(limit);
-        value = decodeList(r, end, depth + 1, tag === ((6 << 3) | 2));
-        r.expectEnd(end);
-        break;
-      }
-      case (7 << 3) | 2: {
-        const end = r.lengthEnd(limit);
-        value = r.buf.toString('base64', r.pos, end);
-        r.pos = end;
-        break;
-      }
-      default:
-        r.skip(tag & 7, limit);
-    }
-  }
-  return value;
-}
-
-/** ArrayValue (values: AnyValue) or KeyValueList (values: KeyValue), both field 1. */
-function decodeList(r: Reader, limit: number, depth: number, keyed: boolean): unknown {
-  const items: unknown[] = [];
-  const map: Record<string, unknown> = Object.create(null);
-  while (r.pos < limit) {
-    const tag = r.varint();
-    if (tag === ((1 << 3) | 2)) {
-      const end = r.lengthEnd(limit);
-      if (keyed) decodeKeyValue(r, end, depth, map);
-      else items.push(decodeAnyValue(r, end, depth) ?? null);
-      r.expectEnd(end);
-    } else r.skip(tag & 7, limit);
-  }
-  return keyed ? map : items;
+  const one: Record<string, AttrValue> = {};
+  decodeKeyValue(r, end, 0, one, Math.max(MAX_STRING, maxStacktrace));
+  r.expectEnd(end);
+  for (const [k, v] of Object.entries(one)) into[k] = typeof v === 'string' && k !== STACKTRACE_KEY && v.length > MAX_STRING ? clip(v, MAX_STRING) : v;
 }

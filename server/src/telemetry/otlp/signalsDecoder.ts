@@ -11,6 +11,15 @@ export interface LogEntry {
   timeMs: number;
   severity: string;
   body: string;
+  /** The record's attributes (at most maxAttributesPerEvent; values as text when structured). */
+  attributes?: Record<string, string | number | boolean>;
+}
+
+/** SeverityNumber ranges (1-4 TRACE … 21-24 FATAL): the name when a record has no severity text. */
+const SEVERITY_NAMES = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+
+function severityName(n: number): string {
+  return n >= 1 && n <= 24 ? SEVERITY_NAMES[Math.floor((n - 1) / 4)] : '';
 }
 
 export interface LogsResult {
@@ -45,14 +54,34 @@ export function decodeLogsProto(buf: Uint8Array): LogsResult {
 
 function logRecord(buf: Uint8Array, rec: Field, service: string): LogEntry {
   const entry: LogEntry = { service, traceId: '', spanId: '', timeMs: 0, severity: '', body: '' };
+  let severityNumber = 0;
+  const attributes: Record<string, string | number | boolean> = {};
+  let attributeCount = 0;
   forEachField(buf, rec.start, rec.end, (f) => {
     if (f.no === 1 || (f.no === 11 && entry.timeMs === 0)) entry.timeMs = f.varint / NANOS_PER_MS;
+    else if (f.no === 2) severityNumber = f.varint;
     else if (f.no === 3) entry.severity = clip(utf8(buf, f), 32);
     else if (f.no === 5) entry.body = anyValueText(buf, f);
-    else if (f.no === 9) entry.traceId = hex(buf, f);
+    else if (f.no === 6 && attributeCount++ < LIMITS.maxAttributesPerEvent) {
+      const [key, value] = keyValue(buf, f);
+      if (key) attributes[clip(key, LIMITS.maxNameLength)] = value;
+    } else if (f.no === 9) entry.traceId = hex(buf, f);
     else if (f.no === 10) entry.spanId = hex(buf, f);
   });
+  if (!entry.severity) entry.severity = severityName(severityNumber);
+  if (attributeCount > 0) entry.attributes = attributes;
   return entry;
+}
+
+/** KeyValue { key(1), value(2) } with the value as anyValueText gives it. */
+function keyValue(buf: Uint8Array, kv: Field): [string, string] {
+  let key = '';
+  let value = '';
+  forEachField(buf, kv.start, kv.end, (f) => {
+    if (f.no === 1) key = utf8(buf, f);
+    else if (f.no === 2) value = anyValueText(buf, f);
+  });
+  return [key, value];
 }
 
 /** AnyValue: the string value as text, else a short marker (structured bodies stay summarised). */
@@ -71,12 +100,7 @@ function resourceService(buf: Uint8Array, res: Field): string {
   let service = '';
   forEachField(buf, res.start, res.end, (kv) => {
     if (kv.no !== 1) return;
-    let key = '';
-    let value = '';
-    forEachField(buf, kv.start, kv.end, (f) => {
-      if (f.no === 1) key = utf8(buf, f);
-      else if (f.no === 2) value = anyValueText(buf, f);
-    });
+    const [key, value] = keyValue(buf, kv);
     if (key === 'service.name') service = clip(value, LIMITS.maxNameLength);
   });
   return service;
@@ -113,13 +137,15 @@ export function decodeLogsJson(text: string): LogsResult {
     for (const sl of arrayOf(rl.scopeLogs)) {
       for (const r of arrayOf(sl.logRecords)) {
         const body = (r.body ?? {}) as Record<string, unknown>;
+        const attributes = jsonAttributes(r.attributes);
         records.push({
           service,
           traceId: hexId(r.traceId),
           spanId: hexId(r.spanId),
           timeMs: Number(r.timeUnixNano ?? r.observedTimeUnixNano ?? 0) / NANOS_PER_MS || 0,
-          severity: typeof r.severityText === 'string' ? clip(r.severityText, 32) : '',
-          body: typeof body.stringValue === 'string' ? clip(body.stringValue, LIMITS.maxStringLength) : Object.keys(body).length ? '(structured)' : '',
+          severity: typeof r.severityText === 'string' && r.severityText ? clip(r.severityText, 32) : severityName(Number(r.severityNumber) || 0),
+          body: jsonValueText(body),
+          ...(attributes ? { attributes } : {}),
         });
       }
     }
@@ -155,6 +181,21 @@ function parse(text: string): Record<string, unknown> {
 
 function arrayOf(v: unknown): Record<string, unknown>[] {
   return Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : [];
+}
+
+/** AnyValue as text, as anyValueText reads the protobuf form. */
+function jsonValueText(v: Record<string, unknown>): string {
+  if (typeof v.stringValue === 'string') return clip(v.stringValue, LIMITS.maxStringLength);
+  for (const k of ['intValue', 'doubleValue', 'boolValue']) if (v[k] !== undefined && typeof v[k] !== 'object') return String(v[k]);
+  return Object.keys(v).length ? '(structured)' : '';
+}
+
+function jsonAttributes(v: unknown): Record<string, string> | undefined {
+  const list = arrayOf(v).slice(0, LIMITS.maxAttributesPerEvent);
+  if (!list.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const kv of list) if (typeof kv.key === 'string' && kv.key) out[clip(kv.key, LIMITS.maxNameLength)] = jsonValueText((kv.value ?? {}) as Record<string, unknown>);
+  return out;
 }
 
 function jsonService(rl: Record<string, unknown>): string {

@@ -10,6 +10,15 @@ export const SPAN_KIND_NAMES = ['unspecified', 'internal', 'server', 'client', '
 export interface SpanLink {
   traceId: string;
   spanId: string;
+  /** Only when the link has attributes (decoded in full, not on the receiver's hot path). */
+  attributes?: Record<string, AttrValue>;
+}
+
+/** A span event (an exception: `exception.type`, `exception.message`, `exception.stacktrace`). */
+export interface SpanEvent {
+  name: string;
+  timeMs: number;
+  attributes: Record<string, AttrValue>;
 }
 
 export interface DecodedSpan {
@@ -28,6 +37,14 @@ export interface DecodedSpan {
   /** Span attributes: untrusted keys, primitive values only (so `__proto__` cannot change a prototype). */
   attributes: Record<string, AttrValue>;
   links: SpanLink[];
+  /**
+   * Span events and the status message, when decoded in full (OTLP/JSON, or protobuf without an
+   * attribute filter); the receiver's protobuf hot path leaves them in `raw` (spanDetail).
+   */
+  events?: SpanEvent[];
+  statusMessage?: string;
+  /** 1 when the status is OK (decoded in full only; `error` says ERROR on every path). */
+  statusCode?: number;
   /**
    * The span's own protobuf bytes when the decoder kept only some attributes: the rest are
    * decoded from here for drill-down (spanAttributes in protoDecoder.ts).
@@ -79,7 +96,14 @@ export const LIMITS = {
   maxNameLength: 1024,
   maxLinksPerSpan: 32,
   maxNesting: 8,
+  maxEventsPerSpan: 64,
+  maxAttributesPerEvent: 32,
+  /** A stack trace is the one value worth more than maxStringLength (deep Java stacks pass 4 KiB). */
+  maxStacktraceLength: 16_384,
 };
+
+/** The event attribute allowed maxStacktraceLength. */
+export const STACKTRACE_KEY = 'exception.stacktrace';
 
 export const UNKNOWN_SERVICE = 'unknown_service';
 

@@ -1,6 +1,8 @@
 // Read-only routes on the receiver's HTTP port, so a second VS Code window (which cannot own the
-// port) can show this receiver's live data: GET /api/graph (the whole graph, as `serve` answers)
-// and GET /api/events (SSE of ToWebview 'init', then 'delta' / 'receiver' messages). Served on
+// port) and the MCP server can read this receiver's live data: GET /api/graph (the whole graph,
+// as `serve` answers), GET /api/events (SSE of ToWebview 'init', then 'delta' / 'receiver'
+// messages), and GET /api/traces, /api/traces/{traceId} (docs/api.md; no `code` here: the worker
+// does not know the workspace, the editor and the MCP server add it). Served on
 // loopback binds only, with the same bearer token as /v1/traces, and only to loopback Host names
 // (a DNS-rebinding page cannot read them).
 
@@ -8,6 +10,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Graph, GraphDelta } from '../../../../common/src/graph';
 import type { ToWebview } from '../../../../common/src/protocol';
 import type { ReceiverStatus } from '../../../../common/src/telemetry';
+import type { TraceDetail, TraceList, TraceQuery } from '../../../../common/src/traces';
+import { traceIdOfPath, traceQueryOf } from '../traces/traceQuery';
 import { authorized } from './auth';
 import { allowedHost } from './hostGuard';
 import { SseHub, sseFrame, type SseHubStats } from './sseHub';
@@ -15,6 +19,8 @@ import { SseHub, sseFrame, type SseHubStats } from './sseHub';
 export interface ReadApiSource {
   graph(): Graph;
   status(): ReceiverStatus;
+  traces(q: TraceQuery): TraceList;
+  trace(traceId: string): TraceDetail | null;
 }
 
 const MAX_SSE_CLIENTS = 8;
@@ -29,11 +35,18 @@ export class ReadApi {
 
   /** Answers the read-only routes; false (nothing sent) for any other path. */
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
-    if (path !== '/api/graph' && path !== '/api/events') return false;
+    const traceId = traceIdOfPath(path);
+    if (path !== '/api/graph' && path !== '/api/events' && path !== '/api/traces' && traceId === undefined) return false;
     if (req.method !== 'GET') return json(res, 405, { error: 'use GET' }, { allow: 'GET' });
     if (!allowedHost(req)) return json(res, 403, { error: 'unexpected Host header' });
     if (!authorized(req.headers.authorization, this.token)) return json(res, 401, { error: 'missing or wrong bearer token' });
     if (path === '/api/graph') return json(res, 200, this.source.graph());
+    if (path === '/api/traces') return json(res, 200, this.source.traces(traceQueryOf(new URL(req.url ?? '/', 'http://localhost').searchParams)));
+    if (traceId === 'malformed') return json(res, 400, { error: 'a trace id is 32 hex digits' });
+    if (traceId !== undefined) {
+      const trace = this.source.trace(traceId);
+      return trace ? json(res, 200, trace) : json(res, 404, { error: `no trace ${traceId} is kept here` });
+    }
     const init: ToWebview = { type: 'init', host: 'browser', graph: this.source.graph(), receiver: this.source.status(), sites: [] };
     if (!this.sse.add(res, sseFrame(init))) return json(res, 503, { error: 'too many viewers' });
     return true;

@@ -71,6 +71,9 @@ const KIND_OF: Record<string, CountKind> = {
   'pairing-full': 'collapsed',
   'series-cap': 'collapsed',
   'log-cap': 'collapsed',
+  'trace-cap': 'collapsed',
+  'trace-bytes-cap': 'collapsed',
+  'trace-span-cap': 'collapsed',
   'forward-busy': 'collapsed',
   'forward-failed': 'collapsed',
   'persist-failed': 'collapsed',
@@ -154,12 +157,21 @@ export function addCharged(set: Set<string>, value: string, cap: number, budget:
 /** Estimated bytes of a decoded span (its strings, attributes and kept protobuf bytes). */
 export function spanBytes(span: DecodedSpan): number {
   let n = 320 + 2 * (span.traceId.length + span.spanId.length + span.parentSpanId.length + span.name.length + span.service.length + span.scope.length);
-  for (const k in span.attributes) {
-    const v = span.attributes[k];
+  n += attributeBytes(span.attributes);
+  n += span.links.length * 120;
+  for (const l of span.links) if (l.attributes) n += attributeBytes(l.attributes);
+  for (const e of span.events ?? []) n += 96 + 2 * e.name.length + attributeBytes(e.attributes);
+  if (span.statusMessage) n += 2 * span.statusMessage.length;
+  if (span.raw) n += span.raw.byteLength + 64;
+  return n;
+}
+
+function attributeBytes(attributes: Record<string, AttrValue>): number {
+  let n = 0;
+  for (const k in attributes) {
+    const v = attributes[k];
     n += 48 + 2 * k.length + (typeof v === 'string' ? 2 * v.length : 8);
   }
-  n += span.links.length * 120;
-  if (span.raw) n += span.raw.byteLength + 64;
   return n;
 }
 

@@ -16,6 +16,7 @@ import { Pairer } from './pairing';
 import { ServiceGraphRules } from './serviceGraphRules';
 import { SpanNameStats } from './spanNames';
 import { SpanStore } from './spanStore';
+import { DEFAULT_TRACE_CAPS, TraceStore, type TraceStoreCaps } from '../traces/traceStore';
 
 export interface TopologyOptions {
   attributePrefix: string;
@@ -26,6 +27,7 @@ export interface TopologyOptions {
   /** Nodes, edges and flows unseen this long leave the live graph; default 1 h. */
   expiryMs?: number;
   caps?: Partial<TopologyCaps>;
+  traceCaps?: Partial<TraceStoreCaps>;
   /** The recent window of graph()'s per-item `window` numbers (GET /api/graph); default 1 min. */
   windowMs?: number;
 }
@@ -74,6 +76,8 @@ export class Topology {
   readonly flows: FlowTracker;
   readonly names: SpanNameStats;
   readonly spans: SpanStore;
+  /** Recent traces for the trace list and waterfall (tail-biased keep, evictions counted). */
+  readonly traces: TraceStore;
   /** The span attribute keys the engine reads: the receiver decodes only these on ingest. */
   readonly attributeKeys: ReadonlySet<string>;
   /** The Prometheus series of /metrics (contract §7). */
@@ -106,6 +110,7 @@ export class Topology {
     this.flows = new FlowTracker(opts.attributePrefix, this.caps, this.drops, this.budget);
     this.names = new SpanNameStats(this.caps, this.drops, this.budget);
     this.spans = new SpanStore(this.caps.retainedSpans, opts.attributePrefix, this.caps.retainedSpanBytes);
+    this.traces = new TraceStore(opts.attributePrefix, { ...DEFAULT_TRACE_CAPS, ...opts.traceCaps }, (reason, n) => this.drops.count(reason, n));
     this.attributeKeys = topologyAttributeKeys(opts.attributePrefix);
     this.metrics = new TelemetryMetrics(() => this.stats(), () => this.drops.count('series-cap'));
     this.rules = new ServiceGraphRules(
@@ -211,6 +216,7 @@ export class Topology {
     this.flows.clear();
     this.names.clear();
     this.spans.clear();
+    this.traces.clear();
     this.drops.clear();
     this.budget.reset();
     this.metrics.clear();
@@ -344,6 +350,7 @@ export class Topology {
     if (flow !== undefined) this.expiry.flowSeen(flow, now);
     this.names.add(span, bucket);
     this.spans.push(span, this.currentEdges);
+    this.traces.add(span, this.currentEdges);
     this.currentEdges = NO_EDGES;
     this.ingesting = undefined;
   }
@@ -430,7 +437,10 @@ export class Topology {
       if (this.currentEdges === NO_EDGES) this.currentEdges = [id];
       else this.currentEdges.push(id);
     }
-    if (span !== this.ingesting) this.spans.tag(span, id);
+    if (span !== this.ingesting) {
+      this.spans.tag(span, id);
+      this.traces.tag(span, id);
+    }
   }
 }
 
