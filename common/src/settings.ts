@@ -48,6 +48,8 @@ export interface AnalysisSettings {
   exclude: string[];
   /** Extra functions that create spans, e.g. `tracing.StartSpan` (Go) or `start_span` wrappers. */
   wrapperFunctions: string[];
+  /** Report findings in test files too (`*_test.go`, `test_*.py`, `*.test.ts`, `__tests__/`); their sites are found either way. */
+  checkTests: boolean;
 }
 
 /** When the editor starts the receiver: `auto` = once the workspace depends on OpenTelemetry or the map opens. */
@@ -116,6 +118,7 @@ export const DEFAULT_SETTINGS: Settings = {
     include: [],
     exclude: ['**/node_modules/**', '**/dist/**', '**/out/**', '**/.git/**', '**/vendor/**'],
     wrapperFunctions: [],
+    checkTests: false,
   },
 };
 

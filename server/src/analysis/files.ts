@@ -70,6 +70,17 @@ export function isGeneratedSource(path: string, text: string): boolean {
   return isGeneratedName(path) || (text.includes('DO NOT EDIT') && GENERATED_MARKER.test(text));
 }
 
+/** Test files by each ecosystem's naming convention (go test, pytest, Jest/Vitest/Mocha). */
+const TEST_NAME = /(?:_test\.go|^test_\w*\.py|_test\.py|^conftest\.py|\.(?:test|spec)\.[cm]?[jt]sx?)$/;
+
+/**
+ * Spans started in tests never reach production telemetry, so findings there are noise to the
+ * people who maintain the code; their sites still count, for the map's links.
+ */
+export function isTestFile(path: string): boolean {
+  return TEST_NAME.test(basename(path)) || /(?:^|[\\/])__tests__[\\/]/.test(path);
+}
+
 export function acceptsFile(relPath: string, filter: FileFilter): boolean {
   return filter.extensions.has(extname(relPath)) && !isGeneratedName(relPath)
     && isIncluded(relPath, filter.include, [...filter.exclude, ...(filter.ignorePatterns ?? [])]);

@@ -5,7 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import type { AnalysisSettings } from '../../../common/src/settings';
-import { acceptsFile, isGeneratedSource, listSourceFiles, ReadBudget, toPosix, type FileFilter } from './files';
+import { acceptsFile, isGeneratedSource, isTestFile, listSourceFiles, ReadBudget, toPosix, type FileFilter } from './files';
 import { createFrontEnds } from './frontEnds';
 import { PassThroughIndex } from './passThrough';
 import { evaluateEnd, evaluateSite } from './rules';
@@ -121,6 +121,8 @@ export class WorkspaceAnalyzer {
   /** The file's findings less those its suppression comments silence, and the comments that silenced nothing. */
   checkedFindingsOf(file: string): SuppressionOutcome {
     const settings = this.settingsOf(file);
+    // Not checked at all, so a suppression comment in a test file is not reported unused either.
+    if (!settings.checkTests && isTestFile(file)) return { findings: [], unused: [] };
     const own = this.sitesOf(file).flatMap((s) => evaluateSite(s, settings));
     if (!this.known.has(file)) return applySuppressions(own, []);
     for (const span of this.byExtension.get(extname(file))!.helperSpansOf?.(file) ?? []) own.push(...evaluateEnd(span, settings));

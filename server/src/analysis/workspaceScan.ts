@@ -1,10 +1,10 @@
-// Background scan of the workspace folders for the language server: reads files in parallel
+// Background scan of the workspace folders for an editor session: reads files in parallel
 // batches, feeds them to the analyzer in small slices and yields to the event loop between them, so requests and typing stay responsive.
 
 import { readFile } from 'node:fs/promises';
-import { listSourceFiles, ReadBudget } from '../analysis/files';
-import type { ParseProblem } from '../analysis/types';
-import type { WorkspaceAnalyzer } from '../analysis/workspace';
+import { listSourceFiles, ReadBudget } from './files';
+import type { ParseProblem } from './types';
+import type { WorkspaceAnalyzer } from './workspace';
 
 /** Work done between yields to the event loop. */
 const SLICE_MS = 15;
