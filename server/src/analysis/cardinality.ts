@@ -149,6 +149,8 @@ function wordsVerdict(w: string[]): Verdict {
   // `collectionName`, `topic_name`, `methodName`: the name of a bounded thing.
   const named = w.length > 1 && (last === 'name' || last === 'names') ? BOUNDED_WORDS[w[w.length - 2]] : undefined;
   if (named) return { bound: 'bounded', reason: named };
+  // `baseUrl`, `base_path`: a client's configured endpoint or a router's mount path, not one request's.
+  if (w.length > 1 && w[w.length - 2] === 'base' && (last === 'url' || last === 'uri' || last === 'path')) return { bound: 'bounded', reason: 'a base URL or mount path' };
   if (UNBOUNDED_WORDS[last]) {
     // `keyPrefix`, `pathPrefix`, `urlTemplate` are not keys or paths; only the last word counts.
     return { bound: 'unbounded', reason: UNBOUNDED_WORDS[last] };
