@@ -5,7 +5,8 @@
 import { basename, dirname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import type { FileSites, LanguageFrontEnd, SpanSite } from './types';
-import { SourceStore, mayContainCall, wrapperCallNames } from './treeSitter';
+import { SourceStore } from './sourceStore';
+import { mayContainCall, wrapperCallNames } from './treeSitter';
 
 /** Bounds the chains of constants, imports and tracer variables a resolution follows (cycles end here). */
 export const MAX_RESOLUTION_DEPTH = 16;

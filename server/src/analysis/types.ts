@@ -119,6 +119,7 @@ export interface SpanSite {
   name?: ValueInfo;
   /** Tracer / instrumentation scope name when constant. */
   scope: string | null;
+  /** One of SPAN_KINDS, when the call names it. */
   kind: string | null;
   attributes: AttributeInfo[];
   /** Whether the span is ended on every path; null when the language construct ends it (with-blocks). */
@@ -196,3 +197,6 @@ export interface LanguageFrontEnd {
    */
   helperSpansOf?(file: string): SpanSite[];
 }
+
+/** The span kinds OTel APIs name, lower-cased, in the order of the APIs' SpanKind enum (INTERNAL = 0). */
+export const SPAN_KINDS: readonly string[] = ['internal', 'server', 'client', 'producer', 'consumer'];

@@ -7,7 +7,7 @@
 import { basename, dirname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import type { PassedArgument } from '../types';
-import { ancestorOfType, namedChildren, rangeOf } from '../treeSitter';
+import { ancestorOfType, namedChildren, rangeOf } from '../treeNodes';
 import type { SiteInput } from '../treeSitterFrontEnd';
 import type { GoEvaluator } from './goEvaluator';
 import type { GoResolver } from './goResolver';

@@ -4,7 +4,8 @@
 
 import type { Node } from 'web-tree-sitter';
 import type { AttributeInfo, ValueInfo } from '../types';
-import { DYNAMIC, ValueEvaluator, namedChildren, rangeOf, type StaticExpr, type StaticValue } from '../treeSitter';
+import { DYNAMIC, ValueEvaluator, type StaticExpr, type StaticValue } from '../staticValues';
+import { namedChildren, rangeOf } from '../treeNodes';
 import { goExpr, selectorPath } from './goExpr';
 import type { GoLocals } from './goLocals';
 import { GoParts } from './goParts';

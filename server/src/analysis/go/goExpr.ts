@@ -2,7 +2,8 @@
 // string(...) conversions, numbers, booleans, and identifiers / pkg.Name selectors to resolve.
 
 import type { Node } from 'web-tree-sitter';
-import { exprTranslator, namedChildren, type StaticExpr } from '../treeSitter';
+import { exprTranslator, type StaticExpr } from '../staticValues';
+import { namedChildren } from '../treeNodes';
 
 /** Calls that yield their argument's value: `attribute.Key("k")`, `string(name)`. */
 const TRANSPARENT_CALLS = new Set(['Key', 'string']);

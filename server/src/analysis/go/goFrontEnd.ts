@@ -4,7 +4,9 @@
 
 import type { AnalysisSettings } from '../../../../common/src/settings';
 import type { Callable, LanguageFrontEnd, PassedArgument, SpanSite } from '../types';
-import { DYNAMIC, SourceStore, createParser, evaluate, type StaticExpr, type StaticValue } from '../treeSitter';
+import { DYNAMIC, evaluate, type StaticExpr, type StaticValue } from '../staticValues';
+import { SourceStore } from '../sourceStore';
+import { createParser } from '../treeSitter';
 import { MAX_RESOLUTION_DEPTH, TreeSitterFrontEnd, type TreeSitterLanguage } from '../treeSitterFrontEnd';
 import { goCallsTo } from './goCalls';
 import { SpanHelperNames } from './goHelperSpans';

@@ -8,7 +8,7 @@
 // uses OpenTelemetry, as an untyped tracer does in goTracers.ts.
 
 import type { Node } from 'web-tree-sitter';
-import { namedChildren } from '../treeSitter';
+import { namedChildren } from '../treeNodes';
 import type { GoEvaluator } from './goEvaluator';
 import { GO_FUNCTIONS } from './goLocals';
 import { startStatement } from './goSpanEnd';

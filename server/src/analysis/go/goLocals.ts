@@ -4,7 +4,7 @@
 // which parameter they are, and every value assigned to them when each assignment is plain.
 
 import type { Node } from 'web-tree-sitter';
-import { FunctionIndex, namedChildren, type NodesByType } from '../treeSitter';
+import { FunctionIndex, namedChildren, type NodesByType } from '../treeNodes';
 import { typeKind, type GoImports, type GoTypeKind } from './goTypes';
 
 /** A parameter of a function: its position (receiver not counted) and the function. */

@@ -4,7 +4,8 @@
 
 import { dirname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
-import { NodesByType, descendants, namedChildren, type StaticExpr } from '../treeSitter';
+import type { StaticExpr } from '../staticValues';
+import { NodesByType, descendants, namedChildren } from '../treeNodes';
 import { goExpr } from './goExpr';
 import { isForeignPackage, isTracerFactoryType, isTracerType, returnsTracer, spanResults, typeKind, type GoImports, type SpanResults } from './goTypes';
 

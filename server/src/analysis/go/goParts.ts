@@ -6,7 +6,8 @@
 
 import type { Node } from 'web-tree-sitter';
 import type { Bound, NamePart } from '../types';
-import { namedChildren, type StaticValue } from '../treeSitter';
+import type { StaticValue } from '../staticValues';
+import { namedChildren } from '../treeNodes';
 import type { GoLocals } from './goLocals';
 import type { GoResolver } from './goResolver';
 import { isPredeclaredType } from './goTypes';

@@ -1,7 +1,7 @@
 // What the analysis of one Go file needs from its package and the workspace packages it imports
 // (answered by the front-end, which records every file read so cached results are invalidated).
 
-import type { StaticValue } from '../treeSitter';
+import type { StaticValue } from '../staticValues';
 import type { GoImports, SpanResults } from './goTypes';
 
 export interface GoResolver {

@@ -6,8 +6,9 @@
 
 import { dirname } from 'node:path';
 import type { Node } from 'web-tree-sitter';
-import type { Callable, Fix, SpanSite, ValueInfo } from '../types';
-import { NodesByType, SPAN_KINDS, ancestorOfType, identifiersNamed, indentationOf, namedChildren, rangeOf, type StaticValue } from '../treeSitter';
+import { SPAN_KINDS, type Callable, type Fix, type SpanSite, type ValueInfo } from '../types';
+import type { StaticValue } from '../staticValues';
+import { NodesByType, ancestorOfType, identifiersNamed, indentationOf, namedChildren, rangeOf } from '../treeNodes';
 import type { SiteInput } from '../treeSitterFrontEnd';
 import { GoEvaluator } from './goEvaluator';
 import { goExpr, selectorPath } from './goExpr';
@@ -141,7 +142,7 @@ function applyOption(option: Node, site: SpanSite, values: GoEvaluator): void {
   if (name === 'WithSpanKind' && args[0]) {
     const path = selectorPath(args[0]);
     const kind = path?.[path.length - 1].replace(/^SpanKind/, '').toLowerCase();
-    if (kind && SPAN_KINDS.has(kind)) site.kind = kind;
+    if (kind && SPAN_KINDS.includes(kind)) site.kind = kind;
   } else if (name === 'WithAttributes') {
     for (const arg of args) site.attributes.push(...values.attributes(arg));
   }

@@ -10,7 +10,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import type { Range } from '../types';
-import { namedChildren, rangeOf } from '../treeSitter';
+import { namedChildren, rangeOf } from '../treeNodes';
 import { GO_FUNCTIONS } from './goLocals';
 
 export interface SpanEndInput {

@@ -5,7 +5,7 @@
 // SDK or a non-tracer type (`timer.Start()`, `server.Start(ctx)`, `cmd.Start()`) never does.
 
 import type { Node } from 'web-tree-sitter';
-import type { StaticValue } from '../treeSitter';
+import type { StaticValue } from '../staticValues';
 import type { GoEvaluator } from './goEvaluator';
 import { tracerScope } from './goPackages';
 import { isForeignPackage, isOtelPackage, isTracerType, returnsTracer } from './goTypes';

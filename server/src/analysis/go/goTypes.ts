@@ -3,7 +3,7 @@
 // `Start` methods must give no site. Types are judged from the file's imports (any alias).
 
 import type { Node } from 'web-tree-sitter';
-import { namedChildren } from '../treeSitter';
+import { namedChildren } from '../treeNodes';
 
 /** Local package name -> import path, as a file declares them. */
 export type GoImports = ReadonlyMap<string, string>;

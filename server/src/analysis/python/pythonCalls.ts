@@ -4,7 +4,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import type { Callable, PassedArgument } from '../types';
-import { FunctionIndex, NodesByType, namedChildren, rangeOf } from '../treeSitter';
+import { FunctionIndex, NodesByType, namedChildren, rangeOf } from '../treeNodes';
 import { Evaluator } from './pythonEvaluator';
 import { LOCALS_NODE_TYPES, PythonLocals } from './pythonLocals';
 import { keywordArgument } from './pythonModules';

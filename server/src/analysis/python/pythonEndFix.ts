@@ -6,7 +6,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../types';
-import { descendants, identifiersNamed, indentationOf, namedChildren, rangeOf } from '../treeSitter';
+import { descendants, identifiersNamed, indentationOf, namedChildren, rangeOf } from '../treeNodes';
 
 const STRINGS = new Set(['string']);
 

@@ -7,7 +7,7 @@
 // every `span.end()` without `finally` would be flagged otherwise.
 
 import type { Node } from 'web-tree-sitter';
-import { identifiersNamed, namedChildren, rangeOf } from '../treeSitter';
+import { identifiersNamed, namedChildren, rangeOf } from '../treeNodes';
 import type { Range } from '../types';
 import { keywordArgument } from './pythonModules';
 

@@ -4,7 +4,8 @@
 
 import type { Node } from 'web-tree-sitter';
 import type { AttributeInfo, ValueInfo } from '../types';
-import { DYNAMIC, ValueEvaluator, ancestorOfType, descendants, namedChildren, rangeOf, type StaticValue } from '../treeSitter';
+import { DYNAMIC, ValueEvaluator, type StaticValue } from '../staticValues';
+import { ancestorOfType, descendants, namedChildren, rangeOf } from '../treeNodes';
 import { dottedPath, pythonExpr } from './pythonExpr';
 import type { PythonLocals } from './pythonLocals';
 import { tracerScope } from './pythonModules';

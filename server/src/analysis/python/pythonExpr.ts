@@ -2,7 +2,8 @@
 // `%` and `.format()` formatting, numbers, booleans, and dotted names to resolve later.
 
 import type { Node } from 'web-tree-sitter';
-import { exprTranslator, namedChildren, type StaticExpr } from '../treeSitter';
+import { exprTranslator, type StaticExpr } from '../staticValues';
+import { namedChildren } from '../treeNodes';
 
 export const pythonExpr = exprTranslator({ numberTypes: new Set(['integer', 'float']), refTypes: new Set(['identifier', 'attribute']), path: dottedPath }, (node) => {
   const DYNAMIC_EXPR: StaticExpr = { k: 'dynamic', source: node.text };

@@ -4,7 +4,9 @@
 
 import type { AnalysisSettings } from '../../../../common/src/settings';
 import type { Callable, FileSites, LanguageFrontEnd, PassedArgument, SpanSite } from '../types';
-import { DYNAMIC, SourceStore, createParser, evaluate, type StaticValue } from '../treeSitter';
+import { DYNAMIC, evaluate, type StaticValue } from '../staticValues';
+import { SourceStore } from '../sourceStore';
+import { createParser } from '../treeSitter';
 import { MAX_RESOLUTION_DEPTH, TreeSitterFrontEnd, type TreeSitterLanguage } from '../treeSitterFrontEnd';
 import { ModuleIndex } from './moduleIndex';
 import { semconvValue } from './semconv';
@@ -16,7 +18,7 @@ import { Evaluator } from './pythonEvaluator';
 import { LOCALS_NODE_TYPES, PythonLocals } from './pythonLocals';
 import { moduleFunction, type ReturnedPart } from './pythonReturns';
 import { helperSpans, mayCallHelper, mayDefineSpanHelper, type SpanHelper } from './pythonHelperSpans';
-import { NodesByType } from '../treeSitter';
+import { NodesByType } from '../treeNodes';
 
 const PYTHON: TreeSitterLanguage<PyModuleSymbols, PythonResolver> = {
   name: 'Python',

@@ -7,7 +7,7 @@
 // text calls one of them by name.
 
 import type { Node } from 'web-tree-sitter';
-import { NodesByType, ancestorOfType, descendants, namedChildren, rangeOf } from '../treeSitter';
+import { NodesByType, ancestorOfType, descendants, namedChildren, rangeOf } from '../treeNodes';
 import type { Pos, SpanSite } from '../types';
 import { endFix } from './pythonEndFix';
 import { endOfAssignedSpan } from './pythonEscape';

@@ -5,7 +5,7 @@
 // functions), as Python does. `global` names are not local; `nonlocal` ones rebind the outer name.
 
 import type { Node } from 'web-tree-sitter';
-import { FunctionIndex, namedChildren, type NodesByType } from '../treeSitter';
+import { FunctionIndex, namedChildren, type NodesByType } from '../treeNodes';
 import { parametersOf, type PyParam } from './pythonParams';
 
 /**

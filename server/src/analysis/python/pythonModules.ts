@@ -3,7 +3,8 @@
 // plain data, so other files resolve through it without keeping its tree.
 
 import type { Node } from 'web-tree-sitter';
-import { namedChildren, type StaticExpr } from '../treeSitter';
+import type { StaticExpr } from '../staticValues';
+import { namedChildren } from '../treeNodes';
 import { pythonExpr } from './pythonExpr';
 import { creationOrigin, type TracerOrigin } from './pythonSdks';
 import { mayDefineSpanHelper, spanHelpersOf, type SpanHelper } from './pythonHelperSpans';

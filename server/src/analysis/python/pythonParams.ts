@@ -4,7 +4,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import type { Callable } from '../types';
-import { namedChildren } from '../treeSitter';
+import { namedChildren } from '../treeNodes';
 
 export interface PyParam {
   name: string;

@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import { textVerdict } from '../cardinality';
 import type { NamePart } from '../types';
-import { namedChildren } from '../treeSitter';
+import { namedChildren } from '../treeNodes';
 import { dottedPath } from './pythonExpr';
 import type { PythonLocals } from './pythonLocals';
 import { CallTargets, argumentFor, summarise, type ReturnedPart } from './pythonReturns';

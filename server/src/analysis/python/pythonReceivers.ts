@@ -4,7 +4,7 @@
 // modules. A receiver that resolves nowhere counts when the file imports OpenTelemetry.
 
 import type { Node } from 'web-tree-sitter';
-import { ancestorOfType, descendants } from '../treeSitter';
+import { ancestorOfType, descendants } from '../treeNodes';
 import { dottedPath } from './pythonExpr';
 import type { PythonLocals } from './pythonLocals';
 import { annotationOrigin, creationOrigin, moduleOrigin, type TracerOrigin } from './pythonSdks';

@@ -7,7 +7,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import { textVerdict } from '../cardinality';
-import { ancestorOfType, descendants, namedChildren } from '../treeSitter';
+import { ancestorOfType, descendants, namedChildren } from '../treeNodes';
 import type { Bound, ParamRef } from '../types';
 import { dottedPath } from './pythonExpr';
 import type { PythonLocals } from './pythonLocals';

@@ -5,8 +5,9 @@
 // (pythonReceivers.ts) make sites: Sentry's, Datadog's and other look-alike `start_span`s do not.
 
 import type { Node } from 'web-tree-sitter';
-import type { SpanSite } from '../types';
-import { NodesByType, SPAN_KINDS, ancestorOfType, indentationOf, namedChildren, rangeOf, type StaticValue } from '../treeSitter';
+import { SPAN_KINDS, type SpanSite } from '../types';
+import type { StaticValue } from '../staticValues';
+import { NodesByType, ancestorOfType, indentationOf, namedChildren, rangeOf } from '../treeNodes';
 import type { SiteInput } from '../treeSitterFrontEnd';
 import { endFix } from './pythonEndFix';
 import { endOfAssignedSpan, endOfUnassignedSpan } from './pythonEscape';
@@ -223,7 +224,7 @@ function isCurrentSpanCall(node: Node): boolean {
 function spanKind(node: Node | null): string | null {
   const path = node ? dottedPath(node) : null;
   const kind = path?.[path.length - 1].toLowerCase();
-  return kind && SPAN_KINDS.has(kind) ? kind : null;
+  return kind && SPAN_KINDS.includes(kind) ? kind : null;
 }
 
 function firstStringy(args: Node[]): Node | undefined {

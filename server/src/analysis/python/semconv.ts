@@ -2,7 +2,7 @@
 // `SpanAttributes.DB_SYSTEM` (older) and `DB_SYSTEM_NAME` from `...attributes.db_attributes`.
 
 import { SEMCONV_CONSTANTS } from '../../../../common/src/semconv';
-import { DYNAMIC, type StaticValue } from '../treeSitter';
+import { DYNAMIC, type StaticValue } from '../staticValues';
 
 const BY_NAME = new Map([...new Set(Object.values(SEMCONV_CONSTANTS))].map((key) => [key.replace(/\./g, '_').toUpperCase(), key]));
 

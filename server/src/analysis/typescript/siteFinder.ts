@@ -4,7 +4,7 @@
 
 import { ts } from './tsApi';
 import type { Language } from '../../../../common/src/sites';
-import type { AttributeInfo, SpanSite } from '../types';
+import { SPAN_KINDS, type AttributeInfo, type SpanSite } from '../types';
 import { callableDeclaring } from './callables';
 import { ConstantEvaluator } from './constants';
 import { propertyNameText } from './modules';
@@ -16,7 +16,6 @@ import { classifyReceiver, importsOpenTelemetry } from './tracers';
 import { valueInfo } from './values';
 
 const SPAN_METHODS = new Set(['startSpan', 'startActiveSpan']);
-const SPAN_KINDS = ['internal', 'server', 'client', 'producer', 'consumer'];
 
 export interface FinderOptions {
   /** `withSpan` or `tracing.withSpan`: called like startActiveSpan/startSpan with the name first. */
