@@ -39,6 +39,8 @@ export interface GraphNode {
   namedBy?: Record<string, string>;
   /** Optional, additive: the numbers of the graph's recent window (Graph.window), beside the lifetime ones. */
   window?: WindowNumbers;
+  /** Optional: the producer's short key for this node, which the stats rows of later deltas name (NodeStats). */
+  key?: number;
 }
 
 /** Counts, rate and latency of one node or edge over a recent sliding window (issue 14 item 3). */
@@ -74,6 +76,8 @@ export interface GraphEdge {
   attributes?: Record<string, string[]>;
   /** Optional, additive: the numbers of the graph's recent window (Graph.window). */
   window?: WindowNumbers;
+  /** Optional: the producer's short key for this edge, which the stats rows of later deltas name (EdgeStats). */
+  key?: number;
 }
 
 export interface FlowStep {
@@ -125,15 +129,33 @@ export interface Graph {
 }
 
 /**
- * An edge in a delta: its stats always; its span-name, scope and detail lists only when they
- * changed since the last delta (lean updates, issue 14 item 8): applyDelta keeps the lists it has.
+ * An edge in a delta's `edges`: whole, except that its span-name, scope and detail lists may be
+ * left out when they did not change (applyDelta then keeps the lists it has).
  */
 export type DeltaEdge = Omit<GraphEdge, 'spanNames' | 'scopes'> & Partial<Pick<GraphEdge, 'spanNames' | 'scopes'>>;
 
-/** An incremental update: replace-by-id upserts, then removals. */
+/**
+ * The numbers of an edge the consumer already has, as a row: the edge is named by its `key`
+ * (GraphEdge.key), and `lastSeen` is whole milliseconds. Rows keep a delta at a few dozen bytes
+ * per changed edge at any traffic (issue 14 item 8): the id, endpoints and lists stay unsent.
+ */
+export type EdgeStats = [key: number, count: number, errors: number, p50Ms: number, p95Ms: number, p99Ms: number, lastSeen: number];
+
+/** The counts of a node the consumer already has, named by its `key` (GraphNode.key); `lastSeen` in whole ms. */
+export type NodeStats = [key: number, spanCount: number, errorCount: number, lastSeen: number];
+
+/**
+ * An incremental update: replace-by-id upserts (new items, and items whose names, lists or first
+ * time changed), then the stats rows of items the consumer already has, then removals. A row
+ * whose key the consumer does not know is skipped: it joined with a graph that will bring it.
+ */
 export interface GraphDelta {
   nodes: GraphNode[];
   edges: DeltaEdge[];
+  /** Optional: stats rows of known nodes (NodeStats). */
+  nodeStats?: NodeStats[];
+  /** Optional: stats rows of known edges (EdgeStats). */
+  edgeStats?: EdgeStats[];
   flows: Flow[];
   removedNodeIds: string[];
   removedEdgeIds: string[];
@@ -179,8 +201,12 @@ export function applyDelta(graph: Graph, delta: GraphDelta): Graph {
     graph.edges = [];
     graph.flows = [];
   }
-  graph.nodes = upsertBy(graph.nodes, delta.nodes, (n) => n.id, delta.removedNodeIds);
-  graph.edges = upsertBy(graph.edges, withLists(graph.edges, delta.edges), (e) => e.id, delta.removedEdgeIds);
+  graph.nodes = upsertBy(graph.nodes, delta.nodes, (n) => n.id, []);
+  graph.edges = upsertBy(graph.edges, withLists(graph.edges, delta.edges), (e) => e.id, []);
+  if (delta.nodeStats?.length) graph.nodes = withRows(graph.nodes, delta.nodeStats, (n, [, spanCount, errorCount, lastSeen]) => ({ ...n, spanCount, errorCount, lastSeen }));
+  if (delta.edgeStats?.length) graph.edges = withRows(graph.edges, delta.edgeStats, (e, [, count, errors, p50Ms, p95Ms, p99Ms, lastSeen]) => ({ ...e, count, errors, p50Ms, p95Ms, p99Ms, lastSeen }));
+  graph.nodes = upsertBy(graph.nodes, [], (n) => n.id, delta.removedNodeIds);
+  graph.edges = upsertBy(graph.edges, [], (e) => e.id, delta.removedEdgeIds);
   graph.flows = upsertBy(graph.flows, delta.flows, (f) => f.name, delta.removedFlowNames);
   graph.stats = delta.stats;
   return graph;
@@ -199,6 +225,16 @@ function withLists(current: GraphEdge[], updates: DeltaEdge[]): GraphEdge[] {
       scopes: u.scopes ?? old?.scopes ?? [],
       ...(u.details === undefined && old?.details ? { details: old.details } : {}),
     };
+  });
+}
+
+/** Items named by a row's key take its numbers (as new objects, like upserts); unknown keys are skipped. */
+function withRows<T extends { key?: number }, R extends [number, ...number[]]>(items: T[], rows: R[], update: (item: T, row: R) => T): T[] {
+  const byKey = new Map<number, R>();
+  for (const r of rows) byKey.set(r[0], r);
+  return items.map((item) => {
+    const row = item.key === undefined ? undefined : byKey.get(item.key);
+    return row ? update(item, row) : item;
   });
 }
 

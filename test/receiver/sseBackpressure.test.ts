@@ -68,6 +68,30 @@ describe('SSE backpressure (SseHub on real sockets)', function () {
     }
   });
 
+  it('a client that takes a frame larger than its socket buffer before the next delta stays on deltas (no resync)', async () => {
+    const { hub, server, port, responses } = await hubServer(60_000);
+    const socket = await stuckClient(port);
+    let text = '';
+    socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+    socket.resume();
+    try {
+      await waitFor('the stream to start', () => responses.length === 1);
+      for (let n = 1; n <= 3; n++) {
+        hub.broadcast('delta', sseFrame({ type: 'delta', n, pad: BIG }));
+        await waitFor(`big delta ${n} taken`, () => text.includes(`"n":${n},`) && responses[0].writableLength === 0);
+        await new Promise((r) => setImmediate(r));
+      }
+      hub.broadcast('delta', sseFrame({ type: 'delta', n: 4 }));
+      await waitFor('the small delta', () => text.includes('"n":4}'));
+      assert.equal(hub.stats().resyncs, 0, 'a big graph is not resent whole after every delta');
+      assert.equal(text.includes('"reset":true'), false);
+    } finally {
+      socket.destroy();
+      hub.close();
+      server.close();
+    }
+  });
+
   it('a client behind for longer than maxBehindMs is closed and counted', async () => {
     const { hub, server, port, responses } = await hubServer(300);
     const socket = await stuckClient(port);

@@ -2,7 +2,7 @@
 // plus which ids arrived recently (briefly highlighted). Host data is normalised on entry
 // so views can trust array fields.
 
-import { applyDelta, emptyGraph, type Graph, type GraphDelta } from '../../common/src/graph';
+import { applyDelta, emptyGraph, type EdgeStats, type Graph, type GraphDelta, type NodeStats } from '../../common/src/graph';
 import type { ToWebview } from '../../common/src/protocol';
 import type { SpanSiteSummary } from '../../common/src/sites';
 import type { ReceiverStatus } from '../../common/src/telemetry';
@@ -107,9 +107,16 @@ function normaliseDelta(d: GraphDelta): GraphDelta {
     edges: arr(d?.edges)
       .filter((e) => e && typeof e.id === 'string' && typeof e.source === 'string' && typeof e.target === 'string')
       .map((e) => ({ ...e, ...(e.spanNames !== undefined ? { spanNames: arr(e.spanNames) } : {}), ...(e.scopes !== undefined ? { scopes: arr(e.scopes) } : {}) })),
+    nodeStats: rows(d?.nodeStats, 4) as NodeStats[],
+    edgeStats: rows(d?.edgeStats, 7) as EdgeStats[],
     removedNodeIds: arr(d?.removedNodeIds),
     removedEdgeIds: arr(d?.removedEdgeIds),
     removedFlowNames: arr(d?.removedFlowNames),
     reset: d?.reset === true,
   };
+}
+
+/** Stats rows of a delta: arrays of `width` finite numbers (anything else from the host is dropped). */
+function rows(v: unknown, width: number): number[][] {
+  return Array.isArray(v) ? v.filter((r): r is number[] => Array.isArray(r) && r.length === width && r.every((x) => typeof x === 'number' && Number.isFinite(x))) : [];
 }

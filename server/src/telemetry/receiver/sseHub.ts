@@ -1,9 +1,12 @@
 // Server-Sent Events to map clients with backpressure (serve's /api/events and the receiver's
 // read-only /api/events). A client whose socket stops taking data (a suspended laptop, a stuck
-// tab) gets nothing queued: write() returning false marks it behind, deltas are skipped, and on
-// 'drain' it gets one frame that replaces everything missed (the latest graph, as a reset delta)
-// plus the latest message of each other type. A client behind for maxBehindMs is closed. So each
-// client holds at most one frame in memory, however fast the graph changes.
+// tab) gets nothing queued: once write() returned false (the socket holds a frame it has not
+// taken yet), the next delta is skipped and marks the client behind, and on 'drain' it gets one
+// frame that replaces everything missed (the latest graph, as a reset delta) plus the latest
+// message of each other type. A client behind for maxBehindMs is closed. So each client holds at
+// most one frame in memory, however fast the graph changes. A single frame larger than the
+// socket's buffer (a big graph's init or catch-up) is not "behind" by itself: a client that takes
+// it before the next delta stays on deltas, or a big graph would be resent whole forever.
 
 import type { ServerResponse } from 'node:http';
 
@@ -18,8 +21,12 @@ export interface SseHubOptions {
 
 interface Client {
   res: ServerResponse;
-  /** When write() first returned false with nothing drained since; 0 = up to date. */
+  /** When a delta was first skipped for this client with nothing drained since; 0 = up to date. */
   behindSince: number;
+  /** write() returned false and 'drain' has not come yet. */
+  draining: boolean;
+  /** The behindSince of the catch-up frame being written: a client that never catches up keeps its clock. */
+  catchUpSince: number;
   /** The latest non-delta frame of each type missed while behind. */
   missed: Map<string, string>;
 }
@@ -54,7 +61,7 @@ export class SseHub {
   add(res: ServerResponse, first: string, headers: Record<string, string> = {}): boolean {
     if (this.clients.size >= this.opts.maxClients) return false;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', ...headers });
-    const client: Client = { res, behindSince: 0, missed: new Map() };
+    const client: Client = { res, behindSince: 0, draining: false, catchUpSince: 0, missed: new Map() };
     this.clients.add(client);
     res.on('close', () => this.clients.delete(client));
     res.on('drain', () => this.drained(client));
@@ -65,8 +72,9 @@ export class SseHub {
   /** Sends a message to every client; `type` 'delta' frames are skipped for clients behind. */
   broadcast(type: string, frame: string): void {
     for (const c of this.clients) {
-      if (c.behindSince === 0) this.write(c, frame);
+      if (c.behindSince === 0 && !c.draining) this.write(c, frame);
       else if (type !== 'delta') c.missed.set(type, frame);
+      else if (c.behindSince === 0) c.behindSince = c.catchUpSince || Date.now();
     }
   }
 
@@ -83,19 +91,25 @@ export class SseHub {
   }
 
   private write(c: Client, frame: string): void {
-    if (!c.res.write(frame) && c.behindSince === 0) c.behindSince = Date.now();
+    if (c.res.write(frame)) c.catchUpSince = 0;
+    else c.draining = true;
   }
 
   private drained(c: Client): void {
-    if (c.behindSince === 0 || c.res.destroyed) return;
-    const frames = [this.opts.resync(), ...c.missed.values()];
+    c.draining = false;
+    if (c.res.destroyed) return;
+    if (c.behindSince === 0 && c.missed.size === 0) {
+      c.catchUpSince = 0;
+      return;
+    }
+    const frames = [...(c.behindSince ? [this.opts.resync()] : []), ...c.missed.values()];
+    if (c.behindSince) this.resyncs++;
     c.missed.clear();
-    this.resyncs++;
-    // Up to date if the catch-up itself fits; else still behind since the first time (the clock
-    // of the 30 s limit keeps running while the client never catches up).
-    const since = c.behindSince;
+    // Up to date once the catch-up is taken; a delta skipped before that counts from the first
+    // time (the clock of the 30 s limit keeps running while the client never catches up).
+    c.catchUpSince = c.behindSince || c.catchUpSince;
     c.behindSince = 0;
-    if (!c.res.write(frames.join(''))) c.behindSince = since;
+    this.write(c, frames.join(''));
   }
 
   private lastPing = Date.now();
@@ -112,7 +126,7 @@ export class SseHub {
     }
     if (now - this.lastPing >= (this.opts.pingMs ?? 15_000)) {
       this.lastPing = now;
-      for (const c of this.clients) if (c.behindSince === 0) this.write(c, ': ping\n\n');
+      for (const c of this.clients) if (c.behindSince === 0 && !c.draining) this.write(c, ': ping\n\n');
     }
   }
 }

@@ -2,7 +2,7 @@
 // edges with counts, errors and latency quantiles, flows), bounded in memory, with deltas
 // for consumers and a serialisable state for persistence.
 
-import type { DeltaEdge, Flow, Graph, GraphDelta, GraphEdge, GraphNode, GraphStats, Relation } from '../../../../common/src/graph';
+import type { EdgeStats, Flow, Graph, GraphDelta, GraphEdge, GraphNode, GraphStats, NodeStats, Relation } from '../../../../common/src/graph';
 import { MAX_WINDOW_MS } from '../../../../common/src/protocol';
 import type { DecodedSpan } from '../otlp/span';
 import { TelemetryMetrics } from '../metrics/telemetryMetrics';
@@ -46,8 +46,8 @@ interface EdgeState {
   details: Set<string>;
   /** Bytes charged to the graph budget (refunded when the edge expires). */
   bytes: number;
-  /** A span name, scope or detail was added since the last delta: the next one carries the lists. */
-  listsChanged: boolean;
+  /** Consumers do not have this edge as it is (new, a list grew, first seen moved): the next delta sends it whole, not as a stats row. */
+  sendWhole: boolean;
 }
 
 /** A node with its per-minute counts and whether it is in dirtyNodes (one map lookup per touch). */
@@ -57,6 +57,8 @@ interface NodeState {
   win: WindowStats;
   dirty: boolean;
   bytes: number;
+  /** As EdgeState.sendWhole. */
+  sendWhole: boolean;
 }
 
 const RATE_WINDOW_S = 5;
@@ -92,6 +94,8 @@ export class Topology {
   private dirtyNodes: NodeState[] = [];
   private dirtyEdges = new Set<string>();
   private resetPending = false;
+  /** The next node or edge key (GraphNode.key, GraphEdge.key): small numbers keep stats rows short. */
+  private nextKey = 1;
   private received = 0;
   private rejected = 0;
   private statsChanged = false;
@@ -186,9 +190,28 @@ export class Topology {
   /** What changed since the last call, or undefined when nothing did. */
   takeDelta(now = Date.now()): GraphDelta | undefined {
     if (!this.resetPending && !this.statsChanged && !this.expiry.pending && this.dirtyNodes.length + this.dirtyEdges.size + this.flows.dirty.size === 0) return undefined;
+    // Items consumers have travel as stats rows; new or otherwise changed ones whole (issue 14 item 8).
+    const nodes: GraphNode[] = [];
+    const nodeStats: NodeStats[] = [];
+    for (const n of this.dirtyNodes) {
+      if (this.resetPending || n.sendWhole) nodes.push({ ...n.node });
+      else nodeStats.push([n.node.key!, n.node.spanCount, n.node.errorCount, Math.round(n.node.lastSeen)]);
+      n.sendWhole = false;
+    }
+    const edges: GraphEdge[] = [];
+    const edgeStats: EdgeStats[] = [];
+    for (const id of this.dirtyEdges) {
+      const e = this.edges.get(id);
+      if (!e) continue;
+      if (this.resetPending || e.sendWhole) edges.push(edgeView(e));
+      else edgeStats.push([e.edge.key!, e.edge.count, e.edge.errors, e.hist.quantile(0.5), e.hist.quantile(0.95), e.hist.quantile(0.99), Math.round(e.edge.lastSeen)]);
+      e.sendWhole = false;
+    }
     const delta: GraphDelta = {
-      nodes: this.dirtyNodes.map((n) => ({ ...n.node })),
-      edges: [...this.dirtyEdges].map((id) => this.edges.get(id)).filter((e): e is EdgeState => !!e).map((e) => (this.resetPending ? edgeView(e) : deltaEdgeView(e))),
+      nodes,
+      edges,
+      ...(nodeStats.length ? { nodeStats } : {}),
+      ...(edgeStats.length ? { edgeStats } : {}),
       flows: [...this.flows.dirty].map((f) => this.flows.flow(f)).filter((f): f is Flow => f !== undefined),
       ...this.expiry.takeRemoved(),
       stats: this.stats(now),
@@ -280,14 +303,14 @@ export class Topology {
       if (this.edges.has(e.id) || !this.budget.charge(bytes)) continue;
       this.edges.set(e.id, {
         touched: this.clock,
-        edge: { id: e.id, source: e.source, target: e.target, relation: e.relation as Relation, count: num(e.count), errors: num(e.errors), firstSeen: num(e.firstSeen), lastSeen: num(e.lastSeen) },
+        edge: { id: e.id, source: e.source, target: e.target, relation: e.relation as Relation, count: num(e.count), errors: num(e.errors), firstSeen: num(e.firstSeen), lastSeen: num(e.lastSeen), key: this.nextKey++ },
         hist: LatencyHistogram.fromJSON(e.hist),
         win: new WindowStats(this.windowBudget),
         spanNames,
         scopes,
         details,
         bytes,
-        listsChanged: true,
+        sendWhole: true,
       });
       this.dirtyEdges.add(e.id);
     }
@@ -375,14 +398,18 @@ export class Topology {
     n.spanCount++;
     if (error) n.errorCount++;
     state.win.record(end, this.clock, error, bucketOf(span.durationMs));
-    if (span.startMs < n.firstSeen) n.firstSeen = span.startMs;
+    if (span.startMs < n.firstSeen) {
+      n.firstSeen = span.startMs;
+      state.sendWhole = true;
+    }
     if (end > n.lastSeen) n.lastSeen = end;
     this.markNodeDirty(state);
     return true;
   }
 
   private addNode(node: GraphNode): NodeState {
-    const state: NodeState = { touched: this.clock, node, win: new WindowStats(this.windowBudget), dirty: false, bytes: nodeBytes(node.id, node.name, node.namedBy) };
+    node.key = this.nextKey++;
+    const state: NodeState = { touched: this.clock, node, win: new WindowStats(this.windowBudget), dirty: false, bytes: nodeBytes(node.id, node.name, node.namedBy), sendWhole: true };
     this.nodes.set(node.id, state);
     this.markNodeDirty(state);
     return state;
@@ -410,8 +437,8 @@ export class Topology {
       }
       e = {
         touched: this.clock,
-        edge: { id, source: source.id, target: target.id, relation, count: 0, errors: 0, firstSeen: span.startMs, lastSeen: end },
-        hist: new LatencyHistogram(), win: new WindowStats(this.windowBudget), spanNames: new Set(), scopes: new Set(), details: new Set(), bytes: edgeBytes(id), listsChanged: true,
+        edge: { id, source: source.id, target: target.id, relation, count: 0, errors: 0, firstSeen: span.startMs, lastSeen: end, key: this.nextKey++ },
+        hist: new LatencyHistogram(), win: new WindowStats(this.windowBudget), spanNames: new Set(), scopes: new Set(), details: new Set(), bytes: edgeBytes(id), sendWhole: true,
       };
       this.edges.set(id, e);
     }
@@ -421,14 +448,17 @@ export class Topology {
     this.metrics.edges.record(id, source, target, relation, error, Math.max(0, span.durationMs) / 1000, this.clock);
     e.hist.recordBucket(bucket);
     e.win.record(end, this.clock, error, bucket);
-    if (span.startMs < e.edge.firstSeen) e.edge.firstSeen = span.startMs;
+    if (span.startMs < e.edge.firstSeen) {
+      e.edge.firstSeen = span.startMs;
+      e.sendWhole = true;
+    }
     if (end > e.edge.lastSeen) e.edge.lastSeen = end;
     let added = addCharged(e.spanNames, span.name, this.caps.namesPerItem, this.budget);
     if (span.scope) added += addCharged(e.scopes, span.scope, this.caps.namesPerItem, this.budget);
     if (detail) added += addCharged(e.details, detail, this.caps.namesPerItem, this.budget);
     if (added > 0) {
       e.bytes += added;
-      e.listsChanged = true;
+      e.sendWhole = true;
     }
     this.dirtyEdges.add(id);
     // While a span is ingested, the edges it resolves are its own (also the other half's pair edge);
@@ -454,15 +484,6 @@ function edgeView(e: EdgeState): GraphEdge {
     scopes: [...e.scopes],
     ...(e.details.size ? { details: [...e.details] } : {}),
   };
-}
-
-/** An edge for a delta: stats, plus its lists only when they changed since the last delta. */
-function deltaEdgeView(e: EdgeState): DeltaEdge {
-  if (e.listsChanged) {
-    e.listsChanged = false;
-    return edgeView(e);
-  }
-  return { ...e.edge, p50Ms: e.hist.quantile(0.5), p95Ms: e.hist.quantile(0.95), p99Ms: e.hist.quantile(0.99) };
 }
 
 function nodeBytes(id: string, name: string, namedBy?: Record<string, string>): number {
