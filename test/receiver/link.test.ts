@@ -13,6 +13,7 @@ import { relativeToFolders, RuntimePathResolver } from '../../server/src/link/wo
 import { lensOf } from '../../server/src/lsp/codeLens';
 import { hoverMarkdown, md } from '../../server/src/lsp/hover';
 import type { SpanNameStat } from '../../server/src/telemetry/topology/spanNames';
+import type { LiveWindow } from '../../server/src/telemetry/topology/topology';
 
 const R = { start: { line: 4, character: 2 }, end: { line: 4, character: 30 } };
 const value = (v: string | null, extra: Partial<ValueInfo> = {}): ValueInfo => ({ constant: v !== null, ...(v !== null ? { value: v } : {}), text: String(v), range: R, ...extra });
@@ -26,7 +27,7 @@ function site(over: Partial<SpanSite> = {}, attrs: Record<string, string | null>
 }
 
 const stat = (name: string, over: Partial<SpanNameStat> = {}): SpanNameStat => ({
-  service: 'api', name, scopes: ['orders'], count: 10, errors: 1, p50Ms: 5, p95Ms: 40, p99Ms: 50, codeRefs: [], ...over,
+  service: 'api', name, kind: 'internal', scopes: ['orders'], count: 10, errors: 1, p50Ms: 5, p95Ms: 40, p99Ms: 50, codeRefs: [], ...over,
 });
 
 describe('link: workspace paths', () => {
@@ -79,7 +80,7 @@ describe('link: live join, CodeLens and hover text', () => {
     const byStep = toSiteSummary(site({}, { 'coordimap.flow.name': 'checkout.place_order', 'coordimap.flow.step': 'checkout.pay' }), ['/ws'], 'coordimap.flow.')!;
     const stats = liveStatsForSite(byStep, undefined, graph, [])!;
     assert.equal(stats.matchedBy, 'step');
-    assert.equal(lensTitle(stats), '1,204 spans · 0.8% errors · p95 38 ms');
+    assert.equal(lensTitle(stats), '1,204 spans since start · 0.8% errors · p95 38 ms', 'no window numbers: the totals, said to be');
 
     const byName = toSiteSummary(site(), ['/ws'], 'coordimap.flow.')!;
     const names = [stat('orders.place'), stat('orders.place', { service: 'worker', scopes: ['other'], count: 99 })];
@@ -92,6 +93,51 @@ describe('link: live join, CodeLens and hover text', () => {
     assert.equal(d.distinctNames, 25);
     assert.match(hoverMarkdown({ site: site(), summary: dynamic, stats: d }, []), /high cardinality: 25 distinct live names/);
     assert.equal(lensTitle(undefined), 'not seen live');
+  });
+
+  it('a client span and the server span answering it share a name: each site counts its own kind', () => {
+    const names = [stat('POST /charge', { kind: 'client', service: 'checkout', count: 4 }), stat('POST /charge', { kind: 'server', service: 'payments', count: 2 })];
+    const asKind = (kind: string | null) => liveStatsForSite(toSiteSummary(site({ name: value('POST /charge'), kind }), ['/ws'], 'coordimap.flow.')!, undefined, graph, names)!;
+    assert.deepEqual([asKind('client').count, asKind('client').services], [4, ['checkout']]);
+    assert.deepEqual([asKind('server').count, asKind('server').services], [2, ['payments']]);
+    assert.equal(asKind('producer').count, 6, 'no span of the site\'s kind: every kind, as before');
+    const withInternal = [...names, stat('POST /charge', { kind: 'internal', service: 'checkout', count: 7 })];
+    assert.equal(liveStatsForSite(toSiteSummary(site({ name: value('POST /charge') }), ['/ws'], 'coordimap.flow.')!, undefined, graph, withInternal)!.count, 7, 'no kind in the code: the API default, internal');
+  });
+
+  it('the lens and hover lead with the recent window: rate, errors, p95, last seen; idle once silent for the whole window', () => {
+    const summary = toSiteSummary(site(), ['/ws'], 'coordimap.flow.')!;
+    const names = [stat('orders.place', { count: 1204, errors: 10 }), stat('orders.place', { kind: 'server', service: 'other', count: 5 })];
+    const live = (count: number, errors: number, idleMs: number): LiveWindow => ({
+      windowMs: 60_000,
+      names: [
+        { service: 'api', name: 'orders.place', kind: 'internal', window: { count, errors, ratePerSec: count / 60, p50Ms: 12, p95Ms: 38, p99Ms: 50 }, idleMs },
+        { service: 'other', name: 'orders.place', kind: 'server', window: { count: 500, errors: 0, ratePerSec: 8, p50Ms: 1, p95Ms: 2, p99Ms: 3 }, idleMs: 0 },
+      ],
+      steps: [],
+    });
+    const active = liveStatsForSite(summary, undefined, graph, names, live(144, 2, 1_500))!;
+    assert.equal(lensTitle(active), '144 spans in 1m · 2.4/s · 1.4% errors · p95 38 ms · seen 2s ago');
+    const hover = hoverMarkdown({ site: site(), summary, stats: active }, []);
+    assert.match(hover, /Last 1m: 144 spans · 2\.4\/s · 1\.4% errors · p50 12 ms · p95 38 ms/);
+    assert.match(hover, /Last seen 2s ago/);
+    assert.match(hover, /Since start: 1,204 spans · 0\.8% errors/);
+    assert.equal(lensTitle(liveStatsForSite(summary, undefined, graph, names, live(3, 0, 20_000))!), '3 spans in 1m · 3.0/min · 0% errors · p95 38 ms · seen 20s ago');
+    const idle = liveStatsForSite(summary, undefined, graph, names, live(0, 0, 185_000))!;
+    assert.equal(lensTitle(idle), 'idle 3m · 1,204 spans since start');
+    assert.match(hoverMarkdown({ site: site(), summary, stats: idle }, []), /Idle 3m: no spans in the last 1m/);
+  });
+
+  it('a step site: the window\'s step counts, its latency and silence from its span name', () => {
+    const byStep = toSiteSummary(site({}, { 'coordimap.flow.name': 'checkout.place_order', 'coordimap.flow.step': 'checkout.pay' }), ['/ws'], 'coordimap.flow.')!;
+    const names = [stat('orders.place')];
+    const live = (idleMs: number): LiveWindow => ({
+      windowMs: 60_000,
+      names: [{ service: 'api', name: 'orders.place', kind: 'internal', window: { count: 9, errors: 0, ratePerSec: 0.15, p50Ms: 3, p95Ms: 7, p99Ms: 9 }, idleMs }],
+      steps: [{ flow: 'checkout.place_order', step: 'checkout.pay', count: 12, errors: 3 }],
+    });
+    assert.equal(lensTitle(liveStatsForSite(byStep, undefined, graph, names, live(4_000))), '12 spans in 1m · 12.0/min · 25% errors · p95 7.0 ms · seen 4s ago');
+    assert.equal(lensTitle(liveStatsForSite(byStep, undefined, graph, names, live(61_000))), 'idle 1m · 1,204 spans since start', 'the step\'s minute still counts it; its name is silent for the whole window');
   });
 
   it('the lens command targets the step or the span name', () => {

@@ -4,57 +4,15 @@
 
 import assert from 'node:assert/strict';
 import { SpanKind } from '@opentelemetry/api';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
-import type { EdgeDiff, Graph, GraphDelta, SnapshotInfo } from '../../common/src/graph';
-import { DiffRequest, GraphDeltaNotification, GraphRequest, HistoryRequest, ReceiverControlRequest, ReceiverStatusNotification, SpansRequest } from '../../common/src/lspMethods';
+import type { EdgeDiff, Graph, SnapshotInfo } from '../../common/src/graph';
+import { DiffRequest, GraphRequest, HistoryRequest, ReceiverControlRequest, SpansRequest } from '../../common/src/lspMethods';
 import type { ReceiverStatus, SpanSummary } from '../../common/src/telemetry';
+import { startServer, stopServer } from './lspServer';
 import { makeSpan, postTraces, protoBody, recordSpans, waitFor } from './support';
-
-const SERVER = join(__dirname, '..', '..', 'dist', 'server.js');
-
-interface Session {
-  proc: ChildProcess;
-  conn: ProtocolConnection;
-  statuses: ReceiverStatus[];
-  deltas: GraphDelta[];
-}
-
-async function startServer(receiver: Record<string, unknown>, storagePath: string, ws: string): Promise<Session> {
-  const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
-  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  const s: Session = { proc, conn, statuses: [], deltas: [] };
-  conn.onNotification(ReceiverStatusNotification.method, (st: ReceiverStatus) => void s.statuses.push(st));
-  conn.onNotification(GraphDeltaNotification.method, (d: GraphDelta) => void s.deltas.push(d));
-  conn.onRequest('workspace/codeLens/refresh', () => null);
-  conn.onRequest('client/registerCapability', () => null);
-  conn.onRequest('workspace/configuration', () => []);
-  conn.onNotification('window/logMessage', () => undefined);
-  conn.listen();
-  await conn.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: pathToFileURL(ws).href,
-    workspaceFolders: [{ uri: pathToFileURL(ws).href, name: 'ws' }],
-    capabilities: { workspace: { codeLens: { refreshSupport: true } } },
-    // 'always': the temporary workspace has no OpenTelemetry dependency, which under 'auto' keeps the receiver off.
-    initializationOptions: { settings: { receiver: { autoStart: 'always', ...receiver } }, storagePath },
-  });
-  await conn.sendNotification('initialized', {});
-  return s;
-}
-
-async function stopServer(s: Session): Promise<void> {
-  const exited = new Promise((r) => s.proc.once('exit', r));
-  await s.conn.sendRequest('shutdown').catch(() => undefined);
-  await s.conn.sendNotification('exit').catch(() => undefined);
-  await exited;
-  s.conn.dispose();
-}
 
 describe('LSP telemetry bridge (real JSON-RPC)', function () {
   let storage: string;

@@ -26,19 +26,7 @@ export function ratePerSecond(count: number, firstSeen: number, lastSeen: number
   return count / seconds;
 }
 
-/** `3m`, `45s`, `2h`: how long ago, for "idle 3m". */
-export function formatAgo(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m`;
-  return `${Math.floor(s / 3600)}h`;
-}
-
-export function formatRate(perSecond: number): string {
-  if (perSecond >= 10) return `${Math.round(perSecond)}/s`;
-  if (perSecond >= 1) return `${perSecond.toFixed(1)}/s`;
-  return `${(perSecond * 60).toFixed(1)}/min`;
-}
+export { formatAgo, formatRate } from '../../common/src/format';
 
 /** Health class from an error ratio: drives node and edge colours. */
 export type Health = 'ok' | 'warn' | 'bad';

@@ -1,16 +1,25 @@
-// CodeLens above each span site: live count, error rate and p95 (or `not seen live`), with a
-// command that focuses the step or span in the map.
+// CodeLens above each span site: the recent window's count, rate, error ratio, p95 and when it
+// was last seen, `idle 3m` once it was silent for the whole window, or `not seen live`; with a
+// command that focuses the step or span in the map. Window numbers slide with time, not with
+// deltas: while a site may still change its numbers, the lenses are refreshed on a timer.
 
-import type { CodeLens } from 'vscode-languageserver/node';
+import type { CodeLens, Connection } from 'vscode-languageserver/node';
 import { lensTitle } from '../link/liveMatch';
 import type { ServerContext, SiteIndexSource } from './context';
-import { liveSitesOf, type LiveSite } from './liveSites';
+import { liveSitesOf, type LiveSite, type LiveWindowSource } from './liveSites';
 import type { HostAccess } from './receiverBridge';
 
 export const SHOW_IN_MAP_COMMAND = 'otelFlowMap.showInMap';
 
-export function registerCodeLens(ctx: ServerContext, siteIndex: SiteIndexSource, host: HostAccess): void {
-  ctx.connection.onCodeLens((params) => liveSitesOf(params.textDocument.uri, ctx, siteIndex, host).map(lensOf));
+/** Window numbers move by 10 s buckets; an idle label by the minute. */
+const ACTIVE_REFRESH_MS = 10_000;
+const IDLE_REFRESH_MS = 60_000;
+/** An `idle 59m` label stops changing once the data is this old (it leaves the graph at 1 h). */
+const IDLE_LABEL_MAX_MS = 60 * 60_000;
+
+export function registerCodeLens(ctx: ServerContext, siteIndex: SiteIndexSource, host: HostAccess, windows: LiveWindowSource): void {
+  ctx.connection.onCodeLens(async (params) => (await liveSitesOf(params.textDocument.uri, ctx, siteIndex, host, windows)).map(lensOf));
+  refreshWhileSliding(ctx.connection, windows);
 }
 
 export function lensOf({ site, summary, stats }: LiveSite): CodeLens {
@@ -20,4 +29,24 @@ export function lensOf({ site, summary, stats }: LiveSite): CodeLens {
     range: { start, end: start },
     command: { title: lensTitle(stats), command: target ? SHOW_IN_MAP_COMMAND : '', arguments: target ? [target] : undefined },
   };
+}
+
+/**
+ * Asks the editor to re-read the lenses while the last answer had a name inside the window (its
+ * numbers slide, then it turns idle) every 10 s, and while one shows an idle age every minute.
+ */
+function refreshWhileSliding(connection: Connection, windows: LiveWindowSource): void {
+  let lastRefresh = 0;
+  const timer = setInterval(() => {
+    const last = windows.last;
+    if (!last) return;
+    const now = Date.now();
+    const aged = now - last.at;
+    const idleMs = Math.min(...last.window.names.map((n) => n.idleMs + aged));
+    const every = idleMs <= last.window.windowMs + ACTIVE_REFRESH_MS ? ACTIVE_REFRESH_MS : idleMs < IDLE_LABEL_MAX_MS ? IDLE_REFRESH_MS : Infinity;
+    if (now - lastRefresh + 50 < every) return;
+    lastRefresh = now;
+    connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  }, ACTIVE_REFRESH_MS);
+  timer.unref();
 }

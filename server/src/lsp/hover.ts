@@ -1,22 +1,24 @@
-// Hover on a span name: its flow and step, services, latency, runtime code locations, and a
-// cardinality warning when a dynamic name yields many distinct live names. Span data is
-// untrusted: every value is escaped before it goes into Markdown.
+// Hover on a span name: its flow and step, the recent window's numbers (rate, errors, latency,
+// last seen, or how long it has been idle), the totals since start, services, runtime code
+// locations, and a cardinality warning when a dynamic name yields many distinct live names. Span
+// data is untrusted: every value is escaped before it goes into Markdown.
 
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
 import type { Range } from '../analysis/types';
-import { formatMs, formatPercent } from '../link/liveMatch';
+import { formatAgo } from '../../../common/src/format';
+import { formatMs, formatPercent, windowParts } from '../link/liveMatch';
 import { RuntimePathResolver } from '../link/workspacePaths';
 import type { ServerContext, SiteIndexSource } from './context';
-import { liveSitesOf, type LiveSite } from './liveSites';
+import { liveSitesOf, type LiveSite, type LiveWindowSource } from './liveSites';
 import type { HostAccess } from './receiverBridge';
 
 const CARDINALITY_WARNING = 20;
 
-export function registerHover(ctx: ServerContext, siteIndex: SiteIndexSource, host: HostAccess): void {
+export function registerHover(ctx: ServerContext, siteIndex: SiteIndexSource, host: HostAccess, windows: LiveWindowSource): void {
   const resolver = new RuntimePathResolver(() => ctx.workspaceFolders());
   ctx.onWorkspaceFoldersChanged(() => resolver.invalidate());
-  ctx.connection.onHover((params): Hover | null => {
-    const hit = liveSitesOf(params.textDocument.uri, ctx, siteIndex, host).find((s) => contains(s.site.name?.range ?? s.site.headRange ?? s.site.range, params.position));
+  ctx.connection.onHover(async (params): Promise<Hover | null> => {
+    const hit = (await liveSitesOf(params.textDocument.uri, ctx, siteIndex, host, windows)).find((s) => contains(s.site.name?.range ?? s.site.headRange ?? s.site.range, params.position));
     if (!hit) return null;
     const refs = runtimeRefs(hit, host).flatMap((r) => {
       const file = resolver.resolve(r.file);
@@ -33,8 +35,16 @@ export function hoverMarkdown({ summary, stats }: LiveSite, runtimeLocations: st
     lines.push('Not seen live yet.');
     return lines.join('\n\n');
   }
+  const w = stats.window;
+  if (w && w.count > 0) {
+    const [count, ...rest] = windowParts(w);
+    lines.push(`Last ${formatAgo(w.ms)}: ${[count, ...rest.slice(0, 2), ...(w.p50Ms !== undefined ? [`p50 ${formatMs(w.p50Ms)}`] : []), ...rest.slice(2)].join(' · ')}`);
+    if (w.idleMs !== undefined) lines.push(`Last seen ${formatAgo(w.idleMs)} ago`);
+  } else if (w) {
+    lines.push(`Idle${w.idleMs !== undefined ? ` ${formatAgo(w.idleMs)}` : ''}: no spans in the last ${formatAgo(w.ms)}`);
+  }
   lines.push(
-    `${stats.count.toLocaleString('en-US')} spans · ${formatPercent(stats.errors / stats.count)} errors · p50 ${formatMs(stats.p50Ms)} · p95 ${formatMs(stats.p95Ms)}`,
+    `Since start: ${stats.count.toLocaleString('en-US')} spans · ${formatPercent(stats.errors / stats.count)} errors · p50 ${formatMs(stats.p50Ms)} · p95 ${formatMs(stats.p95Ms)}`,
     `Services: ${stats.services.map(md).join(', ')}`,
   );
   if (runtimeLocations.length) lines.push(`Emitted at runtime from: ${runtimeLocations.map(md).join(', ')}`);

@@ -4,10 +4,12 @@
 import { registerCodeLens } from './codeLens';
 import type { ServerContext, SiteIndexSource } from './context';
 import { registerHover } from './hover';
+import { LiveWindowSource } from './liveSites';
 import { registerReceiverBridge } from './receiverBridge';
 
 export function registerTelemetry(ctx: ServerContext, siteIndex: SiteIndexSource): void {
   const host = registerReceiverBridge(ctx, siteIndex);
-  registerCodeLens(ctx, siteIndex, host);
-  registerHover(ctx, siteIndex, host);
+  const windows = new LiveWindowSource(host);
+  registerCodeLens(ctx, siteIndex, host, windows);
+  registerHover(ctx, siteIndex, host, windows);
 }

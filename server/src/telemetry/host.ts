@@ -8,6 +8,7 @@ import type { FlowRun, ReceiverStatus, SpanQuery, SpanSummary, TraceExportResult
 import type { CommandReply, FromWorker, LiveDetails, QueryOf, ToWorker, TopologyDiff, WorkerAnswer, WorkerQueryKind, WorkerStartOptions } from './messages';
 import type { TraceDetail, TraceList, TraceQuery } from '../../../common/src/traces';
 import type { SpanNameStat } from './topology/spanNames';
+import type { LiveWindow } from './topology/topology';
 import type { CodeRef } from './topology/classify';
 import type { LogEntry } from './otlp/signalsDecoder';
 
@@ -49,7 +50,7 @@ export interface WorkerHealth {
 
 /** Live numbers the LSP features read synchronously (CodeLens / hover). */
 export interface LiveIndex {
-  /** Stats per `${service}\u0000${span name}`. */
+  /** Stats per `${service}\u0000${span name}\u0000${span kind}`. */
   names: Map<string, SpanNameStat>;
   /** Runtime code refs per `${flow}\u0000${step}`. */
   stepRefs: Map<string, CodeRef[]>;
@@ -74,6 +75,8 @@ export interface TelemetryHost {
   metrics(): Promise<string>;
   /** Log records of a trace (or of one span when given), oldest first. */
   logs(traceId: string, spanId?: string): Promise<LogEntry[]>;
+  /** CodeLens and hover numbers over the recent window, asked from the worker (they slide with time, not with deltas). */
+  liveWindow(): Promise<LiveWindow>;
   /** Recent traces matching a query (newest, slowest or failing first). */
   traces(query: TraceQuery): Promise<TraceList>;
   /** One trace with its spans in full and its logs; null when neither is kept. */
@@ -237,6 +240,7 @@ export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
     windowGraph: (windowMs) => (windowMs === null ? ask({ kind: 'graph' }) : ask({ kind: 'window', windowMs })),
     metrics: () => ask({ kind: 'metrics' }),
     logs: (traceId, spanId) => ask({ kind: 'logs', traceId, spanId }),
+    liveWindow: () => ask({ kind: 'liveWindow' }),
     traces: (query) => ask({ kind: 'traces', query }),
     trace: (traceId) => ask({ kind: 'trace', traceId }),
     importTraces: (path, maxLineBytes) => command({ type: 'import', path, maxLineBytes }),
@@ -270,6 +274,6 @@ function portOf(address: string | undefined, fallback: number): number {
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function mergeDetails(live: LiveIndex, details: LiveDetails): void {
-  for (const n of details.names) live.names.set(`${n.service}\u0000${n.name}`, n);
+  for (const n of details.names) live.names.set(`${n.service}\u0000${n.name}\u0000${n.kind}`, n);
   for (const s of details.steps) live.stepRefs.set(`${s.flow}\u0000${s.step}`, s.codeRefs);
 }

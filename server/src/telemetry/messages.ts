@@ -7,6 +7,7 @@ import type { FlowRun, ReceiverStatus, SpanQuery, SpanSummary, TraceExportResult
 import type { TraceDetail, TraceList, TraceQuery } from '../../../common/src/traces';
 import type { CodeRef } from './topology/classify';
 import type { SpanNameStat } from './topology/spanNames';
+import type { LiveWindow } from './topology/topology';
 import type { LogEntry } from './otlp/signalsDecoder';
 
 export interface WorkerStartOptions {
@@ -58,6 +59,8 @@ export type WorkerQuery =
   | { kind: 'metrics' }
   /** Log records of one trace, or of one span (the trace view). */
   | { kind: 'logs'; traceId?: string; spanId?: string }
+  /** CodeLens and hover numbers over the recent window (Topology.liveWindow). */
+  | { kind: 'liveWindow' }
   /** Recent traces matching a query (GET /api/traces). */
   | { kind: 'traces'; query: TraceQuery }
   /** One trace with its spans in full and its logs (GET /api/traces/{traceId}); null when unknown. */
@@ -78,6 +81,7 @@ export interface WorkerAnswer {
   window: Graph;
   metrics: string;
   logs: LogEntry[];
+  liveWindow: LiveWindow;
   traces: TraceList;
   trace: TraceDetail | null;
 }

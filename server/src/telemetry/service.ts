@@ -128,6 +128,7 @@ export class TelemetryService {
     window: (q) => this.topology?.windowGraph(q.windowMs) ?? emptyGraph(),
     metrics: () => this.topology?.metricsText() ?? '',
     logs: (q) => (q.spanId ? this.logs.forSpan(q.spanId) : this.logs.forTrace(q.traceId ?? '')),
+    liveWindow: () => this.topology?.liveWindow() ?? { windowMs: DEFAULT_WINDOW_MS, names: [], steps: [] },
     traces: (q) => this.traceList(q.query),
     trace: (q) => this.traceDetail(q.traceId),
   };

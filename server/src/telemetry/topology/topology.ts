@@ -14,7 +14,7 @@ import { addCharged, ByteBudget, DEFAULT_CAPS, DropCounter, ENTRY_BYTES, stringB
 import { WindowHistBudget, WindowStats, WINDOW_HIST_BYTES } from './windowStats';
 import { Pairer } from './pairing';
 import { ServiceGraphRules } from './serviceGraphRules';
-import { SpanNameStats } from './spanNames';
+import { SpanNameStats, type SpanNameWindow } from './spanNames';
 import { SpanStore } from './spanStore';
 import { DEFAULT_TRACE_CAPS, TraceStore, type TraceStoreCaps } from '../traces/traceStore';
 
@@ -33,6 +33,21 @@ export interface TopologyOptions {
 }
 
 export const DEFAULT_WINDOW_MS = 60_000;
+
+/** A flow step's counts over the recent window. */
+export interface StepWindow {
+  flow: string;
+  step: string;
+  count: number;
+  errors: number;
+}
+
+/** What the editor's CodeLens and hover read: the recent window's numbers (Topology.liveWindow). */
+export interface LiveWindow {
+  windowMs: number;
+  names: SpanNameWindow[];
+  steps: StepWindow[];
+}
 
 interface EdgeState {
   /** Receiver time of the last span counted (expiry; span times may be old, e.g. imported files). */
@@ -112,7 +127,7 @@ export class Topology {
     this.budget = new ByteBudget(this.caps.graphBytes);
     this.windowBudget = new WindowHistBudget(WINDOW_HIST_BYTES, () => this.drops.count('window-latency-cap'));
     this.flows = new FlowTracker(opts.attributePrefix, this.caps, this.drops, this.budget);
-    this.names = new SpanNameStats(this.caps, this.drops, this.budget);
+    this.names = new SpanNameStats(this.caps, this.drops, this.budget, this.windowBudget);
     this.spans = new SpanStore(this.caps.retainedSpans, opts.attributePrefix, this.caps.retainedSpanBytes);
     this.traces = new TraceStore(opts.attributePrefix, { ...DEFAULT_TRACE_CAPS, ...opts.traceCaps }, (reason, n) => this.drops.count(reason, n));
     this.attributeKeys = topologyAttributeKeys(opts.attributePrefix);
@@ -172,6 +187,19 @@ export class Topology {
    */
   windowGraph(windowMs: number | null, now = Date.now()): Graph {
     return this.build(windowMs, now, true);
+  }
+
+  /**
+   * The numbers CodeLens and hover show, over the graph's recent window: per span name (and kind)
+   * sliding-window counts, rate and latency with how long each has been silent; per flow step the
+   * counts of the window's minutes (steps keep per-minute counts only).
+   */
+  liveWindow(now = Date.now()): LiveWindow {
+    const steps: StepWindow[] = [];
+    for (const f of this.flows.names()) {
+      for (const s of this.flows.windowFlow(f, now - this.windowMs)?.steps ?? []) steps.push({ flow: f, step: s.name, count: s.count, errors: s.errors });
+    }
+    return { windowMs: this.windowMs, names: this.names.windows(this.windowMs, now), steps };
   }
 
   /** `windowFlows`: flows of the window only (else all-time). */
@@ -371,7 +399,7 @@ export class Topology {
     this.rules.ingest(span, now);
     const flow = this.flows.add(span, now, bucket);
     if (flow !== undefined) this.expiry.flowSeen(flow, now);
-    this.names.add(span, bucket);
+    this.names.add(span, bucket, now);
     this.spans.push(span, this.currentEdges);
     this.traces.add(span, this.currentEdges);
     this.currentEdges = NO_EDGES;
