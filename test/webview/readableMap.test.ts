@@ -7,37 +7,31 @@ import type { Browser, Page } from 'playwright-core';
 import type { FromWebview } from '../../common/src/protocol';
 import { launchChromium, openPage } from './support/browser';
 import { edge, node, syntheticGraph } from './support/graphs';
+import { overlappingPairs, type TextBox } from './support/overlaps';
 import { startPageServer, type PageServer } from './support/pageServer';
 import { shopGraph, shopSites } from './support/shopGraph';
 
 const nodeSel = (id: string): string => `g.node[data-node-id="${id}"]`;
 
 /** Pairs of visible texts on the map whose boxes intersect (more than half a pixel). */
-function overlappingTexts(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+async function overlappingTexts(page: Page): Promise<string[]> {
+  const boxes = await page.evaluate(() => {
     const area = document.querySelector('.map-area')!.getBoundingClientRect();
-    const boxes: Array<{ name: string; r: DOMRect }> = [];
+    const boxes: TextBox[] = [];
     for (const t of Array.from(document.querySelectorAll<SVGTextElement>('.map-svg text'))) {
       if (!t.textContent || t.getClientRects().length === 0 || getComputedStyle(t).display === 'none') continue;
       const r = t.getBoundingClientRect();
       if (r.right < area.left || r.left > area.right || r.bottom < area.top || r.top > area.bottom) continue;
-      boxes.push({ name: `${t.getAttribute('class')}:${t.textContent}`, r });
+      boxes.push({ name: `${t.getAttribute('class')}:${t.textContent}`, left: r.left, top: r.top, right: r.right, bottom: r.bottom });
     }
     // Text outside the map (toolbar, legend, details) must not be covered by map text either.
     for (const t of Array.from(document.querySelectorAll<HTMLElement>('.legend-item span, .legend-title, .details h2'))) {
-      if (t.getClientRects().length) boxes.push({ name: `html:${t.textContent}`, r: t.getBoundingClientRect() });
+      const r = t.getBoundingClientRect();
+      if (t.getClientRects().length) boxes.push({ name: `html:${t.textContent}`, left: r.left, top: r.top, right: r.right, bottom: r.bottom });
     }
-    const out: string[] = [];
-    const e = 0.5;
-    for (let i = 0; i < boxes.length; i++) {
-      for (let j = i + 1; j < boxes.length; j++) {
-        const a = boxes[i].r;
-        const b = boxes[j].r;
-        if (a.left + e < b.right && b.left + e < a.right && a.top + e < b.bottom && b.top + e < a.bottom) out.push(`${boxes[i].name} × ${boxes[j].name}`);
-      }
-    }
-    return out;
+    return boxes;
   });
+  return overlappingPairs(boxes);
 }
 
 function translateOf(transform: string | null): [number, number] {

@@ -53,6 +53,11 @@ export function locationLabel(loc: CodeLocation): string {
   return `${loc.file}:${loc.line}`;
 }
 
+/** The shortest form, for a table cell: the file's name and line (the full path goes in a tooltip). */
+export function fileNameLabel(loc: CodeLocation): string {
+  return `${loc.file.split(/[\\/]/).filter(Boolean).pop() ?? loc.file}:${loc.line}`;
+}
+
 /** A short form for narrow panels: the last three path segments (the full one goes in a tooltip). */
 export function shortLocationLabel(loc: CodeLocation): string {
   const parts = loc.file.split(/[\\/]/).filter(Boolean);

@@ -89,7 +89,7 @@ function safeParse(text: string): unknown {
   }
 }
 
-const TO_WEBVIEW_TYPES = new Set<string>(['init', 'graph', 'delta', 'receiver', 'sites', 'focus', 'spans', 'history', 'diff', 'runs', 'window']);
+const TO_WEBVIEW_TYPES = new Set<string>(['init', 'graph', 'delta', 'receiver', 'sites', 'focus', 'spans', 'history', 'diff', 'runs', 'window', 'traces', 'trace']);
 
 /** A shallow shape check of host messages; deeper fields are read defensively where used. */
 export function isToWebview(m: unknown): m is ToWebview {

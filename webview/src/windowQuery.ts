@@ -34,6 +34,20 @@ export class WindowQuery {
     this.host.send({ type: 'requestWindow', requestId: ++this.request, windowMs: this.windowMs });
   }
 
+  /** What the views show: the window's graph once answered, else the live model. */
+  shown(live: Graph): Graph {
+    const w = this.windowMs !== null ? this.graph : null;
+    if (!w) return live;
+    // Items that arrived live since the window was answered show at once (with their live numbers
+    // until the next answer, which follows within a second).
+    if (w.nodes.length >= live.nodes.length && w.edges.length >= live.edges.length) return w;
+    const nodeIds = new Set(w.nodes.map((n) => n.id));
+    const edgeIds = new Set(w.edges.map((e) => e.id));
+    const nodes = live.nodes.filter((n) => !nodeIds.has(n.id));
+    const edges = live.edges.filter((e) => !edgeIds.has(e.id));
+    return nodes.length || edges.length ? { ...w, nodes: [...w.nodes, ...nodes], edges: [...w.edges, ...edges] } : w;
+  }
+
   /** A live delta arrived: the window's numbers changed. */
   onDelta(): void {
     this.schedule(WINDOW_REFRESH_MS);

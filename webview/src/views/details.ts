@@ -4,11 +4,14 @@
 import type { CodeLocation, Flow, FlowStep, Graph, GraphEdge, GraphNode, WindowNumbers } from '../../../common/src/graph';
 import type { SpanSiteSummary } from '../../../common/src/sites';
 import type { FlowRun, SpanQuery, SpanSummary } from '../../../common/src/telemetry';
-import { locationLabel, mergeLocations, serviceSites, vscodeFileUrl, resolveLocation, runtimeFileResolver, runtimeLocation, runtimeLocations, shortLocationLabel, siteLocation, sitesForSpanNames, sitesForStep, type RuntimeFileResolver } from '../codeLinks';
+import { mergeLocations, serviceSites, resolveLocation, runtimeFileResolver, runtimeLocation, runtimeLocations, siteLocation, sitesForSpanNames, sitesForStep, type RuntimeFileResolver } from '../codeLinks';
 import { formatCount, formatMs, formatPercent, formatRate, ratePerSecond } from '../format';
+import type { TraceListState } from '../tracesQuery';
 import type { Selection } from '../uiState';
-import { button, el } from './dom';
+import { codeLink } from './codeLink';
+import { button, el, factsTable } from './dom';
 import { renderRunDetails } from './runDetails';
+import { renderTraceList } from './traceList';
 
 export interface DetailsEvents {
   openLocation(location: CodeLocation): void;
@@ -16,6 +19,7 @@ export interface DetailsEvents {
   requestSpans(query: SpanQuery): void;
   /** Show only this node and what is within `hops` edges of it. */
   focus(id: string, hops: 1 | 2 | 3): void;
+  openTrace(traceId: string): void;
 }
 
 export interface DetailsInput {
@@ -32,6 +36,9 @@ export interface DetailsInput {
   addedEdges?: ReadonlySet<string>;
   /** The flow run highlighted in the flow view: shown while nothing is selected. */
   run?: { flow: string; run: FlowRun } | null;
+  /** The selection's recent traces, and the one the trace view shows. */
+  traces: TraceListState;
+  openTraceId: string | null;
 }
 
 const MAX_LIST = 25;
@@ -101,7 +108,7 @@ export class DetailsPanel {
     const s = input.graph.stats;
     const out: Node[] = [
       el('h2', { text: 'Overview' }),
-      table([
+      factsTable([
         ['Services', String(input.graph.nodes.filter((n) => n.kind === 'service').length)],
         ['Edges', String(input.graph.edges.length)],
         ['Flows', String(input.graph.flows.length)],
@@ -130,8 +137,8 @@ export class DetailsPanel {
     return [
       el('h2', { text: node.name }),
       el('p', { class: 'subtitle', text: `${node.kind}${node.system ? ` · ${node.system}` : ''}` }),
-      ...(node.window ? [el('h3', { text: 'Recent window' }), table(windowRows(node.window)), el('h3', { text: 'Since start' })] : []),
-      table([
+      ...(node.window ? [el('h3', { text: 'Recent window' }), factsTable(windowRows(node.window)), el('h3', { text: 'Since start' })] : []),
+      factsTable([
         ['Spans', formatCount(node.spanCount)],
         ['Errors', `${formatCount(node.errorCount)} (${formatPercent(node.errorCount, node.spanCount)})`],
         ['First seen', time(node.firstSeen)],
@@ -142,6 +149,7 @@ export class DetailsPanel {
         : []),
       this.focusButtons(node),
       ...(node.kind === 'service' ? this.spanSites(node, input) : []),
+      ...this.traces(input),
       ...this.edgeLinks('Outgoing', outgoing, input.graph, 'target'),
       ...this.edgeLinks('Incoming', incoming, input.graph, 'source'),
       ...this.names(names, scopes),
@@ -155,9 +163,9 @@ export class DetailsPanel {
     return [
       el('h2', { text: `${name(edge.source)} → ${name(edge.target)}` }),
       el('p', { class: 'subtitle' }, [edge.relation, ...(input.addedEdges?.has(edge.id) ? [el('span', { class: 'change-badge added', text: 'added since the snapshot' })] : [])]),
-      ...(edge.window ? [el('h3', { text: 'Recent window' }), table(windowRows(edge.window))] : []),
+      ...(edge.window ? [el('h3', { text: 'Recent window' }), factsTable(windowRows(edge.window))] : []),
       ...(edge.window ? [el('h3', { text: 'Since start' })] : []),
-      table([
+      factsTable([
         ['Requests', formatCount(edge.count)],
         ['Rate', formatRate(ratePerSecond(edge.count, edge.firstSeen, edge.lastSeen))],
         ['Errors', `${formatCount(edge.errors)} (${formatPercent(edge.errors, edge.count)})`],
@@ -169,6 +177,7 @@ export class DetailsPanel {
         ...(edge.details?.length ? [['Tables', edge.details.join(', ')] as [string, string]] : []),
       ]),
       el('p', {}, [button(`Go to ${name(edge.source)}`, () => this.events.select({ kind: 'node', id: edge.source }), 'link'), ' ', button(`Go to ${name(edge.target)}`, () => this.events.select({ kind: 'node', id: edge.target }), 'link')]),
+      ...this.traces(input),
       ...this.names(edge.spanNames, edge.scopes),
       ...this.locations(sitesForSpanNames(input.sites, edge.spanNames, edge.scopes).map(siteLocation), input),
       ...this.recent(input),
@@ -180,7 +189,7 @@ export class DetailsPanel {
     return [
       el('h2', { text: step.name }),
       el('p', { class: 'subtitle', text: `step of ${flow.name} · ${formatCount(flow.runs)} runs` }),
-      table([
+      factsTable([
         ['Services', step.services.join(', ') || '–'],
         ['Spans', formatCount(step.count)],
         ['Errors', `${formatCount(step.errors)} (${formatPercent(step.errors, step.count)})`],
@@ -188,10 +197,15 @@ export class DetailsPanel {
         ['p95', formatMs(step.p95Ms)],
         ['p99', formatMs(step.p99Ms)],
       ]),
+      ...this.traces(input),
       ...this.names(step.spanNames, step.scopes),
       ...this.locations(sites.map(siteLocation), input),
       ...this.recent(input),
     ];
+  }
+
+  private traces(input: DetailsInput): Node[] {
+    return renderTraceList(input.traces, input.openTraceId, (id) => this.events.openTrace(id));
   }
 
   private gone(): Node[] {
@@ -262,18 +276,8 @@ export class DetailsPanel {
     return [el('h3', { text: 'Code' }), list, ...hint];
   }
 
-  /**
-   * In VS Code, a button that opens the line. In the browser, file:line as a vscode://file/ link
-   * when the absolute path is known (clicking also shows the path), else a button showing it.
-   * The link opens outside the page (target _blank): navigating the page itself to an external
-   * scheme would cut its live event stream.
-   */
   private locationLink(loc: CodeLocation, showPath: boolean, root: string | null = null): HTMLElement {
-    const attrs = { 'data-file': loc.file, 'data-line': String(loc.line) };
-    const url = showPath ? vscodeFileUrl(loc, root) : null;
-    const link = url
-      ? el('a', { class: 'code-link', text: locationLabel(loc), attrs: { ...attrs, href: url, target: '_blank', rel: 'noopener noreferrer', title: `Open ${locationLabel(loc)} in VS Code` }, onClick: () => this.events.openLocation(loc) })
-      : button(showPath ? locationLabel(loc) : shortLocationLabel(loc), () => this.events.openLocation(loc), 'code-link', { ...attrs, title: showPath ? `${locationLabel(loc)} (open it in your editor)` : `Open ${locationLabel(loc)}` });
+    const link = codeLink(loc, { showPath, root, open: (l) => this.events.openLocation(l) });
     return el('span', { class: 'code-location' }, [link, el('span', { class: `tag tag-${loc.source}`, text: loc.source === 'static' ? 'code' : 'runtime' })]);
   }
 
@@ -315,10 +319,6 @@ function windowRows(w: WindowNumbers): Array<[string, string]> {
     ['Errors', `${formatCount(w.errors)} (${formatPercent(w.errors, w.count)})`],
     ['p50 / p95 / p99', `${formatMs(w.p50Ms)} / ${formatMs(w.p95Ms)} / ${formatMs(w.p99Ms)}`],
   ];
-}
-
-function table(rows: Array<[string, string]>): HTMLTableElement {
-  return el('table', { class: 'facts' }, rows.map(([k, v]) => el('tr', {}, [el('th', { text: k, attrs: { scope: 'row' } }), el('td', { text: v })])));
 }
 
 function listOf(items: string[], cls: string): HTMLUListElement {

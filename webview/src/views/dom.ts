@@ -20,3 +20,8 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, options: ElOpt
 export function button(text: string, onClick: (event: MouseEvent) => void, cls = '', attrs: Record<string, string> = {}): HTMLButtonElement {
   return el('button', { class: cls, text, attrs: { type: 'button', ...attrs }, onClick });
 }
+
+/** A two-column table of row headings and values (the details panels' facts). */
+export function factsTable(rows: Array<[string, string]>, cls = 'facts'): HTMLTableElement {
+  return el('table', { class: cls }, rows.map(([k, v]) => el('tr', {}, [el('th', { text: k, attrs: { scope: 'row', title: k } }), el('td', { text: v })])));
+}
