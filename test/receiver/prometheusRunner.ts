@@ -52,6 +52,21 @@ export async function promQuery(prom: string, q: string): Promise<PromVector[]> 
   return res.data.result;
 }
 
+export interface FailedHealth {
+  ok: boolean;
+  reason?: string;
+  sources?: { source: string; state: string; message?: string; failures: number }[];
+}
+
+/** /healthz of a serve at `ui` once it answers 503 with its first source in error. */
+export async function failedSourceHealth(ui: string): Promise<FailedHealth> {
+  return waitFor('the failure reported', async () => {
+    const res = await fetch(`${ui}healthz`);
+    const body = (await res.json()) as FailedHealth;
+    return res.status === 503 && body.sources?.[0]?.state === 'error' ? body : undefined;
+  }, 10_000);
+}
+
 export function killAll(procs: ChildProcess[]): void {
   for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
 }

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Graph } from '../../common/src/graph';
-import { killAll, promQuery, requirePrometheus, startPrometheus, startServe } from './prometheusRunner';
+import { failedSourceHealth, killAll, promQuery, requirePrometheus, startPrometheus, startServe } from './prometheusRunner';
 import { freePort } from './runtimes';
 import { makeSpan, waitFor } from './support';
 
@@ -125,13 +125,8 @@ describe('serve --source prometheus=… (real prometheus)', function () {
   it('an unreachable Prometheus is a 503 on /healthz naming the source, and serve keeps running', async () => {
     const port = await freePort();
     const d = await startServe(procs, dir, ['--source', `prometheus=http://127.0.0.1:${port},refresh=1s`]);
-    let body: { ok: boolean; reason?: string; sources?: { source: string; state: string; message?: string; failures: number }[] } | undefined;
-    await waitFor('the failure reported', async () => {
-      const res = await fetch(`${d.ui}healthz`);
-      body = (await res.json()) as typeof body;
-      return res.status === 503 && body?.sources?.[0]?.state === 'error';
-    }, 10_000);
-    assert.match(body!.reason!, new RegExp(`source prometheus=http://127.0.0.1:${port} failed: .*ECONNREFUSED`));
+    const body = await failedSourceHealth(d.ui);
+    assert.match(body.reason!, new RegExp(`source prometheus=http://127.0.0.1:${port} failed: .*ECONNREFUSED`));
     assert.deepEqual((await graphOf(d.ui)).edges, []);
   });
 

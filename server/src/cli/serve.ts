@@ -30,7 +30,7 @@ interface ServeArgs {
   forwardTo?: string;
   /** Browser origins allowed to POST OTLP/HTTP (CORS); repeatable, `*` = any. */
   corsOrigins: string[];
-  /** `--source local|prometheus=<url>[,window=5m,refresh=10s]` (repeatable): telemetry/sources. */
+  /** `--source local|prometheus=<url>[,window=5m,refresh=10s]|jaeger=<url>[,lookback=1h]` (repeatable): telemetry/sources. */
   sources: SourceSpec[];
   /** Test hooks (POST /api/debug/crash-worker): the soak and tests only. */
   debugHooks?: boolean;
@@ -181,7 +181,7 @@ export async function runServe(argv: string[]): Promise<number> {
   if (status.message) console.error(`serve: ${status.message}`);
   const sites = new WorkspaceSites({ root: workspace, log: (m) => console.error(`serve: ${m}`), ignore: args.dataDir ? [args.dataDir] : [] });
   const shown = attachSources(host, args.sources);
-  const ui = createUiServer({ host: shown.host, distDir: __dirname, token: args.token || undefined, sites, debugHooks: args.debugHooks, sources: shown.statuses });
+  const ui = createUiServer({ host: shown.host, distDir: __dirname, token: args.token || undefined, sites, debugHooks: args.debugHooks, sources: shown.statuses, traceSource: shown.traceSource });
   try {
     await new Promise<void>((resolve, reject) => {
       ui.once('error', reject);

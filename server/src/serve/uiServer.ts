@@ -16,7 +16,8 @@ import { SseHub, sseFrame } from '../telemetry/receiver/sseHub';
 import { servePage } from './page';
 import { allowedHost } from '../telemetry/receiver/hostGuard';
 import type { SiteSource } from './workspaceSites';
-import type { SourceStatus } from '../telemetry/sources';
+import type { SourceStatus, TraceSource } from '../telemetry/sources';
+import { answerTraceMessage, traceRoute } from './traceRoutes';
 
 export interface UiServerOptions {
   host: TelemetryHost;
@@ -30,6 +31,8 @@ export interface UiServerOptions {
   debugHooks?: boolean;
   /** The states of `serve --source` sources, for /healthz (a failed one makes it 503). */
   sources?: () => SourceStatus[];
+  /** Where /api/traces and the webview's trace requests are answered from (`serve --source jaeger=…`). */
+  traceSource?: TraceSource;
 }
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -89,6 +92,7 @@ export function createUiServer(opts: UiServerOptions): Server {
         host.debugCrash(url.searchParams.get('mode') === 'stall' ? 'stall' : 'exit');
         return json(res, 202, { crashing: true });
       default:
+        if (req.method === 'GET' && opts.traceSource && (await traceRoute(url, opts.traceSource, json, res))) return;
         return json(res, 404, { error: 'not found' });
     }
   }
@@ -140,8 +144,10 @@ export function createUiServer(opts: UiServerOptions): Server {
       case 'requestWindow':
         return [{ type: 'window', requestId: m.requestId, windowMs: m.windowMs, graph: await host.windowGraph(m.windowMs) }];
       case 'requestTraces':
+        if (opts.traceSource) return [await answerTraceMessage(m, opts.traceSource)];
         return [{ type: 'traces', requestId: m.requestId, result: { traces: [] }, error: 'this host has no trace store' }];
       case 'requestTrace':
+        if (opts.traceSource) return [await answerTraceMessage(m, opts.traceSource)];
         return [{ type: 'trace', requestId: m.requestId, trace: null, error: 'this host has no trace store' }];
       case 'ready':
       case 'openLocation':

@@ -6,6 +6,7 @@
 // out of the poller.
 
 import type { Graph, GraphEdge, GraphNode, NodeKind, Relation } from '../../../../common/src/graph';
+import { durationOption, fetchBounded, sourceUrl } from './http';
 
 export interface PrometheusSourceOptions {
   /** Base URL of the Prometheus (http or https), without /api/v1. */
@@ -45,15 +46,9 @@ export interface PrometheusRead {
  */
 export function parsePrometheusSpec(spec: string, env: NodeJS.ProcessEnv = process.env): PrometheusSourceOptions | string {
   const [rawUrl, ...opts] = spec.split(',');
-  let url: URL;
-  try {
-    url = new URL(rawUrl);
-  } catch {
-    return `prometheus source: ${JSON.stringify(rawUrl)} is not a URL`;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'prometheus source: the URL must be http or https';
-  if (url.username || url.password) return 'prometheus source: put credentials in OTEL_FLOW_MAP_PROMETHEUS_TOKEN, not in the URL';
-  const out: PrometheusSourceOptions = { url: url.href.replace(/\/+$/, ''), ...PROMETHEUS_DEFAULTS };
+  const base = sourceUrl('prometheus', rawUrl, 'OTEL_FLOW_MAP_PROMETHEUS_TOKEN');
+  if (typeof base === 'string') return base;
+  const out: PrometheusSourceOptions = { url: base.url, ...PROMETHEUS_DEFAULTS };
   for (const opt of opts) {
     const [key, value = ''] = opt.split('=', 2);
     switch (key) {
@@ -62,14 +57,14 @@ export function parsePrometheusSpec(spec: string, env: NodeJS.ProcessEnv = proce
           out.windowSec = null;
           break;
         }
-        const s = seconds(value);
-        if (s === undefined || s < 10 || s > 31 * 86_400) return `prometheus source: window=${value} needs a duration 10s … 31d (or total)`;
+        const s = durationOption('prometheus', key, value, 10, 31 * 86_400, '10s … 31d (or total)');
+        if (typeof s === 'string') return s;
         out.windowSec = s;
         break;
       }
       case 'refresh': {
-        const s = seconds(value);
-        if (s === undefined || s < 1 || s > 3_600) return `prometheus source: refresh=${value} needs a duration 1s … 1h`;
+        const s = durationOption('prometheus', key, value, 1, 3_600, '1s … 1h');
+        if (typeof s === 'string') return s;
         out.refreshMs = s * 1000;
         break;
       }
@@ -94,20 +89,10 @@ export function parsePrometheusSpec(spec: string, env: NodeJS.ProcessEnv = proce
   return out;
 }
 
-function seconds(v: string): number | undefined {
-  const m = /^(\d+)(s|m|h|d)$/.exec(v);
-  if (!m) return undefined;
-  return Number(m[1]) * { s: 1, m: 60, h: 3_600, d: 86_400 }[m[2] as 's' | 'm' | 'h' | 'd'];
-}
-
 /** One instant query; the vector's samples, at most maxSeries of them (`cut` = how many more there were). */
 export async function queryPrometheus(o: PrometheusSourceOptions, promql: string): Promise<{ samples: PromSample[]; cut: number }> {
-  const res = await fetch(`${o.url}/api/v1/query?query=${encodeURIComponent(promql)}`, {
-    headers: { accept: 'application/json', ...(o.token ? { authorization: `Bearer ${o.token}` } : {}) },
-    signal: AbortSignal.timeout(o.timeoutMs),
-    redirect: 'error',
-  });
-  const text = await readBounded(res, o.maxResponseBytes);
+  const res = await fetchBounded(`${o.url}/api/v1/query?query=${encodeURIComponent(promql)}`, o);
+  const text = res.text;
   let body: { status?: string; error?: string; data?: { resultType?: string; result?: unknown } };
   try {
     body = JSON.parse(text) as typeof body;
@@ -123,29 +108,6 @@ export async function queryPrometheus(o: PrometheusSourceOptions, promql: string
     if (r.metric && typeof r.metric === 'object') samples.push({ metric: r.metric, value: Number.isFinite(value) ? value : 0 });
   }
   return { samples, cut: Math.max(0, result.length - o.maxSeries) };
-}
-
-async function readBounded(res: Response, max: number): Promise<string> {
-  const declared = Number(res.headers.get('content-length'));
-  if (declared > max) {
-    await res.body?.cancel();
-    throw new Error(`answer of ${declared} bytes is over the ${max}-byte limit (max-bytes)`);
-  }
-  if (!res.body) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw new Error(`answer over the ${max}-byte limit (max-bytes)`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 const EDGE_BY = 'source, source_kind, target, target_kind, relation';
