@@ -3,7 +3,9 @@
 # Debian's Prometheus (scrapes /metrics in test/receiver/prometheus.test.ts) and code-server
 # 4.100.3 (a real VS Code on Node 20). Idempotent; safe to re-run.
 # Also the real OpenTelemetry SDK test clients in build/ (gitignored): a Python venv from
-# test/clients/python/requirements.txt and the Go module test/clients/go, downloaded and built.
+# test/clients/python/requirements.txt and the Go module test/clients/go, downloaded and built;
+# and the team stack's Collector and Jaeger (scripts/team-stack.sh build: several minutes the first
+# time on 2 cores, then cached under ~/.cache/otel-flow-map/team-stack).
 set -euo pipefail
 CODE_SERVER_VERSION=4.100.3
 CACHE_DIR="${OTEL_FLOW_MAP_CACHE:-$HOME/.cache/otel-flow-map}"
@@ -42,8 +44,12 @@ fi
 if command -v go >/dev/null 2>&1; then
   echo "setup:test: Go OpenTelemetry client: go mod download, go build into build/go-otel"
   (cd "$ROOT/test/clients/go" && go mod download && GOFLAGS='-mod=readonly -buildvcs=false' go build -o "$ROOT/build/go-otel/shop" .)
+  # The team stack's binaries (test/receiver/teamStack.test.ts): a file check once cached.
+  t0=$SECONDS
+  "$ROOT/scripts/team-stack.sh" build
+  echo "setup:test: team stack ready in $((SECONDS - t0)) s"
 else
-  echo "setup:test: go not found: the Go SDK test skips locally and fails under CI (needs Go >= 1.26)"
+  echo "setup:test: go not found: the Go SDK and team stack tests skip locally and fail under CI (needs Go >= 1.26)"
 fi
 
 if [[ -x "$CS_DIR/node_modules/.bin/code-server" ]]; then
