@@ -2,7 +2,7 @@
 // per-file symbol tables, and cached results invalidated by the files each one read constants
 // from. A language supplies its symbol extraction, its site finder, its import index and its resolver.
 
-import { basename, dirname } from 'node:path';
+import { basename, dirname, extname, sep } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import type { FileSites, LanguageFrontEnd, SpanSite } from './types';
 import { SourceStore } from './sourceStore';
@@ -113,7 +113,7 @@ export abstract class TreeSitterFrontEnd<Symbols, Resolver> implements LanguageF
   /** Drops cached results that read `file`; a new or removed file may change what any import or package resolves to. */
   private invalidate(file: string, fileSetChanged: boolean): void {
     this.symbols.delete(file);
-    const mayNameIt = fileSetChanged ? nameTester(file) : undefined;
+    const mayNameIt = fileSetChanged ? fileSetTester(file) : undefined;
     for (const [other, result] of this.results) {
       if (result.dependencies.has(file) || (mayNameIt && mayNameIt(other, this.store.text(other) ?? ''))) this.results.delete(other);
     }
@@ -122,12 +122,27 @@ export abstract class TreeSitterFrontEnd<Symbols, Resolver> implements LanguageF
 
 /**
  * Which files a file that came or went could matter to: those of its own folder (a Go package, a
- * Python package's relative imports) and those whose text names its module or folder (an import
- * of it). Dropping every cached result instead made each new file re-analyse the whole workspace.
+ * Python package's relative imports) and those that import it. A Go package is imported by a path
+ * ending in its folder's name, on an import spec line (`"example.com/m/names"`, maybe aliased); a
+ * Python module by its name (`names` for names.py; the folder's for an __init__.py, which also
+ * names every module below it). Any mention of the folder was too broad: a file created in `svc17/`
+ * dropped the result of every file that named a tracer "svc17" (1,250 re-analyses at 25k files).
  */
-function nameTester(file: string): (other: string, text: string) => boolean {
+function fileSetTester(file: string): (other: string, text: string) => boolean {
   const dir = dirname(file);
-  const module = basename(file).replace(/\.[^.]+$/, '');
   const folder = basename(dir);
-  return (other, text) => dirname(other) === dir || text.includes(module) || (folder.length > 0 && text.includes(folder));
+  const sameFolder = (other: string) => dirname(other) === dir;
+  if (extname(file) === '.go') {
+    if (!folder) return sameFolder;
+    const importSpec = new RegExp(`^[ \\t]*(?:import[ \\t]+)?(?:[\\w.]+[ \\t]+)?"(?:[^"\\n]*/)?${escapeRegExp(folder)}"`, 'm');
+    return (other, text) => sameFolder(other) || importSpec.test(text);
+  }
+  const init = basename(file).startsWith('__init__.');
+  const module = init ? folder : basename(file).replace(/\.[^.]+$/, '');
+  const named = new RegExp(`(?<!\\w)${escapeRegExp(module)}(?!\\w)`);
+  return (other, text) => sameFolder(other) || (init && other.startsWith(`${dir}${sep}`)) || named.test(text);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

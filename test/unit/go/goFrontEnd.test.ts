@@ -112,6 +112,23 @@ describe('Go front-end (tree-sitter)', () => {
     assert.equal(name()?.constant, false);
   });
 
+  it('a file that comes into a package drops the results of its package and of its importers, not of files that only mention the folder', async () => {
+    const fresh = await createGoFrontEnd(DEFAULT_SETTINGS.analysis);
+    const span = (name: string) => `\t_, span := otel.Tracer("svc17").Start(ctx, ${name})\n\tdefer span.End()\n`;
+    const files = {
+      importer: ['/ws/m/app/main.go', `package main\n\nimport (\n\t"context"\n\tnames "example.com/m/svc17"\n\t"go.opentelemetry.io/otel"\n)\n\nfunc f(ctx context.Context) {\n${span('names.Pay')}}\n`],
+      sibling: ['/ws/m/svc17/a.go', `package svc17\n\nimport (\n\t"context"\n\n\t"go.opentelemetry.io/otel"\n)\n\nfunc A(ctx context.Context) {\n${span('"a"')}}\n`],
+      mention: ['/ws/m/other/b.go', `package other\n\nimport (\n\t"context"\n\n\t"go.opentelemetry.io/otel"\n)\n\nfunc B(ctx context.Context) {\n${span('"svc17"')}}\n`],
+    } as const;
+    for (const [file, text] of Object.values(files)) fresh.updateFile(file, text);
+    const before = Object.fromEntries(Object.entries(files).map(([k, [file]]) => [k, fresh.sitesOf(file)]));
+    fresh.updateFile('/ws/m/svc17/pay.go', 'package svc17\n\nconst Pay = "billing.pay"\n');
+    assert.notEqual(fresh.sitesOf(files.importer[0]), before.importer, 'an importer of the package is analysed again');
+    assert.equal(fresh.sitesOf(files.importer[0]).sites[0].name?.value, 'billing.pay');
+    assert.notEqual(fresh.sitesOf(files.sibling[0]), before.sibling, 'a file of the same package is analysed again');
+    assert.equal(fresh.sitesOf(files.mention[0]), before.mention, 'a tracer named like the folder is no import: its result is kept');
+  });
+
   it('re-parses a small edit incrementally with the same result as a fresh parse', async () => {
     const edited = ORDERS_TEXT.replace('"checkout.charge"', '"checkout.charge_card"');
     frontEnd.updateFile(ORDERS, edited);

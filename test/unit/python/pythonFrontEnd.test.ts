@@ -137,6 +137,31 @@ describe('Python front-end (tree-sitter)', () => {
     assert.equal(name()?.constant, false);
   });
 
+  it('a module that comes drops the results of its folder and of files naming it; an __init__.py also those below its folder', async () => {
+    const fresh = await createPythonFrontEnd(DEFAULT_SETTINGS.analysis);
+    const span = (name: string) => `\ntracer = trace.get_tracer("billing")\nwith tracer.start_as_current_span(${name}):\n    pass\n`;
+    const files = {
+      importer: ['/ws/app/main.py', `from opentelemetry import trace\nfrom billing.late import PAY\n${span('PAY')}`],
+      sibling: ['/ws/billing/a.py', `from opentelemetry import trace\n${span('"a"')}`],
+      below: ['/ws/billing/sub/c.py', `from opentelemetry import trace\n${span('__name__')}`],
+      mention: ['/ws/other/b.py', `from opentelemetry import trace\n${span('"b"')}`],
+    } as const;
+    for (const [file, text] of Object.values(files)) fresh.updateFile(file, text);
+    const sites = () => Object.fromEntries(Object.entries(files).map(([k, [file]]) => [k, fresh.sitesOf(file)]));
+    const before = sites();
+    fresh.updateFile('/ws/billing/late.py', 'PAY = "billing.pay"\n');
+    const after = sites();
+    assert.notEqual(after.importer, before.importer, 'a file importing the module is analysed again');
+    assert.equal(after.importer.sites[0].name?.value, 'billing.pay');
+    assert.notEqual(after.sibling, before.sibling, 'a file of the same folder is analysed again');
+    assert.equal(after.below, before.below, 'a module below the folder keeps its result');
+    assert.equal(after.mention, before.mention, 'a tracer named like the folder is no import of the module: its result is kept');
+    fresh.updateFile('/ws/billing/__init__.py', '');
+    const init = sites();
+    assert.notEqual(init.below, after.below, 'an __init__.py makes the folder a package: the modules below it are named anew');
+    assert.notEqual(init.mention, after.mention, 'a file naming the package is analysed again');
+  });
+
   it('never throws on hostile or unparsable input', () => {
     const file = join(ROOT, 'hostile.py');
     const inputs = [
