@@ -4,7 +4,8 @@
 // gRPC; this process hosts the worker like the language server does and watches its own
 // event-loop lag. Per transport, the same requests go first to a decode-only worker (same
 // sockets and decoder, topology engine skipped: the baseline), then to the full one, in the
-// same run. Needs a build (dist/telemetryWorker.js).
+// same run. Then the delta bytes a map receives at 50k spans/s (bench/deltaBytes.ts; only that
+// part: `npm run bench:ingest -- deltas`). Needs a build (dist/telemetryWorker.js, dist/cli.js).
 
 import * as grpc from '@grpc/grpc-js';
 import { SpanKind } from '@opentelemetry/api';
@@ -20,6 +21,7 @@ import { DEFAULT_SETTINGS } from '../common/src/settings';
 import { createTelemetryHost, type TelemetryHost } from '../server/src/telemetry/host';
 import { topologyAttributeKeys } from '../server/src/telemetry/topology/classify';
 import { makeSpan, recordSpans } from '../test/receiver/support';
+import { deltaBytes } from './deltaBytes';
 
 const SPANS_PER_REQUEST = 500;
 const DISTINCT_REQUESTS = 16;
@@ -221,15 +223,22 @@ async function main(): Promise<void> {
   const rssMb = process.memoryUsage().rss / 1024 / 1024;
   ok &&= rssMb < TARGETS.rssMb && graph.stats.spansReceived === expected;
   console.log(`RSS after ${(expected / 1e6).toFixed(2)}M spans: ${fmt(rssMb)} MB  target < ${TARGETS.rssMb} MB (${(rssMb / TARGETS.rssMb).toFixed(2)}x) ${verdict(rssMb < TARGETS.rssMb)}`);
-  console.log(`${ok ? 'all targets met' : 'some targets missed'}; bench took ${((performance.now() - started) / 1000).toFixed(0)} s; ${load()}`);
   await full.host.dispose();
   rmSync(dir, { recursive: true, force: true });
+  ok = (await deltaBytes()) && ok;
+  console.log(`${ok ? 'all targets met' : 'some targets missed'}; bench took ${((performance.now() - started) / 1000).toFixed(0)} s; ${load()}`);
 }
 
 if (process.argv[2] === 'generate') void generate(process.argv[3] as 'http' | 'grpc', process.argv[4], Number(process.argv[5]), process.argv[6]).then(() => process.exit(0));
 else if (process.argv[2] === 'decoder') {
   process.send!({ rate: decoderAlone(readRequests(process.argv[3])) });
   process.exit(0);
+} else if (process.argv[2] === 'deltas') {
+  console.log(load());
+  void deltaBytes().then((ok) => {
+    console.log(`${ok ? 'all targets met' : 'some targets missed'}; ${load()}`);
+    process.exit(0);
+  });
 } else
   main().then(
     () => process.exit(0),
