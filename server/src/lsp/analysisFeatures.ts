@@ -15,6 +15,19 @@ const DEBOUNCE_MS = Number(process.env.OTEL_FLOW_MAP_DEBOUNCE_MS ?? 150);
 /** Site consumers (CodeLens, the map's code links) redo work per change: a scan's many changes reach them as one. */
 const SITES_CHANGED_DEBOUNCE_MS = 300;
 
+/** Work between yields to the event loop while the site index is brought up to date. */
+const SLICE_MS = 10;
+
+/** A pause that yields to the event loop once SLICE_MS of work were done since the last yield. */
+function pauseWhenSliceSpent(): () => Promise<void> {
+  let sliceStart = performance.now();
+  return async () => {
+    if (performance.now() - sliceStart < SLICE_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    sliceStart = performance.now();
+  };
+}
+
 export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
   const { connection, documents } = ctx;
   const session = new AnalysisSession({
@@ -68,7 +81,10 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
   let sitesTimer: NodeJS.Timeout | undefined;
   session.onSitesChanged(() => {
     clearTimeout(sitesTimer);
-    sitesTimer = setTimeout(() => siteListeners.forEach((l) => l()), SITES_CHANGED_DEBOUNCE_MS);
+    // The listeners read every site: the files a change invalidated are analysed first, in slices.
+    sitesTimer = setTimeout(() => {
+      session.warmSites(pauseWhenSliceSpent()).then(() => siteListeners.forEach((l) => l()), failed('site index'));
+    }, SITES_CHANGED_DEBOUNCE_MS);
   });
   return {
     sites: () => session.sites(),

@@ -130,6 +130,17 @@ describe('AnalysisSession', function () {
     assert.deepEqual(siteNames(), ['orders/orders.ts:orders.open_buffer']);
   });
 
+  it('brings the site index up to date a file at a time, pausing between files, before it is read', async () => {
+    writeFileSync(join(dir, 'orders', 'refunds.ts'), source('orders.refund'));
+    await session.filesChanged([{ uri: uriOf('orders', 'refunds.ts'), deleted: false }]);
+    let pauses = 0;
+    await session.warmSites(async () => void pauses++);
+    assert.equal(pauses, 2, 'one pause after each of the two files');
+    assert.deepEqual(siteNames(), ['orders/orders.ts:orders.place', 'orders/refunds.ts:orders.refund']);
+    await session.warmSites(async () => void pauses++);
+    assert.equal(pauses, 2, 'nothing to do while the index is read and unchanged');
+  });
+
   it('scans an added folder with its own settings and drops a removed folder\'s sites', async () => {
     writeFileSync(join(dir, 'billing', 'tax.ts'), source('billing.tax'));
     writeFileSync(join(dir, 'billing', 'otel-flow-map.json'), JSON.stringify({ analysis: { severities: { 'generic-name': 'error' } } }));
