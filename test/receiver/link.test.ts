@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { emptyGraph, type Graph } from '../../common/src/graph';
 import type { SpanSite, ValueInfo } from '../../server/src/analysis/types';
 import { lensTitle, liveStatsForSite } from '../../server/src/link/liveMatch';
-import { toSiteSummary } from '../../server/src/link/siteSummary';
+import { toSiteSummaries, toSiteSummary } from '../../server/src/link/siteSummary';
 import { relativeToFolders, RuntimePathResolver } from '../../server/src/link/workspacePaths';
 import { lensOf } from '../../server/src/lsp/codeLens';
 import { hoverMarkdown, md } from '../../server/src/lsp/hover';
@@ -74,6 +74,15 @@ describe('link: live join, CodeLens and hover text', () => {
     assert.deepEqual({ file: s.file, line: s.line, column: s.column, flow: s.flow, step: s.step, name: s.name }, { file: 'src/orders.ts', line: 5, column: 3, flow: 'checkout.place_order', step: 'checkout.pay', name: 'orders.place' });
     assert.equal(s.attributes['order.id'], null);
     assert.equal(toSiteSummary(site(), ['/other'], 'coordimap.flow.'), undefined);
+  });
+
+  it('a summary made once per site is made again for other folders or another flow prefix', () => {
+    const s = site({}, { 'coordimap.flow.name': 'checkout.place_order' });
+    const first = toSiteSummaries([s], ['/ws'], 'coordimap.flow.');
+    assert.equal(toSiteSummaries([s], ['/ws'], 'coordimap.flow.')[0], first[0], 'the same object: not summarised again');
+    assert.equal(toSiteSummaries([s], ['/ws/app'], 'coordimap.flow.')[0].file, 'src/orders.ts');
+    assert.equal(toSiteSummaries([s], ['/ws/app'], 'other.')[0].flow, null);
+    assert.deepEqual(toSiteSummaries([s], ['/elsewhere'], 'coordimap.flow.'), []);
   });
 
   it('matches by (flow, step) first, then by span name narrowed by scope, then by a dynamic prefix', () => {
