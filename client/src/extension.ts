@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { CodeLocation, Graph } from '../../common/src/graph';
-import { DiffRequest, GraphRequest, HistoryRequest, RunsRequest, SpansRequest, WindowGraphRequest } from '../../common/src/lspMethods';
+import { DiffRequest, GraphRequest, HistoryRequest, RunsRequest, SpansRequest, TraceRequest, TracesRequest, WindowGraphRequest } from '../../common/src/lspMethods';
 import type { SpanSiteSummary } from '../../common/src/sites';
 import type { ReceiverStatus } from '../../common/src/telemetry';
 import { registerCommands } from './commands';
@@ -57,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): FlowMapApi {
     diff: (since) => languageClient.sendRequest(DiffRequest, { since }),
     runs: (flow) => languageClient.sendRequest(RunsRequest, { flow }),
     windowGraph: (windowMs) => languageClient.sendRequest(WindowGraphRequest, { windowMs }),
+    traces: (query) => languageClient.sendRequest(TracesRequest, query),
+    trace: (traceId) => languageClient.sendRequest(TraceRequest, { traceId }),
     openLocation: async (location) => (await openWorkspaceLocation(location)) !== undefined,
   };
   context.subscriptions.push(

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { CodeLocation, EdgeDiff, Graph, SnapshotInfo } from '../../common/src/graph';
 import { isFromWebview, type FocusTarget, type FromWebview, type ToWebview } from '../../common/src/protocol';
 import type { FlowRun, SpanQuery, SpanSummary } from '../../common/src/telemetry';
+import type { TraceDetail, TraceList, TraceQuery } from '../../common/src/traces';
 import type { LiveState } from './liveState';
 import { mapHtml } from './mapHtml';
 
@@ -22,6 +23,9 @@ export interface MapHost {
   runs(flow: string): Promise<FlowRun[]>;
   /** The graph of the last `windowMs` (null: all of it). */
   windowGraph(windowMs: number | null): Promise<Graph>;
+  traces(query: TraceQuery): Promise<TraceList>;
+  /** Null when the trace is no longer kept. */
+  trace(traceId: string): Promise<TraceDetail | null>;
   openLocation(location: CodeLocation): Promise<boolean>;
 }
 
@@ -141,12 +145,22 @@ export class MapPanel {
         this.post({ type: 'window', requestId: message.requestId, windowMs: message.windowMs, graph });
         return;
       }
-      case 'requestTraces':
-        this.post({ type: 'traces', requestId: message.requestId, result: { traces: [] }, error: 'this host has no trace store' });
+      case 'requestTraces': {
+        const answer = await this.host.traces(message.query).then(
+          (result) => ({ result }),
+          (err: unknown) => ({ result: { traces: [] }, error: errorText(err) }),
+        );
+        this.post({ type: 'traces', requestId: message.requestId, ...answer });
         return;
-      case 'requestTrace':
-        this.post({ type: 'trace', requestId: message.requestId, trace: null, error: 'this host has no trace store' });
+      }
+      case 'requestTrace': {
+        const answer = await this.host.trace(message.traceId).then(
+          (trace) => ({ trace }),
+          (err: unknown) => ({ trace: null, error: errorText(err) }),
+        );
+        this.post({ type: 'trace', requestId: message.requestId, ...answer });
         return;
+      }
       default: {
         const unhandled: never = message;
         return unhandled;
@@ -167,6 +181,10 @@ export class MapPanel {
     if (MapPanel.current === this) MapPanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {

@@ -6,6 +6,7 @@ import type { EdgeDiff, Graph, GraphDelta, SnapshotInfo } from './graph';
 import type { SpanSiteSummary } from './sites';
 import type { FlowRun, ReceiverStatus, SpanQuery, SpanSummary } from './telemetry';
 import type { TraceExportResult, TraceImportResult } from './telemetry';
+import type { TraceDetail, TraceList, TraceQuery } from './traces';
 
 /** server -> client, throttled (at most a few per second): what changed in the live graph. */
 export const GraphDeltaNotification = new NotificationType<GraphDelta>('otelFlowMap/graphDelta');
@@ -46,3 +47,13 @@ export const ReceiverControlRequest = new RequestType<{ action: ReceiverAction }
 export const ImportTracesRequest = new RequestType<{ path: string }, TraceImportResult, void>('otelFlowMap/importTraces');
 /** client -> server, from "Export Traces…": write the retained spans as OTLP JSON-lines to the path the user picked. */
 export const ExportTracesRequest = new RequestType<{ path: string }, TraceExportResult, void>('otelFlowMap/exportTraces');
+
+/**
+ * client -> server, for the map's trace list (requestTraces) and for CodeLens / hover "open a recent
+ * trace": `{ service, name, order: 'errors' | 'slowest', limit: 1 }` is the failing (else newest) or
+ * the slowest recent trace through span `name` of `service`. Recent traces matching the query.
+ */
+export const TracesRequest = new RequestType<TraceQuery, TraceList, void>('otelFlowMap/traces');
+
+/** client -> server, when the map opens a trace (requestTrace): its spans in full, each with its code line, and its logs; null once no longer kept. */
+export const TraceRequest = new RequestType<{ traceId: string }, TraceDetail | null, void>('otelFlowMap/trace');

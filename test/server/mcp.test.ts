@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { SpanKind } from '@opentelemetry/api';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { Graph } from '../../common/src/graph';
 import { makeSpan, tracerFor } from '../receiver/support';
@@ -37,7 +37,7 @@ async function spawnServe(workspace: string): Promise<{ proc: ChildProcess; addr
     createInterface({ input: proc.stdout! }).once('line', resolve);
     proc.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
   });
-  return { proc, addr: JSON.parse(line) };
+  return { proc, addr: JSON.parse(line) as { grpc: string; http: string; ui: string } };
 }
 
 interface TextResult { content: { type: string; text: string }[]; isError?: boolean }
@@ -62,7 +62,10 @@ describe('otel-flow-map mcp (stdio, against serve)', function () {
     const checkout = tracerFor('mcp-shop-checkout', new OTLPTraceExporter({ url: `http://${addr.http}/v1/traces` }));
     const call = makeSpan(front.tracer, { name: 'POST /checkout', kind: SpanKind.CLIENT, attributes: { 'http.request.method': 'POST', 'server.address': 'checkout' } });
     const handled = makeSpan(checkout.tracer, { name: 'POST /checkout', kind: SpanKind.SERVER, parent: call, attributes: { 'http.request.method': 'POST', 'http.route': '/checkout' } });
-    makeSpan(checkout.tracer, { name: 'billing.charge_card', parent: handled, error: true, attributes: { 'coordimap.flow.name': 'shop.checkout', 'coordimap.flow.step': 'shop.pay' } });
+    const charge = checkout.tracer.startSpan('billing.charge_card', { attributes: { 'coordimap.flow.name': 'shop.checkout', 'coordimap.flow.step': 'shop.pay' } }, trace.setSpan(context.active(), handled));
+    charge.recordException({ name: 'CardDeclined', message: 'card 4242 declined' });
+    charge.setStatus({ code: 2 });
+    charge.end();
     traceId = call.spanContext().traceId;
     await Promise.all([front.provider.shutdown(), checkout.provider.shutdown()]);
     await waitFor('both services in /api/graph', async () => {
@@ -117,14 +120,36 @@ describe('otel-flow-map mcp (stdio, against serve)', function () {
     assert.equal(steps.steps[0].count, 1);
   });
 
-  it('find_traces groups /api/spans by trace and get_trace returns its spans', async () => {
-    const found = parse(await client.callTool({ name: 'find_traces', arguments: { errorsOnly: true } })) as { traces: { traceId: string; spans: number; services: string[] }[] };
+  it('find_traces lists the failing trace from /api/traces; get_trace has its exception and the code line of each span', async () => {
+    const found = parse(await client.callTool({ name: 'find_traces', arguments: { errorsOnly: true } })) as { traces: { traceId: string; spans: number; errors: number; root: string }[] };
     const row = found.traces.find((t) => t.traceId === traceId);
     assert.ok(row, JSON.stringify(found));
-    assert.equal(row.spans, 3);
-    const trace = parse(await client.callTool({ name: 'get_trace', arguments: { traceId } })) as { spans: { name: string; error: boolean }[] };
-    assert.deepEqual(trace.spans.map((s) => s.name).sort(), ['POST /checkout', 'POST /checkout', 'billing.charge_card']);
-    assert.ok(trace.spans.some((s) => s.error));
+    assert.deepEqual([row.spans, row.errors, row.root], [3, 1, 'mcp-shop-frontend: POST /checkout']);
+    const slowest = parse(await client.callTool({ name: 'find_traces', arguments: { service: 'mcp-shop-checkout', name: 'billing.charge_card', order: 'slowest', limit: 1 } })) as { traces: { traceId: string }[] };
+    assert.deepEqual(slowest.traces.map((t) => t.traceId), [traceId]);
+    const got = parse(await client.callTool({ name: 'get_trace', arguments: { traceId } })) as { spans: { name: string; status: string; code?: string; events?: { name: string; attributes: Record<string, string> }[] }[] };
+    assert.deepEqual(got.spans.map((s) => s.name).sort(), ['POST /checkout', 'POST /checkout', 'billing.charge_card']);
+    const charge = got.spans.find((s) => s.name === 'billing.charge_card');
+    assert.ok(charge);
+    assert.equal(charge.status, 'error');
+    assert.equal(charge.code, 'src/orders.ts:6');
+    assert.deepEqual(charge.events?.map((e) => [e.name, e.attributes['exception.type'], e.attributes['exception.message']]), [['exception', 'CardDeclined', 'card 4242 declined']]);
+  });
+
+  it("reads traces from the receiver's read API (--from the OTLP HTTP port) just the same", async () => {
+    const direct = new Client({ name: 'mcp-test-receiver', version: '0.0.0' });
+    await direct.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', '--from', `http://${addr.http}/`, '--workspace', workspace], stderr: 'inherit' }));
+    try {
+      const found = parse(await direct.callTool({ name: 'find_traces', arguments: { service: 'mcp-shop-checkout' } })) as { traces: { traceId: string }[] };
+      assert.ok(found.traces.some((t) => t.traceId === traceId), JSON.stringify(found));
+      const got = parse(await direct.callTool({ name: 'get_trace', arguments: { traceId } })) as { spans: { name: string; code?: string; events?: { attributes: Record<string, string> }[] }[] };
+      const charge = got.spans.find((s) => s.name === 'billing.charge_card');
+      assert.ok(charge);
+      assert.equal(charge.events?.[0].attributes['exception.message'], 'card 4242 declined');
+      assert.equal(charge.code, 'src/orders.ts:6', 'the MCP server adds the code line from its own scan');
+    } finally {
+      await direct.close();
+    }
   });
 
   it('receiver_status reports the listening receiver; bad arguments are tool errors', async () => {

@@ -5,6 +5,8 @@ import { existsSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { resolveSettings } from '../../../common/src/settings';
+import { CodeIndex } from '../mcp/codeIndex';
+import { createMcpHttpHandler, hostLiveSource } from '../mcp/httpEndpoint';
 import { createUiServer } from '../serve/uiServer';
 import { WorkspaceSites } from '../serve/workspaceSites';
 import { checkBind } from '../telemetry/receiver/auth';
@@ -34,6 +36,8 @@ interface ServeArgs {
   sources: SourceSpec[];
   /** Test hooks (POST /api/debug/crash-worker): the soak and tests only. */
   debugHooks?: boolean;
+  /** `--mcp`: the MCP server at /mcp on the UI port (off unless asked). */
+  mcp?: boolean;
 }
 
 /** Parsed arguments, `'help'`, or a usage error message. */
@@ -47,8 +51,9 @@ function parseServeOptions(args: string[]): ServeArgs | string {
   const out: ServeArgs = { uiPort: 4320, workspace: '.', bind: '127.0.0.1', token: '', corsOrigins: [], sources: [] };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
-    if (flag === '--debug-hooks') {
-      out.debugHooks = true;
+    if (flag === '--debug-hooks' || flag === '--mcp') {
+      if (flag === '--mcp') out.mcp = true;
+      else out.debugHooks = true;
       continue;
     }
     const value = args[i + 1];
@@ -181,7 +186,10 @@ export async function runServe(argv: string[]): Promise<number> {
   if (status.message) console.error(`serve: ${status.message}`);
   const sites = new WorkspaceSites({ root: workspace, log: (m) => console.error(`serve: ${m}`), ignore: args.dataDir ? [args.dataDir] : [] });
   const shown = attachSources(host, args.sources);
-  const ui = createUiServer({ host: shown.host, distDir: __dirname, token: args.token || undefined, sites, debugHooks: args.debugHooks, sources: shown.statuses, traceSource: shown.traceSource });
+  // The MCP tools read the same host (no HTTP round trip) and scan --workspace for code questions.
+  let uiBase = '';
+  const mcp = args.mcp ? createMcpHttpHandler(hostLiveSource(shown.host, () => uiBase), new CodeIndex(workspace)) : undefined;
+  const ui = createUiServer({ host: shown.host, distDir: __dirname, token: args.token || undefined, sites, workspace, debugHooks: args.debugHooks, sources: shown.statuses, traceSource: shown.traceSource, mcp });
   try {
     await new Promise<void>((resolve, reject) => {
       ui.once('error', reject);
@@ -194,6 +202,7 @@ export async function runServe(argv: string[]): Promise<number> {
   }
   const uiPort = (ui.address() as AddressInfo).port;
   const uiHost = args.bind.includes(':') ? `[${args.bind}]` : args.bind;
+  uiBase = `http://${uiHost}:${uiPort}/`;
   process.stdout.write(JSON.stringify({ grpc: status.grpc, http: status.http, ui: `http://${uiHost}:${uiPort}/` }) + '\n');
   // After the line above: the scan runs in the background and the map gets the sites when ready.
   sites.start();

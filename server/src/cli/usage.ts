@@ -1,7 +1,7 @@
 // The command lines and `--help` texts, in one place for `--help` and each subcommand's usage errors.
 export const SCAN_USAGE = 'otel-flow-map scan [paths or globs...] [options]';
 export const SERVE_USAGE =
-  'otel-flow-map serve [--grpc-port N] [--http-port N] [--ui-port N] [--data-dir DIR] [--workspace DIR] [--bind ADDR] [--token T] [--cors-origin ORIGIN]... [--forward URL] [--snapshot-interval SECONDS] [--window DURATION] [--source local|prometheus=URL[,window=5m][,refresh=10s]|jaeger=URL[,lookback=1h]]...';
+  'otel-flow-map serve [--grpc-port N] [--http-port N] [--ui-port N] [--data-dir DIR] [--workspace DIR] [--bind ADDR] [--token T] [--cors-origin ORIGIN]... [--forward URL] [--snapshot-interval SECONDS] [--window DURATION] [--source local|prometheus=URL[,window=5m][,refresh=10s]|jaeger=URL[,lookback=1h]]... [--mcp]';
 
 export const SCAN_HELP = `Usage: ${SCAN_USAGE}
 
@@ -46,6 +46,8 @@ Options:
   --source jaeger=URL[,opts]       Answer the trace list and traces (/api/traces) from that Jaeger
                                    query service: lookback=1h, limit=20, refresh=30s, max-bytes=N;
                                    a bearer token from OTEL_FLOW_MAP_JAEGER_TOKEN
+  --mcp                            Also serve the MCP tools (docs/mcp.md) at /mcp on the UI port,
+                                   behind the same Host and --token checks as the API
   -h, --help                       Show this help
 
 Exit codes: 0 on a clean stop, 1 when a port cannot be bound, 2 on a usage error.`;

@@ -12,7 +12,11 @@ import { isWindowMs, MAX_FLOW_RUNS, MAX_HISTORY_SNAPSHOTS } from '../../../commo
 import type { Settings } from '../../../common/src/settings';
 import type { SpanQuery } from '../../../common/src/telemetry';
 import type { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
-import { ExportTracesRequest, ImportTracesRequest } from '../../../common/src/lspMethods';
+import { ExportTracesRequest, ImportTracesRequest, TraceRequest, TracesRequest } from '../../../common/src/lspMethods';
+import { isTraceId } from '../../../common/src/protocol';
+import { withCode } from '../link/traceCode';
+import { RuntimePathResolver } from '../link/workspacePaths';
+import { sanitizeTraceQuery } from '../telemetry/traces/traceQuery';
 import { toSiteSummaries } from '../link/siteSummary';
 import { edgeDiffOf } from '../telemetry/history';
 import { createTelemetryHost, type TelemetryHost } from '../telemetry/host';
@@ -97,6 +101,21 @@ export function registerReceiverBridge(ctx: ServerContext, siteIndex: SiteIndexS
   handle(ImportTracesRequest, (p) => ensureHost().importTraces(pathOf(p), ctx.settings().receiver.maxRequestBytes));
   handle(ExportTracesRequest, (p) => ensureHost().exportTraces(pathOf(p)));
   handle(HistoryRequest, () => (host ? host.history(MAX_HISTORY_SNAPSHOTS) : []));
+  handle(TracesRequest, (q) => (host ? host.traces(sanitizeTraceQuery(q)) : { traces: [], source: 'local' }));
+  const runtimePaths = new RuntimePathResolver(() => ctx.workspaceFolders());
+  ctx.onWorkspaceFoldersChanged(() => runtimePaths.invalidate());
+  handle(TraceRequest, async (p) => {
+    // From the wire: anything but a trace id names no trace.
+    const traceId: unknown = p?.traceId;
+    const trace = host && isTraceId(traceId) ? await host.trace(traceId) : null;
+    if (!trace) return null;
+    const prefix = ctx.settings().analysis.attributePrefix;
+    return withCode(trace, {
+      sites: toSiteSummaries(siteIndex.sites(), ctx.workspaceFolders(), prefix),
+      attributePrefix: prefix,
+      resolve: (path) => runtimePaths.resolve(path)?.relative,
+    });
+  });
   // From the wire: anything but a flow name has no runs.
   handle(RunsRequest, (p) => (host && typeof p?.flow === 'string' ? host.runs(p.flow, MAX_FLOW_RUNS) : []));
   handle(WindowGraphRequest, (p) => {

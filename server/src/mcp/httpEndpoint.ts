@@ -30,12 +30,17 @@ export function createMcpHttpHandler(live: LiveSource, code: CodeIndex): McpHttp
   };
 }
 
-/** Live data straight from `serve`'s telemetry host (no HTTP round trip). */
-export function hostLiveSource(host: TelemetryHost, base: string): LiveSource {
+/** Live data straight from `serve`'s telemetry host (no HTTP round trip); `base` names it in answers. */
+export function hostLiveSource(host: TelemetryHost, base: string | (() => string)): LiveSource {
+  const baseOf = typeof base === 'string' ? () => base : base;
   return {
-    base,
+    get base() {
+      return baseOf();
+    },
     graph: () => host.graph(),
     spans: (q) => host.spans(q),
-    status: () => Promise.resolve({ source: base, ok: host.status().state === 'listening', receiver: host.status(), workerRestarts: host.health().restarts }),
+    traces: (q) => host.traces(q),
+    trace: (traceId) => host.trace(traceId),
+    status: () => Promise.resolve({ source: baseOf(), ok: host.status().state === 'listening', receiver: host.status(), workerRestarts: host.health().restarts }),
   };
 }

@@ -1,10 +1,11 @@
 // Live data for the MCP tools, read over HTTP from a `serve` UI URL or the receiver's read API
-// (the extension's receiver on its OTLP HTTP port). Both answer GET /api/graph; only `serve`
-// answers /api/spans and /healthz, so the receiver's status falls back to the first SSE frame
-// of /api/events there.
+// (the extension's receiver on its OTLP HTTP port). Both answer GET /api/graph, /api/traces and
+// /api/traces/{traceId}; only `serve` answers /api/spans and /healthz, so the receiver's status
+// falls back to the first SSE frame of /api/events there.
 
 import type { Graph } from '../../../common/src/graph';
 import type { SpanQuery, SpanSummary } from '../../../common/src/telemetry';
+import type { TraceDetail, TraceList, TraceQuery } from '../../../common/src/traces';
 
 const TIMEOUT_MS = 5_000;
 
@@ -15,6 +16,10 @@ export interface LiveSource {
   graph(): Promise<Graph>;
   /** Undefined when the source has no span drill-down (the receiver's read API). */
   spans(q: SpanQuery): Promise<SpanSummary[] | undefined>;
+  /** Recent traces (GET /api/traces). */
+  traces(q: TraceQuery): Promise<TraceList>;
+  /** One trace (GET /api/traces/{traceId}); null when the source does not keep it. */
+  trace(traceId: string): Promise<TraceDetail | null>;
   status(): Promise<unknown>;
 }
 
@@ -39,12 +44,17 @@ export function httpLiveSource(from: string, token?: string): LiveSource {
     base,
     graph: async () => (await getJson('api/graph')) as Graph,
     async spans(q) {
-      const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));
-      const res = await get(`api/spans?${params}`);
+      const res = await get(`api/spans?${paramsOf(q).toString()}`);
       if (res.status === 404) return undefined;
       if (!res.ok) throw new LiveError(`GET /api/spans answered ${res.status}`);
       return (await res.json()) as SpanSummary[];
+    },
+    traces: async (q) => (await getJson(`api/traces?${paramsOf(q).toString()}`)) as TraceList,
+    async trace(traceId) {
+      const res = await get(`api/traces/${encodeURIComponent(traceId)}`);
+      if (res.status === 404) return null;
+      if (!res.ok) throw new LiveError(`GET /api/traces/${traceId} answered ${res.status}${res.status === 401 ? ' (pass --token)' : ''}`);
+      return (await res.json()) as TraceDetail;
     },
     async status() {
       const health = await get('healthz');
@@ -52,6 +62,12 @@ export function httpLiveSource(from: string, token?: string): LiveSource {
       return { source: base, receiver: await firstSseInit(await get('api/events')) };
     },
   };
+}
+
+function paramsOf(q: object): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));
+  return params;
 }
 
 /** The receiver status in the `init` frame of an /api/events stream, then the stream is closed. */

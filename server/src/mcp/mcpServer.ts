@@ -10,7 +10,10 @@ import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } fr
 import { emptyGraph } from '../../../common/src/graph';
 import { CodeIndex } from './codeIndex';
 import { httpLiveSource, LiveError, type LiveSource } from './liveSource';
-import { findingsUnder, flowList, flowSteps, groupTraces, limitOf, serviceMap, spanSites, TOOLS, traceOf } from './tools';
+import { isTraceId } from '../../../common/src/protocol';
+import { DEFAULT_SETTINGS } from '../../../common/src/settings';
+import { withCode } from '../link/traceCode';
+import { findingsUnder, flowList, flowSteps, limitOf, serviceMap, spanSites, TOOLS, traceRows, traceView } from './tools';
 import { MCP_HELP } from './usage';
 
 export const DEFAULT_FROM = 'http://127.0.0.1:4318/';
@@ -115,23 +118,26 @@ async function callTool(name: string, args: Record<string, unknown>, live: LiveS
     case 'receiver_status':
       return live.status();
     case 'find_traces': {
-      const query = { service: optional(args.service, 'service'), name: optional(args.name, 'name'), flow: optional(args.flow, 'flow'), step: optional(args.step, 'step'), limit: 500 };
-      return groupTraces(await spansOrFail(live, query), args.errorsOnly === true, max);
+      const order = (['newest', 'slowest', 'errors'] as const).find((o) => o === args.order);
+      const minDurationMs = typeof args.minDurationMs === 'number' && Number.isFinite(args.minDurationMs) && args.minDurationMs >= 0 ? args.minDurationMs : undefined;
+      const query = {
+        service: optional(args.service, 'service'), name: optional(args.name, 'name'), flow: optional(args.flow, 'flow'), step: optional(args.step, 'step'),
+        ...(args.errorsOnly === true ? { status: 'error' as const } : {}), ...(order ? { order } : {}), ...(minDurationMs !== undefined ? { minDurationMs } : {}), limit: max,
+      };
+      return traceRows((await live.traces(query)).traces, max);
     }
     case 'get_trace': {
       const id = text(args.traceId, 'traceId');
-      if (!/^[0-9a-fA-F]{1,64}$/.test(id)) throw new ToolError('traceId must be hex');
-      return traceOf(await spansOrFail(live, { limit: 500 }), id);
+      if (!isTraceId(id)) throw new ToolError('traceId must be 32 hex digits');
+      const trace = await live.trace(id.toLowerCase());
+      if (!trace) return { traceId: id, spans: [], note: `${live.base} keeps no span or log of this trace (it may have been evicted: newest traces are kept, failing and slow ones longer)` };
+      // The code line of each span from this server's own scan of the workspace (a receiver's API has none).
+      const snap = await code.get().catch(() => undefined);
+      return traceView(snap ? withCode(trace, { sites: snap.sites, attributePrefix: DEFAULT_SETTINGS.analysis.attributePrefix }) : trace);
     }
     default:
       throw new ToolError(`unknown tool ${name}`);
   }
-}
-
-async function spansOrFail(live: LiveSource, q: Parameters<LiveSource['spans']>[0]) {
-  const spans = await live.spans(q);
-  if (!spans) throw new ToolError(`${live.base} has no span API (GET /api/spans): point --from at an \`otel-flow-map serve\` UI URL for traces`);
-  return spans;
 }
 
 function answer(value: unknown): CallToolResult {

@@ -4,7 +4,7 @@
 
 import type { Flow, Graph, GraphEdge } from '../../../common/src/graph';
 import type { FindingSummary, SpanSiteSummary } from '../../../common/src/sites';
-import type { SpanSummary } from '../../../common/src/telemetry';
+import type { TraceDetail, TraceSummary } from '../../../common/src/traces';
 
 export interface ToolDef {
   name: string;
@@ -48,13 +48,23 @@ export const TOOLS: ToolDef[] = [
   },
   {
     name: 'find_traces',
-    description: 'Recent traces, grouped by traceId from the receiver\'s ring of recent spans (GET /api/spans; a traces API does not exist yet, so a trace holds only the spans still in that ring and matching the filter). Filter by service, span name, flow, step, or errors only. Needs a `serve` URL as --from: the receiver read API of the extension has no span drill-down.',
-    inputSchema: { type: 'object', properties: { service: str('service.name'), name: str('Span name'), flow: str('Flow name'), step: str('Step name'), errorsOnly: { type: 'boolean', description: 'Only traces with an error span.' }, limit: limit(50, 10) }, additionalProperties: false },
+    description: "Recent traces from the map's trace store (GET /api/traces): root span, span and error counts, start and duration. Filter by service, span name, flow, step, errors only, or a minimum duration; order newest first, slowest first, or failing first. Works against a `serve` URL and against the editor's receiver.",
+    inputSchema: {
+      type: 'object',
+      properties: {
+        service: str('service.name'), name: str('Span name (a trace matches when one of its spans has it; with service, a span of that service).'), flow: str('Flow name'), step: str('Step name'),
+        errorsOnly: { type: 'boolean', description: 'Only traces with an error span.' },
+        minDurationMs: { type: 'number', minimum: 0, description: 'Only traces at least this long.' },
+        order: { type: 'string', enum: ['newest', 'slowest', 'errors'], description: 'newest (default), slowest first, or failing first.' },
+        limit: limit(50, 10),
+      },
+      additionalProperties: false,
+    },
   },
   {
     name: 'get_trace',
-    description: "The spans of one trace that are still in the receiver's ring of recent spans (from GET /api/spans: a traces API does not exist yet), parent links, attributes, and span events (exceptions) when the receiver reports them.",
-    inputSchema: { type: 'object', properties: { traceId: { type: 'string', pattern: '^[0-9a-fA-F]{1,64}$', description: 'Hex trace id.' } }, required: ['traceId'], additionalProperties: false },
+    description: "One trace from the map's trace store (GET /api/traces/{traceId}): its spans with parents, status and status message, attributes, span events (exceptions with type, message and stack trace), links, the code line that created each span (file:line, when known), and the log records received for it.",
+    inputSchema: { type: 'object', properties: { traceId: { type: 'string', pattern: '^[0-9a-fA-F]{32}$', description: 'Trace id: 32 hex digits.' } }, required: ['traceId'], additionalProperties: false },
   },
 ];
 
@@ -158,51 +168,47 @@ export function findingsUnder(findings: FindingSummary[], path: string | undefin
   return { findings: b.items.map((f) => ({ location: `${f.file}:${f.line}`, rule: f.rule, severity: f.severity, message: f.message })), ...(b.omitted ? { omitted: b.omitted } : {}) };
 }
 
-interface TraceRow {
-  traceId: string;
-  root: string;
-  services: string[];
-  spans: number;
-  errors: number;
-  startedAt: string;
-  durationMs: number;
-}
-
-/** Spans grouped by trace, newest trace first. */
-export function groupTraces(spans: SpanSummary[], errorsOnly: boolean, max: number): { traces: TraceRow[]; omitted?: number } {
-  const by = new Map<string, SpanSummary[]>();
-  for (const s of spans) by.set(s.traceId, [...(by.get(s.traceId) ?? []), s]);
-  const rows: TraceRow[] = [];
-  for (const [traceId, list] of by) {
-    const ids = new Set(list.map((s) => s.spanId));
-    const root = list.find((s) => !s.parentSpanId) ?? list.find((s) => !ids.has(s.parentSpanId ?? '')) ?? list[0];
-    const start = Math.min(...list.map((s) => s.startMs));
-    const end = Math.max(...list.map((s) => s.startMs + s.durationMs));
-    const errors = list.filter((s) => s.error).length;
-    if (errorsOnly && !errors) continue;
-    rows.push({ traceId, root: `${root.service}: ${root.name}`, services: [...new Set(list.map((s) => s.service))], spans: list.length, errors, startedAt: new Date(start).toISOString(), durationMs: r(end - start) });
-  }
-  rows.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
-  const b = bounded(rows, max);
-  return { traces: b.items, ...(b.omitted ? { omitted: b.omitted } : {}) };
+/** Recent traces as rows for an agent. */
+export function traceRows(traces: TraceSummary[], max: number) {
+  const b = bounded(traces, max);
+  return {
+    traces: b.items.map((t) => ({ traceId: t.traceId, root: `${t.rootService}: ${t.rootName}`, spans: t.spanCount, errors: t.errorCount, startedAt: new Date(t.startMs).toISOString(), durationMs: r(t.durationMs) })),
+    ...(b.omitted ? { omitted: b.omitted } : {}),
+  };
 }
 
 const MAX_ATTRIBUTE_CHARS = 512;
+const MAX_STACKTRACE_CHARS = 4_000;
+const MAX_TRACE_SPANS = 200;
+const MAX_SPAN_EVENTS = 16;
+const MAX_TRACE_LOGS = 100;
 
-export function traceOf(spans: SpanSummary[], traceId: string): object {
-  const id = traceId.toLowerCase();
-  const list = spans.filter((s) => s.traceId.toLowerCase() === id).sort((a, b) => a.startMs - b.startMs).slice(0, 200);
-  if (!list.length) return { traceId, spans: [], note: "no span of this trace is in the receiver's ring of recent spans" };
+type Attrs = Record<string, string | number | boolean>;
+
+function clipAttrs(attrs: Attrs, max = 64): Attrs {
+  return Object.fromEntries(Object.entries(attrs).slice(0, max).map(([k, v]) => {
+    const cap = k === 'exception.stacktrace' ? MAX_STACKTRACE_CHARS : MAX_ATTRIBUTE_CHARS;
+    return [k, typeof v === 'string' && v.length > cap ? `${v.slice(0, cap)}…` : v];
+  }));
+}
+
+/** One trace for an agent: spans in start order (bounded), exceptions and logs kept, long values cut. */
+export function traceView(trace: TraceDetail): object {
+  const spans = bounded(trace.spans, MAX_TRACE_SPANS);
+  const logs = bounded(trace.logs, MAX_TRACE_LOGS);
   return {
-    traceId,
-    spans: list.map((s) => {
-      const extra = s as SpanSummary & { events?: unknown; logs?: unknown };
-      return {
-        spanId: s.spanId, ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}), name: s.name, service: s.service, kind: s.kind, startedAt: new Date(s.startMs).toISOString(), durationMs: r(s.durationMs), error: s.error,
-        attributes: Object.fromEntries(Object.entries(s.attributes).slice(0, 64).map(([k, v]) => [k, typeof v === 'string' && v.length > MAX_ATTRIBUTE_CHARS ? `${v.slice(0, MAX_ATTRIBUTE_CHARS)}…` : v])),
-        ...(extra.events !== undefined ? { events: extra.events } : {}),
-        ...(extra.logs !== undefined ? { logs: extra.logs } : {}),
-      };
-    }),
+    traceId: trace.traceId,
+    ...(trace.missingSpans ? { missingSpans: trace.missingSpans } : {}),
+    spans: spans.items.map((s) => ({
+      spanId: s.spanId, ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}), name: s.name, service: s.service, kind: s.kind,
+      startedAt: new Date(s.startMs).toISOString(), durationMs: r(s.durationMs), status: s.status, ...(s.statusMessage ? { statusMessage: s.statusMessage } : {}),
+      ...(s.code ? { code: `${s.code.file}:${s.code.line}` } : {}),
+      attributes: clipAttrs(s.attributes),
+      ...(s.events.length ? { events: s.events.slice(0, MAX_SPAN_EVENTS).map((e) => ({ name: e.name, at: new Date(e.timeMs).toISOString(), attributes: clipAttrs(e.attributes, 32) })) } : {}),
+      ...(s.links.length ? { links: s.links.map((l) => ({ traceId: l.traceId, spanId: l.spanId })) } : {}),
+    })),
+    ...(spans.omitted ? { spansOmitted: spans.omitted } : {}),
+    logs: logs.items.map((l) => ({ at: new Date(l.timeMs).toISOString(), severity: l.severity, body: l.body.length > MAX_ATTRIBUTE_CHARS ? `${l.body.slice(0, MAX_ATTRIBUTE_CHARS)}…` : l.body, ...(l.spanId ? { spanId: l.spanId } : {}) })),
+    ...(logs.omitted ? { logsOmitted: logs.omitted } : {}),
   };
 }

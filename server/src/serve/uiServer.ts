@@ -18,6 +18,8 @@ import { allowedHost } from '../telemetry/receiver/hostGuard';
 import type { SiteSource } from './workspaceSites';
 import type { SourceStatus, TraceSource } from '../telemetry/sources';
 import { answerTraceMessage, traceRoute } from './traceRoutes';
+import { localTraceSource, withSiteCode } from './localTraces';
+import type { McpHttpHandler } from '../mcp/httpEndpoint';
 
 export interface UiServerOptions {
   host: TelemetryHost;
@@ -27,12 +29,16 @@ export interface UiServerOptions {
   token?: string;
   /** The workspace's code sites for code links; none when absent. */
   sites?: SiteSource;
+  /** The folder runtime code.* paths of spans are mapped into (`--workspace`). */
+  workspace?: string;
   /** POST /api/debug/crash-worker (`serve --debug-hooks`, for the soak and tests only). */
   debugHooks?: boolean;
   /** The states of `serve --source` sources, for /healthz (a failed one makes it 503). */
   sources?: () => SourceStatus[];
-  /** Where /api/traces and the webview's trace requests are answered from (`serve --source jaeger=…`). */
+  /** Where /api/traces and the webview's trace requests are answered from (`serve --source jaeger=…`); else the local receiver's trace store. */
   traceSource?: TraceSource;
+  /** The MCP server over Streamable HTTP at /mcp (`serve --mcp`), behind the same Host and token checks as the API. */
+  mcp?: McpHttpHandler;
 }
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -41,6 +47,7 @@ const SSE_PING_MS = 15_000;
 
 export function createUiServer(opts: UiServerOptions): Server {
   const { host } = opts;
+  const traces = withSiteCode(opts.traceSource ?? localTraceSource(host), opts.sites, opts.workspace);
   // A map that stops reading gets the latest graph when it drains, never a queue of deltas.
   const sse = new SseHub({ maxClients: MAX_SSE_CLIENTS, pingMs: SSE_PING_MS, resync: () => sseFrame({ type: 'delta', delta: resetDelta(host.currentGraph()) }) });
   const broadcast = (m: ToWebview) => sse.broadcast(m.type, sseFrame(m));
@@ -92,7 +99,8 @@ export function createUiServer(opts: UiServerOptions): Server {
         host.debugCrash(url.searchParams.get('mode') === 'stall' ? 'stall' : 'exit');
         return json(res, 202, { crashing: true });
       default:
-        if (req.method === 'GET' && opts.traceSource && (await traceRoute(url, opts.traceSource, json, res))) return;
+        if (req.method === 'GET' && (await traceRoute(url, traces, json, res))) return;
+        if (url.pathname === '/mcp' && opts.mcp) return opts.mcp(req, res);
         return json(res, 404, { error: 'not found' });
     }
   }
@@ -144,11 +152,8 @@ export function createUiServer(opts: UiServerOptions): Server {
       case 'requestWindow':
         return [{ type: 'window', requestId: m.requestId, windowMs: m.windowMs, graph: await host.windowGraph(m.windowMs) }];
       case 'requestTraces':
-        if (opts.traceSource) return [await answerTraceMessage(m, opts.traceSource)];
-        return [{ type: 'traces', requestId: m.requestId, result: { traces: [] }, error: 'this host has no trace store' }];
       case 'requestTrace':
-        if (opts.traceSource) return [await answerTraceMessage(m, opts.traceSource)];
-        return [{ type: 'trace', requestId: m.requestId, trace: null, error: 'this host has no trace store' }];
+        return [await answerTraceMessage(m, traces)];
       case 'ready':
       case 'openLocation':
         // No editor behind the browser page: nothing to open.

@@ -12,7 +12,7 @@ import { Forwarder } from './forwarder';
 import { diffAgainst, HistoryStore } from './history';
 import type { LiveDetails, QueryHandlers, QueryOf, WorkerAnswer, WorkerQueryKind, WorkerStartOptions } from './messages';
 import { decodeTraceRequestJson } from './otlp/jsonDecoder';
-import { decodeTraceRequestProto, spanAttributes } from './otlp/protoDecoder';
+import { decodeTraceRequestProto, spanDetail } from './otlp/protoDecoder';
 import type { DecodeResult } from './otlp/span';
 import { checkBind, isLoopback } from './receiver/auth';
 import type { BodyFormat, ExportResult, Signal } from './receiver/exportHandler';
@@ -176,7 +176,7 @@ export class TelemetryService {
   }
 
   exportTraces(path: string): Promise<TraceExportResult> {
-    return exportTraceFile(path, this.requireTopology().spans.retained(), spanAttributes);
+    return exportTraceFile(path, this.requireTopology().spans.retained(), spanDetail);
   }
 
   private ingest(t: Topology, decoded: DecodeResult): void {

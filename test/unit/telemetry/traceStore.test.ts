@@ -125,7 +125,7 @@ describe('trace store', () => {
     assert.deepEqual(traceQueryOf(new URLSearchParams('service=a&status=error&order=slowest&minDurationMs=5&limit=9999&bogus=1&nodeId=')), { service: 'a', status: 'error', order: 'slowest', minDurationMs: 5, limit: 200 });
     assert.deepEqual(sanitizeTraceQuery({ status: 'ok', order: 'random', limit: -1, minDurationMs: 'x', name: 7 }), {});
     assert.equal(traceIdOfPath(`/api/traces/${'A'.repeat(32)}`), 'a'.repeat(32));
-    assert.equal(traceIdOfPath('/api/traces/xyz'), 'malformed');
+    assert.equal(traceIdOfPath('/api/traces/xyz'), null);
     assert.equal(traceIdOfPath('/api/traces'), undefined);
   });
 });

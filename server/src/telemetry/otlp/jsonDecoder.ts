@@ -113,7 +113,7 @@ function eventsOf(v: unknown): SpanEvent[] {
 
 /** `stacktrace`: an event's `exception.stacktrace` may run to maxStacktraceLength. */
 function attributesOf(v: unknown, max = LIMITS.maxAttributesPerSpan, stacktrace = false): Record<string, AttrValue> {
-  const out: Record<string, AttrValue> = Object.create(null);
+  const out = Object.create(null) as Record<string, AttrValue>;
   if (!Array.isArray(v)) return out;
   let n = 0;
   for (const kv of v) {
@@ -152,7 +152,7 @@ function anyValue(v: unknown, depth: number): unknown {
     return values.map((x) => anyValue(x, depth + 1) ?? null);
   }
   if (isObj(v.kvlistValue)) {
-    const map: Record<string, unknown> = Object.create(null);
+    const map = Object.create(null) as Record<string, unknown>;
     const values = Array.isArray(v.kvlistValue.values) ? v.kvlistValue.values : [];
     for (const kv of values) if (isObj(kv) && typeof kv.key === 'string') map[kv.key] = anyValue(kv.value, depth + 1) ?? null;
     return map;

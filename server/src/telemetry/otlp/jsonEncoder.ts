@@ -2,17 +2,18 @@
 // (hex ids, lowerCamelCase keys, 64-bit integers as strings), grouped by resource and scope —
 // what the collector's file exporter writes and importTraces reads.
 
+import type { SpanDetail } from './protoDecoder';
 import type { AttrValue, DecodedSpan } from './span';
 
-/** `attributes` gives each span's full attributes (the decoder may have kept only some). */
-export function encodeTraceRequestJson(spans: readonly DecodedSpan[], attributes: (s: DecodedSpan) => Record<string, AttrValue>): string {
+/** `detail` gives each span's full attributes, events, links and status (the decoder may have kept only some). */
+export function encodeTraceRequestJson(spans: readonly DecodedSpan[], detail: (s: DecodedSpan) => SpanDetail): string {
   const byService = new Map<string, Map<string, unknown[]>>();
   for (const s of spans) {
     let scopes = byService.get(s.service);
     if (!scopes) byService.set(s.service, (scopes = new Map()));
     let list = scopes.get(s.scope);
     if (!list) scopes.set(s.scope, (list = []));
-    list.push(spanJson(s, attributes(s)));
+    list.push(spanJson(s, detail(s)));
   }
   const resourceSpans = [...byService].map(([service, scopes]) => ({
     resource: { attributes: [keyValue('service.name', service)] },
@@ -21,7 +22,7 @@ export function encodeTraceRequestJson(spans: readonly DecodedSpan[], attributes
   return JSON.stringify({ resourceSpans });
 }
 
-function spanJson(s: DecodedSpan, attributes: Record<string, AttrValue>): unknown {
+function spanJson(s: DecodedSpan, d: SpanDetail): unknown {
   const start = Math.round(s.startMs * 1e3);
   return {
     traceId: s.traceId,
@@ -31,10 +32,15 @@ function spanJson(s: DecodedSpan, attributes: Record<string, AttrValue>): unknow
     kind: s.kind,
     startTimeUnixNano: microsToNanos(start),
     endTimeUnixNano: microsToNanos(start + Math.round(s.durationMs * 1e3)),
-    attributes: Object.entries(attributes).map(([k, v]) => keyValue(k, v)),
-    ...(s.links.length ? { links: s.links.map((l) => ({ traceId: l.traceId, spanId: l.spanId })) } : {}),
-    status: s.error ? { code: 2 } : {},
+    attributes: attributesJson(d.attributes),
+    ...(d.events.length ? { events: d.events.map((e) => ({ timeUnixNano: microsToNanos(Math.round(e.timeMs * 1e3)), name: e.name, attributes: attributesJson(e.attributes) })) } : {}),
+    ...(d.links.length ? { links: d.links.map((l) => ({ traceId: l.traceId, spanId: l.spanId, ...(l.attributes ? { attributes: attributesJson(l.attributes) } : {}) })) } : {}),
+    status: { ...(d.statusCode ? { code: d.statusCode } : {}), ...(d.statusMessage ? { message: d.statusMessage } : {}) },
   };
+}
+
+function attributesJson(attributes: Record<string, AttrValue>): unknown[] {
+  return Object.entries(attributes).map(([k, v]) => keyValue(k, v));
 }
 
 /** Microseconds keep a ms timestamp exact in a double; the nanosecond string is built with BigInt. */

@@ -11,7 +11,7 @@ export const TWO_32 = 4294967296;
 // by V8 for the topology's map lookups) instead of a fresh one per span.
 const CACHE_SLOTS = 1024;
 const MAX_CACHED_LENGTH = 64;
-const cachedStrings: (string | undefined)[] = new Array(CACHE_SLOTS);
+const cachedStrings = new Array<string | undefined>(CACHE_SLOTS);
 
 export class Reader {
   pos = 0;

@@ -144,7 +144,7 @@ export function decodeAnyValue(r: Reader, limit: number, depth: number, recurrin
 /** ArrayValue (values: AnyValue) or KeyValueList (values: KeyValue), both field 1. */
 function decodeList(r: Reader, limit: number, depth: number, keyed: boolean): unknown {
   const items: unknown[] = [];
-  const map: Record<string, unknown> = Object.create(null);
+  const map = Object.create(null) as Record<string, unknown>;
   while (r.pos < limit) {
     const tag = r.varint();
     if (tag === ((1 << 3) | 2)) {

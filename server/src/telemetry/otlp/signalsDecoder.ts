@@ -186,7 +186,10 @@ function arrayOf(v: unknown): Record<string, unknown>[] {
 /** AnyValue as text, as anyValueText reads the protobuf form. */
 function jsonValueText(v: Record<string, unknown>): string {
   if (typeof v.stringValue === 'string') return clip(v.stringValue, LIMITS.maxStringLength);
-  for (const k of ['intValue', 'doubleValue', 'boolValue']) if (v[k] !== undefined && typeof v[k] !== 'object') return String(v[k]);
+  for (const k of ['intValue', 'doubleValue', 'boolValue']) {
+    const x = v[k];
+    if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') return String(x);
+  }
   return Object.keys(v).length ? '(structured)' : '';
 }
 

@@ -42,8 +42,8 @@ export class ReadApi {
     if (!authorized(req.headers.authorization, this.token)) return json(res, 401, { error: 'missing or wrong bearer token' });
     if (path === '/api/graph') return json(res, 200, this.source.graph());
     if (path === '/api/traces') return json(res, 200, this.source.traces(traceQueryOf(new URL(req.url ?? '/', 'http://localhost').searchParams)));
-    if (traceId === 'malformed') return json(res, 400, { error: 'a trace id is 32 hex digits' });
-    if (traceId !== undefined) {
+    if (traceId === null) return json(res, 400, { error: 'a trace id is 32 hex digits' });
+    if (traceId) {
       const trace = this.source.trace(traceId);
       return trace ? json(res, 200, trace) : json(res, 404, { error: `no trace ${traceId} is kept here` });
     }

@@ -4,11 +4,12 @@
 import { open, stat } from 'node:fs/promises';
 import type { TraceExportResult } from '../../../../common/src/telemetry';
 import { encodeTraceRequestJson } from '../otlp/jsonEncoder';
-import type { AttrValue, DecodedSpan } from '../otlp/span';
+import type { SpanDetail } from '../otlp/protoDecoder';
+import type { DecodedSpan } from '../otlp/span';
 
 const SPANS_PER_LINE = 500;
 
-export async function exportTraceFile(path: string, spans: readonly DecodedSpan[], attributes: (s: DecodedSpan) => Record<string, AttrValue>): Promise<TraceExportResult> {
+export async function exportTraceFile(path: string, spans: readonly DecodedSpan[], detail: (s: DecodedSpan) => SpanDetail): Promise<TraceExportResult> {
   const existing = await stat(path).catch(() => undefined);
   if (existing && !existing.isFile()) throw new Error(`${path} is not a regular file`);
   const file = await open(path, 'w').catch((err: Error) => {
@@ -17,7 +18,7 @@ export async function exportTraceFile(path: string, spans: readonly DecodedSpan[
   let requests = 0;
   try {
     for (let i = 0; i < spans.length; i += SPANS_PER_LINE) {
-      await file.write(encodeTraceRequestJson(spans.slice(i, i + SPANS_PER_LINE), attributes) + '\n');
+      await file.write(encodeTraceRequestJson(spans.slice(i, i + SPANS_PER_LINE), detail) + '\n');
       requests++;
     }
   } catch (err) {

@@ -31,11 +31,11 @@ export function sanitizeTraceQuery(v: unknown): TraceQuery {
   return q;
 }
 
-/** `/api/traces/{traceId}`: the id (lower case), 'malformed' for a bad one, undefined for another path. */
-export function traceIdOfPath(path: string): string | 'malformed' | undefined {
+/** `/api/traces/{traceId}`: the id (lower case), null for a malformed one, undefined for another path. */
+export function traceIdOfPath(path: string): string | null | undefined {
   const m = /^\/api\/traces\/([^/]*)$/.exec(path);
   if (!m) return undefined;
-  return /^[0-9a-fA-F]{32}$/.test(m[1]) ? m[1].toLowerCase() : 'malformed';
+  return /^[0-9a-fA-F]{32}$/.test(m[1]) ? m[1].toLowerCase() : null;
 }
 
 function numberOf(v: unknown): number | undefined {
