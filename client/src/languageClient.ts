@@ -9,8 +9,10 @@ import {
   ReceiverControlRequest,
   ReceiverStatusNotification,
   SitesChangedNotification,
+  SitesDeltaNotification,
   SitesRequest,
 } from '../../common/src/lspMethods';
+import { applySitesDelta } from '../../common/src/sites';
 import type { LiveState } from './liveState';
 import type { PartialSettings } from './settingsScopes';
 
@@ -36,6 +38,7 @@ export async function startLanguageClient(client: LanguageClient, live: LiveStat
   client.onNotification(GraphDeltaNotification, (delta) => live.applyDelta(delta));
   client.onNotification(ReceiverStatusNotification, (status) => live.setReceiver(status));
   client.onNotification(SitesChangedNotification, (sites) => live.setSites(sites));
+  client.onNotification(SitesDeltaNotification, (delta) => live.setSites(applySitesDelta(live.sites, delta)));
   await client.start();
   await fetchState(client, live);
   // The client restarts a crashed server: its state starts over, so fetch it again.

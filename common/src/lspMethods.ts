@@ -3,7 +3,7 @@
 
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { EdgeDiff, Graph, GraphDelta, SnapshotInfo } from './graph';
-import type { SpanSiteSummary } from './sites';
+import type { SitesDelta, SpanSiteSummary } from './sites';
 import type { FlowRun, ReceiverStatus, SpanQuery, SpanSummary } from './telemetry';
 import type { TraceExportResult, TraceImportResult } from './telemetry';
 import type { TraceDetail, TraceList, TraceQuery } from './traces';
@@ -14,8 +14,11 @@ export const GraphDeltaNotification = new NotificationType<GraphDelta>('otelFlow
 /** server -> client, whenever the receiver starts, stops or fails. */
 export const ReceiverStatusNotification = new NotificationType<ReceiverStatus>('otelFlowMap/receiverStatus');
 
-/** server -> client, after the workspace's span sites change (scan or edit). */
+/** server -> client, after the workspace's span sites change (scan or edit): the whole list, the first time and when most files changed. */
 export const SitesChangedNotification = new NotificationType<SpanSiteSummary[]>('otelFlowMap/sitesChanged');
+
+/** server -> client, after some files' span sites changed (an edit, a file on disk): those files' sites, replacing what the client holds for them. */
+export const SitesDeltaNotification = new NotificationType<SitesDelta>('otelFlowMap/sitesDelta');
 
 /** client -> server, when the map opens: the whole current graph. */
 export const GraphRequest = new RequestType0<Graph, void>('otelFlowMap/graph');

@@ -36,3 +36,15 @@ export interface ScanResult {
   spans: SpanSiteSummary[];
   findings: FindingSummary[];
 }
+
+/** Some files' sites, replaced: the files (as SpanSiteSummary.file) now have exactly `sites` (a file with none lost its sites or went). */
+export interface SitesDelta {
+  files: string[];
+  sites: SpanSiteSummary[];
+}
+
+/** The list with a delta applied: the delta's files' sites replaced, the others kept. */
+export function applySitesDelta(list: readonly SpanSiteSummary[], delta: SitesDelta): SpanSiteSummary[] {
+  const files = new Set(delta.files);
+  return [...list.filter((s) => !files.has(s.file)), ...delta.sites];
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { emptyGraph } from '../../../common/src/graph';
 import {
   DiffRequest, GraphDeltaNotification, GraphRequest, HistoryRequest, ReceiverControlRequest, ReceiverStatusNotification,
-  RunsRequest, SitesChangedNotification, SitesRequest, SpansRequest, WindowGraphRequest,
+  RunsRequest, SitesRequest, SpansRequest, WindowGraphRequest,
 } from '../../../common/src/lspMethods';
 import { isWindowMs, MAX_FLOW_RUNS, MAX_HISTORY_SNAPSHOTS } from '../../../common/src/protocol';
 import type { Settings } from '../../../common/src/settings';
@@ -143,13 +143,7 @@ export function registerReceiverBridge(ctx: ServerContext, siteIndex: SiteIndexS
         return lifecycle.status();
     }
   });
-  siteIndex.onDidChange(() => {
-    void notify(
-      SitesChangedNotification,
-      toSiteSummaries(siteIndex.sites(), ctx.workspaceFolders(), ctx.settings().analysis.attributePrefix),
-    );
-    scheduleLensRefresh();
-  });
+  siteIndex.onDidChange(scheduleLensRefresh);
   return () => host;
 }
 
