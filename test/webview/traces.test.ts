@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { TraceDetail } from '../../common/src/traces';
 import { waitFor } from '../support/waitFor';
 import type { FromWebview } from '../../common/src/protocol';
 import { launchChromium, openPage } from './support/browser';
 import { childOf, sdkService, startServe, type SdkService, type Serve } from './support/serve';
-import { overlappingTraceTexts, truncatedWithoutTitle } from './support/traceChecks';
+import { openTraceFrom, overlappingTraceTexts, truncatedWithoutTitle } from './support/traceChecks';
 
 const FAILING_EDGE = 'service:orders|calls|external:api.partner.example';
 const MESSAGE = 'quote service answered 503: upstream unavailable';
@@ -67,15 +67,6 @@ async function sendCheckout(services: Record<string, SdkService>): Promise<Sent>
   return { traceId: root.spanContext().traceId, storeSpan: store.spanContext().spanId, partnerSpan: partner.spanContext().spanId, invoiceSpan: invoice.spanContext().spanId, publishSpan: publish.spanContext().spanId, consumerTrace: consume.spanContext().traceId };
 }
 
-/** Selects the edge or node and opens the trace `traceId` from its "Recent traces". */
-async function openTrace(page: Page, target: string, traceId: string): Promise<void> {
-  await page.dispatchEvent(target, 'click');
-  const item = page.locator(`.details button.trace-item[data-trace-id="${traceId}"]`);
-  await item.waitFor({ timeout: 30_000 });
-  await item.click();
-  await page.waitForSelector(`.trace-view[data-state="shown"][data-trace-id="${traceId}"] .wf-span`);
-}
-
 describe('trace view against serve (Chromium + real OTel SDK spans)', function () {
   this.timeout(90_000);
   let serve: Serve;
@@ -114,7 +105,7 @@ describe('trace view against serve (Chromium + real OTel SDK spans)', function (
     const { page, problems } = await openPage(browser, serve.ui, { width: 1080, height: 700 });
     const edge = `g.edge[data-edge-id="${FAILING_EDGE}"]`;
     await page.waitForSelector(`${edge}.health-bad`, { timeout: 30_000 });
-    await openTrace(page, `${edge} path.edge-hit`, sent.traceId);
+    await openTraceFrom(page, `${edge} path.edge-hit`, sent.traceId);
     assert.match((await page.getAttribute(`.details button.trace-item[data-trace-id="${sent.traceId}"]`, 'class')) ?? '', /is-error/);
     const extras = page.locator(`.wf-extras-row[data-for-span="${sent.partnerSpan}"]`);
     assert.equal(await extras.locator('.exception-type').textContent(), 'QuoteUnavailableError');
@@ -132,7 +123,7 @@ describe('trace view against serve (Chromium + real OTel SDK spans)', function (
   it('sends openLocation for the line that created a span, and links a runtime path as vscode://file/', async () => {
     const { page } = await openPage(browser, serve.ui, { width: 1600, height: 900 });
     await page.waitForSelector(`g.edge[data-edge-id="${FAILING_EDGE}"]`, { timeout: 30_000 });
-    await openTrace(page, `g.edge[data-edge-id="${FAILING_EDGE}"] path.edge-hit`, sent.traceId);
+    await openTraceFrom(page, `g.edge[data-edge-id="${FAILING_EDGE}"] path.edge-hit`, sent.traceId);
     // The analyzer's site for orders.store, workspace-relative.
     const site = page.locator(`.wf-span[data-span-id="${sent.storeSpan}"] .wf-code .code-link`);
     assert.equal(await site.textContent(), 'orders.ts:4');
@@ -160,7 +151,7 @@ describe('trace view against serve (Chromium + real OTel SDK spans)', function (
     const { page } = await openPage(browser, serve.ui, { width: 1080, height: 700 });
     const mailer = 'g.node[data-node-id="service:mailer"]';
     await page.waitForSelector(mailer, { timeout: 30_000 });
-    await openTrace(page, `${mailer} path.node-shape`, sent.consumerTrace);
+    await openTraceFrom(page, `${mailer} path.node-shape`, sent.consumerTrace);
     await page.click('.wf-span:has-text("order.events process") .wf-badge.is-link');
     await page.click(`.wf-extras-row button.follow-link[data-trace-id="${sent.traceId}"]`);
     await page.waitForSelector(`.trace-view[data-state="shown"][data-trace-id="${sent.traceId}"][data-selected-span="${sent.publishSpan}"]`);
@@ -173,7 +164,7 @@ describe('trace view against serve (Chromium + real OTel SDK spans)', function (
   it('moves between spans with the arrow keys, folds with Left/Right, opens a block with Enter and closes with Escape', async () => {
     const { page } = await openPage(browser, serve.ui, { width: 1080, height: 700 });
     await page.waitForSelector(`g.edge[data-edge-id="${FAILING_EDGE}"]`, { timeout: 30_000 });
-    await openTrace(page, `g.edge[data-edge-id="${FAILING_EDGE}"] path.edge-hit`, sent.traceId);
+    await openTraceFrom(page, `g.edge[data-edge-id="${FAILING_EDGE}"] path.edge-hit`, sent.traceId);
     const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-span-id'));
     const depthOfFocused = () => page.evaluate(() => document.activeElement?.getAttribute('data-depth'));
     assert.equal(await depthOfFocused(), '0');
@@ -204,7 +195,7 @@ describe('trace view against serve (Chromium + real OTel SDK spans)', function (
   it('lays the trace out at 1080×700 with no text over other text', async () => {
     const { page, problems } = await openPage(browser, serve.ui, { width: 1080, height: 700 });
     await page.waitForSelector(`g.edge[data-edge-id="${FAILING_EDGE}"]`, { timeout: 30_000 });
-    await openTrace(page, `g.edge[data-edge-id="${FAILING_EDGE}"] path.edge-hit`, sent.traceId);
+    await openTraceFrom(page, `g.edge[data-edge-id="${FAILING_EDGE}"] path.edge-hit`, sent.traceId);
     await page.click(`.wf-span[data-span-id="${sent.partnerSpan}"] .wf-span-name`);
     assert.deepEqual(await overlappingTraceTexts(page), []);
     assert.deepEqual(await truncatedWithoutTitle(page), []);

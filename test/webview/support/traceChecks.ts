@@ -1,5 +1,5 @@
-// Layout checks of the trace view in the page: text boxes over other text boxes, and text cut
-// by an ellipsis with no tooltip to read it whole.
+// The trace view in a test page: opening a trace from a selection's "Recent traces", and the
+// layout checks (text boxes over other text boxes, text cut by an ellipsis with no tooltip).
 import type { Page } from 'playwright-core';
 import { overlappingPairs, type TextBox } from './overlaps';
 
@@ -37,4 +37,13 @@ export function truncatedWithoutTitle(page: Page): Promise<string[]> {
     }
     return out;
   }, TEXTS);
+}
+
+/** Clicks `target` (an edge's or node's shape) and opens the trace `traceId` from its "Recent traces". */
+export async function openTraceFrom(page: Page, target: string, traceId: string): Promise<void> {
+  await page.dispatchEvent(target, 'click');
+  const item = page.locator(`.details button.trace-item[data-trace-id="${traceId}"]`);
+  await item.waitFor({ timeout: 30_000 });
+  await item.click();
+  await page.waitForSelector(`.trace-view[data-state="shown"][data-trace-id="${traceId}"] .wf-span`);
 }
