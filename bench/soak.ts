@@ -33,7 +33,7 @@ async function startServe(dataDir: string): Promise<{ proc: ChildProcess; addr: 
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: proc.stdout! }).once('line', resolve);
+    createInterface({ input: proc.stdout }).once('line', resolve);
     proc.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
   });
   return { proc, addr: JSON.parse(line) as Addr };

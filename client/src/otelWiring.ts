@@ -3,7 +3,7 @@
 // it (otelEnvironment.ts computes them). Nothing is injected in untrusted workspaces.
 
 import * as vscode from 'vscode';
-import { debugEnvironment, otlpEnvironment, terminalContribution, type Env, type LaunchLike } from './otelEnvironment';
+import { debugEnvironment, otlpEnvironment, terminalContribution, type Env } from './otelEnvironment';
 import type { LiveState } from './liveState';
 import { editorSetting, readSettings, terminalEnvOverrides } from './settings';
 
@@ -37,7 +37,7 @@ export function registerOtelEnvironment(context: vscode.ExtensionContext, live: 
     vscode.debug.registerDebugConfigurationProvider('*', {
       resolveDebugConfigurationWithSubstitutedVariables(folder, config) {
         if (!enabled('debug')) return config;
-        const env = debugEnvironment(config as LaunchLike, wantedEnv(live), process.env, folder?.name ?? vscode.workspace.workspaceFolders?.[0]?.name);
+        const env = debugEnvironment(config, wantedEnv(live), process.env, folder?.name ?? vscode.workspace.workspaceFolders?.[0]?.name);
         return env ? { ...config, env } : config;
       },
     }),

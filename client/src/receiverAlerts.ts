@@ -40,7 +40,12 @@ export function watchReceiverErrors(live: LiveState, mirror: OwnerMirror): Recei
       await offerFix(text, portTaken(status) !== undefined);
     })();
   });
-  return { lastWarning: () => lastShown, dispose: () => listener.dispose() };
+  return {
+    lastWarning: () => lastShown,
+    dispose: () => {
+      listener.dispose();
+    },
+  };
 }
 
 /** Mirrors the receiver on the configured HTTP port; tells the user when that is not possible. */

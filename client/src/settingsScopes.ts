@@ -3,7 +3,7 @@
 // fill the rest from otel-flow-map.json and the defaults. Pure: no `vscode` import, unit-tested.
 
 import { isRecord } from '../../common/src/guards';
-import { DEFAULT_SETTINGS, type AnalysisSettings, type ReceiverSettings } from '../../common/src/settings';
+import { DEFAULT_SETTINGS, type AnalysisSettings, type ReceiverSettings, type Settings } from '../../common/src/settings';
 
 /** What `WorkspaceConfiguration.inspect(key)` reports for one setting. */
 export interface ScopedValues {
@@ -27,8 +27,8 @@ const USER_ONLY = new Set(['receiver.bindAddress', 'receiver.authToken']);
 const TRUSTED_WORKSPACE_ONLY = new Set(['receiver.forwardTo', 'receiver.corsAllowedOrigins']);
 
 /** Every setting key below `otelFlowMap.`, e.g. `receiver.grpcPort`. */
-export const SETTING_KEYS: readonly string[] = Object.entries(DEFAULT_SETTINGS).flatMap(([section, values]) =>
-  Object.keys(values).map((k) => `${section}.${k}`),
+export const SETTING_KEYS: readonly string[] = (Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]).flatMap((section) =>
+  Object.keys(DEFAULT_SETTINGS[section]).map((k) => `${section}.${k}`),
 );
 
 export function buildPartialSettings(inspect: (key: string) => ScopedValues | undefined, trusted: boolean): PartialSettings {

@@ -11,6 +11,7 @@ import { MCP_USAGE } from './mcp/usage';
 
 type Commands = typeof import('./cliCommands');
 /** A path esbuild cannot follow: the commands stay out of this bundle. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous load of a sibling bundle by computed path; an import would be bundled or made async
 const loadCommands = (): Commands => require(join(__dirname, 'cliCommands.js')) as Commands;
 
 const USAGE = `Usage:

@@ -54,7 +54,7 @@ describe('receiver: bad input matrix', function () {
     assert.equal((await postTraces(http, 'hello', { 'content-type': 'text/plain' })).status, 415);
     const bad = await postTraces(http, '{"resourceSpans": [', JSON_CT);
     assert.equal(bad.status, 400);
-    assert.equal(JSON.parse(bad.body.toString()).code, 3);
+    assert.equal((JSON.parse(bad.body.toString()) as { code: number }).code, 3);
     assert.equal((await postTraces(http, valid(), { ...PROTO, 'content-encoding': 'br' })).status, 400);
     assert.equal((await postTraces(http, Buffer.from('not gzip'), { ...PROTO, 'content-encoding': 'gzip' })).status, 400);
   });
@@ -107,7 +107,7 @@ describe('receiver: bad input matrix', function () {
     const body = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'xyz', spanId: '1' }, { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), name: 'fine' }] }] }] });
     const r = await postTraces(http, body, JSON_CT);
     assert.equal(r.status, 200);
-    assert.equal(JSON.parse(r.body.toString()).partialSuccess.rejectedSpans, '1');
+    assert.equal((JSON.parse(r.body.toString()) as { partialSuccess: { rejectedSpans: string } }).partialSuccess.rejectedSpans, '1');
     const g = await host.graph();
     assert.ok(g.stats.spansDropped >= 1 && g.stats.dropped['invalid-span'] >= 1);
   });

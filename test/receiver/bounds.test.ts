@@ -6,6 +6,7 @@ import { SpanKind, type AttrValue, type DecodedSpan } from '../../server/src/tel
 import { Pairer } from '../../server/src/telemetry/topology/pairing';
 import { SpanStore } from '../../server/src/telemetry/topology/spanStore';
 import { Topology } from '../../server/src/telemetry/topology/topology';
+import { spanAttributes } from '../support/spans';
 
 let seq = 0;
 function span(over: Partial<DecodedSpan> & { attrs?: Record<string, AttrValue> }): DecodedSpan {
@@ -13,7 +14,7 @@ function span(over: Partial<DecodedSpan> & { attrs?: Record<string, AttrValue> }
   const { attrs, ...rest } = over;
   return {
     traceId: seq.toString(16).padStart(32, '0'), spanId: seq.toString(16).padStart(16, '0'), parentSpanId: '', name: 'op', kind: SpanKind.INTERNAL,
-    startMs: 1_000, durationMs: 10, error: false, service: 'svc', scope: 'scope', attributes: Object.assign(Object.create(null), attrs ?? {}), links: [],
+    startMs: 1_000, durationMs: 10, error: false, service: 'svc', scope: 'scope', attributes: spanAttributes(attrs ?? {}), links: [],
     ...rest,
   };
 }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { Topology } from '../../server/src/telemetry/topology/topology';
 import { SpanKind, type AttrValue, type DecodedSpan } from '../../server/src/telemetry/otlp/span';
+import { spanAttributes } from '../support/spans';
 
 let seq = 0;
 function stepSpan(flow: string, step: string, runId: string | undefined, over: Partial<DecodedSpan> = {}): DecodedSpan {
@@ -11,7 +12,7 @@ function stepSpan(flow: string, step: string, runId: string | undefined, over: P
   if (runId !== undefined) attrs['coordimap.flow.run_id'] = runId;
   return {
     traceId: seq.toString(16).padStart(32, '0'), spanId: seq.toString(16).padStart(16, '0'), parentSpanId: '', name: step, kind: SpanKind.INTERNAL,
-    startMs: 1_000 + seq, durationMs: 10, error: false, service: 'svc', scope: 'scope', attributes: Object.assign(Object.create(null), attrs), links: [],
+    startMs: 1_000 + seq, durationMs: 10, error: false, service: 'svc', scope: 'scope', attributes: spanAttributes(attrs), links: [],
     ...over,
   };
 }

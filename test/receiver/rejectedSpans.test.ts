@@ -98,7 +98,7 @@ describe('receiver: malformed spans inside a valid request are counted (partial_
     });
     const r = await postTraces(http, body, { 'content-type': 'application/json' });
     assert.equal(r.status, 200);
-    const partial = JSON.parse(r.body.toString()).partialSuccess;
+    const partial = (JSON.parse(r.body.toString()) as { partialSuccess: { rejectedSpans: string; errorMessage: string } }).partialSuccess;
     assert.equal(partial.rejectedSpans, '6');
     assert.match(partial.errorMessage, /6 span\(s\) rejected: 2 with a missing or invalid trace or span id, 4 not a span object/);
     await waitFor('the rejected spans are in dropped{invalid-span}', async () => (await droppedInvalid()) - before === 6);

@@ -19,7 +19,7 @@ const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 async function spawnServe(extra: string[] = []): Promise<{ proc: ChildProcess; addr: { grpc: string; http: string; ui: string }; stdoutLines: string[] }> {
   const proc = spawn(process.execPath, [CLI, 'serve', '--grpc-port', '0', '--http-port', '0', '--ui-port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   const stdoutLines: string[] = [];
-  const rl = createInterface({ input: proc.stdout! });
+  const rl = createInterface({ input: proc.stdout });
   const first = new Promise<string>((resolve, reject) => {
     rl.on('line', (l) => {
       stdoutLines.push(l);
@@ -27,7 +27,7 @@ async function spawnServe(extra: string[] = []): Promise<{ proc: ChildProcess; a
     });
     proc.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
   });
-  return { proc, addr: JSON.parse(await first), stdoutLines };
+  return { proc, addr: JSON.parse(await first) as { grpc: string; http: string; ui: string }, stdoutLines };
 }
 
 
@@ -102,10 +102,11 @@ describe('otel-flow-map serve (end to end)', function () {
     assert.match(metrics, /^traces_service_graph_request_failed_total\{client="e2e-shop",server="redis",connection_type="database"\} 1$/m);
     assert.match(metrics, /^otel_flow_map_edge_failed_total\{source="e2e-shop",source_kind="service",target="redis",target_kind="database",relation="reads"\} 1$/m);
 
-    const diff = await (await fetch(`${addr.ui}api/diff?since=0`)).json();
+    const diff = (await (await fetch(`${addr.ui}api/diff?since=0`)).json()) as { addedEdges: string[] };
     assert.ok(diff.addedEdges.includes(edge.id));
     assert.equal((await fetch(`${addr.ui}api/diff`)).status, 400);
-    assert.equal((await (await fetch(`${addr.ui}healthz`)).json()).receiver.state, 'listening');
+    const health = (await (await fetch(`${addr.ui}healthz`)).json()) as { receiver: { state: string } };
+    assert.equal(health.receiver.state, 'listening');
   });
 
   it('POST /api/message answers FromWebview messages and rejects anything else', async () => {
@@ -129,7 +130,7 @@ describe('otel-flow-map serve (end to end)', function () {
   it('--data-dir on a file exits 2 at once with a clear message', async () => {
     const proc = spawn(process.execPath, [CLI, 'serve', '--ui-port', '0', '--data-dir', CLI], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const started = Date.now();
     const code = await new Promise<number | null>((r) => proc.once('exit', r));
     assert.equal(code, 2);

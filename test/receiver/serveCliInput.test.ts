@@ -18,9 +18,9 @@ function run(args: string[]): { child: ChildProcess; exit: Promise<{ code: numbe
   const child = spawn(process.execPath, [CLI, 'serve', '--workspace', mkdtempSync(join(tmpdir(), 'ofm-cli-')), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let stdout = '';
-  child.stderr!.on('data', (d) => (stderr += d));
+  child.stderr.on('data', (d) => (stderr += d));
   const line = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
+    child.stdout.on('data', (d) => {
       stdout += d;
       if (stdout.includes('\n')) resolve(stdout.split('\n')[0]);
     });

@@ -134,7 +134,7 @@ describe('otel-flow-map serve --workspace (code sites)', function () {
   it('refuses a --workspace that is not a folder with a usage error', async () => {
     const bad = spawn(process.execPath, [CLI, 'serve', '--grpc-port', '0', '--http-port', '0', '--ui-port', '0', '--workspace', join(ws, 'missing')], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
-    bad.stderr!.on('data', (d: Buffer) => (err += d.toString('utf8')));
+    bad.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
     const code = await new Promise<number | null>((resolve) => bad.once('exit', resolve));
     assert.equal(code, 2);
     assert.match(err, /--workspace .* is not a folder/);

@@ -10,6 +10,7 @@ import { SpanKind, type AttrValue, type DecodedSpan } from '../../server/src/tel
 import { MINUTE_MS, MinuteRing, RING_MINUTES } from '../../server/src/telemetry/topology/minuteRing';
 import { Topology } from '../../server/src/telemetry/topology/topology';
 import { makeSpan, startHost, tracerFor, waitFor } from './support';
+import { spanAttributes } from '../support/spans';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const FLOW = 'coordimap.flow.';
@@ -21,7 +22,7 @@ function dbSpan(service: string, db: string, endMs: number, extra: Partial<Decod
   return {
     traceId: 'b'.repeat(32), spanId: seq.toString(16).padStart(16, '0'), parentSpanId: '', name: `read ${db}`, kind: SpanKind.INTERNAL, // INTERNAL db spans make their edge at once (no pairing wait)
     startMs: endMs - 10, durationMs: 10, error: false, service, scope: 'scope', links: [],
-    attributes: Object.assign(Object.create(null), { 'db.system.name': 'postgresql', 'db.namespace': db, 'db.operation.name': 'SELECT', ...attrs }),
+    attributes: spanAttributes({ 'db.system.name': 'postgresql', 'db.namespace': db, 'db.operation.name': 'SELECT', ...attrs }),
     ...extra,
   };
 }
@@ -110,8 +111,8 @@ describe('time window: Topology.windowGraph', () => {
     const t = newTopology();
     const now = T0 + 10 * MINUTE_MS;
     // The server half ends in an earlier minute than the client half (and the edge).
-    const client = dbSpan('web', 'x', now - 1_000, { kind: SpanKind.CLIENT, name: 'GET', attributes: Object.create(null), durationMs: 7 * MINUTE_MS, startMs: now - 7 * MINUTE_MS - 1_000 });
-    const server = dbSpan('api', 'x', now - 6 * MINUTE_MS, { kind: SpanKind.SERVER, name: 'GET', parentSpanId: client.spanId, attributes: Object.create(null) });
+    const client = dbSpan('web', 'x', now - 1_000, { kind: SpanKind.CLIENT, name: 'GET', attributes: spanAttributes(), durationMs: 7 * MINUTE_MS, startMs: now - 7 * MINUTE_MS - 1_000 });
+    const server = dbSpan('api', 'x', now - 6 * MINUTE_MS, { kind: SpanKind.SERVER, name: 'GET', parentSpanId: client.spanId, attributes: spanAttributes() });
     t.ingest([client, server], now);
     const g = t.windowGraph(5 * MINUTE_MS, now);
     assert.deepEqual(ids(g.edges), ['service:web|calls|service:api']);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { Topology } from '../../server/src/telemetry/topology/topology';
 import { SpanKind, type AttrValue, type DecodedSpan } from '../../server/src/telemetry/otlp/span';
 import { databaseDisplayName, queueDisplayName } from '../../common/src/semconv';
+import { spanAttributes } from '../support/spans';
 
 let seq = 0;
 type Kind = (typeof SpanKind)[keyof typeof SpanKind];
@@ -14,7 +15,7 @@ function span(kind: Kind, attrs: Record<string, AttrValue>): DecodedSpan {
   seq++;
   return {
     traceId: 'b'.repeat(32), spanId: seq.toString(16).padStart(16, '0'), parentSpanId: 'f'.repeat(16), name: 'op', kind,
-    startMs: 1_000 + seq, durationMs: 5, error: false, service: 'svc', scope: 'scope', attributes: Object.assign(Object.create(null), attrs), links: [],
+    startMs: 1_000 + seq, durationMs: 5, error: false, service: 'svc', scope: 'scope', attributes: spanAttributes(attrs), links: [],
   };
 }
 

@@ -234,7 +234,8 @@ export function handle(req: { method: string; url: string }, orderId: string): v
 `);
     const { diagnostics } = await lsp.diagnostics(callerUri, (p) => p.diagnostics.length > 0);
     assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line]), [['dynamic-span-name', 4]], 'only the call passing an ID, not the bounded method');
-    assert.match(String(diagnostics[0].message), /an identifier/);
+    const { message } = diagnostics[0];
+    assert.match(typeof message === 'string' ? message : message.value, /an identifier/);
     const related = diagnostics[0].relatedInformation ?? [];
     assert.equal(related.length, 1);
     assert.equal(related[0].location.uri, helperUri);

@@ -34,7 +34,7 @@ export function badName(): void {
 async function spawnServe(workspace: string): Promise<{ proc: ChildProcess; addr: { grpc: string; http: string; ui: string } }> {
   const proc = spawn(process.execPath, [CLI, 'serve', '--grpc-port', '0', '--http-port', '0', '--ui-port', '0', '--workspace', workspace], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: proc.stdout! }).once('line', resolve);
+    createInterface({ input: proc.stdout }).once('line', resolve);
     proc.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
   });
   return { proc, addr: JSON.parse(line) as { grpc: string; http: string; ui: string } };

@@ -61,7 +61,7 @@ describe('receiver lifecycle: otelFlowMap.receiver.autoStart (real JSON-RPC)', f
     const idle = await waitFor('a stopped status', () => s.statuses.find((x) => x.state === 'stopped'));
     assert.match(idle.message ?? '', /no OpenTelemetry dependency/);
     assert.ok(!s.statuses.some((x) => x.state === 'listening'));
-    const answered = (await s.lsp.connection.sendRequest(ReceiverControlRequest.method, { action: 'mapOpened' })) as ReceiverStatus;
+    const answered = await s.lsp.connection.sendRequest(ReceiverControlRequest, { action: 'mapOpened' });
     assert.equal(answered.state, 'listening', JSON.stringify(answered));
   });
 
@@ -83,9 +83,9 @@ describe('receiver lifecycle: otelFlowMap.receiver.autoStart (real JSON-RPC)', f
       const s = track(await start(otel, receiver));
       const off = await waitFor('disabled', () => s.statuses.find((x) => x.state === 'disabled'));
       assert.match(off.message ?? '', /autoStart is never|enabled is false/);
-      const afterMap = (await s.lsp.connection.sendRequest(ReceiverControlRequest.method, { action: 'mapOpened' })) as ReceiverStatus;
+      const afterMap = await s.lsp.connection.sendRequest(ReceiverControlRequest, { action: 'mapOpened' });
       assert.equal(afterMap.state, 'disabled');
-      const started = (await s.lsp.connection.sendRequest(ReceiverControlRequest.method, { action: 'start' })) as ReceiverStatus;
+      const started = await s.lsp.connection.sendRequest(ReceiverControlRequest, { action: 'start' });
       assert.equal(started.state, 'listening');
     }
   });

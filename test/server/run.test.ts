@@ -45,7 +45,7 @@ function freePort(): Promise<number> {
 function runCli(args: string[]): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, [CLI, 'run', ...args], { cwd: ROOT, stdio: ['ignore', 'inherit', 'pipe'] });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
 }
 
@@ -79,7 +79,7 @@ describe('otel-flow-map run', function () {
     let addr: { http: string; ui: string };
     before(async () => {
       serve = spawn(process.execPath, [CLI, 'serve', '--grpc-port', '0', '--http-port', '0', '--ui-port', '0', '--workspace', mkdtempSync(join(tmpdir(), 'ofm-empty-'))], { stdio: ['ignore', 'pipe', 'ignore'] });
-      addr = JSON.parse(await new Promise<string>((resolve) => createInterface({ input: serve.stdout! }).once('line', resolve)));
+      addr = JSON.parse(await new Promise<string>((resolve) => createInterface({ input: serve.stdout! }).once('line', resolve))) as typeof addr;
     });
     after(() => {
       if (serve.exitCode === null) serve.kill('SIGKILL');

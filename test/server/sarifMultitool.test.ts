@@ -28,10 +28,14 @@ function validate(sarifFile: string, extra: string[], dir: string): SarifResult[
   return (JSON.parse(readFileSync(out, 'utf8').replace(/^\uFEFF/, '')) as { runs: { results: SarifResult[] }[] }).runs[0].results;
 }
 
-function scanSarif(args: string[], cwd: string): { runs: { results: SarifResult[]; tool: { driver: { rules: { id: string }[] } } }[] } {
+interface SarifLog {
+  runs: { results: SarifResult[]; tool: { driver: { rules: { id: string }[] } } }[];
+}
+
+function scanSarif(args: string[], cwd: string): SarifLog {
   const r = spawnSync(process.execPath, [CLI, 'scan', '--format', 'sarif', ...args], { cwd, encoding: 'utf8' });
   assert.ok(r.status === 0 || r.status === 1, r.stderr);
-  return JSON.parse(r.stdout);
+  return JSON.parse(r.stdout) as SarifLog;
 }
 
 describe('SARIF for GitHub code scanning (dist/cli.js + SARIF Multitool)', function () {

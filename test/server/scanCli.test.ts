@@ -6,6 +6,16 @@ import { join, resolve } from 'node:path';
 import { RULE_IDS } from '../../common/src/settings';
 import type { ScanResult } from '../../common/src/sites';
 
+/** The parts of SARIF 2.1.0 this file reads. */
+interface SarifLog {
+  version: string;
+  runs: {
+    tool: { driver: { rules: { id: string; helpUri?: string; fullDescription: { text: string }; help: { text: string; markdown: string }; defaultConfiguration: { level: string } }[] } };
+    results: { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { artifactLocation: unknown; region: unknown } }[] }[];
+    originalUriBaseIds: Record<string, { uri: string }>;
+  }[];
+}
+
 const CLI = resolve(__dirname, '../../dist/cli.js');
 const FIXTURES = resolve(__dirname, '../fixtures/ts');
 
@@ -55,10 +65,10 @@ describe('otel-flow-map scan (dist/cli.js)', function () {
   it('writes SARIF 2.1.0 for code scanning', () => {
     const r = scan(['rules/positives.ts', '--format', 'sarif']);
     assert.equal(r.code, 1);
-    const sarif = JSON.parse(r.stdout);
+    const sarif = JSON.parse(r.stdout) as SarifLog;
     assert.equal(sarif.version, '2.1.0');
     const run = sarif.runs[0];
-    assert.deepEqual(run.tool.driver.rules.map((x: { id: string }) => x.id), [...RULE_IDS]);
+    assert.deepEqual(run.tool.driver.rules.map((x) => x.id), [...RULE_IDS]);
     for (const rule of run.tool.driver.rules) {
       // No public URL exists for the docs: the doc travels inside the SARIF instead.
       assert.equal(rule.helpUri, undefined);
@@ -74,7 +84,7 @@ describe('otel-flow-map scan (dist/cli.js)', function () {
     assert.equal(res.level, 'warning');
     assert.deepEqual(res.locations[0].physicalLocation.artifactLocation, { uri: 'rules/positives.ts', uriBaseId: 'SRCROOT' });
     assert.deepEqual(res.locations[0].physicalLocation.region, { startLine: 6, startColumn: 33, endLine: 6, endColumn: 54 });
-    assert.ok(run.results.some((x: { level: string }) => x.level === 'note'), 'information maps to note');
+    assert.ok(run.results.some((x) => x.level === 'note'), 'information maps to note');
     assert.match(run.originalUriBaseIds.SRCROOT.uri, /^file:\/\/.*\/$/);
   });
 

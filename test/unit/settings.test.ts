@@ -2,7 +2,7 @@
 // common/src/settings.ts, and the client must build the partial settings with the scope rules.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_SETTINGS, EDITOR_SETTINGS, RULE_IDS, resolveSettings } from '../../common/src/settings';
+import { DEFAULT_SETTINGS, EDITOR_SETTINGS, RULE_IDS, resolveSettings, type Settings } from '../../common/src/settings';
 import { buildPartialSettings, LOOPBACK, SETTING_KEYS, type ScopedValues } from '../../client/src/settingsScopes';
 
 interface ConfigProperty {
@@ -21,8 +21,8 @@ describe('package.json settings', () => {
     const declared = Object.keys(properties).sort();
     assert.deepEqual(declared, [...SETTING_KEYS, ...Object.keys(EDITOR_SETTINGS)].map((k) => `otelFlowMap.${k}`).sort());
     for (const [key, value] of Object.entries(EDITOR_SETTINGS)) assert.equal(properties[`otelFlowMap.${key}`].default, value, `default of otelFlowMap.${key}`);
-    for (const [section, values] of Object.entries(DEFAULT_SETTINGS)) {
-      for (const [key, value] of Object.entries(values)) {
+    for (const section of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
+      for (const [key, value] of Object.entries(DEFAULT_SETTINGS[section])) {
         assert.deepEqual(properties[`otelFlowMap.${section}.${key}`].default, value, `default of otelFlowMap.${section}.${key}`);
       }
     }

@@ -38,7 +38,7 @@ export function fixtureSites(frontEnd: LanguageFrontEnd, root: string, file: str
 
 /** Attribute key -> constant value, or `<source text>` for a dynamic one. */
 export function attributeValues(site: SpanSite): Record<string, unknown> {
-  return Object.fromEntries(site.attributes.map((a) => [a.key, a.value.constant ? a.value.value : `<${a.value.text}>`]));
+  return Object.fromEntries(site.attributes.map((a) => [String(a.key), a.value.constant ? a.value.value : `<${a.value.text}>`]));
 }
 
 /** The site whose call starts on 1-based `line`. */

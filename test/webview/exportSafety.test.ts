@@ -91,7 +91,8 @@ describe('exports stay valid whatever span names hold', function () {
       assert.equal(new Set(nodes.map((n) => n.node_id.id)).size, diagram.nodes.length, 'distinct ids stay distinct');
       assert.equal(edges.length, diagram.edges.length);
       for (const n of nodes) {
-        const label = String(n.attr_list.find((a) => a.id === 'label')?.eq);
+        const eq = n.attr_list.find((a) => a.id === 'label')?.eq;
+        const label = typeof eq === 'object' ? eq.value : String(eq);
         assert.ok(!CONTROL.test(label) && !LONE_SURROGATE.test(label), label);
       }
     });
@@ -140,7 +141,7 @@ describe('exports stay valid whatever span names hold', function () {
     async function exportIn(source: unknown, format: string): Promise<{ text: string | null; dataUrl: string; mime: string; error?: string }> {
       return page.evaluate(async ([src, fmt]) => {
         const s = src as { positions: [string, unknown][] };
-        const exportShown = (globalThis as unknown as { exportShown(s: unknown, f: string): Promise<{ text: string | null; dataUrl: string; mime: string }> }).exportShown;
+        const exportShown = (globalThis as unknown as { exportShown: (s: unknown, f: string) => Promise<{ text: string | null; dataUrl: string; mime: string }> }).exportShown;
         try {
           return await exportShown({ ...s, positions: new Map(s.positions) }, fmt);
         } catch (err) {

@@ -73,7 +73,7 @@ describe('map webview: highlight one flow run (Chromium + serve)', function () {
     assert.match(options[2][1] ?? '', /^run-a · 3 steps · 60\.0 ms$/);
     assert.equal(await page.locator('g.step[data-on-run]').count(), 0);
 
-    const onRun = async () => Object.fromEntries(await page.$$eval('g.step', (gs) => gs.map((g) => [g.getAttribute('data-step'), g.getAttribute('data-on-run')])));
+    const onRun = async () => Object.fromEntries(await page.$$eval('g.step', (gs) => gs.map((g): [string, string | null] => [String(g.getAttribute('data-step')), g.getAttribute('data-on-run')])));
     const transitionsOnRun = async () => (await page.$$eval('g.transition[data-on-run="true"]', (gs) => gs.map((g) => `${g.getAttribute('data-from')}>${g.getAttribute('data-to')}`))).sort();
 
     await page.selectOption('select.run-select', HOSTILE_RUN);

@@ -20,9 +20,13 @@ export function parseAttributeFilter(text: string): AttributeFilter | null {
   return key ? { key, value } : null;
 }
 
+/** Attribute values are primitives or lists of them: anything else matches no filter. */
+const equals = (x: unknown, value: string): boolean =>
+  (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint') && String(x) === value;
+
 const has = (attrs: Record<string, unknown> | undefined, f: AttributeFilter): boolean => {
   const v = attrs?.[f.key];
-  return Array.isArray(v) ? v.some((x) => String(x) === f.value) : v !== undefined && v !== null && String(v) === f.value;
+  return Array.isArray(v) ? v.some((x) => equals(x, f.value)) : equals(v, f.value);
 };
 
 /**

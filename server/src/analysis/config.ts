@@ -57,6 +57,6 @@ export function layerSettings(editor: unknown, file: AnalysisSettings): Analysis
   const valid = resolveSettings({ analysis: set }).analysis as unknown as Record<string, unknown>;
   const userSet = Object.fromEntries(Object.keys(DEFAULT_SETTINGS.analysis).filter((k) => k in set && valid[k] === set[k]).map((k) => [k, set[k]]));
   const severities = Object.fromEntries(Object.entries(isRecord(userSet.severities) ? userSet.severities : {}).filter(([, v]) => SEVERITY_LEVELS.includes(v as Severity)));
-  return { ...file, ...userSet, severities: { ...file.severities, ...severities } } as AnalysisSettings;
+  return { ...file, ...userSet, severities: { ...file.severities, ...severities } };
 }
 

@@ -175,7 +175,7 @@ export class PassThroughIndex {
 
   private callsIn(file: string, helper: Helper): PassedArgument[] {
     let byHelper = this.calls.get(file);
-    if (!byHelper) this.calls.set(file, (byHelper = new Map()));
+    if (!byHelper) this.calls.set(file, (byHelper = new Map<string, PassedArgument[]>()));
     const key = helperKey(helper);
     let found = byHelper.get(key);
     if (!found) {

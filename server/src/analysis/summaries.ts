@@ -15,7 +15,7 @@ export function toSiteSummary(site: SpanSite, root: string, attributePrefix: str
   const attributes: SpanSiteSummary['attributes'] = {};
   for (const a of site.attributes) if (a.key !== null) attributes[a.key] = a.value.constant ? (a.value.value ?? null) : null;
   const keys = flowKeys(attributePrefix);
-  const text = (k: string) => (typeof attributes[k] === 'string' ? (attributes[k] as string) : null);
+  const text = (k: string) => (typeof attributes[k] === 'string' ? attributes[k] : null);
   return {
     file: relativeFile(site.file, root),
     line: site.range.start.line + 1,

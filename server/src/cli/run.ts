@@ -89,7 +89,7 @@ async function startServe(args: RunArgs): Promise<Found> {
       resolve(v);
       rl.close();
     };
-    const rl = createInterface({ input: child.stdout! });
+    const rl = createInterface({ input: child.stdout });
     rl.once('line', (line) => {
       const addr = JSON.parse(line) as { http: string; ui: string };
       done({ http: addr.http, ui: addr.ui, stop: () => child.kill('SIGTERM') });

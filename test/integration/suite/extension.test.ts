@@ -136,7 +136,7 @@ describe('OTel Flow Map in VS Code', () => {
       return lenses.find((l) => l.command?.command === 'otelFlowMap.showInMap' && /^1 span/.test(l.command.title));
     });
     assert.deepEqual(lens.command?.arguments, [{ flow: 'checkout.place_order', step: 'checkout.validate_cart' }]);
-    await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
+    await vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments ?? []));
     const result = await requestUiCheck({ id: 'focus-step', webviewSelector: 'g.step.is-selected[data-step="checkout.validate_cart"]' });
     assert.ok(result.ok, result.details.join('; '));
   });

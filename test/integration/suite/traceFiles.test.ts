@@ -96,7 +96,7 @@ describe('OTel Flow Map trace files and a second window', () => {
       const proc = spawn(process.execPath, [cli, 'serve', '--grpc-port', '0', '--http-port', '0', '--ui-port', '0'], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
       owner = proc;
       const first = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: proc.stdout! }).once('line', resolve);
+        createInterface({ input: proc.stdout }).once('line', resolve);
         proc.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
       });
       ownerHttp = Number((JSON.parse(first) as { http: string }).http.split(':').pop());

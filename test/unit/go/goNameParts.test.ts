@@ -77,9 +77,9 @@ describe('Go name parts: boundedness from the code, parameters for pass-through 
     const middleware = at('"http.request", trace.WithSpanKind');
     assert.equal(middleware.renames?.length, 1);
     assert.deepEqual(partsOf(middleware.renames?.[0]), [['r.Method', 'bounded'], ['tmpl', 'bounded']]);
-    assert.equal(unboundedPart(middleware.renames![0]), undefined);
+    assert.equal(unboundedPart(middleware.renames[0]), undefined);
     const raw = siteOnLine(sites, lineOf(TEXT, 'func RenameRaw') + 1);
     assert.equal(raw.renames?.[0].text, 'r.Method + " " + r.URL.Path');
-    assert.equal(unboundedPart(raw.renames![0])?.part.text, 'r.URL.Path');
+    assert.equal(unboundedPart(raw.renames[0])?.part.text, 'r.URL.Path');
   });
 });

@@ -118,7 +118,7 @@ describe('Go span-not-ended: escapes, leaking paths and the defer fix', () => {
     }
   });
 
-  it('names the variable as written in the fix', async () => {
+  it('names the variable as written in the fix', () => {
     const file = join(ROOT, 'svc', 'escape', 'renamed.go');
     const text = 'package escape\n\nimport (\n\t"context"\n\n\t"go.opentelemetry.io/otel"\n)\n\nfunc Publish(ctx context.Context) {\n\tctx, pubSpan := otel.Tracer("pub").Start(ctx, "orders.publish")\n\tpublish(ctx)\n}\n\nfunc publish(context.Context) {}\n';
     frontEnd.updateFile(file, text);

@@ -48,7 +48,7 @@ async function charScopes(registry: textmate.Registry, file: string, scope: stri
   });
 }
 
-const onigReady = oniguruma.loadWASM(readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm')).buffer as ArrayBuffer);
+const onigReady = oniguruma.loadWASM(readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm')).buffer);
 
 /** A registry as VS Code builds it from the manifest; without the injection when `inject` is false. */
 async function createRegistry(inject = true): Promise<textmate.Registry> {
@@ -58,9 +58,9 @@ async function createRegistry(inject = true): Promise<textmate.Registry> {
       createOnigScanner: (patterns) => new oniguruma.OnigScanner(patterns),
       createOnigString: (s) => new oniguruma.OnigString(s),
     }),
-    loadGrammar: async (scopeName) => {
+    loadGrammar: (scopeName) => {
       const path = scopeName === ours?.scopeName ? ours.path : HOST_GRAMMARS[scopeName] && join(builtin, HOST_GRAMMARS[scopeName]);
-      return path ? textmate.parseRawGrammar(readFileSync(path, 'utf8'), path) : null;
+      return Promise.resolve(path ? textmate.parseRawGrammar(readFileSync(path, 'utf8'), path) : null);
     },
     // As VS Code does with the manifest's injectTo.
     getInjections: (scopeName) => (inject && ours?.injectTo.includes(scopeName) ? [ours.scopeName] : undefined),

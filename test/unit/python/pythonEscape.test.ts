@@ -80,7 +80,7 @@ describe('Python span-not-ended: escapes, leaking paths and the with-statement f
   it('rewrites a leaking span into `with tracer.start_as_current_span(...) as span:` over the rest of the block, which then ends it', () => {
     const site = named('esc.early_return');
     assert.equal(site.endFix?.title, 'Rewrite `span = tracer.start_span(...)` as `with tracer.start_as_current_span(...) as span:` around the rest of the block');
-    const fixed = applyEdits(TEXT, site.endFix!.edits);
+    const fixed = applyEdits(TEXT, site.endFix.edits);
     assert.equal(functionText(fixed, 'early_return'), [
       'def early_return(order):',
       '    with tracer.start_as_current_span("esc.early_return") as span:  # ended: false',
@@ -108,7 +108,7 @@ describe('Python span-not-ended: escapes, leaking paths and the with-statement f
   it('wraps the rest in try/finally when the code ends the span itself with an end time', () => {
     const site = named('esc.timed');
     assert.equal(site.endFix?.title, 'Wrap the rest of the block in `try:` ... `finally: span.end()`');
-    const fixed = applyEdits(TEXT, site.endFix!.edits);
+    const fixed = applyEdits(TEXT, site.endFix.edits);
     assert.equal(functionText(fixed, 'timed'), [
       'def timed(start_ns, ok):',
       '    span = tracer.start_span("esc.timed", start_time=start_ns)  # ended: false',
@@ -182,7 +182,7 @@ describe('Python spans from project helpers (helperSpansOf): span-not-ended at t
   it('fixes a method helper\'s span with try/finally; the fixed file parses and the span is ended', async () => {
     const ship = spanOn('self.telemetry._start(');
     assert.equal(ship.endFix?.title, 'Wrap the rest of the block in `try:` ... `finally: span.end()`');
-    const fixed = applyEdits(HANDLERS_TEXT, ship.endFix!.edits);
+    const fixed = applyEdits(HANDLERS_TEXT, ship.endFix.edits);
     const tree = (await createParser('python')).parse(fixed);
     assert.equal(tree?.rootNode.hasError, false, fixed);
     tree?.delete();

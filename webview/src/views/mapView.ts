@@ -47,7 +47,7 @@ export class MapView {
         if (event.sourceEvent) this.events.zoomed(this.transform);
       });
     select(this.element).call(this.zoomBehaviour).on('dblclick.zoom', null);
-    select(this.element).call(this.zoomBehaviour.transform, zoomIdentity.translate(this.transform.x, this.transform.y).scale(this.transform.k));
+    this.zoomBehaviour.transform(select(this.element), zoomIdentity.translate(this.transform.x, this.transform.y).scale(this.transform.k));
   }
 
   get renderMode(): 'svg' | 'canvas' | null {
@@ -84,7 +84,7 @@ export class MapView {
     if (!p) return;
     const { width, height } = this.size();
     const k = Math.max(this.transform.k, 1);
-    select(this.element).call(this.zoomBehaviour.transform, zoomIdentity.translate(width / 2 - p.x * k, height / 2 - p.y * k).scale(k));
+    this.zoomBehaviour.transform(select(this.element), zoomIdentity.translate(width / 2 - p.x * k, height / 2 - p.y * k).scale(k));
     this.events.zoomed(this.transform);
     this.renderer?.focusNode(id);
   }
@@ -98,7 +98,7 @@ export class MapView {
     const ys = positions.map((p) => p.y);
     const [x0, x1, y0, y1] = [Math.min(...xs) - 60, Math.max(...xs) + 60, Math.min(...ys) - 60, Math.max(...ys) + 60];
     const k = Math.min(1.5, Math.max(0.05, Math.min(width / (x1 - x0), height / (y1 - y0))));
-    select(this.element).call(this.zoomBehaviour.transform, zoomIdentity.translate(width / 2 - ((x0 + x1) / 2) * k, height / 2 - ((y0 + y1) / 2) * k).scale(k));
+    this.zoomBehaviour.transform(select(this.element), zoomIdentity.translate(width / 2 - ((x0 + x1) / 2) * k, height / 2 - ((y0 + y1) / 2) * k).scale(k));
   }
 
   positions(): Map<string, Point> {

@@ -11,7 +11,7 @@ import { MAX_RESOLUTION_DEPTH, TreeSitterFrontEnd, type TreeSitterLanguage } fro
 import { goCallsTo } from './goCalls';
 import { SpanHelperNames } from './goHelperSpans';
 import { PackageIndex, fileSymbols, type GoFileSymbols } from './goPackages';
-import { goSites, goSpans, type GoCallable, type GoResolver } from './goSites';
+import { goSites, goSpans, type GoResolver } from './goSites';
 import { importsOtel } from './goTypes';
 import { isSemconvImport, semconvKey } from './semconv';
 
@@ -63,7 +63,7 @@ class GoFrontEnd extends TreeSitterFrontEnd<GoFileSymbols, GoResolver> {
   callsTo(file: string, callee: Callable, index: number): PassedArgument[] {
     const text = this.sources.text(file);
     if (text === undefined || !text.includes(`${callee.name}(`)) return [];
-    const key = `${callee.method ? '.' : ''}${callee.name}/${index}@${(callee as GoCallable).dir ?? ''}`;
+    const key = `${callee.method ? '.' : ''}${callee.name}/${index}@${callee.dir ?? ''}`;
     let byCallee = this.passed.get(file);
     const cached = byCallee?.get(key);
     if (cached) return cached;
@@ -77,7 +77,7 @@ class GoFrontEnd extends TreeSitterFrontEnd<GoFileSymbols, GoResolver> {
         // Like sitesOf, never throw on odd source: such a file simply passes nothing.
       }
     }
-    if (!byCallee) this.passed.set(file, (byCallee = new Map()));
+    if (!byCallee) this.passed.set(file, (byCallee = new Map<string, PassedArgument[]>()));
     byCallee.set(key, found);
     return found;
   }

@@ -97,7 +97,7 @@ class PythonFrontEnd extends TreeSitterFrontEnd<PyModuleSymbols, PythonResolver>
         // Like sitesOf, never throw on odd source: such a file simply passes nothing.
       }
     }
-    if (!byCallee) this.passed.set(file, (byCallee = new Map()));
+    if (!byCallee) this.passed.set(file, (byCallee = new Map<string, PassedArgument[]>()));
     byCallee.set(key, found);
     return found;
   }

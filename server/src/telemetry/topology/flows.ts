@@ -349,7 +349,7 @@ function forget(run: RunState): void {
 
 function addTransition(flow: FlowState, from: string, to: string, delta: number): void {
   let tos = flow.transitions.get(from);
-  if (!tos) flow.transitions.set(from, (tos = new Map()));
+  if (!tos) flow.transitions.set(from, (tos = new Map<string, number>()));
   const n = (tos.get(to) ?? 0) + delta;
   if (n > 0) tos.set(to, n);
   else {

@@ -22,8 +22,8 @@ export class SpanStore {
   private readonly pending = new WeakMap<DecodedSpan, number>();
 
   constructor(capacity: number, prefix: string, private readonly maxBytes = Number.POSITIVE_INFINITY) {
-    this.ring = new Array(capacity);
-    this.edgeIds = new Array(capacity);
+    this.ring = new Array<DecodedSpan | undefined>(capacity);
+    this.edgeIds = new Array<string[]>(capacity);
     this.sizes = new Uint32Array(capacity);
     this.keys = flowKeys(prefix);
   }
@@ -84,8 +84,8 @@ export class SpanStore {
   }
 
   clear(): void {
-    this.ring = new Array(this.ring.length);
-    this.edgeIds = new Array(this.ring.length);
+    this.ring = new Array<DecodedSpan | undefined>(this.ring.length);
+    this.edgeIds = new Array<string[]>(this.ring.length);
     this.sizes = new Uint32Array(this.ring.length);
     this.next = 0;
     this.bytes = 0;
