@@ -17,13 +17,16 @@ export type FolderSettings = ReadonlyMap<string, AnalysisSettings>;
 
 export class WorkspaceAnalyzer {
   private readonly byExtension = new Map<string, LanguageFrontEnd>();
-  private readonly known = new Set<string>();
+  /** Each loaded file's front-end (looked up once, not by extension on every read). */
+  private readonly known = new Map<string, LanguageFrontEnd>();
+  /** The known files in path order, for sites(); dropped when a file comes or goes. */
+  private sortedFiles: string[] | undefined;
   /** Each file's suppression comments (suppressions.ts), kept only for files that have some. */
   private readonly suppressions = new Map<string, Suppression[]>();
   /** Folder settings, longest folder first so the innermost folder wins. */
   private folders: [string, AnalysisSettings][] = [];
   private readonly passThrough = new PassThroughIndex({
-    files: () => [...this.known],
+    files: () => [...this.known.keys()],
     frontEndOf: (file) => this.byExtension.get(extname(file)),
     sitesOf: (file) => this.sitesOf(file),
     settingsOf: (file) => this.settingsOf(file),
@@ -83,7 +86,8 @@ export class WorkspaceAnalyzer {
     if (isGeneratedSource(file, text)) return this.removeFile(file);
     fe.updateFile(file, text);
     const isNew = !this.known.has(file);
-    this.known.add(file);
+    this.known.set(file, fe);
+    if (isNew) this.sortedFiles = undefined;
     const suppressions = parseSuppressions(file, text);
     if (suppressions.length) this.suppressions.set(file, suppressions);
     else this.suppressions.delete(file);
@@ -92,7 +96,7 @@ export class WorkspaceAnalyzer {
 
   removeFile(file: string): void {
     this.byExtension.get(extname(file))?.removeFile(file);
-    this.known.delete(file);
+    if (this.known.delete(file)) this.sortedFiles = undefined;
     this.suppressions.delete(file);
     this.passThrough.invalidate(file, true);
   }
@@ -102,15 +106,15 @@ export class WorkspaceAnalyzer {
   }
 
   files(): string[] {
-    return [...this.known];
+    return [...this.known.keys()];
   }
 
   sitesOf(file: string): SpanSite[] {
-    return this.known.has(file) ? this.byExtension.get(extname(file))!.sitesOf(file).sites : [];
+    return this.known.get(file)?.sitesOf(file).sites ?? [];
   }
 
   problemsOf(file: string): ParseProblem[] {
-    return this.known.has(file) ? this.byExtension.get(extname(file))!.sitesOf(file).problems : [];
+    return this.known.get(file)?.sitesOf(file).problems ?? [];
   }
 
   /** The file's own sites' findings, and those about values it passes to span helpers elsewhere (passThrough.ts). */
@@ -138,7 +142,10 @@ export class WorkspaceAnalyzer {
 
   /** Every site of every known file, in file order. */
   sites(): SpanSite[] {
-    return [...this.known].sort().flatMap((f) => this.sitesOf(f));
+    this.sortedFiles ??= [...this.known.keys()].sort();
+    const out: SpanSite[] = [];
+    for (const f of this.sortedFiles) for (const site of this.sitesOf(f)) out.push(site);
+    return out;
   }
 }
 
