@@ -1,24 +1,19 @@
-// Canvas renderer for large graphs (hundreds to thousands of nodes): one batched path per
-// relation and per node style, labels only when zoomed in enough to read them, and
-// hit-testing through a quadtree. Keyboard users move between nodes with the arrow keys;
-// the selection is announced by the map view's live region.
+// Canvas renderer for large graphs (hundreds to thousands of nodes): the drawing order, the
+// cached picture that pan and zoom move, live updates drawn over the picture when they can be,
+// hit-testing through a quadtree, and the keyboard (arrow keys move between nodes; the
+// selection is announced by the map view's live region). What is drawn is in canvasGeometry.ts
+// (shapes, dimmed idle items), canvasLabels.ts (text) and canvasChanges.ts (what changed).
 
 import { quadtree, type Quadtree } from 'd3';
 import { laneBends } from '../layout/edgeRoutes';
 import type { Box } from '../layout/labels';
 import type { Point } from '../layout/placement';
-import { arrowHead, drawnKey, pathFor, readPalette, sameZoom, withoutClosePath, type DrawnNode, type Geometry, type Palette } from './canvasParts';
-import type { Health } from '../format';
-import { type MapRenderer, type MapSelection, type RendererEvents, type Scene, type SceneEdge, type SceneNode, type ZoomState } from './scene';
-import { NODE_LABEL_PX, placeSceneLabels, shapeBox } from './sceneLabels';
-import { traceShape } from './shapes';
+import { changesSinceDrawn, drawnKey, drawnNode, type DrawnNode } from './canvasChanges';
+import { buildGeometry, drawGeometry, drawHighlights, type Geometry, type Placed } from './canvasGeometry';
+import { drawEdgeLabels, drawNodeLabels, LABEL_ZOOM, placeArrivedLabels, placeCanvasLabels, viewBox } from './canvasLabels';
+import { readPalette, sameZoom, type Palette } from './canvasParts';
+import { sceneEdgeLabel, type MapRenderer, type MapSelection, type RendererEvents, type Scene, type SceneEdge, type SceneNode, type ZoomState } from './scene';
 
-
-/** Zoom level from which node labels are drawn (and from which arrowheads are drawn). */
-const LABEL_ZOOM = 1.1;
-const ARROW_ZOOM = 0.6;
-/** Beyond this many changed nodes, a full redraw costs about the same as drawing over. */
-const MAX_DRAWN_OVER = 200;
 /** After panning/zooming stops for this long, the blitted frame is redrawn sharp. */
 const SETTLE_REDRAW_MS = 120;
 
@@ -31,6 +26,9 @@ export class CanvasMapRenderer implements MapRenderer {
   private bends = new Map<string, number>();
   /** Label boxes of the last full drawing (graph coordinates), reused when drawing over it. */
   private labelBoxes = new Map<string, Box>();
+  private edgeLabelBoxes = new Map<string, Box>();
+  /** The text of each edge label on screen: a changed one cannot be drawn over. */
+  private edgeLabelText = new Map<string, string>();
   private positions: ReadonlyMap<string, Point> = new Map();
   private transform: ZoomState = { x: 0, y: 0, k: 1 };
   private selection: MapSelection | null = null;
@@ -133,8 +131,11 @@ export class CanvasMapRenderer implements MapRenderer {
     if (this.cached && this.cache.width === this.element.width && this.cache.height === this.element.height) {
       this.blit(this.cached);
       this.drawnWith = null;
+      // Read by tests: the picture is a moved copy until the sharp redraw after pan/zoom.
+      this.element.dataset.picture = 'moved';
     } else {
-      const change = this.drawnWith && !this.fullRedraw && sameZoom(this.drawnWith, this.transform) ? this.changesSinceDrawn() : null;
+      const drawn = { nodes: this.drawnNodes, edges: this.drawnEdges, edgeLabels: this.edgeLabelText, labels: this.transform.k >= LABEL_ZOOM };
+      const change = this.drawnWith && !this.fullRedraw && sameZoom(this.drawnWith, this.transform) ? changesSinceDrawn(this.scene.nodes, this.scene.edges, this.positions, drawn) : null;
       if (change) {
         this.drawOver(change);
       } else {
@@ -143,6 +144,7 @@ export class CanvasMapRenderer implements MapRenderer {
       }
       // Read by tests: whether the last live change was drawn over the picture or redrawn in full.
       this.element.dataset.draw = change ? 'over' : 'full';
+      this.element.dataset.picture = 'sharp';
       this.fullRedraw = false;
     }
     // Read by tests: the cost of the last drawing.
@@ -170,46 +172,24 @@ export class CanvasMapRenderer implements MapRenderer {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * t.x, dpr * t.y);
-    const g = (this.geometry ??= this.buildGeometry(this.scene.nodes, this.scene.edges));
-    this.drawGeometry(g);
-    this.drawHighlights(this.scene.nodes);
-    this.labelBoxes = this.placeLabels();
-    // Read by tests: how many labels are drawn, and where (graph coordinates).
+    const placed = this.placed();
+    const g = (this.geometry ??= buildGeometry(this.scene.nodes, this.scene.edges, placed));
+    drawGeometry(ctx, g, this.palette, t.k);
+    drawHighlights(ctx, this.scene.nodes, this.scene.edges, this.selection, placed, this.palette, t.k);
+    const labels = t.k >= LABEL_ZOOM ? placeCanvasLabels(this.scene.nodes, this.scene.edges, placed, viewBox(t, width, height), this.selection) : { nodes: new Map<string, Box>(), edges: new Map<string, Box>() };
+    this.labelBoxes = labels.nodes;
+    this.edgeLabelBoxes = labels.edges;
+    this.edgeLabelText = new Map(this.scene.edges.filter((e) => labels.edges.has(e.edge.id)).map((e) => [e.edge.id, sceneEdgeLabel(e)]));
+    // Read by tests: how many labels (and idle items) are drawn, where (graph coordinates), and the transform.
     this.element.dataset.labels = String(this.labelBoxes.size);
-    (this.element as HTMLCanvasElement & { labelBoxes?: ReadonlyMap<string, Box> }).labelBoxes = this.labelBoxes;
-    this.drawLabels(this.scene.nodes);
+    this.element.dataset.edgeLabels = String(this.edgeLabelBoxes.size);
+    this.element.dataset.idle = String(this.scene.nodes.filter((n) => n.idle).length + this.scene.edges.filter((e) => e.idle).length);
+    Object.assign(this.element, { labelBoxes: this.labelBoxes, edgeLabelBoxes: this.edgeLabelBoxes, edgeLabelText: this.edgeLabelText, positions: this.positions, transform: { ...t } });
+    drawEdgeLabels(ctx, this.scene.edges, this.edgeLabelBoxes, this.palette, this.font());
+    drawNodeLabels(ctx, this.scene.nodes, this.labelBoxes, this.palette, this.font());
     this.drawnNodes.clear();
     for (const n of this.scene.nodes) this.remember(n);
     this.drawnEdges = new Set(this.scene.edges.map(drawnKey));
-  }
-
-  /**
-   * What a live update changed, when it can be drawn over the picture on screen: new edges,
-   * new nodes, nodes that changed colour, grew or turned fresh. Null when something moved,
-   * shrank, disappeared or stopped being fresh, which needs a full redraw.
-   */
-  private changesSinceDrawn(): { nodes: SceneNode[]; edges: SceneEdge[] } | null {
-    const nodes: SceneNode[] = [];
-    let kept = 0;
-    const labels = this.transform.k >= LABEL_ZOOM;
-    for (const n of this.scene.nodes) {
-      const p = this.positions.get(n.node.id);
-      const d = this.drawnNodes.get(n.node.id);
-      if (!d) {
-        if (p) nodes.push(n);
-        continue;
-      }
-      kept++;
-      if (!p || p.x !== d.x || p.y !== d.y || n.node.kind !== d.kind || n.radius < d.radius || (d.fresh && !n.fresh)) return null;
-      if (n.radius === d.radius && n.health === d.health && n.fresh === d.fresh) continue;
-      // A grown node's label would move: labels cannot be drawn over.
-      if (labels && n.radius !== d.radius) return null;
-      nodes.push(n);
-    }
-    if (kept !== this.drawnNodes.size || nodes.length > MAX_DRAWN_OVER) return null;
-    const edges = this.scene.edges.filter((e) => !this.drawnEdges.has(drawnKey(e)));
-    if (this.scene.edges.length - edges.length !== this.drawnEdges.size) return null;
-    return { nodes, edges };
   }
 
   /** Draws an update's changes on top of the current picture (edges first, nodes over them). */
@@ -217,125 +197,30 @@ export class CanvasMapRenderer implements MapRenderer {
     const dpr = window.devicePixelRatio || 1;
     const t = this.transform;
     this.ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * t.x, dpr * t.y);
-    this.drawGeometry(this.buildGeometry(change.nodes, change.edges));
-    this.drawHighlights(change.nodes);
-    this.placeNewLabels(change.nodes);
-    this.drawLabels(change.nodes);
+    const placed = this.placed();
+    drawGeometry(this.ctx, buildGeometry(change.nodes, change.edges, placed), this.palette, t.k);
+    drawHighlights(this.ctx, change.nodes, this.scene.edges, this.selection, placed, this.palette, t.k);
+    if (t.k >= LABEL_ZOOM) {
+      const arrived = change.nodes.filter((n) => !this.labelBoxes.has(n.node.id) && !this.drawnNodes.has(n.node.id));
+      const boxes = arrived.length ? placeArrivedLabels(arrived, this.scene.nodes, placed, [...this.labelBoxes.values(), ...this.edgeLabelBoxes.values()]) : new Map<string, Box>();
+      for (const [id, box] of boxes) this.labelBoxes.set(id, box);
+      drawNodeLabels(this.ctx, arrived, boxes, this.palette, this.font());
+    }
     for (const n of change.nodes) this.remember(n);
     for (const e of change.edges) this.drawnEdges.add(drawnKey(e));
   }
 
   private remember(n: SceneNode): void {
     const p = this.positions.get(n.node.id);
-    if (p) this.drawnNodes.set(n.node.id, { x: p.x, y: p.y, kind: n.node.kind, radius: n.radius, health: n.health, fresh: n.fresh });
+    if (p) this.drawnNodes.set(n.node.id, drawnNode(n, p));
   }
 
-  private drawGeometry(g: Geometry): void {
-    const { ctx, palette, transform: t } = this;
-    // One device pixel exactly: wider strokes leave Skia's fast hairline path (10x slower in
-    // software rendering). Straight segments for the same reason; SVG mode draws curves.
-    ctx.lineWidth = 1 / (t.k * (window.devicePixelRatio || 1));
-    for (const [relation, path] of g.edges) {
-      ctx.strokeStyle = palette.relation[relation];
-      ctx.setLineDash(relation === 'removed' ? [6 / t.k, 4 / t.k] : []);
-      ctx.stroke(path);
-    }
-    ctx.setLineDash([]);
-    if (t.k >= ARROW_ZOOM) {
-      for (const [relation, path] of g.heads) {
-        ctx.fillStyle = palette.relation[relation];
-        ctx.fill(path);
-      }
-    }
-    ctx.strokeStyle = palette.background;
-    for (const [h, path] of g.nodes) {
-      ctx.fillStyle = palette.health[h];
-      ctx.fill(path);
-      // Outlines double the raster cost and are invisible when zoomed out.
-      if (t.k >= 0.7) ctx.stroke(path);
-    }
+  private placed(): Placed {
+    return { positions: this.positions, byId: this.byId, bends: this.bends };
   }
 
-  /**
-   * Node labels only from a readable zoom, and only of the nodes inside the view, placed so
-   * that none covers another label or node (sceneLabels.ts), the selection's first.
-   */
-  private placeLabels(): Map<string, Box> {
-    const t = this.transform;
-    if (t.k < LABEL_ZOOM) return new Map();
-    const margin = 40 / t.k;
-    const view = { x0: -t.x / t.k - margin, y0: -t.y / t.k - margin, x1: (this.element.clientWidth - t.x) / t.k + margin, y1: (this.element.clientHeight - t.y) / t.k + margin };
-    const selected = this.selection?.kind === 'node' ? this.selection.id : null;
-    const targets = [];
-    for (const n of this.scene.nodes) {
-      const p = this.positions.get(n.node.id);
-      if (p && p.x >= view.x0 && p.x <= view.x1 && p.y >= view.y0 && p.y <= view.y1) targets.push({ item: n, at: p, selected: n.node.id === selected });
-    }
-    return placeSceneLabels(targets, []).nodes;
-  }
-
-  /** Labels of nodes that arrived since the full drawing, clear of the labels and nodes already there. */
-  private placeNewLabels(nodes: readonly SceneNode[]): void {
-    const t = this.transform;
-    if (t.k < LABEL_ZOOM) return;
-    const arrived = nodes.filter((n) => !this.labelBoxes.has(n.node.id) && !this.drawnNodes.has(n.node.id));
-    if (!arrived.length) return;
-    const taken = [...this.labelBoxes.values()];
-    for (const n of this.scene.nodes) {
-      const p = this.positions.get(n.node.id);
-      if (p) taken.push(shapeBox(n, p));
-    }
-    const targets = arrived.flatMap((n) => {
-      const p = this.positions.get(n.node.id);
-      return p ? [{ item: n, at: p, selected: false }] : [];
-    });
-    for (const [id, box] of placeSceneLabels(targets, [], taken).nodes) this.labelBoxes.set(id, box);
-  }
-
-  private drawLabels(nodes: readonly SceneNode[]): void {
-    const { ctx } = this;
-    if (this.transform.k < LABEL_ZOOM) return;
-    ctx.fillStyle = this.palette.foreground;
-    ctx.font = `${NODE_LABEL_PX}px ${getComputedStyle(this.element).fontFamily || 'sans-serif'}`;
-    ctx.textAlign = 'center';
-    for (const n of nodes) {
-      const box = this.labelBoxes.get(n.node.id);
-      if (box) ctx.fillText(n.label, (box.x0 + box.x1) / 2, box.y0 + 11);
-    }
-  }
-
-  /** One path per relation (edges, arrowheads) and per health (nodes): one stroke()/fill() call each. */
-  private buildGeometry(sceneNodes: readonly SceneNode[], sceneEdges: readonly SceneEdge[]): Geometry {
-    const edges = new Map<string, Path2D>();
-    const heads = new Map<string, Path2D>();
-    for (const e of sceneEdges) {
-      const a = this.positions.get(e.edge.source);
-      const b = this.positions.get(e.edge.target);
-      if (!a || !b) continue;
-      const ra = this.byId.get(e.edge.source)?.radius ?? 8;
-      const rb = (this.byId.get(e.edge.target)?.radius ?? 8) + 2;
-      const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
-      const ux = (b.x - a.x) / len;
-      const uy = (b.y - a.y) / len;
-      // Edges sharing their two nodes run as parallel straight lines, one lane each (SVG curves them).
-      const bend = this.bends.get(e.edge.id) ?? 0;
-      const side = e.edge.source > e.edge.target ? -bend : bend;
-      const ox = -uy * side * 0.5;
-      const oy = ux * side * 0.5;
-      const from = { x: a.x + ox, y: a.y + oy };
-      const end = { x: b.x - ux * rb + ox, y: b.y - uy * rb + oy };
-      const style = e.change ?? (e.health === 'ok' ? e.edge.relation : 'error');
-      const line = pathFor(edges, style);
-      line.moveTo(from.x + ux * ra, from.y + uy * ra);
-      line.lineTo(end.x, end.y);
-      arrowHead(pathFor(heads, style), from, end, 7);
-    }
-    const nodes = new Map<Health, Path2D>();
-    for (const n of sceneNodes) {
-      const p = this.positions.get(n.node.id);
-      if (p) traceShape(withoutClosePath(pathFor(nodes, n.health)), n.node.kind, p.x, p.y, n.radius);
-    }
-    return { edges, heads, nodes };
+  private font(): string {
+    return getComputedStyle(this.element).fontFamily || 'sans-serif';
   }
 
   /** Copies the full drawing on screen, drawn with transform t, for blitting. */
@@ -348,43 +233,6 @@ export class CanvasMapRenderer implements MapRenderer {
     c.clearRect(0, 0, this.cache.width, this.cache.height);
     c.drawImage(this.element, 0, 0);
     this.cached = { ...t };
-  }
-
-  /** Fresh rings for `nodes`, and the selection (one of them may have been drawn over it). */
-  private drawHighlights(nodes: readonly SceneNode[]): void {
-    const { ctx } = this;
-    const k = this.transform.k;
-    // Wide strokes are slow in software rendering: only for these few rings, one path per colour.
-    const ring = (rings: readonly SceneNode[], colour: string): void => {
-      ctx.strokeStyle = colour;
-      ctx.lineWidth = 3 / Math.max(0.5, k);
-      ctx.beginPath();
-      for (const n of rings) {
-        const p = this.positions.get(n.node.id);
-        if (!p) continue;
-        ctx.moveTo(p.x + n.radius + 5, p.y);
-        ctx.arc(p.x, p.y, n.radius + 5, 0, 2 * Math.PI);
-      }
-      ctx.stroke();
-    };
-    ring(nodes.filter((n) => n.fresh), this.palette.fresh);
-    const sel = this.selection;
-    if (sel?.kind === 'node') {
-      const n = this.byId.get(sel.id);
-      if (n) ring([n], this.palette.selected);
-    } else if (sel?.kind === 'edge') {
-      const e = this.scene.edges.find((x) => x.edge.id === sel.id);
-      const a = e && this.positions.get(e.edge.source);
-      const b = e && this.positions.get(e.edge.target);
-      if (a && b) {
-        ctx.strokeStyle = this.palette.selected;
-        ctx.lineWidth = 3 / Math.max(0.5, k);
-        ctx.beginPath();
-        ctx.moveTo(a.x, a.y);
-        ctx.lineTo(b.x, b.y);
-        ctx.stroke();
-      }
-    }
   }
 
   private onClick(event: MouseEvent): void {

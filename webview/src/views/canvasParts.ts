@@ -1,16 +1,17 @@
 // Pieces of the canvas renderer that hold no state: the theme palette, batched paths, arrow
-// heads and the closePath workaround. Kept apart so canvasMap.ts stays about drawing order.
+// heads and the closePath workaround.
 
-import type { NodeKind } from '../../../common/src/graph';
 import type { Health } from '../format';
 import type { Point } from '../layout/placement';
 import { RELATIONS } from '../uiState';
-import type { SceneEdge, ZoomState } from './scene';
+import type { ZoomState } from './scene';
 import type { PathSink } from './shapes';
 
 export interface Palette {
   background: string;
   foreground: string;
+  /** Secondary text: edge labels and a node's system line (style.css --muted). */
+  muted: string;
   selected: string;
   health: Record<Health, string>;
   /** Stroke per relation, and per comparison change ('added', 'removed'), which wins over it. */
@@ -18,25 +19,7 @@ export interface Palette {
   fresh: string;
 }
 
-export interface DrawnNode {
-  x: number;
-  y: number;
-  kind: NodeKind;
-  radius: number;
-  health: Health;
-  fresh: boolean;
-}
-
-/** An edge restyled by Compare counts as a different drawing: it forces a full redraw. */
-export const drawnKey = (e: SceneEdge): string => (e.change ? `${e.edge.id}\u0000${e.change}` : e.edge.id);
-
 export const sameZoom = (a: ZoomState, b: ZoomState): boolean => a.x === b.x && a.y === b.y && a.k === b.k;
-
-export interface Geometry {
-  edges: Map<string, Path2D>;
-  heads: Map<string, Path2D>;
-  nodes: Map<Health, Path2D>;
-}
 
 export function pathFor<K>(paths: Map<K, Path2D>, key: K): Path2D {
   let p = paths.get(key);
@@ -85,6 +68,7 @@ export function readPalette(el: Element): Palette {
   return {
     background: v('--map-bg', '#fff'),
     foreground: v('--fg', '#222'),
+    muted: v('--muted', '#656d76'),
     selected: v('--accent', '#0a64d8'),
     fresh: v('--fresh', '#f5b400'),
     health: { ok: v('--ok', '#2e9d5b'), warn: v('--warn', '#d49a00'), bad: v('--bad', '#d23c3c') },
