@@ -5,6 +5,7 @@ import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { resolveSettings, type Settings } from '../../common/src/settings';
+import { folderPath } from './analysis/paths';
 import type { ServerContext } from './lsp/context';
 import { registerAnalysis } from './lsp/analysisFeatures';
 import { registerTelemetry } from './lsp/telemetryFeatures';
@@ -40,8 +41,8 @@ connection.onInitialize((params) => {
   editorSettings = init.settings ?? {};
   settings = resolveSettings(editorSettings);
   storagePath = init.storagePath;
-  folders = (params.workspaceFolders ?? []).flatMap((f) => folderPath(f.uri));
-  if (folders.length === 0 && params.rootUri) folders = folderPath(params.rootUri);
+  folders = (params.workspaceFolders ?? []).flatMap((f) => folderPathOf(f.uri));
+  if (folders.length === 0 && params.rootUri) folders = folderPathOf(params.rootUri);
   supportsFolderChanges = params.capabilities.workspace?.workspaceFolders === true;
   return {
     capabilities: {
@@ -60,8 +61,8 @@ connection.onInitialized(() => {
   // handler needs the client's workspace capability, known only after initialize.
   if (supportsFolderChanges) {
     connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
-      const gone = new Set(removed.flatMap((f) => folderPath(f.uri)));
-      const next = [...folders.filter((f) => !gone.has(f)), ...added.flatMap((f) => folderPath(f.uri))];
+      const gone = new Set(removed.flatMap((f) => folderPathOf(f.uri)));
+      const next = [...folders.filter((f) => !gone.has(f)), ...added.flatMap((f) => folderPathOf(f.uri))];
       folders = [...new Set(next)];
       for (const l of foldersListeners) l(folders);
     });
@@ -78,10 +79,10 @@ connection.onDidChangeConfiguration((change) => {
   for (const l of settingsListeners) l(settings);
 });
 
-/** A folder URI as an absolute path without trailing slash; none for non-file URIs (they have no files to scan). */
-function folderPath(uri: string): string[] {
+/** A folder URI as an absolute path without trailing separator; none for non-file URIs (they have no files to scan). */
+function folderPathOf(uri: string): string[] {
   try {
-    return [fileURLToPath(uri).replace(/\/$/, '')];
+    return [folderPath(fileURLToPath(uri))];
   } catch {
     return [];
   }

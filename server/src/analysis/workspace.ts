@@ -8,6 +8,7 @@ import type { AnalysisSettings } from '../../../common/src/settings';
 import { acceptsFile, isGeneratedSource, isTestFile, listSourceFiles, ReadBudget, toPosix, type FileFilter } from './files';
 import { createFrontEnds } from './frontEnds';
 import { PassThroughIndex } from './passThrough';
+import { isBelow } from './paths';
 import { evaluateEnd, evaluateSite } from './rules';
 import { applySuppressions, parseSuppressions, type Suppression, type SuppressionOutcome, type UnusedSuppression } from './suppressions';
 import type { Finding, LanguageFrontEnd, ParseProblem, SpanSite } from './types';
@@ -51,7 +52,7 @@ export class WorkspaceAnalyzer {
 
   /** The settings that apply to `file`: those of the innermost folder holding it, else the base settings. */
   settingsOf(file: string): AnalysisSettings {
-    return this.folders.find(([root]) => file.startsWith(`${root}/`))?.[1] ?? this.settings;
+    return this.folders.find(([root]) => isBelow(file, root))?.[1] ?? this.settings;
   }
 
   /** Rules read settings on every call; a rebuild (rescan) is needed only when the file set or span detection changes. */
@@ -75,8 +76,8 @@ export class WorkspaceAnalyzer {
   /** Whether a file belongs to the analysis: a handled language, inside include, outside exclude. */
   accepts(file: string): boolean {
     if (!this.byExtension.has(extname(file))) return false;
-    const folder = this.folders.find(([r]) => file.startsWith(`${r}/`))?.[0];
-    const root = folder ?? this.roots.find((r) => file.startsWith(`${r}/`));
+    const folder = this.folders.find(([r]) => isBelow(file, r))?.[0];
+    const root = folder ?? this.roots.find((r) => isBelow(file, r));
     return acceptsFile(root ? toPosix(relative(root, file)) : toPosix(file), this.filter(folder));
   }
 

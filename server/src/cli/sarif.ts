@@ -7,6 +7,7 @@
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { DEFAULT_SEVERITIES, RULE_IDS, type Severity } from '../../../common/src/settings';
 import { RULE_SUMMARIES, ruleDoc } from '../analysis/ruleDocs';
 import { relativeFile } from '../analysis/summaries';
@@ -58,7 +59,7 @@ export function formatSarif(report: Report, root: string): string {
         },
       },
       invocations: [{ executionSuccessful: true }],
-      originalUriBaseIds: { SRCROOT: { uri: `${pathToUri(root)}/` } },
+      originalUriBaseIds: { SRCROOT: { uri: folderUri(root) } },
       results: report.items.map((f) => ({
         ruleId: f.rule,
         ruleIndex: ruleList.findIndex((r) => r.id === f.rule),
@@ -110,11 +111,13 @@ class Fingerprints {
 
 function sarifLocation(file: string, range: Range, root: string): object {
   return {
-    artifactLocation: { uri: encodeURI(relativeFile(file, root)), uriBaseId: 'SRCROOT' },
+    artifactLocation: { uri: relativeFile(file, root).split('/').map(encodeURIComponent).join('/'), uriBaseId: 'SRCROOT' },
     region: { startLine: range.start.line + 1, startColumn: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1 },
   };
 }
 
-function pathToUri(path: string): string {
-  return `file://${encodeURI(path.replace(/\\/g, '/').replace(/\/$/, ''))}`;
+/** A folder's file URI ending with `/` (SARIF resolves relative URIs against it): `file:///C:/ws/` on Windows, with `#`, `?` and `%` escaped. */
+function folderUri(folder: string): string {
+  const href = pathToFileURL(folder).href;
+  return href.endsWith('/') ? href : `${href}/`;
 }
