@@ -3,7 +3,10 @@
 //   at 1600×900 (a browser) map.png (service map with a selected service and its span sites),
 //   flow.png (checkout flow, a step selected with its code location), table.png (edge table),
 //   map-dark.png (dark colour scheme); and at 1080×700 (the VS Code panel beside code)
-//   map-1080.png and flow-1080.png.
+//   map-1080.png and flow-1080.png; and the trace view at both sizes, trace-1600.png and
+//   trace-1080.png (a failing checkout trace opened from the checkout → payments edge, its
+//   declined charge selected). `npm run screenshots -- trace` takes only the named groups
+//   (map, flow, table, dark, trace).
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,7 +43,31 @@ async function waitForMap(page: Page): Promise<void> {
   await page.waitForSelector('.map-svg .is-fresh', { state: 'detached', timeout: 60_000 });
 }
 
+/** A trace of the checkout → payments edge whose card was declined, the failing charge selected. */
+async function traceShot(page: Page, path: string): Promise<void> {
+  await page.click('button[data-view="map"]');
+  await page.dispatchEvent('g.edge[data-edge-id="service:checkout|calls|service:payments"] path.edge-hit', 'click');
+  await page.waitForSelector('.details button.trace-item.is-error', { timeout: 60_000 });
+  const ids = await page.$$eval('.details button.trace-item.is-error', (items) => items.map((i) => i.getAttribute('data-trace-id')!));
+  for (const id of ids) {
+    await page.click(`.details button.trace-item[data-trace-id="${id}"]`);
+    await page.waitForSelector(`.trace-view[data-state="shown"][data-trace-id="${id}"]`, { timeout: 15_000 });
+    const declined = page.locator('.wf-extras-row', { has: page.locator('.exception-type:text-is("CardDeclinedError")') });
+    if (await declined.count()) {
+      const spanId = await declined.getAttribute('data-for-span');
+      await page.click(`.wf-span[data-span-id="${spanId}"] .wf-span-name`);
+      await page.screenshot({ path });
+      await page.keyboard.press('Escape');
+      return;
+    }
+    await page.keyboard.press('Escape');
+  }
+  throw new Error('no declined card among the recent failing checkout traces');
+}
+
 async function main(): Promise<void> {
+  const groups = process.argv.slice(2);
+  const want = (group: string): boolean => !groups.length || groups.includes(group);
   mkdirSync(out, { recursive: true });
   const demo = await startDemo();
   const browser = await launchChromium();
@@ -55,17 +82,22 @@ async function main(): Promise<void> {
       await page.click('button[data-view="map"]');
       await waitForMap(page);
       await page.click('button.fit');
-      await page.click('g.node[data-node-id="service:checkout"] path.node-shape');
-      await page.waitForSelector('.details ul.span-sites li', { timeout: 15_000 });
-      await page.screenshot({ path: join(out, `map${suffix}.png`) });
+      if (want('map')) {
+        await page.click('g.node[data-node-id="service:checkout"] path.node-shape');
+        await page.waitForSelector('.details ul.span-sites li', { timeout: 15_000 });
+        await page.screenshot({ path: join(out, `map${suffix}.png`) });
+      }
+      if (want('trace')) await traceShot(page, join(out, `trace-${width}.png`));
 
-      await page.click('button[data-view="flow"]');
-      await page.click('button.flow-item[data-flow="checkout.place_order"]');
-      await page.click('g.step[data-step="payments.charge_card"]');
-      await page.waitForSelector('.details .code-link', { timeout: 15_000 });
-      await page.screenshot({ path: join(out, `flow${suffix}.png`) });
+      if (want('flow')) {
+        await page.click('button[data-view="flow"]');
+        await page.click('button.flow-item[data-flow="checkout.place_order"]');
+        await page.click('g.step[data-step="payments.charge_card"]');
+        await page.waitForSelector('.details .code-link', { timeout: 15_000 });
+        await page.screenshot({ path: join(out, `flow${suffix}.png`) });
+      }
 
-      if (!suffix) {
+      if (!suffix && want('table')) {
         await page.click('button[data-view="table"]');
         await page.waitForSelector('table.edge-table tbody tr');
         await page.screenshot({ path: join(out, 'table.png') });
@@ -73,14 +105,16 @@ async function main(): Promise<void> {
       await page.close();
     }
 
-    const dark = await browser.newPage({ viewport: { width: 1600, height: 900 }, colorScheme: 'dark' });
-    await dark.goto(demo.url);
-    await dark.click('button[data-view="map"]');
-    await waitForMap(dark);
-    await dark.click('button.fit');
-    await dark.click('g.node[data-kind="queue"] path.node-shape');
-    await dark.screenshot({ path: join(out, 'map-dark.png') });
-    console.log(`saved map.png, flow.png, table.png, map-dark.png, map-1080.png, flow-1080.png in ${out}`);
+    if (want('dark')) {
+      const dark = await browser.newPage({ viewport: { width: 1600, height: 900 }, colorScheme: 'dark' });
+      await dark.goto(demo.url);
+      await dark.click('button[data-view="map"]');
+      await waitForMap(dark);
+      await dark.click('button.fit');
+      await dark.click('g.node[data-kind="queue"] path.node-shape');
+      await dark.screenshot({ path: join(out, 'map-dark.png') });
+    }
+    console.log(`saved the ${groups.length ? groups.join(', ') : 'map, flow, table, dark and trace'} images in ${out}`);
   } finally {
     await browser.close();
     demo.stop();

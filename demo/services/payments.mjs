@@ -20,7 +20,13 @@ export function createPayments(endpoint) {
       if (timedOut) stripe.setStatus({ code: SpanStatusCode.ERROR, message: 'timeout' });
       stripe.end(clock.advance(timedOut ? 1500 : latency(85)));
       const ok = !declined && !timedOut;
-      if (!ok) for (const s of [step, server, client]) s.setStatus({ code: SpanStatusCode.ERROR, message: declined ? 'card declined' : 'stripe timeout' });
+      if (!ok) {
+        // An exception event with its stack trace: what the trace view shows under the failing step.
+        const error = new Error(declined ? 'card declined: insufficient funds' : 'stripe did not answer within 1500 ms');
+        error.name = declined ? 'CardDeclinedError' : 'StripeTimeoutError';
+        step.recordException(error, clock.now);
+        for (const s of [step, server, client]) s.setStatus({ code: SpanStatusCode.ERROR, message: declined ? 'card declined' : 'stripe timeout' });
+      }
       step.end(clock.advance(latency(1)));
       server.end(clock.advance(0.3));
       client.end(clock.advance(0.5));
