@@ -2,9 +2,9 @@
 // the peer-key list, database identity, virtual clients, expiry, and the peers' series.
 
 import assert from 'node:assert/strict';
-import { Topology, type TopologyOptions } from '../../server/src/telemetry/topology/topology';
-import { SpanKind, type AttrValue, type DecodedSpan } from '../../server/src/telemetry/otlp/span';
-import { spanAttributes } from '../support/spans';
+import { Topology, type TopologyOptions } from '../../../server/src/telemetry/topology/topology';
+import { SpanKind, type AttrValue, type DecodedSpan } from '../../../server/src/telemetry/otlp/span';
+import { spanAttributes } from '../../support/spans';
 
 let seq = 0;
 function span(over: Partial<DecodedSpan> & { attrs?: Record<string, AttrValue> }): DecodedSpan {

@@ -1,9 +1,9 @@
 // The flow engine's latest runs (the flow view's Run select): order, content and bounds.
 
 import assert from 'node:assert/strict';
-import { Topology } from '../../server/src/telemetry/topology/topology';
-import { SpanKind, type AttrValue, type DecodedSpan } from '../../server/src/telemetry/otlp/span';
-import { spanAttributes } from '../support/spans';
+import { Topology } from '../../../server/src/telemetry/topology/topology';
+import { SpanKind, type AttrValue, type DecodedSpan } from '../../../server/src/telemetry/otlp/span';
+import { spanAttributes } from '../../support/spans';
 
 let seq = 0;
 function stepSpan(flow: string, step: string, runId: string | undefined, over: Partial<DecodedSpan> = {}): DecodedSpan {

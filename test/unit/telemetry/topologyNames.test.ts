@@ -3,10 +3,10 @@
 // each node says which attributes named it.
 
 import assert from 'node:assert/strict';
-import { Topology } from '../../server/src/telemetry/topology/topology';
-import { SpanKind, type AttrValue, type DecodedSpan } from '../../server/src/telemetry/otlp/span';
-import { databaseDisplayName, queueDisplayName } from '../../common/src/semconv';
-import { spanAttributes } from '../support/spans';
+import { Topology } from '../../../server/src/telemetry/topology/topology';
+import { SpanKind, type AttrValue, type DecodedSpan } from '../../../server/src/telemetry/otlp/span';
+import { databaseDisplayName, queueDisplayName } from '../../../common/src/semconv';
+import { spanAttributes } from '../../support/spans';
 
 let seq = 0;
 type Kind = (typeof SpanKind)[keyof typeof SpanKind];

@@ -2,11 +2,11 @@
 // memory is spent, and what a bound refuses is counted: lost spans apart from collapsed detail.
 
 import assert from 'node:assert/strict';
-import { SpanKind, type AttrValue, type DecodedSpan } from '../../server/src/telemetry/otlp/span';
-import { Pairer } from '../../server/src/telemetry/topology/pairing';
-import { SpanStore } from '../../server/src/telemetry/topology/spanStore';
-import { Topology } from '../../server/src/telemetry/topology/topology';
-import { spanAttributes } from '../support/spans';
+import { SpanKind, type AttrValue, type DecodedSpan } from '../../../server/src/telemetry/otlp/span';
+import { Pairer } from '../../../server/src/telemetry/topology/pairing';
+import { SpanStore } from '../../../server/src/telemetry/topology/spanStore';
+import { Topology } from '../../../server/src/telemetry/topology/topology';
+import { spanAttributes } from '../../support/spans';
 
 let seq = 0;
 function span(over: Partial<DecodedSpan> & { attrs?: Record<string, AttrValue> }): DecodedSpan {

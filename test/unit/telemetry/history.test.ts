@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emptyGraph, type Graph } from '../../common/src/graph';
-import { edgeDiffOf, edgeEnds, HistoryStore } from '../../server/src/telemetry/history';
-import { edge, node } from '../webview/support/graphs';
+import { emptyGraph, type Graph } from '../../../common/src/graph';
+import { edgeDiffOf, edgeEnds, HistoryStore } from '../../../server/src/telemetry/history';
+import { edge, node } from '../../webview/support/graphs';
 
 function graphOf(edgeIds: Array<[string, 'calls' | 'reads', string]>): Graph {
   const g = emptyGraph();
