@@ -75,7 +75,10 @@ export function spanRow(wf: Waterfall, row: WaterfallRow, index: number, collaps
   ]);
   name.style.paddingLeft = `${4 + Math.min(row.depth, MAX_INDENT_LEVELS) * INDENT_PX}px`;
   const location = options.location(row);
-  const code = el('div', { class: 'wf-cell wf-code', attrs: { role: 'gridcell' } }, [location ? options.codeLink(location) : el('span', { class: 'hint', text: '–', attrs: { title: 'No code location is known for this span' } })]);
+  const link = location ? options.codeLink(location) : null;
+  // Out of the tab order: arrow keys move between rows, and the selected span's pane holds the same link.
+  if (link) link.tabIndex = -1;
+  const code = el('div', { class: 'wf-cell wf-code', attrs: { role: 'gridcell' } }, [link ?? el('span', { class: 'hint', text: '–', attrs: { title: 'No code location is known for this span' } })]);
 
   const bar = el('span', { class: `wf-bar svc-${row.colour}` });
   const left = percent(wf, row.offsetMs);
