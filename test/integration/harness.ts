@@ -7,15 +7,15 @@
 // Usage: npx tsx test/integration/harness.ts [--skip-packaged]  (needs a build in dist/)
 // Prints the mocha output and a closing `N passed, N failed` line. Exit code 0/1 from the tests,
 // 2 when the harness itself fails (no code-server, timeout, code-server died).
-import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
 import type { Browser } from 'playwright-core';
 import {
   createProfile, freePort, HarnessError, launchChromium, prepareRunDir, remoteUri, repoRoot, startCodeServer, workbenchUrl,
   type ReceiverPorts, type RunDirs,
 } from './codeServer';
 import { checkPackagedExtension } from './packagedCheck';
+import { compileSuite, restrictedPhase, type SuitePhase } from './phases';
 import { answerUiCheck, parseUiCheckRequest } from './uiChecks';
 
 const SUITE_TIMEOUT_MS = 150_000;
@@ -23,46 +23,6 @@ const SUITE_TIMEOUT_MS = 150_000;
 interface Counts {
   passed: number;
   failed: number;
-}
-
-/** One start of VS Code running a set of extension tests (mocha inside the extension host). */
-interface SuitePhase {
-  name: string;
-  /** Folder under test/integration/ holding the *.test.ts files (run by suite/index.ts). */
-  tests: string;
-  /** The folder or .code-workspace file VS Code opens. */
-  target: string;
-  /** Added to the profile's user settings. */
-  settings?: Record<string, unknown>;
-  workspaceTrust?: boolean;
-}
-
-/** Compiles suite/index.ts and the phase's tests for the extension host: CommonJS, `vscode` from the host, mocha from node_modules. */
-async function compileSuite(dirs: RunDirs, phase: SuitePhase): Promise<string> {
-  const testsDir = join(repoRoot, 'test', 'integration', phase.tests);
-  const outdir = join(dirs.root, `${phase.name}-suite`);
-  const mochaCjs = join(repoRoot, 'node_modules', 'mocha', 'lib', 'mocha.cjs');
-  const tests = readdirSync(testsDir).filter((f) => f.endsWith('.test.ts'));
-  await esbuild.build({
-    // Flat output: index.js runs the *.test.js next to it.
-    entryPoints: [
-      { in: join(repoRoot, 'test', 'integration', 'suite', 'index.ts'), out: 'index' },
-      ...tests.map((f) => ({ in: join(testsDir, f), out: f.replace(/\.ts$/, '') })),
-    ],
-    outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    sourcemap: 'inline',
-    logLevel: 'warning',
-    external: ['vscode'],
-    plugins: [{
-      name: 'mocha-from-repo',
-      setup: (build) => build.onResolve({ filter: /^mocha$/ }, () => ({ path: mochaCjs, external: true })),
-    }],
-  });
-  return join(outdir, 'index.js');
 }
 
 function formatLogArgs(args: unknown): string {
@@ -114,28 +74,6 @@ function readCounts(dirs: RunDirs): Counts | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * A multi-root workspace that is not trusted (restricted mode): analysis must still run in both
- * folders, and the receiver must stay on loopback although the user, the workspace and a folder
- * all ask for 0.0.0.0.
- */
-function restrictedPhase(dirs: RunDirs): SuitePhase {
-  const root = join(dirs.root, 'multiroot');
-  cpSync(join(repoRoot, 'test', 'fixtures', 'multiroot'), root, { recursive: true });
-  return {
-    name: 'restricted',
-    tests: 'restricted',
-    target: join(root, 'multiroot.code-workspace'),
-    workspaceTrust: true,
-    settings: {
-      'security.workspace.trust.enabled': true,
-      'security.workspace.trust.startupPrompt': 'never',
-      'security.workspace.trust.banner': 'never',
-      'otelFlowMap.receiver.bindAddress': '0.0.0.0',
-    },
-  };
 }
 
 /** Last phase: one test, printed like mocha's. A harness failure here still keeps the suites' counts. */

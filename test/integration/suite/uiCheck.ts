@@ -1,7 +1,8 @@
 // A handshake between the suite (in the extension host) and the harness (which drives Chromium):
-// the suite logs a request line, the harness checks the workbench UI through Playwright and
-// writes the answer next to the run's results, and the suite polls for that file.
-import { existsSync, readFileSync } from 'node:fs';
+// the suite logs a request line (and writes it to a file, for a runner that cannot read the
+// extension host's output: Electron VS Code, electron.ts), the harness checks the workbench UI
+// through Playwright and writes the answer next to the run's results, and the suite polls for it.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from './poll';
 
@@ -34,9 +35,16 @@ export function uiCheckResultPath(runDir: string, id: string): string {
   return join(runDir, `ui-check-${id.replace(/[^\w-]/g, '_')}.json`);
 }
 
+/** Where a request is written for runners that poll the run dir. */
+export function uiCheckRequestPath(runDir: string, id: string): string {
+  return uiCheckResultPath(runDir, id).replace(/\.json$/, '.request');
+}
+
 /** Called from the suite: the run dir is the parent of the compiled suite folder. */
 export async function requestUiCheck(request: UiCheckRequest, timeoutMs = 30_000): Promise<UiCheckResult> {
-  const path = uiCheckResultPath(join(__dirname, '..'), request.id);
+  const runDir = join(__dirname, '..');
+  const path = uiCheckResultPath(runDir, request.id);
+  writeFileSync(uiCheckRequestPath(runDir, request.id), JSON.stringify(request));
   console.log(UI_CHECK_MARKER + JSON.stringify(request));
   return waitFor(`the harness's UI check ${request.id}`, () => (existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as UiCheckResult) : undefined), timeoutMs);
 }
