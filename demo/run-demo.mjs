@@ -5,7 +5,12 @@
 // Ports: OTEL_FLOW_MAP_GRPC_PORT / OTEL_FLOW_MAP_HTTP_PORT / OTEL_FLOW_MAP_UI_PORT, defaults
 // 4317 / 4318 / 4320; a port another program holds falls back to any free one.
 // DEMO_ORDERS_PER_SECOND sets the load. Ctrl-C stops everything.
-import { spawn } from 'node:child_process';
+// `npm run demo -- --team`: the same services through the team stack (scripts/team-stack.sh: a real
+// Collector, Prometheus and Jaeger, built the first time): a `serve` takes the traffic and forwards
+// it to the Collector, Prometheus scrapes that serve and the Collector, and the map opens on a
+// second `serve` that has no traffic of its own: its graph from that Prometheus, its traces from
+// that Jaeger (docs/team.md).
+import { execFileSync, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -20,6 +25,16 @@ function isFree(port) {
     const probe = createServer();
     probe.once('error', () => resolve(false));
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
   });
 }
 
@@ -52,9 +67,9 @@ function flowMapReceiverAt(port) {
 }
 
 /** Starts serve and resolves with its one JSON line: {"grpc","http","ui"}. */
-function startServe(ports) {
+function startServe(ports, extra = []) {
   // cwd = demo/: serve scans the sample services (not the whole repository) for code sites.
-  const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'serve', '--grpc-port', String(ports.grpc), '--http-port', String(ports.http), '--ui-port', String(ports.ui)], {
+  const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'serve', '--grpc-port', String(ports.grpc), '--http-port', String(ports.http), '--ui-port', String(ports.ui), ...extra], {
     cwd: join(root, 'demo'),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -75,7 +90,33 @@ const wantedHttp = Number(process.env.OTEL_FLOW_MAP_HTTP_PORT ?? 4318);
 const ordersPerSecond = Number(process.env.DEMO_ORDERS_PER_SECOND ?? 4);
 let child;
 let traffic;
-if (Number.isInteger(wantedHttp) && wantedHttp > 0 && (await flowMapReceiverAt(wantedHttp))) {
+const teamChildren = [];
+let teamStarted = false;
+if (process.argv.includes('--team')) {
+  const stack = join(root, 'scripts', 'team-stack.sh');
+  const ingestUi = await pickPort('DEMO_TEAM_INGEST_UI_PORT', 0) || (await freePort());
+  console.log('  Starting the team stack (the first run builds the Collector and Jaeger: minutes)…');
+  const env = Object.fromEntries(
+    execFileSync('bash', [stack, 'start'], { env: { ...process.env, TEAM_STACK_SCRAPE: `127.0.0.1:${ingestUi}` }, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
+      .split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+  teamStarted = true;
+  const ingest = await startServe({ grpc: 0, http: 0, ui: ingestUi }, ['--forward', `${env.COLLECTOR_OTLP_HTTP}/v1/traces`]);
+  teamChildren.push(ingest.child);
+  const viewer = await startServe({ grpc: 0, http: 0, ui: await pickPort('OTEL_FLOW_MAP_UI_PORT', 4320) }, [
+    '--source', `prometheus=${env.PROMETHEUS_URL},refresh=2s`, '--source', `jaeger=${env.JAEGER_URL}`,
+  ]);
+  child = viewer.child;
+  traffic = startTraffic(`http://${ingest.info.http}`, { ordersPerSecond });
+  console.log(`
+  OTel Flow Map demo, team mode
+  Map:        ${viewer.info.ui}  (graph from Prometheus, traces from Jaeger)
+  Prometheus: ${env.PROMETHEUS_URL}   Jaeger UI: ${env.JAEGER_URL}
+  Services:   web, checkout, payments, inventory, notifications, billing → serve ${ingest.info.ui}
+              → --forward → Collector ${env.COLLECTOR_OTLP_HTTP} → Prometheus (span metrics), Jaeger
+  Ctrl-C to stop (the team stack too).
+`);
+} else if (Number.isInteger(wantedHttp) && wantedHttp > 0 && (await flowMapReceiverAt(wantedHttp))) {
   // The editor (or a serve) already listens: feed it rather than taking other ports.
   traffic = startTraffic(`http://127.0.0.1:${wantedHttp}`, { ordersPerSecond });
   console.log(`
@@ -118,6 +159,8 @@ async function stop() {
   stopping = true;
   await traffic.stop();
   child?.kill('SIGTERM');
+  for (const c of teamChildren) c.kill('SIGTERM');
+  if (teamStarted) execFileSync('bash', [join(root, 'scripts', 'team-stack.sh'), 'stop'], { stdio: 'inherit' });
 }
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());

@@ -13,6 +13,8 @@
 # Binaries are cached under $OTEL_FLOW_MAP_CACHE/team-stack (default ~/.cache/otel-flow-map),
 # keyed by the release and a hash of the module files, so a second build is a file check.
 # Ports: the fixed defaults below, each overridable from the environment (tests pass free ones).
+# TEAM_STACK_SCRAPE=host:port[,host:port…] makes Prometheus also scrape those `serve`s' /metrics
+# (a team that scrapes our serve: its typed otel_flow_map_edge_* family, `npm run demo -- --team`).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 TEAM="$ROOT/demo/team"
@@ -80,6 +82,9 @@ start() {
   if [[ -f "$RUN_DIR/stack.env" ]]; then say "already started in $RUN_DIR (stop first)"; exit 1; fi
   mkdir -p "$RUN_DIR/prometheus-data"
   sed "s/__COLLECTOR_METRICS__/127.0.0.1:$COLLECTOR_METRICS_PORT/" "$TEAM/prometheus.yml" > "$RUN_DIR/prometheus.yml"
+  if [[ -n "${TEAM_STACK_SCRAPE:-}" ]]; then
+    printf "  - job_name: otel-flow-map\n    static_configs:\n      - targets: ['%s']\n" "$(sed "s/,/', '/g" <<< "$TEAM_STACK_SCRAPE")" >> "$RUN_DIR/prometheus.yml"
+  fi
   local jpid cpid ppid
   jpid=$(spawn "$RUN_DIR/jaeger.log" "$(jaeger_bin)" --config "$TEAM/jaeger.yaml")
   echo "$jpid" > "$RUN_DIR/pids"
