@@ -43,6 +43,9 @@ const INDEX_ENTRY_BYTES = 64;
 export const MAX_TRACE_LIST = MAX_TRACE_QUERY_LIMIT;
 const DEFAULT_TRACE_LIST = 50;
 
+type Dim = 'service' | 'name' | 'edge' | 'node' | 'flow' | 'step' | 'error';
+const DIMS: readonly Dim[] = ['service', 'name', 'edge', 'node', 'flow', 'step', 'error'];
+
 export interface TraceEntry {
   readonly traceId: string;
   readonly spans: DecodedSpan[];
@@ -54,33 +57,27 @@ export interface TraceEntry {
   refusedSpans: number;
   /** Error or slow: evicted after ordinary traces. */
   notable: boolean;
-  /** Index keys this trace is listed under. */
-  readonly keys: Set<string>;
+  /** The values this trace is indexed under, per dimension (strings shared with its spans). */
+  readonly values: Partial<Record<Dim, string[]>>;
 }
-
-const key = {
-  service: (s: string) => `s\u0000${s}`,
-  name: (n: string) => `n\u0000${n}`,
-  serviceName: (s: string, n: string) => `sn\u0000${s}\u0000${n}`,
-  edge: (e: string) => `e\u0000${e}`,
-  node: (n: string) => `N\u0000${n}`,
-  flow: (f: string) => `f\u0000${f}`,
-  step: (s: string) => `t\u0000${s}`,
-  flowStep: (f: string, s: string) => `ft\u0000${f}\u0000${s}`,
-  error: 'error',
-};
 
 export class TraceStore {
   /** Insertion order is recency: a trace moves to the end when a span of it arrives. */
   private readonly ordinary = new Map<string, TraceEntry>();
   private readonly notable = new Map<string, TraceEntry>();
-  private readonly index = new Map<string, Set<TraceEntry>>();
+  /** Per dimension: value -> the traces with a span of that value. */
+  private readonly index = new Map<Dim, Map<string, Set<TraceEntry>>>(DIMS.map((d) => [d, new Map()]));
   private bytes = 0;
   private notableBytes = 0;
   private readonly keys: FlowKeys;
   private readonly durations = new Float64Array(RECENT_DURATIONS);
   private durationCount = 0;
   private slowMs = Number.POSITIVE_INFINITY;
+  /** The trace touched last (spans of one trace usually arrive together: no reorder for them). */
+  private last: TraceEntry | undefined;
+  /** Index values a span adds, found before it is kept (reused: no allocation per span). */
+  private readonly newDims: Dim[] = [];
+  private readonly newValues: string[] = [];
 
   constructor(
     prefix: string,
@@ -100,9 +97,9 @@ export class TraceStore {
 
   /** Keeps a span with the graph edges it made (checked against the caps before it is kept). */
   add(span: DecodedSpan, edgeIds: readonly string[]): void {
-    let entry = this.ordinary.get(span.traceId) ?? this.notable.get(span.traceId);
-    const newKeys = this.keysOf(span, edgeIds, entry);
-    const cost = spanBytes(span) + newKeys.reduce((n, k) => n + INDEX_ENTRY_BYTES + stringBytes(k), 0) + (entry ? 0 : TRACE_OVERHEAD_BYTES);
+    let entry = this.last?.traceId === span.traceId ? this.last : this.ordinary.get(span.traceId) ?? this.notable.get(span.traceId);
+    const indexBytes = this.findNewValues(span, edgeIds, entry);
+    const cost = spanBytes(span) + indexBytes + (entry ? 0 : TRACE_OVERHEAD_BYTES);
     if (entry && (entry.spans.length >= this.caps.spansPerTrace || entry.bytes + cost > this.caps.bytesPerTrace)) {
       entry.refusedSpans++;
       this.onDrop('trace-span-cap', 1);
@@ -114,7 +111,7 @@ export class TraceStore {
     }
     this.makeRoom(cost, entry ? 0 : 1, entry);
     if (!entry) {
-      entry = { traceId: span.traceId, spans: [], bytes: 0, startMs: span.startMs, endMs: span.startMs + span.durationMs, errorCount: 0, refusedSpans: 0, notable: false, keys: new Set() };
+      entry = { traceId: span.traceId, spans: [], bytes: 0, startMs: span.startMs, endMs: span.startMs + span.durationMs, errorCount: 0, refusedSpans: 0, notable: false, values: {} };
     }
     entry.spans.push(span);
     entry.bytes += cost;
@@ -123,7 +120,7 @@ export class TraceStore {
     if (span.startMs < entry.startMs) entry.startMs = span.startMs;
     if (span.startMs + span.durationMs > entry.endMs) entry.endMs = span.startMs + span.durationMs;
     if (span.error) entry.errorCount++;
-    for (const k of newKeys) this.indexAdd(k, entry);
+    for (let i = 0; i < this.newDims.length; i++) this.indexAdd(entry, this.newDims[i], this.newValues[i]);
     // The root usually ends last and arrives last: its trace's duration is the baseline's sample.
     if (!span.parentSpanId) this.recordDuration(span.durationMs);
     this.touch(entry);
@@ -132,15 +129,14 @@ export class TraceStore {
   /** A span kept earlier made an edge later (its pairing resolved after it arrived). */
   tag(span: DecodedSpan, edgeId: string): void {
     const entry = this.ordinary.get(span.traceId) ?? this.notable.get(span.traceId);
-    if (!entry || !entry.spans.includes(span)) return;
-    for (const k of edgeKeys(edgeId)) {
-      if (entry.keys.has(k)) continue;
-      const cost = INDEX_ENTRY_BYTES + stringBytes(k);
-      entry.bytes += cost;
-      this.bytes += cost;
-      if (entry.notable) this.notableBytes += cost;
-      this.indexAdd(k, entry);
-    }
+    if (!entry || entry.values.edge?.includes(edgeId)) return;
+    this.newDims.length = 0;
+    this.newValues.length = 0;
+    const cost = this.edgeValues(entry, edgeId);
+    entry.bytes += cost;
+    this.bytes += cost;
+    if (entry.notable) this.notableBytes += cost;
+    for (let i = 0; i < this.newDims.length; i++) this.indexAdd(entry, this.newDims[i], this.newValues[i]);
   }
 
   get(traceId: string): TraceEntry | undefined {
@@ -149,23 +145,21 @@ export class TraceStore {
   }
 
   query(q: TraceQuery): TraceSummary[] {
-    const wanted: string[] = [];
-    if (q.service && q.name) wanted.push(key.serviceName(q.service, q.name));
-    else if (q.service) wanted.push(key.service(q.service));
-    else if (q.name) wanted.push(key.name(q.name));
-    if (q.edgeId) wanted.push(key.edge(q.edgeId));
-    if (q.nodeId) wanted.push(key.node(q.nodeId));
-    if (q.flow && q.step) wanted.push(key.flowStep(q.flow, q.step));
-    else if (q.flow) wanted.push(key.flow(q.flow));
-    else if (q.step) wanted.push(key.step(q.step));
-    if (q.status === 'error') wanted.push(key.error);
+    const wanted: [Dim, string][] = [];
+    if (q.service) wanted.push(['service', q.service]);
+    if (q.name) wanted.push(['name', q.name]);
+    if (q.edgeId) wanted.push(['edge', q.edgeId]);
+    if (q.nodeId) wanted.push(['node', q.nodeId]);
+    if (q.flow) wanted.push(['flow', q.flow]);
+    if (q.step) wanted.push(['step', q.step]);
+    if (q.status === 'error') wanted.push(['error', '']);
     let candidates: Iterable<TraceEntry>;
     if (wanted.length === 0) candidates = [...this.ordinary.values(), ...this.notable.values()];
     else {
-      const sets = wanted.map((k) => this.index.get(k));
-      if (sets.some((s) => !s)) return [];
+      const sets = wanted.map(([d, v]) => this.index.get(d)?.get(v));
+      if (sets.some((x) => !x)) return [];
       const smallest = (sets as Set<TraceEntry>[]).reduce((a, b) => (b.size < a.size ? b : a));
-      candidates = [...smallest].filter((e) => wanted.every((k) => e.keys.has(k)));
+      candidates = [...smallest].filter((e) => wanted.every(([d, v]) => e.values[d]?.includes(v)) && this.sameSpan(e, q));
     }
     const minDuration = typeof q.minDurationMs === 'number' && Number.isFinite(q.minDurationMs) ? q.minDurationMs : 0;
     const rows: TraceSummary[] = [];
@@ -178,29 +172,69 @@ export class TraceStore {
   clear(): void {
     this.ordinary.clear();
     this.notable.clear();
-    this.index.clear();
+    for (const m of this.index.values()) m.clear();
     this.bytes = 0;
     this.notableBytes = 0;
     this.durationCount = 0;
     this.slowMs = Number.POSITIVE_INFINITY;
+    this.last = undefined;
   }
 
-  private keysOf(span: DecodedSpan, edgeIds: readonly string[], entry: TraceEntry | undefined): string[] {
-    const all = [key.service(span.service), key.name(span.name), key.serviceName(span.service, span.name), key.node(`service:${span.service}`)];
-    for (const id of edgeIds) all.push(...edgeKeys(id));
+  /** With service and name (flow and step), one span must have both, not two spans one each. */
+  private sameSpan(e: TraceEntry, q: TraceQuery): boolean {
+    if (q.service && q.name && !e.spans.some((s) => s.service === q.service && s.name === q.name)) return false;
+    if (q.flow && q.step) {
+      return e.spans.some((s) => {
+        const fa = flowAttributesOf(s, this.keys);
+        return fa !== undefined && fa.flow === q.flow && fa.step === q.step;
+      });
+    }
+    return true;
+  }
+
+  /** Collects into newDims / newValues what the span would add to the trace's index; their bytes. */
+  private findNewValues(span: DecodedSpan, edgeIds: readonly string[], entry: TraceEntry | undefined): number {
+    this.newDims.length = 0;
+    this.newValues.length = 0;
+    let bytes = this.value(entry, 'name', span.name);
+    if (!entry?.values.service?.includes(span.service)) bytes += this.value(entry, 'service', span.service) + this.value(entry, 'node', `service:${span.service}`);
+    for (const id of edgeIds) if (!entry?.values.edge?.includes(id)) bytes += this.edgeValues(entry, id);
     const fa = flowAttributesOf(span, this.keys);
-    if (fa) all.push(key.flow(fa.flow), key.step(fa.step), key.flowStep(fa.flow, fa.step));
-    if (span.error) all.push(key.error);
-    const fresh = new Set(all);
-    if (entry) for (const k of entry.keys) fresh.delete(k);
-    return [...fresh];
+    if (fa) bytes += this.value(entry, 'flow', fa.flow) + this.value(entry, 'step', fa.step);
+    if (span.error) bytes += this.value(entry, 'error', '');
+    return bytes;
   }
 
-  private indexAdd(k: string, entry: TraceEntry): void {
-    entry.keys.add(k);
-    const set = this.index.get(k);
+  /** An edge and both of its nodes (`source|relation|target`). */
+  private edgeValues(entry: TraceEntry | undefined, edgeId: string): number {
+    let bytes = this.value(entry, 'edge', edgeId);
+    const first = edgeId.indexOf('|');
+    const last = edgeId.lastIndexOf('|');
+    if (first > 0 && last > first) bytes += this.value(entry, 'node', edgeId.slice(0, first)) + this.value(entry, 'node', edgeId.slice(last + 1));
+    return bytes;
+  }
+
+  /** Notes a value the trace is not indexed under yet; the bytes it will cost (0 when known). */
+  private value(entry: TraceEntry | undefined, dim: Dim, v: string): number {
+    if (entry?.values[dim]?.includes(v)) return 0;
+    for (let i = 0; i < this.newDims.length; i++) if (this.newDims[i] === dim && this.newValues[i] === v) return 0;
+    this.newDims.push(dim);
+    this.newValues.push(v);
+    return INDEX_ENTRY_BYTES + stringBytes(v);
+  }
+
+  private indexAdd(entry: TraceEntry, dim: Dim, v: string): void {
+    (entry.values[dim] ??= []).push(v);
+    const byValue = this.byValue(dim);
+    const set = byValue.get(v);
     if (set) set.add(entry);
-    else this.index.set(k, new Set([entry]));
+    else byValue.set(v, new Set([entry]));
+  }
+
+  private byValue(dim: Dim): Map<string, Set<TraceEntry>> {
+    let m = this.index.get(dim);
+    if (!m) this.index.set(dim, (m = new Map()));
+    return m;
   }
 
   /** Moves the trace to the newest end of its queue, into the notable one once it has an error or is slow. */
@@ -210,10 +244,13 @@ export class TraceStore {
       entry.notable = true;
       this.ordinary.delete(entry.traceId);
       this.notableBytes += entry.bytes;
+      this.last = undefined;
     }
+    if (entry === this.last) return;
     const queue = entry.notable ? this.notable : this.ordinary;
     queue.delete(entry.traceId);
     queue.set(entry.traceId, entry);
+    this.last = entry;
   }
 
   /** Evicts until `bytes` more and `traces` more fit; never the trace being added to. */
@@ -237,12 +274,16 @@ export class TraceStore {
 
   private evict(e: TraceEntry): void {
     (e.notable ? this.notable : this.ordinary).delete(e.traceId);
+    if (this.last === e) this.last = undefined;
     this.bytes -= e.bytes;
     if (e.notable) this.notableBytes -= e.bytes;
-    for (const k of e.keys) {
-      const set = this.index.get(k);
-      set?.delete(e);
-      if (set?.size === 0) this.index.delete(k);
+    for (const dim of DIMS) {
+      const byValue = this.byValue(dim);
+      for (const v of e.values[dim] ?? []) {
+        const set = byValue.get(v);
+        set?.delete(e);
+        if (set?.size === 0) byValue.delete(v);
+      }
     }
   }
 
@@ -255,14 +296,6 @@ export class TraceStore {
     const sorted = this.durations.slice(0, n).sort();
     this.slowMs = sorted[Math.min(n - 1, Math.floor(n * SLOW_QUANTILE))];
   }
-}
-
-/** The index keys of an edge: the edge and both of its nodes (`source|relation|target`). */
-function edgeKeys(edgeId: string): string[] {
-  const first = edgeId.indexOf('|');
-  const last = edgeId.lastIndexOf('|');
-  if (first < 0 || last === first) return [key.edge(edgeId)];
-  return [key.edge(edgeId), key.node(edgeId.slice(0, first)), key.node(edgeId.slice(last + 1))];
 }
 
 const ORDERS: Record<NonNullable<TraceQuery['order']>, (a: TraceSummary, b: TraceSummary) => number> = {
