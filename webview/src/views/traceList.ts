@@ -2,7 +2,7 @@
 // slowest; each opens its waterfall in the trace view.
 
 import type { TraceSummary } from '../../../common/src/traces';
-import { formatCount, formatMs } from '../format';
+import { formatAgo, formatCount, formatMs } from '../format';
 import type { TraceListState } from '../tracesQuery';
 import { el } from './dom';
 
@@ -17,7 +17,8 @@ export function renderTraceList(list: TraceListState, openTraceId: string | null
 
 function traceButton(t: TraceSummary, current: boolean, open: (traceId: string) => void): HTMLButtonElement {
   const failing = t.errorCount > 0;
-  const meta = [t.rootService, formatMs(t.durationMs), `${formatCount(t.spanCount)} span${t.spanCount === 1 ? '' : 's'}`, ...(failing ? [`${formatCount(t.errorCount)} error${t.errorCount === 1 ? '' : 's'}`] : [])].filter(Boolean).join(' · ');
+  const ago = t.startMs > 0 ? [`${formatAgo(Date.now() - t.startMs)} ago`] : [];
+  const meta = [t.rootService, formatMs(t.durationMs), `${formatCount(t.spanCount)} span${t.spanCount === 1 ? '' : 's'}`, ...(failing ? [`${formatCount(t.errorCount)} error${t.errorCount === 1 ? '' : 's'}`] : []), ...ago].filter(Boolean).join(' · ');
   const b = el('button', { class: `trace-item${failing ? ' is-error' : ''}`, attrs: { type: 'button', 'data-trace-id': t.traceId, 'data-span-count': String(t.spanCount), 'aria-current': String(current), title: `${t.rootName} — ${meta}` }, onClick: () => open(t.traceId) }, [
     el('span', { class: 'trace-root', text: t.rootName }),
     el('span', { class: 'trace-meta', text: meta }),
