@@ -3,10 +3,10 @@
 import { relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ReceiverControlRequest, type ReceiverAction } from '../../common/src/lspMethods';
+import { ReceiverControlRequest, TracesRequest, type ReceiverAction } from '../../common/src/lspMethods';
 import type { FocusTarget } from '../../common/src/protocol';
 import { endpointSnippets } from './endpointSnippets';
-import { focusTarget, focusTargetAt } from './focusTarget';
+import { focusTarget, focusTargetAt, recentTraceQuery } from './focusTarget';
 import type { LiveState } from './liveState';
 import { MapPanel, type MapHost } from './mapPanel';
 import type { OwnerMirror } from './ownerMirror';
@@ -28,6 +28,7 @@ export function registerCommands(client: LanguageClient, live: LiveState, mapHos
       const target = arg === undefined ? targetAtCursor(live) : focusTarget(arg);
       if (target) panel.focus(target);
     },
+    'otelFlowMap.openRecentTrace': (arg) => openRecentTrace(client, live, mapHost, arg),
     'otelFlowMap.startReceiver': control('start'),
     'otelFlowMap.stopReceiver': control('stop'),
     'otelFlowMap.restartReceiver': control('restart'),
@@ -39,6 +40,21 @@ export function registerCommands(client: LanguageClient, live: LiveState, mapHos
     [MENU_COMMAND]: () => showMenu(live),
   };
   return vscode.Disposable.from(...Object.entries(commands).map(([id, fn]) => vscode.commands.registerCommand(id, fn)));
+}
+
+/** From a span site's CodeLens or hover: the failing or slowest recent trace through it, opened in the map's trace view. */
+async function openRecentTrace(client: LanguageClient, live: LiveState, mapHost: MapHost, arg: unknown): Promise<void> {
+  const query = recentTraceQuery(arg);
+  if (!query) return;
+  const list = await client.sendRequest(TracesRequest, query);
+  const trace = list.traces[0];
+  if (!trace) {
+    void vscode.window.showInformationMessage('OTel Flow Map keeps no recent trace through this span any more.');
+    return;
+  }
+  const panel = MapPanel.show(mapHost);
+  void mapOpened(client, live);
+  panel.focus({ kind: 'trace', traceId: trace.traceId });
 }
 
 /** From the command palette: the span site at the cursor, if the analyzer knows one there. */

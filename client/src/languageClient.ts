@@ -29,6 +29,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, settings:
     documentSelector: LANGUAGES.map((language) => ({ scheme: 'file', language })),
     initializationOptions: () => ({ settings: settings(), storagePath: context.globalStorageUri.fsPath }),
     outputChannelName: 'OTel Flow Map',
+    // Hover links run only these commands (their arguments are checked in focusTarget.ts).
+    markdown: { isTrusted: { enabledCommands: ['otelFlowMap.showInMap', 'otelFlowMap.openRecentTrace'] } },
   };
   return new LanguageClient('otelFlowMap', 'OTel Flow Map', serverOptions, clientOptions);
 }

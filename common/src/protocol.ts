@@ -12,7 +12,9 @@ export type HostKind = 'vscode' | 'browser';
 export type FocusTarget =
   | { kind: 'node'; id: string }
   | { kind: 'step'; flow: string; step: string }
-  | { kind: 'span'; name: string };
+  | { kind: 'span'; name: string }
+  /** Optional, additive: open this trace in the map's trace view (CodeLens / hover "open a recent trace"). */
+  | { kind: 'trace'; traceId: string };
 
 export type ToWebview =
   /**

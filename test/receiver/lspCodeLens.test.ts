@@ -2,7 +2,8 @@
 // receiver fed over OTLP/HTTP. A client span and the server span answering it share one name:
 // each site counts only its own kind's spans; the lens shows the recent window's numbers (count,
 // rate, errors, p95, last seen), and `idle Ns` once the site was silent for the whole window,
-// which the server asks the editor to re-read without any new span arriving.
+// which the server asks the editor to re-read without any new span arriving. A second lens opens a
+// recent trace through the site (failing first): its query finds one.
 
 import assert from 'node:assert/strict';
 import { SpanKind } from '@opentelemetry/api';
@@ -11,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeLens, Hover, MarkupContent } from 'vscode-languageserver-protocol';
-import { SitesRequest } from '../../common/src/lspMethods';
+import { SitesRequest, TracesRequest } from '../../common/src/lspMethods';
+import type { TraceList } from '../../common/src/traces';
 import type { SpanSiteSummary } from '../../common/src/sites';
 import { startServer, stopServer } from './lspServer';
 import { makeSpan, postTraces, protoBody, recordSpans, waitFor } from './support';
@@ -50,11 +52,13 @@ describe('CodeLens and hover: window numbers, one kind per site (real JSON-RPC)'
   it('counts each site once, over the window, then says idle', async () => {
     const s = await startServer({ grpcPort: 0, httpPort: 0, pairingTtlSeconds: 0.3, windowSeconds: WINDOW_S }, storage, ws);
     const uri = pathToFileURL(join(ws, 'src', 'charge.ts')).href;
+    const allLenses = async () => (await s.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
     const lenses = async () => {
-      const all = (await s.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
-      const at = (line: number) => all.find((l) => l.range.start.line === line)?.command?.title;
+      const all = await allLenses();
+      const at = (line: number) => all.find((l) => l.range.start.line === line && l.command?.command === 'otelFlowMap.showInMap')?.command?.title;
       return { client: at(CLIENT_LINE), server: at(SERVER_LINE) };
     };
+    const traceLens = async (line: number) => (await allLenses()).find((l) => l.range.start.line === line && l.command?.command === 'otelFlowMap.openRecentTrace')?.command;
     const hover = async (line: number) => {
       const h = (await s.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character: 32 } })) as Hover | null;
       return (h?.contents as MarkupContent | undefined)?.value ?? '';
@@ -95,6 +99,19 @@ describe('CodeLens and hover: window numbers, one kind per site (real JSON-RPC)'
       assert.match(clientHover, /Last 10s: \d spans? · /);
       assert.match(clientHover, /Last seen \d+s ago/);
       assert.match(clientHover, /Services: checkout$/m);
+      assert.match(clientHover, /\[Open a failing trace\]\(command:otelFlowMap\.openRecentTrace\?/);
+
+      // From the code to a trace: the lens's query, sent as the client sends it, finds a trace through the site.
+      const failing = (await traceLens(CLIENT_LINE))!;
+      assert.equal(failing.title, 'open a failing trace');
+      assert.deepEqual(failing.arguments, [{ name: 'POST /charge', service: 'checkout', order: 'errors' }]);
+      const slowest = (await traceLens(SERVER_LINE))!;
+      assert.deepEqual([slowest.title, slowest.arguments], ['open the slowest trace', [{ name: 'POST /charge', service: 'payments', order: 'slowest' }]]);
+      const found = (await s.conn.sendRequest(TracesRequest.method, { ...(failing.arguments![0] as object), limit: 1 })) as TraceList;
+      assert.equal(found.traces.length, 1);
+      assert.ok(found.traces[0].errorCount > 0, 'the failing trace first');
+      assert.ok(clientSpans.some((span) => span.spanContext().traceId === found.traces[0].traceId));
+
       const serverHover = await hover(SERVER_LINE);
       assert.match(serverHover, /Since start: 2 spans · 0% errors/);
       assert.match(serverHover, /Services: payments$/m);

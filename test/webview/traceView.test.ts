@@ -88,6 +88,18 @@ describe('trace view (Chromium, demo-like traces through the stand-in host)', fu
     await page.close();
   });
 
+  it('a host focus on a trace (CodeLens "open a recent trace") opens it in the trace view', async () => {
+    const { page, problems } = await openPage(browser, server.url, { width: 1080, height: 700 });
+    await page.waitForSelector(`g.edge[data-edge-id="${FAILING_EDGE}"]`);
+    server.push({ type: 'focus', target: { kind: 'trace', traceId: CHECKOUT_TRACE } });
+    await page.waitForSelector(`.trace-view[data-state="shown"][data-trace-id="${CHECKOUT_TRACE}"]`);
+    assert.ok(server.received.some((m) => m.type === 'requestTrace' && m.traceId === CHECKOUT_TRACE));
+    assert.equal(await page.getAttribute('body', 'data-view'), 'trace');
+    assert.equal(await page.locator(`.wf-span[data-span-id="${CHARGE_SPAN}"]`).count(), 1);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   it('sends openLocation for a span’s line and links it as vscode://file/ in the browser', async () => {
     const { page } = await openPage(browser, server.url, { width: 1600, height: 900 });
     await openFailingTrace(page);

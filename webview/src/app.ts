@@ -257,6 +257,9 @@ export class App {
       case 'search':
         this.setFilters({ search: action.name });
         return;
+      case 'trace':
+        this.traces.open(action.traceId);
+        return;
       default: {
         const never: never = action;
         void never;

@@ -1,5 +1,5 @@
 // What a host's `focus` message (from CodeLens, hover or a command) shows: a node, the edge
-// or flow step that carries a span name, or else a search for the name.
+// or flow step that carries a span name, or else a search for the name; or a trace, opened.
 
 import type { Graph } from '../../common/src/graph';
 import type { FocusTarget } from '../../common/src/protocol';
@@ -8,7 +8,8 @@ export type FocusAction =
   | { kind: 'node'; id: string }
   | { kind: 'edge'; id: string; source: string }
   | { kind: 'step'; flow: string; step: string }
-  | { kind: 'search'; name: string };
+  | { kind: 'search'; name: string }
+  | { kind: 'trace'; traceId: string };
 
 export function resolveFocus(target: FocusTarget, graph: Graph): FocusAction {
   switch (target.kind) {
@@ -25,6 +26,8 @@ export function resolveFocus(target: FocusTarget, graph: Graph): FocusAction {
       }
       return { kind: 'search', name: target.name };
     }
+    case 'trace':
+      return { kind: 'trace', traceId: target.traceId };
     default: {
       const never: never = target;
       return never;

@@ -4,12 +4,14 @@
 // deltas: while a site may still change its numbers, the lenses are refreshed on a timer.
 
 import type { CodeLens, Connection } from 'vscode-languageserver/node';
+import type { TraceQuery } from '../../../common/src/traces';
 import { lensTitle } from '../link/liveMatch';
 import type { ServerContext, SiteIndexSource } from './context';
 import { liveSitesOf, type LiveSite, type LiveWindowSource } from './liveSites';
 import type { HostAccess } from './receiverBridge';
 
 export const SHOW_IN_MAP_COMMAND = 'otelFlowMap.showInMap';
+export const OPEN_RECENT_TRACE_COMMAND = 'otelFlowMap.openRecentTrace';
 
 /** Window numbers move by 10 s buckets; an idle label by the minute. */
 const ACTIVE_REFRESH_MS = 10_000;
@@ -18,7 +20,11 @@ const IDLE_REFRESH_MS = 60_000;
 const IDLE_LABEL_MAX_MS = 60 * 60_000;
 
 export function registerCodeLens(ctx: ServerContext, siteIndex: SiteIndexSource, host: HostAccess, windows: LiveWindowSource): void {
-  ctx.connection.onCodeLens(async (params) => (await liveSitesOf(params.textDocument.uri, ctx, siteIndex, host, windows)).map(lensOf));
+  ctx.connection.onCodeLens(async (params) => (await liveSitesOf(params.textDocument.uri, ctx, siteIndex, host, windows)).flatMap((s) => {
+    const trace = recentTraceLink(s);
+    const lens = lensOf(s);
+    return trace ? [lens, { range: lens.range, command: { title: trace.title, command: OPEN_RECENT_TRACE_COMMAND, arguments: [trace.query] } }] : [lens];
+  }));
   refreshWhileSliding(ctx.connection, windows);
 }
 
@@ -29,6 +35,21 @@ export function lensOf({ site, summary, stats }: LiveSite): CodeLens {
     range: { start, end: start },
     command: { title: lensTitle(stats), command: target ? SHOW_IN_MAP_COMMAND : '', arguments: target ? [target] : undefined },
   };
+}
+
+/**
+ * "Open a recent trace" for a site seen live with a span name or flow step to find it by: the
+ * failing one when the site's spans failed (in the window, else ever), else the slowest.
+ */
+export function recentTraceLink({ summary, stats }: LiveSite): { title: string; query: TraceQuery } | undefined {
+  if (!stats || stats.count === 0) return undefined;
+  const where: TraceQuery | undefined = summary.flow && summary.step ? { flow: summary.flow, step: summary.step } : summary.name !== null ? { name: summary.name } : undefined;
+  if (!where) return undefined;
+  const failing = (stats.window?.errors ?? stats.errors) > 0;
+  const service = stats.services.length === 1 ? { service: stats.services[0] } : {};
+  return failing
+    ? { title: 'open a failing trace', query: { ...where, ...service, order: 'errors' } }
+    : { title: 'open the slowest trace', query: { ...where, ...service, order: 'slowest' } };
 }
 
 /**

@@ -9,6 +9,7 @@ import { formatAgo } from '../../../common/src/format';
 import { formatMs, formatPercent, windowParts } from '../link/liveMatch';
 import { RuntimePathResolver } from '../link/workspacePaths';
 import type { ServerContext, SiteIndexSource } from './context';
+import { OPEN_RECENT_TRACE_COMMAND, recentTraceLink } from './codeLens';
 import { liveSitesOf, type LiveSite, type LiveWindowSource } from './liveSites';
 import type { HostAccess } from './receiverBridge';
 
@@ -28,7 +29,7 @@ export function registerHover(ctx: ServerContext, siteIndex: SiteIndexSource, ho
   });
 }
 
-export function hoverMarkdown({ summary, stats }: LiveSite, runtimeLocations: string[]): string {
+export function hoverMarkdown({ site, summary, stats }: LiveSite, runtimeLocations: string[]): string {
   const lines = ['**OTel Flow Map**'];
   if (summary.flow) lines.push(`Flow ${md(summary.flow)}${summary.step ? ` · step ${md(summary.step)}` : ''}`);
   if (!stats || stats.count === 0) {
@@ -48,6 +49,9 @@ export function hoverMarkdown({ summary, stats }: LiveSite, runtimeLocations: st
     `Services: ${stats.services.map(md).join(', ')}`,
   );
   if (runtimeLocations.length) lines.push(`Emitted at runtime from: ${runtimeLocations.map(md).join(', ')}`);
+  const trace = recentTraceLink({ site, summary, stats });
+  // The client trusts command links to this command only; its argument is checked there.
+  if (trace) lines.push(`[${trace.title[0].toUpperCase()}${trace.title.slice(1)}](command:${OPEN_RECENT_TRACE_COMMAND}?${encodeURIComponent(JSON.stringify([trace.query]))})`);
   if (stats.distinctNames !== undefined) {
     const warn = stats.distinctNames >= CARDINALITY_WARNING ? '⚠ high cardinality: ' : '';
     lines.push(`${warn}${stats.distinctNames} distinct live names, e.g. ${(stats.sampleNames ?? []).map(md).join(', ')}`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { SpanSiteSummary } from '../../../common/src/sites';
-import { focusTarget, focusTargetAt } from '../../../client/src/focusTarget';
+import { focusTarget, focusTargetAt, recentTraceQuery } from '../../../client/src/focusTarget';
 
 describe('client focusTarget (showInMap arguments)', () => {
   it('reads steps, span names and node ids', () => {
@@ -41,5 +41,18 @@ describe('client focusTargetAt (showInMap from the cursor)', () => {
     assert.equal(focusTargetAt(sites, 'src/orders.ts', 5), undefined);
     assert.equal(focusTargetAt(sites, 'src/missing.ts', 30), undefined);
     assert.equal(focusTargetAt(sites, 'src/orders.ts', 41), undefined);
+  });
+});
+
+describe('client recentTraceQuery (open a recent trace from a span site)', () => {
+  it('asks for one trace through the span name or flow step, failing or slowest first, in the service when given', () => {
+    assert.deepEqual(recentTraceQuery({ name: 'POST /charge', service: 'checkout', order: 'errors' }), { name: 'POST /charge', service: 'checkout', order: 'errors', limit: 1 });
+    assert.deepEqual(recentTraceQuery({ flow: 'checkout.place_order', step: 'checkout.pay', order: 'slowest' }), { flow: 'checkout.place_order', step: 'checkout.pay', order: 'slowest', limit: 1 });
+  });
+
+  it('ignores anything malformed: no order, another order, nothing to find the trace by', () => {
+    for (const arg of [undefined, 'x', { name: 'a' }, { name: 'a', order: 'newest' }, { order: 'errors' }, { name: 'x'.repeat(5000), order: 'errors' }, { flow: 'a', order: 'slowest' }]) {
+      assert.equal(recentTraceQuery(arg), undefined, JSON.stringify(arg));
+    }
   });
 });
