@@ -2,7 +2,7 @@
 // messages from host.ts. Sockets, decoding and the span store live here, off the main thread.
 
 import { parentPort } from 'node:worker_threads';
-import type { FromWorker, ToWorker } from './messages';
+import type { CommandReply, FromWorker, ToWorker } from './messages';
 import { TelemetryService } from './service';
 
 const port = parentPort;
@@ -17,25 +17,32 @@ const service = new TelemetryService({
   delta: (delta, details) => post({ type: 'delta', delta, details }),
 });
 
-async function run(m: ToWorker): Promise<unknown> {
-  switch (m.type) {
-    case 'start':
-      return service.start(m.options);
-    case 'stop':
-      return service.stop();
-    case 'clear':
-      service.clear();
-      return service.status();
-    case 'query':
-      return service.query(m.query);
-    case 'import':
-      return service.importTraces(m.path, m.maxLineBytes);
-    case 'export':
-      return service.exportTraces(m.path);
-    case 'debugCrash':
-      if (m.mode === 'exit') process.exit(70);
-      for (const until = Date.now() + 60_000; Date.now() < until; );
-      return undefined;
+type Command<T extends ToWorker['type']> = Extract<ToWorker, { type: T }>;
+
+/** Each command's handler, typed by what its reply carries (CommandReply; a query's: its WorkerAnswer). */
+const handlers: { [T in keyof CommandReply]: (m: Command<T>) => CommandReply[T] | Promise<CommandReply[T]> } & { query: (m: Command<'query'>) => unknown } = {
+  start: (m) => service.start(m.options),
+  stop: () => service.stop(),
+  clear: () => {
+    service.clear();
+    return service.status();
+  },
+  query: (m) => service.query(m.query),
+  import: (m) => service.importTraces(m.path, m.maxLineBytes),
+  export: (m) => service.exportTraces(m.path),
+  debugCrash: (m) => {
+    if (m.mode === 'exit') process.exit(70);
+    for (const until = Date.now() + 60_000; Date.now() < until; );
+    return undefined;
+  },
+};
+
+/** A handler's throw becomes a rejected reply, like its rejection. */
+function run(m: ToWorker): Promise<unknown> {
+  try {
+    return Promise.resolve((handlers[m.type] as (m: ToWorker) => unknown)(m));
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
 }
 

@@ -35,6 +35,7 @@ describe('trace store', () => {
     assert.deepEqual(ids({ service: 'payments' }), [hex(1, 32)]);
     assert.deepEqual(ids({ service: 'payments', name: 'charge' }), [hex(1, 32)]);
     assert.deepEqual(ids({ service: 'catalog', name: 'charge' }), []);
+    assert.deepEqual(ids({ service: 'shop', name: 'charge' }), [], 'service and name must be one span\'s');
     assert.deepEqual(ids({ edgeId: 'service:payments|calls|external:stripe' }), [hex(1, 32)]);
     assert.deepEqual(ids({ nodeId: 'external:stripe' }), [hex(1, 32)]);
     assert.deepEqual(ids({ nodeId: 'service:catalog' }), [hex(2, 32)]);

@@ -66,7 +66,7 @@ export class TraceStore {
   private readonly ordinary = new Map<string, TraceEntry>();
   private readonly notable = new Map<string, TraceEntry>();
   /** Per dimension: value -> the traces with a span of that value. */
-  private readonly index = new Map<Dim, Map<string, Set<TraceEntry>>>(DIMS.map((d) => [d, new Map()]));
+  private readonly index = new Map<Dim, Map<string, Set<TraceEntry>>>();
   private bytes = 0;
   private notableBytes = 0;
   private readonly keys: FlowKeys;
@@ -233,7 +233,7 @@ export class TraceStore {
 
   private byValue(dim: Dim): Map<string, Set<TraceEntry>> {
     let m = this.index.get(dim);
-    if (!m) this.index.set(dim, (m = new Map()));
+    if (!m) this.index.set(dim, (m = new Map<string, Set<TraceEntry>>()));
     return m;
   }
 
