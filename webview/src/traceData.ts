@@ -38,6 +38,11 @@ export function sanitizeTraceList(raw: unknown): TraceSummary[] {
   return out;
 }
 
+/** Where a list or trace came from (`local`, or a source's name such as `jaeger`), when the host says. */
+export function traceSourceOf(raw: unknown): string | null {
+  return isRecord(raw) && typeof raw.source === 'string' && raw.source ? raw.source.slice(0, 100) : null;
+}
+
 /** The trace with its spans capped at MAX_TRACE_SPANS (`missingSpans` counts the rest), or null. */
 export function sanitizeTrace(raw: unknown): TraceDetail | null {
   if (!isRecord(raw) || !isTraceId(raw.traceId) || !Array.isArray(raw.spans)) return null;
@@ -49,7 +54,8 @@ export function sanitizeTrace(raw: unknown): TraceDetail | null {
   }
   const logs = Array.isArray(raw.logs) ? raw.logs.slice(0, MAX_LOGS).map(sanitizeLog).filter((l): l is TraceLog => l !== null) : [];
   const missing = Math.max(0, Math.round(num(raw.missingSpans))) + Math.max(0, raw.spans.length - spans.length);
-  return { traceId: raw.traceId, spans, logs, ...(missing ? { missingSpans: missing } : {}), ...(typeof raw.source === 'string' ? { source: text(raw.source) } : {}) };
+  const source = traceSourceOf(raw);
+  return { traceId: raw.traceId, spans, logs, ...(missing ? { missingSpans: missing } : {}), ...(source ? { source } : {}) };
 }
 
 function sanitizeSpan(s: unknown): TraceSpan | null {

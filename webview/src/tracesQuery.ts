@@ -4,7 +4,7 @@
 import type { Graph } from '../../common/src/graph';
 import type { TraceDetail, TraceQuery, TraceSummary } from '../../common/src/traces';
 import type { Host } from './host';
-import { sanitizeTrace, sanitizeTraceList } from './traceData';
+import { sanitizeTrace, sanitizeTraceList, traceSourceOf } from './traceData';
 import type { Selection } from './uiState';
 import { DetailsPanel } from './views/details';
 
@@ -18,6 +18,8 @@ export interface TraceListState {
   traces: TraceSummary[] | null;
   /** Why the host has no list (no trace store, a source failed). */
   error: string | null;
+  /** Where the list came from when not the local receiver (a team's Jaeger). */
+  source?: string;
 }
 
 export type OpenTrace =
@@ -31,6 +33,7 @@ export class TracesQuery {
   /** Traces left by following a link, newest last. */
   readonly back: Array<{ traceId: string; spanId: string | null }> = [];
   private listRequests = new Map<number, TraceSummary[] | null>();
+  private listSource: string | null = null;
   private request = 0;
   private traceRequest = 0;
   private askedAt = 0;
@@ -54,6 +57,7 @@ export class TracesQuery {
     const query = TracesQuery.queryFor(selection, graph);
     this.list = { traces: query ? null : [], error: null };
     this.listRequests.clear();
+    this.listSource = null;
     this.askedAt = Date.now();
     if (!query) return;
     for (const order of ['errors', 'slowest'] as const) {
@@ -82,9 +86,11 @@ export class TracesQuery {
       return;
     }
     this.listRequests.set(requestId, sanitizeTraceList(result));
+    this.listSource = traceSourceOf(result) ?? this.listSource;
     const answers = [...this.listRequests.values()];
     if (answers.some((a) => a === null)) return;
-    this.list = { traces: mergeTraceLists(answers as TraceSummary[][]), error: null };
+    const source = this.listSource && this.listSource !== 'local' ? { source: this.listSource } : {};
+    this.list = { traces: mergeTraceLists(answers as TraceSummary[][]), error: null, ...source };
     this.listChanged();
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { TraceSpan } from '../../../common/src/traces';
-import { sanitizeTrace, sanitizeTraceList } from '../../../webview/src/traceData';
+import { sanitizeTrace, sanitizeTraceList, traceSourceOf } from '../../../webview/src/traceData';
 import { mergeTraceLists } from '../../../webview/src/tracesQuery';
 import { axisTicks, buildWaterfall, exceptionOf, visibleRows } from '../../../webview/src/waterfall';
 import { CHARGE_SPAN, checkoutTrace, demoTraceList, PUBLISH_SPAN } from '../../webview/support/demoTrace';
@@ -88,6 +88,12 @@ describe('trace answers from the host, checked on entry', () => {
     assert.equal(t.logs.length, 1);
     assert.equal(sanitizeTrace(null), null);
     assert.equal(sanitizeTrace({ traceId: 'x', spans: [] }), null);
+  });
+
+  it('keeps where a list or trace came from', () => {
+    assert.equal(traceSourceOf({ traces: [], source: 'jaeger' }), 'jaeger');
+    assert.equal(traceSourceOf({ traces: [] }), null);
+    assert.equal(sanitizeTrace({ traceId: 'a'.repeat(32), spans: [], logs: [], source: 'jaeger' })!.source, 'jaeger');
   });
 
   it('counts spans beyond the cap as missing', () => {

@@ -12,7 +12,8 @@ export function renderTraceList(list: TraceListState, openTraceId: string | null
   if (list.traces === null) return [title, el('p', { class: 'hint', text: 'Loading…' })];
   if (!list.traces.length) return [title, el('p', { class: 'hint', text: 'No recent traces kept for this selection.' })];
   const items = list.traces.map((t) => el('li', {}, [traceButton(t, t.traceId === openTraceId, open)]));
-  return [title, el('ul', { class: 'trace-list', attrs: { 'aria-label': 'Recent traces, failing first, then slowest' } }, items)];
+  const from = list.source ? [el('p', { class: 'hint trace-source', text: `From ${list.source}` })] : [];
+  return [title, ...from, el('ul', { class: 'trace-list', attrs: { 'aria-label': 'Recent traces, failing first, then slowest' } }, items)];
 }
 
 function traceButton(t: TraceSummary, current: boolean, open: (traceId: string) => void): HTMLButtonElement {

@@ -100,6 +100,7 @@ export class TraceView {
       ...facts.map((f, i) => el('span', { class: i === 3 ? 'trace-errors' : '', text: f })),
       el('span', { class: 'trace-id', text: `trace ${id.slice(0, 12)}…`, attrs: { title: id } }),
       ...(wf?.missingSpans ? [el('span', { class: 'trace-missing', text: `${formatCount(wf.missingSpans)} spans missing` })] : []),
+      ...(this.shown?.state === 'shown' && this.shown.trace.source && this.shown.trace.source !== 'local' ? [el('span', { class: 'trace-source', text: `from ${this.shown.trace.source}` })] : []),
     ]);
     const critical = el('input', { attrs: { type: 'checkbox', class: 'critical-toggle' } });
     critical.checked = this.critical;
