@@ -57,8 +57,9 @@ export function activate(context: vscode.ExtensionContext): FlowMapApi {
     diff: (since) => languageClient.sendRequest(DiffRequest, { since }),
     runs: (flow) => languageClient.sendRequest(RunsRequest, { flow }),
     windowGraph: (windowMs) => languageClient.sendRequest(WindowGraphRequest, { windowMs }),
-    traces: (query) => languageClient.sendRequest(TracesRequest, query),
-    trace: (traceId) => languageClient.sendRequest(TraceRequest, { traceId }),
+    // Another window's receiver shown here ("Show Owner's Data"): its traces too.
+    traces: (query) => (mirror.port !== undefined ? mirror.traces(query) : languageClient.sendRequest(TracesRequest, query)),
+    trace: (traceId) => (mirror.port !== undefined ? mirror.trace(traceId) : languageClient.sendRequest(TraceRequest, { traceId })),
     openLocation: async (location) => (await openWorkspaceLocation(location)) !== undefined,
   };
   context.subscriptions.push(

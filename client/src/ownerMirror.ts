@@ -1,11 +1,14 @@
 // When another OTel Flow Map receiver (serve, the demo, another window) owns the port, mirror its live
 // graph into LiveState over its read-only API (GET /api/graph to check what answers, then the
-// SSE stream GET /api/events of 'init' / 'delta' messages). Loopback only; read-only.
+// SSE stream GET /api/events of 'init' / 'delta' messages), and answer the map's trace requests
+// from its GET /api/traces (without code lines: the owner's receiver does not know this
+// workspace). Loopback only; read-only.
 
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import * as vscode from 'vscode';
 import type { Graph } from '../../common/src/graph';
-import type { ToWebview } from '../../common/src/protocol';
+import { isTraceId, type ToWebview } from '../../common/src/protocol';
+import type { TraceDetail, TraceList, TraceQuery } from '../../common/src/traces';
 import type { LiveState } from './liveState';
 
 const HOST = '127.0.0.1';
@@ -16,6 +19,7 @@ const MAX_FRAME_BYTES = 32 * 1024 * 1024;
 export class OwnerMirror implements vscode.Disposable {
   private stream: ClientRequest | undefined;
   private portValue: number | undefined;
+  private headers: Record<string, string> = {};
   private readonly changeEmitter = new vscode.EventEmitter<number | undefined>();
   /** Fires the mirrored port, or undefined when mirroring stops. */
   readonly onDidChange = this.changeEmitter.event;
@@ -34,6 +38,7 @@ export class OwnerMirror implements vscode.Disposable {
     const problem = await checkOwner(port, headers);
     if (problem) return problem;
     this.portValue = port;
+    this.headers = headers;
     this.changeEmitter.fire(port);
     const stream = openEvents(port, headers, (m) => this.receive(m), () => {
       // A stream replaced by a later start() ends quietly.
@@ -41,6 +46,31 @@ export class OwnerMirror implements vscode.Disposable {
     });
     this.stream = stream;
     return undefined;
+  }
+
+  /** The mirrored receiver's recent traces (GET /api/traces). */
+  async traces(q: TraceQuery): Promise<TraceList> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(q)) if (typeof v === 'string' || typeof v === 'number') params.set(k, String(v));
+    const list = (await this.read(`/api/traces?${params.toString()}`)) as TraceList | null;
+    if (!list || !Array.isArray(list.traces)) throw new Error('the mirrored receiver has no trace list');
+    return list;
+  }
+
+  /** One trace of the mirrored receiver; null when it does not keep it. */
+  async trace(traceId: string): Promise<TraceDetail | null> {
+    if (!isTraceId(traceId)) return null;
+    return (await this.read(`/api/traces/${traceId}`)) as TraceDetail | null;
+  }
+
+  /** GET from the mirrored receiver: the JSON answer, null for a 404 (the webview checks the shapes). */
+  private async read(path: string): Promise<unknown> {
+    const port = this.portValue;
+    if (port === undefined) throw new Error('not mirroring a receiver');
+    const { status, body } = await getJson(port, path, this.headers);
+    if (status === 404) return null;
+    if (status !== 200) throw new Error(`the mirrored receiver answered ${status} to ${path.split('?')[0]}`);
+    return JSON.parse(body) as unknown;
   }
 
   stop(): void {
