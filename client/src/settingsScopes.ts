@@ -15,20 +15,25 @@ export interface ScopedValues {
 export interface PartialSettings {
   receiver: Partial<ReceiverSettings>;
   analysis: Partial<AnalysisSettings>;
+  /** `otelFlowMap.sources`, from user settings only. */
+  sources?: string[];
   /** Analysis settings per workspace folder (absolute path), over `analysis`: the folder's own `.vscode/settings.json` in a multi-root workspace. */
   folders?: Record<string, Partial<AnalysisSettings>>;
 }
 
 export const LOOPBACK = '127.0.0.1';
 
-/** Decide who can reach the receiver: honoured from user settings only, never a workspace (invariant 5). */
-const USER_ONLY = new Set(['receiver.bindAddress', 'receiver.authToken']);
+/**
+ * Decide who can reach the receiver, or where a source's token is sent: honoured from user
+ * settings only, never a workspace (invariant 5).
+ */
+const USER_ONLY = new Set(['receiver.bindAddress', 'receiver.authToken', 'sources']);
 /** Send telemetry elsewhere: a workspace may choose them only once trusted. */
 const TRUSTED_WORKSPACE_ONLY = new Set(['receiver.forwardTo', 'receiver.corsAllowedOrigins']);
 
-/** Every setting key below `otelFlowMap.`, e.g. `receiver.grpcPort`. */
+/** Every setting key below `otelFlowMap.`, e.g. `receiver.grpcPort`; `sources` is one key of its own. */
 export const SETTING_KEYS: readonly string[] = (Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]).flatMap((section) =>
-  Object.keys(DEFAULT_SETTINGS[section]).map((k) => `${section}.${k}`),
+  Array.isArray(DEFAULT_SETTINGS[section]) ? [section] : Object.keys(DEFAULT_SETTINGS[section]).map((k) => `${section}.${k}`),
 );
 
 export function buildPartialSettings(inspect: (key: string) => ScopedValues | undefined, trusted: boolean): PartialSettings {
@@ -54,6 +59,10 @@ function effectiveValue({ globalValue, workspaceValue, workspaceFolderValue }: S
 }
 
 function assign(out: PartialSettings, key: string, value: unknown): void {
+  if (key === 'sources') {
+    if (Array.isArray(value)) out.sources = value.filter((v): v is string => typeof v === 'string');
+    return;
+  }
   const [section, name] = key.split('.') as ['receiver' | 'analysis', string];
   (out[section] as Record<string, unknown>)[name] = value;
 }

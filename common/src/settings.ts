@@ -87,6 +87,12 @@ export interface ReceiverSettings {
 export interface Settings {
   receiver: ReceiverSettings;
   analysis: AnalysisSettings;
+  /**
+   * `otelFlowMap.sources`: where the map's graph and traces come from besides the local receiver,
+   * as `serve --source` takes them (`prometheus=<url>[,…]`, `jaeger=<url>[,…]`). From user
+   * settings only: a source's token (from the environment) goes to the URL named here.
+   */
+  sources: string[];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -120,6 +126,7 @@ export const DEFAULT_SETTINGS: Settings = {
     wrapperFunctions: [],
     checkTests: false,
   },
+  sources: [],
 };
 
 /**
@@ -135,6 +142,7 @@ export function resolveSettings(partial: unknown): Settings {
   return {
     receiver: mergeSection(DEFAULT_SETTINGS.receiver, p.receiver),
     analysis: mergeSection(DEFAULT_SETTINGS.analysis, p.analysis),
+    sources: Array.isArray(p.sources) ? p.sources.filter((v): v is string => typeof v === 'string') : [],
   };
 }
 

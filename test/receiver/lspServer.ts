@@ -21,7 +21,8 @@ export interface Session {
   lensRefreshes: number;
 }
 
-export async function startServer(receiver: Record<string, unknown>, storagePath: string, ws: string): Promise<Session> {
+/** `settings`: other settings beside the receiver's (e.g. `sources`). */
+export async function startServer(receiver: Record<string, unknown>, storagePath: string, ws: string, settings: Record<string, unknown> = {}): Promise<Session> {
   const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const s: Session = { proc, conn, statuses: [], deltas: [], lensRefreshes: 0 };
@@ -38,7 +39,7 @@ export async function startServer(receiver: Record<string, unknown>, storagePath
     workspaceFolders: [{ uri: pathToFileURL(ws).href, name: 'ws' }],
     capabilities: { workspace: { codeLens: { refreshSupport: true } } },
     // 'always': the temporary workspace has no OpenTelemetry dependency, which under 'auto' keeps the receiver off.
-    initializationOptions: { settings: { receiver: { autoStart: 'always', ...receiver } }, storagePath },
+    initializationOptions: { settings: { ...settings, receiver: { autoStart: 'always', ...receiver } }, storagePath },
   });
   await conn.sendNotification('initialized', {});
   return s;

@@ -20,6 +20,8 @@ import { DEFAULT_SETTINGS } from '../../common/src/settings';
 import { createTelemetryHost, type TelemetryHost } from '../../server/src/telemetry/host';
 import { jaegerDependencies, JAEGER_DEFAULTS } from '../../server/src/telemetry/sources/jaeger';
 import { PROMETHEUS_DEFAULTS, queryPrometheus } from '../../server/src/telemetry/sources/prometheus';
+import { TraceRequest, TracesRequest } from '../../common/src/lspMethods';
+import { startServer, stopServer } from './lspServer';
 import { failedSourceHealth, killAll, startServe } from './prometheusRunner';
 import { freePort } from './runtimes';
 import { receiverSettings, waitFor, WORKER_PATH } from './support';
@@ -156,6 +158,23 @@ describe('team stack: real Collector, Prometheus and Jaeger (conformance)', func
     assert.equal((await fetch(`${serve.ui}api/traces/${'0'.repeat(31)}1`)).status, 404);
     const health = (await (await fetch(`${serve.ui}healthz`)).json()) as { ok: boolean; sources: { source: string; state: string }[] };
     assert.deepEqual(health.sources.map((s) => [s.source, s.state]), [[`jaeger=${stack!.jaeger}`, 'ok']]);
+  });
+
+  it('the editor setting otelFlowMap.sources: the language server answers the trace requests from Jaeger, with code lines', async () => {
+    assert.ok(host, 'the first test ran');
+    const storage = mkdtempSync(join(dir, 'lsp-'));
+    const s = await startServer({ grpcPort: 0, httpPort: 0 }, storage, join(__dirname, '..', '..', 'demo'), { sources: [`jaeger=${stack!.jaeger},refresh=1s`] });
+    try {
+      await waitFor('listening status', () => s.statuses.find((x) => x.state === 'listening'));
+      const list = (await s.conn.sendRequest(TracesRequest.method, { service: 'checkout', limit: 3 })) as TraceList;
+      assert.equal(list.source, 'jaeger');
+      assert.equal(list.traces.length, 3, JSON.stringify(list));
+      const detail = (await s.conn.sendRequest(TraceRequest.method, { traceId: list.traces[0].traceId })) as TraceDetail;
+      assert.equal(detail.spans.length, list.traces[0].spanCount);
+      assert.ok(detail.spans.some((x) => x.code?.file.startsWith('services/')), JSON.stringify(detail.spans.map((x) => x.code)));
+    } finally {
+      await stopServer(s);
+    }
   });
 
   it('an unreachable Jaeger is named on /healthz and in the trace answers; the map keeps working', async () => {

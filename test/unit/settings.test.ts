@@ -21,7 +21,9 @@ describe('package.json settings', () => {
     const declared = Object.keys(properties).sort();
     assert.deepEqual(declared, [...SETTING_KEYS, ...Object.keys(EDITOR_SETTINGS)].map((k) => `otelFlowMap.${k}`).sort());
     for (const [key, value] of Object.entries(EDITOR_SETTINGS)) assert.equal(properties[`otelFlowMap.${key}`].default, value, `default of otelFlowMap.${key}`);
+    assert.deepEqual(properties['otelFlowMap.sources'].default, DEFAULT_SETTINGS.sources);
     for (const section of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
+      if (Array.isArray(DEFAULT_SETTINGS[section])) continue;
       for (const [key, value] of Object.entries(DEFAULT_SETTINGS[section])) {
         assert.deepEqual(properties[`otelFlowMap.${section}.${key}`].default, value, `default of otelFlowMap.${section}.${key}`);
       }
@@ -34,10 +36,10 @@ describe('package.json settings', () => {
     for (const rule of RULE_IDS) assert.deepEqual(rules[rule].enum, ['error', 'warning', 'information', 'hint', 'off']);
   });
 
-  it('keeps the receiver address and token machine-scoped and restricted in untrusted workspaces', () => {
-    for (const key of ['bindAddress', 'authToken']) {
-      assert.equal(properties[`otelFlowMap.receiver.${key}`].scope, 'machine');
-      assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes(`otelFlowMap.receiver.${key}`));
+  it('keeps the receiver address and token, and the sources, machine-scoped and restricted in untrusted workspaces', () => {
+    for (const key of ['receiver.bindAddress', 'receiver.authToken', 'sources']) {
+      assert.equal(properties[`otelFlowMap.${key}`].scope, 'machine');
+      assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes(`otelFlowMap.${key}`));
     }
   });
 });
@@ -77,6 +79,15 @@ describe('buildPartialSettings', () => {
     );
     assert.equal(partial.receiver.bindAddress, LOOPBACK);
     assert.equal(partial.receiver.authToken, '');
+  });
+
+  it('takes otelFlowMap.sources from user settings only (a source gets the token from the environment)', () => {
+    const fromWorkspace = buildPartialSettings(inspector({ sources: { workspaceValue: ['jaeger=http://evil.example:16686'], workspaceFolderValue: ['prometheus=http://evil.example'] } }), true);
+    assert.equal(fromWorkspace.sources, undefined);
+    assert.deepEqual(resolveSettings(fromWorkspace).sources, []);
+    const fromUser = buildPartialSettings(inspector({ sources: { globalValue: ['jaeger=http://jaeger:16686', 7] } }), true);
+    assert.deepEqual(fromUser.sources, ['jaeger=http://jaeger:16686']);
+    assert.deepEqual(resolveSettings(fromUser).sources, ['jaeger=http://jaeger:16686']);
   });
 
   it('honours the user-scoped bindAddress and token in a trusted workspace', () => {

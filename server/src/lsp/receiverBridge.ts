@@ -20,6 +20,7 @@ import { sanitizeTraceQuery } from '../telemetry/traces/traceQuery';
 import { toSiteSummaries } from '../link/siteSummary';
 import { edgeDiffOf } from '../telemetry/history';
 import { createTelemetryHost, type TelemetryHost } from '../telemetry/host';
+import { attachSources, parseSources, type TraceSource } from '../telemetry/sources';
 import type { ServerContext, SiteIndexSource } from './context';
 import { findOpenTelemetryManifest } from './otelDependency';
 import { ReceiverLifecycle } from './receiverLifecycle';
@@ -35,15 +36,23 @@ export function registerReceiverBridge(ctx: ServerContext, siteIndex: SiteIndexS
   const handle = <P, R>(type: RequestType<P, R, void> | RequestType0<R, void>, handler: (params: P) => R | Promise<R>) =>
     connection.onRequest(type.method, (params: P): Promise<unknown> => Promise.resolve(handler(params)));
   let host: TelemetryHost | undefined;
+  /** `otelFlowMap.sources`' trace source (a Jaeger), else traces come from the local store. */
+  let traceSource: TraceSource | undefined;
   let applied = '';
   const report = (p: Promise<unknown>) => p.catch((err: unknown) => connection.console.error(`OTel Flow Map receiver: ${String(err)}`));
 
   const ensureHost = (): TelemetryHost => {
     if (host) return host;
-    host = createTelemetryHost({
+    const local = createTelemetryHost({
       workerPath: join(__dirname, 'telemetryWorker.js'),
       dataDir: ctx.storagePath ? join(ctx.storagePath, 'telemetry') : undefined,
     });
+    // otelFlowMap.sources as serve --source: read once, when the receiver first starts.
+    const { specs, errors } = parseSources(ctx.settings().sources);
+    for (const e of errors) connection.console.warn(`OTel Flow Map: otelFlowMap.sources: ${e}`);
+    const shown = attachSources(local, specs);
+    host = shown.host;
+    traceSource = shown.traceSource;
     host.onStatus((status) => void notify(ReceiverStatusNotification, status));
     host.onDelta((delta) => {
       void notify(GraphDeltaNotification, delta);
@@ -101,13 +110,13 @@ export function registerReceiverBridge(ctx: ServerContext, siteIndex: SiteIndexS
   handle(ImportTracesRequest, (p) => ensureHost().importTraces(pathOf(p), ctx.settings().receiver.maxRequestBytes));
   handle(ExportTracesRequest, (p) => ensureHost().exportTraces(pathOf(p)));
   handle(HistoryRequest, () => (host ? host.history(MAX_HISTORY_SNAPSHOTS) : []));
-  handle(TracesRequest, (q) => (host ? host.traces(sanitizeTraceQuery(q)) : { traces: [], source: 'local' }));
+  handle(TracesRequest, (q) => (traceSource ? traceSource.traces(sanitizeTraceQuery(q)) : host ? host.traces(sanitizeTraceQuery(q)) : { traces: [], source: 'local' }));
   const runtimePaths = new RuntimePathResolver(() => ctx.workspaceFolders());
   ctx.onWorkspaceFoldersChanged(() => runtimePaths.invalidate());
   handle(TraceRequest, async (p) => {
     // From the wire: anything but a trace id names no trace.
     const traceId: unknown = p?.traceId;
-    const trace = host && isTraceId(traceId) ? await host.trace(traceId) : null;
+    const trace = !isTraceId(traceId) ? null : traceSource ? await traceSource.trace(traceId) : host ? await host.trace(traceId) : null;
     if (!trace) return null;
     const prefix = ctx.settings().analysis.attributePrefix;
     return withCode(trace, {

@@ -35,6 +35,18 @@ export function parseSource(spec: string, env: NodeJS.ProcessEnv = process.env):
   return `unknown source ${JSON.stringify(kind)} (local, prometheus=<url>, jaeger=<url>)`;
 }
 
+/** The `otelFlowMap.sources` setting parsed as `--source` values; the ones that do not parse, with why. */
+export function parseSources(values: readonly string[], env: NodeJS.ProcessEnv = process.env): { specs: SourceSpec[]; errors: string[] } {
+  const specs: SourceSpec[] = [];
+  const errors: string[] = [];
+  for (const v of values) {
+    const got = parseSource(v, env);
+    if (typeof got === 'string') errors.push(`${v}: ${got}`);
+    else specs.push(got);
+  }
+  return { specs, errors };
+}
+
 export interface AttachedSources {
   /** The host the map is served from: the local one, or one showing the source's graph. */
   host: TelemetryHost;
