@@ -3,7 +3,7 @@
 import type { Page } from 'playwright-core';
 import { overlappingPairs, type TextBox } from './overlaps';
 
-const TEXTS = '.trace-view :is(.trace-title, .trace-meta-line > span, .trace-service-name, .trace-controls button, .trace-controls label, .wf-head .wf-cell:not(.wf-axis), .wf-tick, .wf-span-name, .wf-badge, .wf-service, .code-link, .wf-dur, .exception-type, .exception-message, .log-time, .log-severity, .log-body, .span-pane-title, .span-pane h4, .span-pane th, .span-pane td), .details .trace-item span';
+const TEXTS = '.trace-view :is(.trace-title, .trace-meta-line > span, .trace-service-name, .trace-controls button, .trace-controls label, .wf-head .wf-cell:not(.wf-axis), .wf-tick, .wf-span-name, .wf-badge, .wf-service, .code-link, .wf-dur, .exception-type, .exception-message, .log-time, .log-severity, .log-body, .span-pane-title, .span-pane h4, .span-pane th, .span-pane td), .details .trace-item :is(.trace-root, .trace-ago, .trace-meta)';
 
 /** Pairs of visible text boxes of the trace view and the trace list that intersect (by more than half a pixel). */
 export async function overlappingTraceTexts(page: Page): Promise<string[]> {

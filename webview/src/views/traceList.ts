@@ -18,11 +18,10 @@ export function renderTraceList(list: TraceListState, openTraceId: string | null
 
 function traceButton(t: TraceSummary, current: boolean, open: (traceId: string) => void): HTMLButtonElement {
   const failing = t.errorCount > 0;
-  const ago = t.startMs > 0 ? [`${formatAgo(Date.now() - t.startMs)} ago`] : [];
-  const meta = [t.rootService, formatMs(t.durationMs), `${formatCount(t.spanCount)} span${t.spanCount === 1 ? '' : 's'}`, ...(failing ? [`${formatCount(t.errorCount)} error${t.errorCount === 1 ? '' : 's'}`] : []), ...ago].filter(Boolean).join(' · ');
-  const b = el('button', { class: `trace-item${failing ? ' is-error' : ''}`, attrs: { type: 'button', 'data-trace-id': t.traceId, 'data-span-count': String(t.spanCount), 'aria-current': String(current), title: `${t.rootName} — ${meta}` }, onClick: () => open(t.traceId) }, [
-    el('span', { class: 'trace-root', text: t.rootName }),
+  const ago = t.startMs > 0 ? `${formatAgo(Date.now() - t.startMs)} ago` : '';
+  const meta = [t.rootService, formatMs(t.durationMs), `${formatCount(t.spanCount)} span${t.spanCount === 1 ? '' : 's'}`, ...(failing ? [`${formatCount(t.errorCount)} error${t.errorCount === 1 ? '' : 's'}`] : [])].filter(Boolean).join(' · ');
+  return el('button', { class: `trace-item${failing ? ' is-error' : ''}`, attrs: { type: 'button', 'data-trace-id': t.traceId, 'data-span-count': String(t.spanCount), 'aria-current': String(current), title: [t.rootName, meta, ago].filter(Boolean).join(' — ') }, onClick: () => open(t.traceId) }, [
+    el('span', { class: 'trace-line' }, [el('span', { class: 'trace-root', text: t.rootName }), el('span', { class: 'trace-ago', text: ago })]),
     el('span', { class: 'trace-meta', text: meta }),
   ]);
-  return b;
 }
