@@ -1,5 +1,5 @@
 // The live conformance test (issue 18) on the team stack from real engines: the demo's services
-// send to our receiver, which forwards every request to a real OpenTelemetry Collector
+// and the real Go and Python SDK clients send to our receiver, which forwards every request to a real OpenTelemetry Collector
 // (`receiver.forwardTo`); the Collector's span metrics go to a real Prometheus and its traces to a
 // real Jaeger v2. Our receiver's numbers and the engines' agree: the same (service, span name,
 // kind) counts and errors as the spanmetrics connector's series read through our prometheus
@@ -10,7 +10,7 @@
 
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,13 +23,29 @@ import { PROMETHEUS_DEFAULTS, queryPrometheus } from '../../server/src/telemetry
 import { TraceRequest, TracesRequest } from '../../common/src/lspMethods';
 import { startServer, stopServer } from './lspServer';
 import { failedSourceHealth, killAll, startServe } from './prometheusRunner';
-import { freePort } from './runtimes';
+import { BUILD_DIR, freePort } from './runtimes';
+import { runClient } from './sdkClient';
 import { receiverSettings, waitFor, WORKER_PATH } from './support';
 import { requireTeamStack, startTeamStack, stopTeamStack, type TeamStack } from './teamStack';
 
 interface DemoTraffic {
   readonly orders: number;
   stop(): Promise<void>;
+}
+
+/** The Go and Python SDK clients setup-test.sh builds (file, arguments, environment); locally a missing one is left out, under CI it fails. */
+function sdkClients(): [string, string[], Record<string, string>][] {
+  const out: [string, string[], Record<string, string>][] = [];
+  const go = join(BUILD_DIR, 'go-otel', 'shop');
+  const venv = join(BUILD_DIR, 'py-otel', 'bin');
+  const missing: string[] = [];
+  if (existsSync(go)) out.push([go, [], { OTEL_SERVICE_NAME: 'go-shop' }]);
+  else missing.push(go);
+  if (existsSync(join(venv, 'opentelemetry-instrument'))) out.push([join(venv, 'opentelemetry-instrument'), [join(venv, 'python'), join(__dirname, '..', 'clients', 'python', 'shop.py')], { OTEL_SERVICE_NAME: 'py-shop' }]);
+  else missing.push(join(venv, 'opentelemetry-instrument'));
+  if (missing.length && process.env.CI === 'true') throw new Error(`CI: ${missing.join(', ')} missing: run scripts/setup-test.sh`);
+  for (const m of missing) console.log(`      without ${m} (run scripts/setup-test.sh)`);
+  return out;
 }
 
 /** Counts within 1% of each other (and exactly equal below 100). */
@@ -69,6 +85,15 @@ describe('team stack: real Collector, Prometheus and Jaeger (conformance)', func
     // The demo's services (web, checkout, payments, inventory, notifications, billing) as `npm run demo` runs them.
     const { startTraffic } = (await import(pathToFileURL(join(__dirname, '..', '..', 'demo', 'services', 'traffic.mjs')).href)) as { startTraffic: (endpoint: string, o: { ordersPerSecond: number }) => DemoTraffic };
     const traffic = startTraffic(`http://${started.http}`, { ordersPerSecond: 25 });
+    // Beside them, the real Go and Python SDK clients (their own HTTP server, database and queue spans).
+    const sdk = await Promise.all(sdkClients().map(async ([file, args, env]) => {
+      const run = await runClient(file, args, {
+        ...env, OTEL_EXPORTER_OTLP_ENDPOINT: `http://${started.http}`, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_TRACES_EXPORTER: 'otlp', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none',
+      });
+      assert.equal(run.status, 0, `${env.OTEL_SERVICE_NAME} exited ${run.status}:\n${run.stderr}${run.stdout}`);
+      return env.OTEL_SERVICE_NAME;
+    }));
     await waitFor('200 demo orders', () => traffic.orders >= 200, 60_000);
     await traffic.stop();
 
@@ -104,6 +129,7 @@ describe('team stack: real Collector, Prometheus and Jaeger (conformance)', func
       if (t) t.errors = s.value;
     }
     const mine = new Map([...host.live().names.values()].map((n) => [`${n.service} | ${n.name} | ${n.kind}`, { count: n.count, errors: n.errors }] as const));
+    for (const service of sdk) assert.ok([...mine.keys()].some((k) => k.startsWith(`${service} | `)), `${service}'s spans arrived`);
     assert.deepEqual([...mine.keys()].sort(), [...theirs.keys()].sort(), 'the same (service, span name, kind) triples');
     const nameDiffs = [...mine].filter(([k, m]) => !within1(m.count, theirs.get(k)!.count) || !within1(m.errors, theirs.get(k)!.errors));
     assert.deepEqual(nameDiffs.map(([k, m]) => `${k}: ours ${m.count}/${m.errors}, spanmetrics ${theirs.get(k)!.count}/${theirs.get(k)!.errors}`), []);
