@@ -19,7 +19,7 @@ function span(over: Partial<DecodedSpan> & { attrs?: Record<string, AttrValue> }
   };
 }
 
-const newTopology = (caps = {}) => new Topology({ attributePrefix: 'coordimap.flow.', pairWaitMs: 1_000, caps });
+const newTopology = (caps = {}, traceCaps = {}) => new Topology({ attributePrefix: 'coordimap.flow.', pairWaitMs: 1_000, caps, traceCaps });
 
 describe('bounds: count and bytes, lost apart from collapsed', () => {
   it('a new service.name per span: past the node cap the spans are lost and counted, and no per-service state is created', () => {
@@ -33,6 +33,20 @@ describe('bounds: count and bytes, lost apart from collapsed', () => {
     assert.equal(t.names.stats().length, 50, 'span-name stats only for admitted services');
     assert.equal(g.flows.length, 50, 'no flow state from a lost span');
     assert.equal(t.spans.retained().length, 50, 'a lost span is not retained either');
+  });
+
+  it('the trace store under a flood through the engine: within its count and byte caps, evictions collapsed, a lost span in no trace', () => {
+    const t = newTopology({ nodes: 20 }, { traces: 300, bytes: 1_000_000 });
+    const spans = Array.from({ length: 20_000 }, (_, i) => span({ service: `svc-${i % 40}`, attrs: { payload: 'p'.repeat(i % 5 === 0 ? 4_000 : 40) } }));
+    t.ingest(spans, 1_000);
+    assert.ok(t.traces.size <= 300, String(t.traces.size));
+    assert.ok(t.traces.sizeBytes <= 1_000_000, String(t.traces.sizeBytes));
+    const { collapsed, dropped } = t.graph().stats;
+    assert.ok((collapsed?.['trace-cap'] ?? 0) + (collapsed?.['trace-bytes-cap'] ?? 0) > 0, JSON.stringify(collapsed));
+    assert.ok(dropped['service-cap'] > 0);
+    assert.equal(t.traces.query({ service: 'svc-39' }).length, 0, 'a span lost to the node cap is kept in no trace');
+    const newestAdmitted = spans.filter((_, i) => i % 40 < 20).at(-1);
+    assert.equal(newestAdmitted && t.traces.get(newestAdmitted.traceId)?.spans.length, 1, 'the newest admitted trace is kept');
   });
 
   it('names too long for the bytes budget fold into "(other)", counted as collapsed; the budget is never exceeded', () => {
