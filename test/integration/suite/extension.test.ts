@@ -150,6 +150,18 @@ describe('OTel Flow Map in VS Code', () => {
     assert.equal(editor.selection.active.line, 6);
   });
 
+  it('opens the recent trace of a step in the map\'s trace view, and its span\'s line from the waterfall', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('otelFlowMap.openRecentTrace', { flow: 'checkout.place_order', step: 'checkout.validate_cart', order: 'slowest' });
+    const span = '.trace-view[data-state="shown"][data-trace-id="5b8efff798038103d269b633813fc60c"] .wf-span[data-span-id="eee19b7ec3c1b174"]';
+    // In VS Code the span's code line is a button that asks the extension to open it (openLocation).
+    const result = await requestUiCheck({ id: 'trace-code-link', webviewSelector: `${span} .wf-span-name`, clickInWebview: `${span} .wf-code button.code-link` });
+    assert.ok(result.ok, result.details.join('; '));
+    const editor = await waitFor('src/orders.ts to open from the trace view', () => vscode.window.activeTextEditor);
+    assert.ok(editor.document.uri.path.endsWith('/src/orders.ts'), editor.document.uri.path);
+    assert.equal(editor.selection.active.line, 6);
+  });
+
   it('opens locations inside the workspace and refuses anything outside it', async () => {
     const opened = await api.openLocation({ file: 'src/orders.ts', line: 7, source: 'runtime' });
     assert.equal(opened, vscode.Uri.joinPath(workspaceRoot(), 'src', 'orders.ts').fsPath);
