@@ -38,14 +38,21 @@ export interface Scene {
 
 const EDGE_LABEL_LIMIT = 30;
 
+/**
+ * Sizes move in steps (half a pixel of radius, a quarter of stroke width): every live update
+ * raises every count a little, and a size that changed by a hundredth of a pixel would still
+ * re-route, re-place and repaint every node and edge (hundreds of milliseconds at 1,000 edges).
+ */
+const step = (v: number, per: number): number => Math.round(v * per) / per;
+
 export function nodeRadius(node: GraphNode): number {
   const traffic = 3.2 * Math.log10(1 + Math.max(0, node.spanCount));
   switch (node.kind) {
     case 'service':
-      return Math.min(24, 9 + traffic);
+      return Math.min(24, step(9 + traffic, 2));
     case 'database':
     case 'queue':
-      return Math.min(20, 10 + traffic / 2);
+      return Math.min(20, step(10 + traffic / 2, 2));
     case 'external':
       return 9;
     default:
@@ -96,7 +103,7 @@ export function buildScene(vis: VisibleGraph, isFresh: (id: string) => boolean, 
     health: e.window ? health(e.window.errors, e.window.count) : health(e.errors, e.count),
     fresh: isFresh(e.id),
     ...(e.window?.count === 0 ? { idle: true } : {}),
-    width: Math.min(6, 1.2 + Math.log10(1 + e.count) * 0.9),
+    width: Math.min(6, step(1.2 + Math.log10(1 + e.count) * 0.9, 4)),
     ...(cmp.added.has(e.id) ? { change: 'added' as const } : {}),
   }));
   return {

@@ -26,7 +26,10 @@ interface NodeEl {
   label: SVGTextElement;
   system: SVGTextElement;
   title: SVGTitleElement;
-  sig: string;
+  /** What the shape, the texts and the ARIA label were last written from. */
+  shapeSig: string;
+  textSig: string;
+  aria: string;
   cls: string;
   pressed: string;
   transform: string;
@@ -40,7 +43,9 @@ interface EdgeEl {
   hit: SVGPathElement;
   line: SVGPathElement;
   label: SVGTextElement;
-  sig: string;
+  /** What the line's style and the label's text were last written from. */
+  styleSig: string;
+  text: string;
   cls: string;
   /** The end nodes' drawn transforms, radii and lane the path was computed from. */
   ends: string;
@@ -71,6 +76,12 @@ export class SvgMapRenderer implements MapRenderer {
   private nodes: Array<{ d: SceneNode; el: NodeEl }> = [];
   private nodeById = new Map<string, NodeEl>();
   private edges: Array<{ d: SceneEdge; el: EdgeEl }> = [];
+  /**
+   * Something labels are placed around changed (a node moved or resized, an edge re-routed, a
+   * text changed, items came or went): placement is the costliest step of an update, and most
+   * live updates change only numbers that no shown label carries.
+   */
+  private labelsDirty = true;
 
   constructor(private readonly events: RendererEvents) {
     const svg = create('svg').attr('class', 'map-svg').attr('role', 'group').attr('aria-label', 'Service map');
@@ -84,6 +95,7 @@ export class SvgMapRenderer implements MapRenderer {
   }
 
   setScene(scene: Scene): void {
+    if (this.scene.edgeLabels !== scene.edgeLabels) this.labelsDirty = true;
     this.scene = scene;
     this.radius = new Map(scene.nodes.map((n) => [n.node.id, n.radius]));
     this.bends = laneBends(scene.edges.map((e) => e.edge));
@@ -98,11 +110,12 @@ export class SvgMapRenderer implements MapRenderer {
             this.events.select({ kind: 'edge', id: d.edge.id });
           }),
       );
+    if (edges.size() !== this.edges.length) this.labelsDirty = true;
     this.edges = [];
     edges.each((d, i, groups) => {
       const el = this.edgeEls.get(groups[i])!;
       this.edges.push({ d, el });
-      syncEdge(d, el);
+      if (syncEdge(d, el)) this.labelsDirty = true;
     });
 
     const nodes = this.nodeLayer
@@ -126,13 +139,14 @@ export class SvgMapRenderer implements MapRenderer {
             }
           }),
       );
+    if (nodes.size() !== this.nodes.length) this.labelsDirty = true;
     this.nodes = [];
     this.nodeById = new Map();
     nodes.each((d, i, groups) => {
       const el = this.nodeEls.get(groups[i])!;
       this.nodes.push({ d, el });
       this.nodeById.set(d.node.id, el);
-      syncNode(d, el);
+      if (syncNode(d, el)) this.labelsDirty = true;
     });
     this.applySelection();
     this.setPositions(this.positions);
@@ -145,6 +159,7 @@ export class SvgMapRenderer implements MapRenderer {
       const transform = p ? `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})` : '';
       if (transform === el.transform) continue;
       el.transform = transform;
+      this.labelsDirty = true;
       if (transform) el.g.setAttribute('transform', transform);
       else el.g.removeAttribute('transform');
     }
@@ -164,12 +179,14 @@ export class SvgMapRenderer implements MapRenderer {
       const path = routePath(el.route);
       el.hit.setAttribute('d', path);
       el.line.setAttribute('d', path);
+      this.labelsDirty = true;
     }
-    this.placeLabels();
+    if (this.labelsDirty) this.placeLabels();
   }
 
   /** Puts every shown label where it covers no other label or node (sceneLabels.ts). */
   private placeLabels(): void {
+    this.labelsDirty = false;
     const sel = this.selection;
     const selectedNode = sel?.kind === 'node' ? sel.id : null;
     const nodes: LabelTarget<SceneNode>[] = [];
@@ -263,7 +280,7 @@ export class SvgMapRenderer implements MapRenderer {
     g.setAttribute('tabindex', '0');
     g.setAttribute('role', 'button');
     g.setAttribute('data-node-id', d.node.id);
-    const el: NodeEl = { g, shape: svgChild(g, 'path', 'node-shape'), label: svgChild(g, 'text', 'node-label'), system: svgChild(g, 'text', 'node-system'), title: svgTitle(g), sig: '', cls: '', pressed: '', transform: '', labelAt: '' };
+    const el: NodeEl = { g, shape: svgChild(g, 'path', 'node-shape'), label: svgChild(g, 'text', 'node-label'), system: svgChild(g, 'text', 'node-system'), title: svgTitle(g), shapeSig: '', textSig: '', aria: '', cls: '', pressed: '', transform: '', labelAt: '' };
     el.label.setAttribute('text-anchor', 'middle');
     el.system.setAttribute('text-anchor', 'middle');
     this.nodeEls.set(g, el);
@@ -273,7 +290,7 @@ export class SvgMapRenderer implements MapRenderer {
   private createEdge(d: SceneEdge): SVGGElement {
     const g = document.createElementNS('http://www.w3.org/2000/svg', 'g');
     g.setAttribute('data-edge-id', d.edge.id);
-    const el: EdgeEl = { g, hit: svgChild(g, 'path', 'edge-hit'), line: svgChild(g, 'path', 'edge-line'), label: svgChild(g, 'text', 'edge-label'), sig: '', cls: '', ends: '', route: null, labelAt: '' };
+    const el: EdgeEl = { g, hit: svgChild(g, 'path', 'edge-hit'), line: svgChild(g, 'path', 'edge-line'), label: svgChild(g, 'text', 'edge-label'), styleSig: '', text: '', cls: '', ends: '', route: null, labelAt: '' };
     this.edgeEls.set(g, el);
     return g;
   }
@@ -310,39 +327,60 @@ export class SvgMapRenderer implements MapRenderer {
   }
 }
 
-/** Rewrites a node's shape, labels and ARIA label only when what they show changed. */
-function syncNode(d: SceneNode, el: NodeEl): void {
+/**
+ * Rewrites a node's shape, texts and ARIA label, each only when what it shows changed; true
+ * when labels have to be placed again (the shape or a text changed).
+ */
+function syncNode(d: SceneNode, el: NodeEl): boolean {
   const n = d.node;
-  const sig = `${n.kind}\u0000${d.radius}\u0000${d.label}\u0000${n.system ?? ''}\u0000${n.name}\u0000${n.spanCount}\u0000${n.errorCount}`;
-  if (sig === el.sig) return;
-  el.sig = sig;
-  el.g.setAttribute('data-kind', n.kind);
-  el.g.setAttribute('aria-label', ariaLabel(n));
-  const p = d3path();
-  traceShape(p, n.kind, 0, 0, d.radius);
-  el.shape.setAttribute('d', p.toString());
-  el.label.textContent = d.label;
-  el.system.textContent = systemLine(n);
-  el.title.textContent = nodeTooltip(n);
-  // Placement depends on the text's width: place again.
-  el.labelAt = '-';
+  let moved = false;
+  const shapeSig = `${n.kind}\u0000${d.radius}`;
+  if (shapeSig !== el.shapeSig) {
+    el.shapeSig = shapeSig;
+    el.g.setAttribute('data-kind', n.kind);
+    const p = d3path();
+    traceShape(p, n.kind, 0, 0, d.radius);
+    el.shape.setAttribute('d', p.toString());
+    moved = true;
+  }
+  const system = systemLine(n);
+  const textSig = `${d.label}\u0000${system}\u0000${n.name}\u0000${JSON.stringify(n.namedBy ?? null)}`;
+  if (textSig !== el.textSig) {
+    el.textSig = textSig;
+    el.label.textContent = d.label;
+    el.system.textContent = system;
+    el.title.textContent = nodeTooltip(n);
+    moved = true;
+  }
+  const aria = ariaLabel(n);
+  if (aria !== el.aria) {
+    el.aria = aria;
+    el.g.setAttribute('aria-label', aria);
+  }
+  // Placement depends on the shape and the text's width: place again.
+  if (moved) el.labelAt = '-';
+  return moved;
 }
 
-/** Rewrites an edge's relation, change, width and label only when they changed. */
-function syncEdge(d: SceneEdge, el: EdgeEl): void {
+/** Rewrites an edge's style and label, each only when it changed; true when its label text changed. */
+function syncEdge(d: SceneEdge, el: EdgeEl): boolean {
   const e = d.edge;
-  // The label is derived from these numbers: comparing them is cheaper than formatting it.
-  const sig = `${e.relation}\u0000${d.health}\u0000${d.change ?? ''}\u0000${d.width}\u0000${e.count}\u0000${e.errors}\u0000${e.p95Ms}\u0000${e.firstSeen}\u0000${e.lastSeen}\u0000${e.window ? `${e.window.count}/${e.window.errors}/${e.window.ratePerSec}/${e.window.p95Ms}/${Math.floor((Date.now() - e.lastSeen) / 60_000)}` : ''}`;
-  if (sig === el.sig) return;
-  el.sig = sig;
-  el.g.setAttribute('data-relation', e.relation);
-  if (d.change) el.g.setAttribute('data-change', d.change);
-  else el.g.removeAttribute('data-change');
-  // Failures win over the relation's colour, arrowhead included (the dash pattern still tells the relation).
-  el.line.setAttribute('marker-end', `url(#arrow-${d.health === 'ok' || d.change ? e.relation : 'error'})`);
-  el.line.style.strokeWidth = `${d.width}px`;
-  el.label.textContent = sceneEdgeLabel(d);
+  const styleSig = `${e.relation}\u0000${d.health}\u0000${d.change ?? ''}\u0000${d.width}`;
+  if (styleSig !== el.styleSig) {
+    el.styleSig = styleSig;
+    el.g.setAttribute('data-relation', e.relation);
+    if (d.change) el.g.setAttribute('data-change', d.change);
+    else el.g.removeAttribute('data-change');
+    // Failures win over the relation's colour, arrowhead included (the dash pattern still tells the relation).
+    el.line.setAttribute('marker-end', `url(#arrow-${d.health === 'ok' || d.change ? e.relation : 'error'})`);
+    el.line.style.strokeWidth = `${d.width}px`;
+  }
+  const text = sceneEdgeLabel(d);
+  if (text === el.text) return false;
+  el.text = text;
+  el.label.textContent = text;
   el.labelAt = '-';
+  return true;
 }
 
 function svgTitle(parent: SVGGElement): SVGTitleElement {
