@@ -31,7 +31,8 @@ export function createMcpHttpHandler(live: LiveSource, code: CodeIndex): McpHttp
 }
 
 /** Live data straight from `serve`'s telemetry host (no HTTP round trip); `base` names it in answers. */
-export function hostLiveSource(host: TelemetryHost, base: string | (() => string)): LiveSource {
+/** `traces`: where the map's traces come from when not the host's store (`serve --source jaeger=…`). */
+export function hostLiveSource(host: TelemetryHost, base: string | (() => string), traces: Pick<LiveSource, 'traces' | 'trace'> = host): LiveSource {
   const baseOf = typeof base === 'string' ? () => base : base;
   return {
     get base() {
@@ -39,8 +40,8 @@ export function hostLiveSource(host: TelemetryHost, base: string | (() => string
     },
     graph: () => host.graph(),
     spans: (q) => host.spans(q),
-    traces: (q) => host.traces(q),
-    trace: (traceId) => host.trace(traceId),
+    traces: (q) => traces.traces(q),
+    trace: (traceId) => traces.trace(traceId),
     status: () => Promise.resolve({ source: baseOf(), ok: host.status().state === 'listening', receiver: host.status(), workerRestarts: host.health().restarts }),
   };
 }
