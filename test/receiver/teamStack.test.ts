@@ -19,7 +19,7 @@ import type { TraceDetail, TraceList } from '../../common/src/traces';
 import { DEFAULT_SETTINGS } from '../../common/src/settings';
 import { createTelemetryHost, type TelemetryHost } from '../../server/src/telemetry/host';
 import { jaegerDependencies, JAEGER_DEFAULTS } from '../../server/src/telemetry/sources/jaeger';
-import { PROMETHEUS_DEFAULTS, queryPrometheus } from '../../server/src/telemetry/sources/prometheus';
+import { PROMETHEUS_DEFAULTS, queryPrometheus, readPrometheusGraph } from '../../server/src/telemetry/sources/prometheus';
 import { TraceRequest, TracesRequest } from '../../common/src/lspMethods';
 import { startServer, stopServer } from './lspServer';
 import { failedSourceHealth, killAll, startServe } from './prometheusRunner';
@@ -133,6 +133,13 @@ describe('team stack: real Collector, Prometheus and Jaeger (conformance)', func
     assert.deepEqual([...mine.keys()].sort(), [...theirs.keys()].sort(), 'the same (service, span name, kind) triples');
     const nameDiffs = [...mine].filter(([k, m]) => !within1(m.count, theirs.get(k)!.count) || !within1(m.errors, theirs.get(k)!.errors));
     assert.deepEqual(nameDiffs.map(([k, m]) => `${k}: ours ${m.count}/${m.errors}, spanmetrics ${theirs.get(k)!.count}/${theirs.get(k)!.errors}`), []);
+
+    // The map our prometheus source draws from that Prometheus (no edge series there: services only)
+    // has our services with our span and error counts.
+    const read = await readPrometheusGraph(prom);
+    assert.equal(read.family, 'traces_span_metrics');
+    const services = (g: Graph) => g.nodes.filter((n) => n.kind === 'service').map((n) => `${n.name} ${n.spanCount}/${n.errorCount}`).sort();
+    assert.deepEqual(services(read.graph), services(ours));
 
     // Service → service calls: ours against Jaeger's dependency links. Queues are set aside (§2g):
     // the demo's consumers link to the producer's span instead of being its children, so Jaeger

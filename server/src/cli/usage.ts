@@ -41,8 +41,8 @@ Options:
   --window DURATION                The recent window of the map's numbers: 10s … 1h (default 1m)
   --source prometheus=URL[,opts]   Show the graph read from that Prometheus instead of the local
                                    receiver's (which keeps running): window=5m|total, refresh=10s,
-                                   max-series=N, max-bytes=N; a bearer token from the environment
-                                   variable OTEL_FLOW_MAP_PROMETHEUS_TOKEN
+                                   series=auto|ours|peers|spanmetrics, max-series=N, max-bytes=N;
+                                   a bearer token from OTEL_FLOW_MAP_PROMETHEUS_TOKEN
   --source jaeger=URL[,opts]       Answer the trace list and traces (/api/traces) from that Jaeger
                                    query service: lookback=1h, limit=20, refresh=30s, max-bytes=N;
                                    a bearer token from OTEL_FLOW_MAP_JAEGER_TOKEN

@@ -126,7 +126,13 @@ export class PrometheusSource extends PolledSource {
     try {
       const got = await readPrometheusGraph(this.options);
       if (this.stopped) return;
-      const note = got.truncated ? `${got.truncated} series over the cap (max-series) left out` : got.family === 'none' ? 'no otel_flow_map_edge_* or traces_service_graph_* series' : undefined;
+      const note = got.truncated
+        ? `${got.truncated} series over the cap (max-series) left out`
+        : got.family === 'none'
+          ? 'no otel_flow_map_edge_*, traces_service_graph_* or traces_span_metrics_* series'
+          : got.family === 'traces_span_metrics'
+            ? 'services only: span metrics carry no edges (no otel_flow_map_edge_* or traces_service_graph_* series)'
+            : undefined;
       this.settle({ ok: { family: got.family, ...(note ? { message: note } : {}) } });
       const json = JSON.stringify({ n: got.graph.nodes, e: got.graph.edges });
       if (json !== this.lastJson) {

@@ -20,8 +20,8 @@ export interface PrometheusSourceOptions {
   /** Bytes read per answer; a longer one fails the refresh. */
   maxResponseBytes: number;
   timeoutMs: number;
-  /** Which family to read: ours when present else the peers' (auto), or one of them only. */
-  series: 'auto' | 'ours' | 'peers';
+  /** Which family to read: ours when present, else the peers' service graph, else span metrics (auto); or one of them only. */
+  series: 'auto' | 'ours' | 'peers' | 'spanmetrics';
   /** Bearer token, from the environment of `serve` only (OTEL_FLOW_MAP_PROMETHEUS_TOKEN). */
   token?: string;
 }
@@ -36,7 +36,7 @@ export interface PromSample {
 /** What one read found: the graph, which family it came from, and the series cut by the cap. */
 export interface PrometheusRead {
   graph: Graph;
-  family: 'otel_flow_map_edge' | 'traces_service_graph' | 'none';
+  family: 'otel_flow_map_edge' | 'traces_service_graph' | 'traces_span_metrics' | 'none';
   truncated: number;
 }
 
@@ -69,7 +69,7 @@ export function parsePrometheusSpec(spec: string, env: NodeJS.ProcessEnv = proce
         break;
       }
       case 'series':
-        if (value !== 'auto' && value !== 'ours' && value !== 'peers') return `prometheus source: series=${value} needs auto, ours or peers`;
+        if (value !== 'auto' && value !== 'ours' && value !== 'peers' && value !== 'spanmetrics') return `prometheus source: series=${value} needs auto, ours, peers or spanmetrics`;
         out.series = value;
         break;
       case 'max-series':
@@ -127,8 +127,9 @@ export function queriesOf(family: 'edge' | 'peer', windowSec: number | null): { 
   };
 }
 
-/** Reads the graph: our family when Prometheus has it, else the peers'. */
+/** Reads the graph: our family when Prometheus has it, else the peers', else the services of the span metrics. */
 export async function readPrometheusGraph(o: PrometheusSourceOptions, now = Date.now()): Promise<PrometheusRead> {
+  if (o.series === 'spanmetrics') return readSpanMetricsServices(o, now);
   const families = o.series === 'ours' ? (['edge'] as const) : o.series === 'peers' ? (['peer'] as const) : (['edge', 'peer'] as const);
   for (const family of families) {
     const q = queriesOf(family, o.windowSec);
@@ -150,7 +151,31 @@ export async function readPrometheusGraph(o: PrometheusSourceOptions, now = Date
     const graph = family === 'edge' ? graphFromEdgeFamily(rows, now) : graphFromServiceGraph(rows, now);
     return { graph, family: family === 'edge' ? 'otel_flow_map_edge' : 'traces_service_graph', truncated: counts.cut };
   }
-  return { graph: emptyOf(), family: 'none', truncated: 0 };
+  return o.series === 'auto' ? readSpanMetricsServices(o, now) : { graph: emptyOf(), family: 'none', truncated: 0 };
+}
+
+/** The spanmetrics connector's calls counter, under its default namespace (`traces.span.metrics`). */
+const SPAN_CALLS = 'traces_span_metrics_calls_total';
+
+/**
+ * Services without edges from the spanmetrics connector's series (contract §2f): each service
+ * node's span count and errors are its spans' (`status_code="STATUS_CODE_ERROR"`), as the local
+ * map counts a service's own spans. The series say nothing of who calls whom.
+ */
+async function readSpanMetricsServices(o: PrometheusSourceOptions, now: number): Promise<PrometheusRead> {
+  const over = (m: string) => (o.windowSec === null ? m : `increase(${m}[${o.windowSec}s])`);
+  const counts = await queryPrometheus(o, `sum by (service_name) (${over(SPAN_CALLS)})`);
+  if (counts.samples.length === 0) return { graph: emptyOf(), family: 'none', truncated: 0 };
+  const errors = await queryPrometheus(o, `sum by (service_name) (${over(`${SPAN_CALLS}{status_code="STATUS_CODE_ERROR"}`)})`);
+  const errorsOf = new Map(errors.samples.map((s) => [s.metric.service_name, s.value] as const));
+  const graph = emptyOf();
+  for (const s of counts.samples) {
+    const name = s.metric.service_name;
+    if (!name) continue;
+    const spanCount = Math.round(s.value);
+    graph.nodes.push({ id: `service:${name}`, kind: 'service', name, spanCount, errorCount: Math.min(spanCount, Math.round(errorsOf.get(name) ?? 0)), firstSeen: now, lastSeen: now });
+  }
+  return { graph, family: 'traces_span_metrics', truncated: counts.cut };
 }
 
 /** One series set of a family: its labels and numbers (quantiles in seconds, NaN allowed). */
