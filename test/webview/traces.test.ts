@@ -36,8 +36,18 @@ interface Sent {
   consumerTrace: string;
 }
 
+const LOG_BODY = 'quote failed for order 1042: upstream unavailable';
+
+/** An ERROR log record of the span, as an OTLP/HTTP JSON logs request (what a log SDK sends beside the span). */
+async function postErrorLog(http: string, service: string, span: { traceId: string; spanId: string }, body: string): Promise<void> {
+  const record = { timeUnixNano: String(BigInt(Date.now()) * 1_000_000n), severityNumber: 17, severityText: 'ERROR', body: { stringValue: body }, traceId: span.traceId, spanId: span.spanId, attributes: [] };
+  const request = { resourceLogs: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] }, scopeLogs: [{ scope: { name: `test.${service}` }, logRecords: [record] }] }] };
+  const res = await fetch(`http://${http}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+  assert.equal(res.status, 200);
+}
+
 /** One checkout: frontend → orders (store, a failing partner call with an exception, a publish), and the mailer's consumer trace linked to the publish. */
-async function sendCheckout(services: Record<string, SdkService>): Promise<Sent> {
+async function sendCheckout(services: Record<string, SdkService>, http: string): Promise<Sent> {
   const { frontend, orders, mailer } = services;
   const t0 = Date.now() - 2000;
   const root = frontend.tracer.startSpan('POST /checkout', { kind: SpanKind.SERVER, startTime: t0 });
@@ -64,6 +74,7 @@ async function sendCheckout(services: Record<string, SdkService>): Promise<Sent>
   mailer.tracer.startSpan('mailer.send', { startTime: t0 + 81 }, childOf(consume)).end(t0 + 90);
   consume.end(t0 + 91);
   await Promise.all(Object.values(services).map((s) => s.flush()));
+  await postErrorLog(http, 'orders', partner.spanContext(), LOG_BODY);
   return { traceId: root.spanContext().traceId, storeSpan: store.spanContext().spanId, partnerSpan: partner.spanContext().spanId, invoiceSpan: invoice.spanContext().spanId, publishSpan: publish.spanContext().spanId, consumerTrace: consume.spanContext().traceId };
 }
 
@@ -82,13 +93,13 @@ describe('trace view against serve (Chromium + real OTel SDK spans)', function (
     serve = await startServe(['--workspace', workspace]);
     browser = await launchChromium();
     services = { frontend: sdkService('frontend', serve.http), orders: sdkService('orders', serve.http), mailer: sdkService('mailer', serve.http) };
-    sent = await sendCheckout(services);
-    // The workspace scan runs beside the receiver: wait until the trace names the site's line.
+    sent = await sendCheckout(services, serve.http);
+    // The workspace scan runs beside the receiver: wait until the trace names the site's line (and holds the log).
     await waitFor(
       'the store span joined with its code site',
       async () => {
         const trace = (await (await fetch(`${serve.ui}api/traces/${sent.traceId}`)).json()) as TraceDetail;
-        return trace.spans?.find((s) => s.spanId === sent.storeSpan)?.code?.source === 'static';
+        return trace.spans?.find((s) => s.spanId === sent.storeSpan)?.code?.source === 'static' && trace.logs.length > 0;
       },
       30_000,
     );
@@ -112,6 +123,8 @@ describe('trace view against serve (Chromium + real OTel SDK spans)', function (
     assert.equal(await extras.locator('.exception-message').textContent(), MESSAGE);
     await extras.locator('details.wf-stack summary').click();
     assert.match((await extras.locator('details.wf-stack pre').textContent()) ?? '', /traces\.test\.ts/);
+    // The log record sent for the span, under it.
+    assert.equal(await extras.locator('.wf-logs li[data-severity="ERROR"] .log-body').textContent(), LOG_BODY);
     assert.match((await page.getAttribute(`.wf-span[data-span-id="${sent.partnerSpan}"]`, 'class')) ?? '', /is-error/);
     // Tree order: the root first, the partner call four levels down.
     assert.equal(await page.getAttribute('.wf-span >> nth=0', 'data-depth'), '0');
