@@ -56,13 +56,27 @@ export class AnalysisSession {
   /** Document versions each analyzer was given; a new analyzer starts with none. */
   private readonly synced = new WeakMap<WorkspaceAnalyzer, Map<string, number>>();
   private readonly siteListeners: (() => void)[] = [];
-  private siteCache: SpanSite[] | undefined;
+  private siteCache: SiteIndex | undefined;
+  /** Bumped whenever sites may have changed: a warm-up that saw it move on was overtaken. */
+  private siteGeneration = 0;
 
   constructor(private readonly host: SessionHost) {}
 
-  /** Every span site in the workspace (absolute file paths). */
+  /** Every span site in the workspace (absolute file paths), in file order. */
   sites(): SpanSite[] {
-    return (this.siteCache ??= this.analyzer?.sites() ?? []);
+    return this.siteIndex().list;
+  }
+
+  /** Each file's sites (files without any left out), in path order: the same array while a file's sites are unchanged. */
+  sitesByFile(): ReadonlyMap<string, SpanSite[]> {
+    return this.siteIndex().byFile;
+  }
+
+  private siteIndex(): SiteIndex {
+    if (this.siteCache) return this.siteCache;
+    const index = emptySiteIndex();
+    for (const file of this.analyzer?.sortedPaths() ?? []) addFile(index, file, this.analyzer!.sitesOf(file));
+    return (this.siteCache = index);
   }
 
   /**
@@ -74,11 +88,14 @@ export class AnalysisSession {
   async warmSites(pause: () => Promise<void>): Promise<void> {
     const analyzer = this.analyzer;
     if (!analyzer || this.siteCache) return;
-    for (const file of analyzer.files()) {
-      if (analyzer !== this.analyzer) return;
-      analyzer.sitesOf(file);
+    const generation = this.siteGeneration;
+    const index = emptySiteIndex();
+    for (const file of analyzer.sortedPaths()) {
+      if (analyzer !== this.analyzer || generation !== this.siteGeneration) return;
+      addFile(index, file, analyzer.sitesOf(file));
       await pause();
     }
+    if (analyzer === this.analyzer && generation === this.siteGeneration) this.siteCache = index;
   }
 
   /** Called, undebounced, whenever sites may have been added, changed or removed. */
@@ -187,6 +204,7 @@ export class AnalysisSession {
 
   private sitesChanged(): void {
     this.siteCache = undefined;
+    this.siteGeneration++;
     this.siteListeners.forEach((l) => l());
   }
 
@@ -272,6 +290,22 @@ export class AnalysisSession {
   private configFolder(file: string): string | undefined {
     return basename(file) === CONFIG_FILE_NAME ? this.host.workspaceFolders().find((f) => f === dirname(file)) : undefined;
   }
+}
+
+/** The site index read by the editor's features: the flat list and the same sites by file. */
+interface SiteIndex {
+  list: SpanSite[];
+  byFile: Map<string, SpanSite[]>;
+}
+
+function emptySiteIndex(): SiteIndex {
+  return { list: [], byFile: new Map() };
+}
+
+function addFile(index: SiteIndex, file: string, sites: SpanSite[]): void {
+  if (!sites.length) return;
+  index.byFile.set(file, sites);
+  for (const site of sites) index.list.push(site);
 }
 
 /** The path of a `file:` URI; none for other schemes (untitled buffers have no file to analyse). */

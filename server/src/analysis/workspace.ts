@@ -106,8 +106,14 @@ export class WorkspaceAnalyzer {
     return this.known.has(file);
   }
 
+  /** In path order (a copy: callers may sort it again, which costs little on sorted input). */
   files(): string[] {
-    return [...this.known.keys()];
+    return [...this.sortedPaths()];
+  }
+
+  /** The known files in path order; the same array until a file comes or goes. */
+  sortedPaths(): readonly string[] {
+    return (this.sortedFiles ??= [...this.known.keys()].sort());
   }
 
   sitesOf(file: string): SpanSite[] {
@@ -143,9 +149,8 @@ export class WorkspaceAnalyzer {
 
   /** Every site of every known file, in file order. */
   sites(): SpanSite[] {
-    this.sortedFiles ??= [...this.known.keys()].sort();
     const out: SpanSite[] = [];
-    for (const f of this.sortedFiles) for (const site of this.sitesOf(f)) out.push(site);
+    for (const f of this.sortedPaths()) for (const site of this.sitesOf(f)) out.push(site);
     return out;
   }
 }

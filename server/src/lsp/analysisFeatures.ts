@@ -88,6 +88,7 @@ export function registerAnalysis(ctx: ServerContext): SiteIndexSource {
   });
   return {
     sites: () => session.sites(),
+    sitesByFile: () => session.sitesByFile(),
     onDidChange: (listener) => siteListeners.push(listener),
   };
 }

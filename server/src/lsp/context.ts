@@ -28,6 +28,8 @@ export interface ServerContext {
 export interface SiteIndexSource {
   /** Every span site in the workspace (absolute file paths). */
   sites(): import('../analysis/types').SpanSite[];
+  /** The same sites by file (files without any left out): a file's array is the same while its sites are. */
+  sitesByFile(): ReadonlyMap<string, import('../analysis/types').SpanSite[]>;
   /** Fires (debounced) after sites were added, changed or removed. */
   onDidChange(listener: () => void): void;
 }

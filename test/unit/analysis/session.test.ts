@@ -139,6 +139,15 @@ describe('AnalysisSession', function () {
     assert.deepEqual(siteNames(), ['orders/orders.ts:orders.place', 'orders/refunds.ts:orders.refund']);
     await session.warmSites(async () => void pauses++);
     assert.equal(pauses, 2, 'nothing to do while the index is read and unchanged');
+    // By file, a file's sites stay the same array until that file changes.
+    const before = session.sitesByFile();
+    writeFileSync(join(dir, 'orders', 'refunds.ts'), source('orders.refund_v2'));
+    await session.filesChanged([{ uri: uriOf('orders', 'refunds.ts'), deleted: false }]);
+    await session.warmSites(async () => undefined);
+    const after = session.sitesByFile();
+    assert.equal(after.get(join(dir, 'orders', 'orders.ts')), before.get(join(dir, 'orders', 'orders.ts')));
+    assert.notEqual(after.get(join(dir, 'orders', 'refunds.ts')), before.get(join(dir, 'orders', 'refunds.ts')));
+    assert.equal(after.get(join(dir, 'orders', 'refunds.ts'))?.[0].name?.value, 'orders.refund_v2');
   });
 
   it('scans an added folder with its own settings and drops a removed folder\'s sites', async () => {
