@@ -179,7 +179,7 @@ describe('team stack: real Collector, Prometheus and Jaeger (conformance)', func
     assert.equal(detail.traceId, newest.traceId);
     assert.equal(detail.spans.length, newest.spanCount);
     // The same spans our receiver holds for that trace (its root's service keeps them), with their names, services and parents.
-    const local = (await host!.spans({ service: 'web', limit: 10_000 })).filter((s) => s.traceId === newest.traceId);
+    const local = (await host.spans({ service: 'web', limit: 10_000 })).filter((s) => s.traceId === newest.traceId);
     assert.ok(local.length > 0, 'our receiver still holds that trace');
     const ids = new Set(detail.spans.map((s) => s.spanId));
     for (const s of local) assert.ok(ids.has(s.spanId), `span ${s.name} of ${s.service} is in Jaeger's trace`);
@@ -199,10 +199,10 @@ describe('team stack: real Collector, Prometheus and Jaeger (conformance)', func
     const s = await startServer({ grpcPort: 0, httpPort: 0 }, storage, join(__dirname, '..', '..', 'demo'), { sources: [`jaeger=${stack!.jaeger},refresh=1s`] });
     try {
       await waitFor('listening status', () => s.statuses.find((x) => x.state === 'listening'));
-      const list = (await s.conn.sendRequest(TracesRequest.method, { service: 'checkout', limit: 3 })) as TraceList;
+      const list = await s.conn.sendRequest<TraceList>(TracesRequest.method, { service: 'checkout', limit: 3 });
       assert.equal(list.source, 'jaeger');
       assert.equal(list.traces.length, 3, JSON.stringify(list));
-      const detail = (await s.conn.sendRequest(TraceRequest.method, { traceId: list.traces[0].traceId })) as TraceDetail;
+      const detail = await s.conn.sendRequest<TraceDetail>(TraceRequest.method, { traceId: list.traces[0].traceId });
       assert.equal(detail.spans.length, list.traces[0].spanCount);
       assert.ok(detail.spans.some((x) => x.code?.file.startsWith('services/')), JSON.stringify(detail.spans.map((x) => x.code)));
     } finally {

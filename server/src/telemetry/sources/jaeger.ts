@@ -80,9 +80,10 @@ async function getJson(o: JaegerSourceOptions, path: string): Promise<unknown> {
     throw new Error(`HTTP ${status}, not a Jaeger API answer`);
   }
   if (status < 200 || status >= 300) {
-    const message = (body as { error?: { message?: unknown }; errors?: { msg?: unknown }[] } | null);
-    const why = message?.error?.message ?? message?.errors?.[0]?.msg ?? 'request failed';
-    throw new Error(`HTTP ${status}: ${String(why).slice(0, 200)}`);
+    // api_v3 says why in error.message, the older /api/* in errors[0].msg.
+    const answer = body as { error?: { message?: unknown }; errors?: { msg?: unknown }[] } | null;
+    const why = [answer?.error?.message, answer?.errors?.[0]?.msg].find((m): m is string => typeof m === 'string') ?? 'request failed';
+    throw new Error(`HTTP ${status}: ${why.slice(0, 200)}`);
   }
   return body;
 }
