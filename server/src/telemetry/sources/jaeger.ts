@@ -108,7 +108,7 @@ function spansOf(body: unknown): DecodedSpan[] {
 
 /** The trace list for a query: Jaeger searches by service, span name and duration; the rest is filtered here. */
 export async function jaegerTraces(o: JaegerSourceOptions, q: TraceQuery, now = Date.now()): Promise<TraceList> {
-  const limit = Math.min(q.limit ?? o.limit, MAX_LIMIT);
+  const limit = Math.max(1, Math.min(q.limit ?? o.limit, MAX_LIMIT));
   const params = new URLSearchParams();
   const service = q.service ?? serviceOfNode(q.nodeId) ?? serviceOfNode(q.edgeId?.split('|')[0]);
   if (service) params.set('query.service_name', service);
