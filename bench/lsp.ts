@@ -3,7 +3,8 @@
 // idle (autoStart never). Prints, per size: the server's RSS once the scan is done, time to first
 // diagnostics for a file opened at start, edit → diagnostics p50/p95 for a TS, a Python and a Go
 // file, the create-file stall (the latest answer to a cheap request sent every few ms while a new
-// Go/Python file is taken in, until the client has its new sites) and the site list request —
+// Go/Python file is taken in, until the client has its new sites; beside it the same probes on the
+// idle server for as long, the machine's own noise) and the site list request —
 // next to tsserver's RSS (node_modules/typescript) on the same workspace in the same
 // run. BENCH_LSP_SIZES=2000,25000 (default) picks sizes; needs a build (node esbuild.mjs).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -121,6 +122,19 @@ async function benchServer(dir: string, sites: number): Promise<Record<string, s
   // site list request (every site, as the map asks when it opens) is timed on its own.
   const probe = () => s.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: firstUri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } });
   const stalls: number[] = [];
+  const createMs: number[] = [];
+  /** The latest answer to probes sent every PROBE_INTERVAL_MS until `done()`, then once more. */
+  const worstProbe = async (done: () => boolean): Promise<number> => {
+    let worst = 0;
+    for (let settled = false; !settled;) {
+      settled = done();
+      const sent = performance.now();
+      await probe();
+      worst = Math.max(worst, performance.now() - sent);
+      await new Promise((r) => setTimeout(r, PROBE_INTERVAL_MS));
+    }
+    return worst;
+  };
   let sitesChanged = 0;
   for (const n of [SitesChangedNotification, SitesDeltaNotification]) s.conn.onNotification(n.method, () => void sitesChanged++);
   for (const [file, text] of [[join(dir, 'go', 'svc17', 'new_file.go'), go(17)], [join(dir, 'py', 'd0', 'new_file.py'), py(99_999)]] as const) {
@@ -128,17 +142,13 @@ async function benchServer(dir: string, sites: number): Promise<Record<string, s
     writeFileSync(file, text);
     await s.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(file).href, type: 1 }] });
     const start = performance.now();
-    let worst = 0;
-    for (let settled = false; !settled;) {
-      settled = sitesChanged > seen || performance.now() - start > CREATE_TIMEOUT_MS;
-      const sent = performance.now();
-      await probe();
-      worst = Math.max(worst, performance.now() - sent);
-      await new Promise((r) => setTimeout(r, PROBE_INTERVAL_MS));
-    }
+    stalls.push(await worstProbe(() => sitesChanged > seen || performance.now() - start > CREATE_TIMEOUT_MS));
     if (sitesChanged === seen) throw new Error(`no site change sent within ${CREATE_TIMEOUT_MS} ms of creating ${file}`);
-    stalls.push(worst);
+    createMs.push(performance.now() - start);
   }
+  // The control: the same probes for as long, with nothing to take in (machine noise alone).
+  const quietStart = performance.now();
+  const quiet = await worstProbe(() => performance.now() - quietStart > Math.max(...createMs));
   const listStart = performance.now();
   const listed = (await s.conn.sendRequest(SitesRequest)).length;
   const listMs = performance.now() - listStart;
@@ -151,7 +161,7 @@ async function benchServer(dir: string, sites: number): Promise<Record<string, s
     'edit → diagnostics TS': fmt(edits.typescript),
     'edit → diagnostics Python': fmt(edits.python),
     'edit → diagnostics Go': fmt(edits.go),
-    'create-file stall (Go, Python)': stalls.map((x) => `${x.toFixed(0)} ms`).join(', '),
+    'create-file stall (Go, Python)': `${stalls.map((x) => `${x.toFixed(0)} ms`).join(', ')}  (same probes, no create: ${quiet.toFixed(0)} ms)`,
     [`site list request (${listed} sites)`]: `${listMs.toFixed(0)} ms`,
   };
 }
