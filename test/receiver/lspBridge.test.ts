@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EdgeDiff, Graph, SnapshotInfo } from '../../common/src/graph';
+import type { EdgeDiff } from '../../common/src/graph';
 import { DiffRequest, GraphRequest, HistoryRequest, ReceiverControlRequest, SpansRequest } from '../../common/src/lspMethods';
-import type { ReceiverStatus, SpanSummary } from '../../common/src/telemetry';
+import type { SpanSummary } from '../../common/src/telemetry';
 import { startServer, stopServer } from './lspServer';
 import { makeSpan, postTraces, protoBody, recordSpans, waitFor } from './support';
 
@@ -39,14 +39,14 @@ describe('LSP telemetry bridge (real JSON-RPC)', function () {
       const body = protoBody(recordSpans('lsp-api', (t) => makeSpan(t, { name: 'get user', kind: SpanKind.CLIENT, attributes: { 'db.system': 'redis', 'db.operation': 'get' } })));
       assert.equal((await postTraces(listening.http!, body, { 'content-type': 'application/x-protobuf' })).status, 200);
       await waitFor('graph delta', () => s.deltas.some((d) => d.edges.some((e) => e.source === 'service:lsp-api')));
-      const graph = (await s.conn.sendRequest(GraphRequest.method)) as Graph;
+      const graph = await s.conn.sendRequest(GraphRequest);
       assert.ok(graph.nodes.some((n) => n.id === 'service:lsp-api'));
-      const spans = (await s.conn.sendRequest(SpansRequest.method, { service: 'lsp-api', limit: 'junk' })) as SpanSummary[];
+      const spans = await s.conn.sendRequest<SpanSummary[]>(SpansRequest.method, { service: 'lsp-api', limit: 'junk' });
       assert.equal(spans[0].name, 'get user');
-      const status = (await s.conn.sendRequest(ReceiverControlRequest.method, { action: 'clear' })) as ReceiverStatus;
+      const status = await s.conn.sendRequest(ReceiverControlRequest, { action: 'clear' });
       assert.equal(status.state, 'listening');
       await waitFor('reset delta after clear', () => s.deltas.some((d) => d.reset));
-      const stopped = (await s.conn.sendRequest(ReceiverControlRequest.method, { action: 'stop' })) as ReceiverStatus;
+      const stopped = await s.conn.sendRequest(ReceiverControlRequest, { action: 'stop' });
       assert.equal(stopped.state, 'stopped');
     } finally {
       await stopServer(s);
@@ -63,19 +63,19 @@ describe('LSP telemetry bridge (real JSON-RPC)', function () {
       assert.equal((await postTraces(first.http!, redis('one'), { 'content-type': 'application/x-protobuf' })).status, 200);
       await waitFor('first edge', () => s.deltas.some((d) => d.edges.some((e) => e.id === 'service:lsp-hist|reads|database:redis:one')));
       // Stopping the receiver persists a snapshot: a deterministic point to compare with.
-      await s.conn.sendRequest(ReceiverControlRequest.method, { action: 'stop' });
-      const snapshots = (await s.conn.sendRequest(HistoryRequest.method)) as SnapshotInfo[];
+      await s.conn.sendRequest(ReceiverControlRequest, { action: 'stop' });
+      const snapshots = await s.conn.sendRequest(HistoryRequest);
       assert.equal(snapshots.length, 1);
       assert.equal(snapshots[0].edges, 1);
-      const again = (await s.conn.sendRequest(ReceiverControlRequest.method, { action: 'start' })) as ReceiverStatus;
+      const again = await s.conn.sendRequest(ReceiverControlRequest, { action: 'start' });
       assert.equal(again.state, 'listening');
       assert.equal((await postTraces(again.http!, redis('two'), { 'content-type': 'application/x-protobuf' })).status, 200);
       await waitFor('second edge', () => s.deltas.some((d) => d.edges.some((e) => e.id === 'service:lsp-hist|reads|database:redis:two')));
-      const diff = (await s.conn.sendRequest(DiffRequest.method, { since: snapshots[0].time })) as EdgeDiff;
+      const diff = await s.conn.sendRequest(DiffRequest, { since: snapshots[0].time });
       assert.deepEqual(diff.addedEdgeIds, ['service:lsp-hist|reads|database:redis:two']);
       assert.deepEqual(diff.removedEdges, []);
       assert.equal(diff.snapshotAt, snapshots[0].time);
-      const junk = (await s.conn.sendRequest(DiffRequest.method, { since: 'yesterday' })) as EdgeDiff;
+      const junk = await s.conn.sendRequest<EdgeDiff>(DiffRequest.method, { since: 'yesterday' });
       assert.equal(junk.snapshotAt, 0, 'a malformed time compares with nothing');
       assert.equal(junk.addedEdgeIds.length, 2);
     } finally {
@@ -89,7 +89,7 @@ describe('LSP telemetry bridge (real JSON-RPC)', function () {
     try {
       const err = await waitFor('error status', () => s.statuses.find((x) => x.state === 'error'));
       assert.match(err.message!, /otelFlowMap\.receiver\.httpPort/);
-      const graph = (await s.conn.sendRequest(GraphRequest.method)) as Graph;
+      const graph = await s.conn.sendRequest(GraphRequest);
       assert.ok(Array.isArray(graph.nodes));
       await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: { otelFlowMap: { receiver: { autoStart: 'always', grpcPort: 0, httpPort: 0 } } } });
       await waitFor('listening after a settings change', () => s.statuses.find((x) => x.state === 'listening'));

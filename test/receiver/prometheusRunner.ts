@@ -27,7 +27,7 @@ export async function startServe(procs: ChildProcess[], dir: string, extra: stri
   const serve = spawn(process.execPath, [CLI, 'serve', '--grpc-port', '0', '--http-port', '0', '--ui-port', '0', '--workspace', dir, ...extra], { stdio: ['ignore', 'pipe', 'ignore'] });
   procs.push(serve);
   const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: serve.stdout! }).once('line', resolve);
+    createInterface({ input: serve.stdout }).once('line', resolve);
     serve.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
   });
   return JSON.parse(line) as { ui: string; http: string; grpc: string };

@@ -5,6 +5,7 @@ import { insertStep } from '../../server/src/telemetry/topology/flows';
 import { LatencyHistogram } from '../../server/src/telemetry/topology/histogram';
 import { Topology } from '../../server/src/telemetry/topology/topology';
 import { SpanKind, type AttrValue, type DecodedSpan } from '../../server/src/telemetry/otlp/span';
+import { spanAttributes } from '../support/spans';
 
 let seq = 0;
 function span(over: Partial<DecodedSpan> & { attrs?: Record<string, AttrValue> }): DecodedSpan {
@@ -12,7 +13,7 @@ function span(over: Partial<DecodedSpan> & { attrs?: Record<string, AttrValue> }
   const { attrs, ...rest } = over;
   return {
     traceId: 'a'.repeat(32), spanId: seq.toString(16).padStart(16, '0'), parentSpanId: '', name: 'op', kind: SpanKind.INTERNAL,
-    startMs: 1_000 + seq, durationMs: 10, error: false, service: 'svc', scope: 'scope', attributes: Object.assign(Object.create(null), attrs ?? {}), links: [],
+    startMs: 1_000 + seq, durationMs: 10, error: false, service: 'svc', scope: 'scope', attributes: spanAttributes(attrs ?? {}), links: [],
     ...rest,
   };
 }

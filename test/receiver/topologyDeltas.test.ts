@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { applyDelta, emptyGraph } from '../../common/src/graph';
 import { Topology } from '../../server/src/telemetry/topology/topology';
 import { SpanKind, type DecodedSpan } from '../../server/src/telemetry/otlp/span';
+import { spanAttributes } from '../support/spans';
 
 let seq = 0;
 function dbSpan(name: string, table: string, startMs = 1_000 + seq): DecodedSpan {
@@ -14,7 +15,7 @@ function dbSpan(name: string, table: string, startMs = 1_000 + seq): DecodedSpan
   return {
     traceId: 'c'.repeat(32), spanId: seq.toString(16).padStart(16, '0'), parentSpanId: '', name, kind: SpanKind.INTERNAL,
     startMs, durationMs: 3, error: false, service: 'api', scope: 'db-lib', links: [],
-    attributes: Object.assign(Object.create(null), { 'db.system.name': 'postgresql', 'db.namespace': 'shop', 'db.operation.name': 'SELECT', 'db.collection.name': table }),
+    attributes: spanAttributes({ 'db.system.name': 'postgresql', 'db.namespace': 'shop', 'db.operation.name': 'SELECT', 'db.collection.name': table }),
   };
 }
 
@@ -35,14 +36,14 @@ describe('lean deltas', () => {
     assert.equal(same.edges.length, 0, 'nothing new: no whole edge');
     assert.equal(same.nodes.length, 0);
     assert.equal(same.edgeStats?.length, 1);
-    const [key, count, errors, p50, , , lastSeen] = same.edgeStats![0];
+    const [key, count, errors, p50, , , lastSeen] = same.edgeStats[0];
     assert.equal(key, first.edges[0].key);
     assert.equal(count, 3);
     assert.equal(errors, 0);
     assert.ok(p50 > 0);
     assert.equal(lastSeen, Math.round(lastSeen), 'whole milliseconds');
     assert.deepEqual(same.nodeStats?.map((r) => r[1]).sort(), [3, 3]);
-    assert.ok(JSON.stringify(same.edgeStats![0]).length <= 100, JSON.stringify(same.edgeStats![0]));
+    assert.ok(JSON.stringify(same.edgeStats[0]).length <= 100, JSON.stringify(same.edgeStats[0]));
     applyDelta(consumer, same);
     assert.deepEqual(consumer.edges[0].spanNames, ['SELECT orders']);
     assert.deepEqual(consumer.edges[0].scopes, ['db-lib']);

@@ -90,7 +90,7 @@ describe('a readable map (labels, lanes, legend, filters, code links)', function
         return [m.x, m.y];
       });
     const [a, b] = [await mid(reads), await mid(writes)];
-    assert.ok(Math.hypot(a[0] - b[0], a[1] - b[1]) > 20, `lanes ${a} and ${b} are too close`);
+    assert.ok(Math.hypot(a[0] - b[0], a[1] - b[1]) > 20, `lanes ${a.join(',')} and ${b.join(',')} are too close`);
     for (const id of [reads, writes]) assert.equal(await page.getAttribute(`g.edge[data-edge-id="${id}"] text.edge-label`, 'data-placed'), 'true');
     // A failing edge stands out: the error colour's arrowhead and its error share on the label.
     const failing = 'g.edge[data-edge-id="service:web|calls|service:checkout"]';

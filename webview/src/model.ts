@@ -100,7 +100,7 @@ export function normaliseGraph(g: Graph | undefined | null): Graph {
 }
 
 function normaliseDelta(d: GraphDelta): GraphDelta {
-  const g = normaliseGraph({ nodes: d?.nodes, edges: [], flows: d?.flows, stats: d?.stats } as Graph);
+  const g = normaliseGraph({ nodes: d?.nodes, edges: [], flows: d?.flows, stats: d?.stats });
   return {
     ...g,
     // Lists travel only when they changed (lean deltas): keep them absent so applyDelta keeps the old ones.

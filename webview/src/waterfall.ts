@@ -118,7 +118,7 @@ export function buildWaterfall(trace: TraceDetail): Waterfall {
 export function exceptionOf(event: TraceEvent): ExceptionInfo | null {
   if (event.name !== 'exception') return null;
   const a = event.attributes;
-  const str = (k: string): string => (typeof a[k] === 'string' ? (a[k] as string) : a[k] === undefined ? '' : String(a[k]));
+  const str = (k: string): string => (typeof a[k] === 'string' ? a[k] : a[k] === undefined ? '' : String(a[k]));
   return { type: str('exception.type') || 'exception', message: str('exception.message'), stacktrace: str('exception.stacktrace'), timeMs: event.timeMs };
 }
 

@@ -11,7 +11,8 @@ import { linkList } from './waterfallRows';
 export interface SpanPaneOptions {
   codeLink(location: CodeLocation): HTMLElement;
   location(row: WaterfallRow): CodeLocation | null;
-  follow(link: TraceLink): void;
+  /** Called detached from the options (handed to each link's button). */
+  follow: (link: TraceLink) => void;
 }
 
 export function renderSpanPane(wf: Waterfall, row: WaterfallRow | undefined, options: SpanPaneOptions): Node[] {

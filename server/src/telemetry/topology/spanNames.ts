@@ -88,7 +88,7 @@ export class SpanNameStats {
       this.drops.count(this.size >= this.caps.spanNames ? 'span-name-cap' : 'graph-bytes-cap');
       return (this.other ??= this.newState(OTHER_NAME, OTHER_NAME, 0, 0));
     }
-    if (!names) this.byService.set(span.service, (names = new Map()));
+    if (!names) this.byService.set(span.service, (names = new Map<string, (NameState | undefined)[]>()));
     const s = this.newState(span.service, span.name, kindOf(span.kind), bytes);
     let kinds = names.get(span.name);
     if (!kinds) names.set(span.name, (kinds = []));
@@ -182,7 +182,7 @@ export class SpanNameStats {
       if (names?.get(d.name)?.[kind]) continue;
       const bytes = ENTRY_BYTES + stringBytes(d.name) + stringBytes(d.service);
       if (!this.budget.charge(bytes)) continue;
-      if (!names) this.byService.set(d.service, (names = new Map()));
+      if (!names) this.byService.set(d.service, (names = new Map<string, (NameState | undefined)[]>()));
       const s = this.newState(d.service, d.name, kind, bytes);
       s.scopes = new Set(scopes.slice(0, this.caps.namesPerItem));
       s.count = Number(d.count) || 0;
