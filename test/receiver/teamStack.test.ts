@@ -10,7 +10,8 @@
 
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { CodeLens, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -205,6 +206,33 @@ describe('team stack: real Collector, Prometheus and Jaeger (conformance)', func
       const detail = await s.conn.sendRequest<TraceDetail>(TraceRequest.method, { traceId: list.traces[0].traceId });
       assert.equal(detail.spans.length, list.traces[0].spanCount);
       assert.ok(detail.spans.some((x) => x.code?.file.startsWith('services/')), JSON.stringify(detail.spans.map((x) => x.code)));
+    } finally {
+      await stopServer(s);
+    }
+  });
+
+  it('otelFlowMap.sources with the team Prometheus: CodeLens and hover show the span metrics\' numbers', async () => {
+    assert.ok(host, 'the first test ran');
+    const demo = join(__dirname, '..', '..', 'demo');
+    const s = await startServer({ grpcPort: 0, httpPort: 0 }, mkdtempSync(join(dir, 'lsp-')), demo, { sources: [`prometheus=${stack!.prometheus},refresh=1s`] });
+    try {
+      await waitFor('listening status', () => s.statuses.find((x) => x.state === 'listening'));
+      const file = join(demo, 'services', 'checkout.mjs');
+      const lines = readFileSync(file, 'utf8').split('\n');
+      const line = lines.findIndex((l) => l.includes("startSpan('POST /checkout'"));
+      const position = { line, character: lines[line].indexOf("'POST /checkout'") + 2 };
+      const textDocument = { uri: pathToFileURL(file).href };
+      // Our receiver's count of the same spans: the Collector's series counted them too.
+      const ours = [...host.live().names.values()].find((n) => n.service === 'checkout' && n.name === 'POST /checkout' && n.kind === 'server')!;
+      const hover = await waitFor('a hover with the span metrics\' totals', async () => {
+        const h = await s.conn.sendRequest<Hover | null>('textDocument/hover', { textDocument, position });
+        const text = (h?.contents as MarkupContent | undefined)?.value ?? '';
+        return text.includes('Since start') && text;
+      }, 30_000);
+      assert.match(hover, new RegExp(`Since start: ${ours.count.toLocaleString('en-US')} spans · ${ours.errors === 0 ? '0' : '\\d'}`), hover);
+      const lenses = await s.conn.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument });
+      const title = lenses.find((l) => l.range.start.line === line && l.command?.command === 'otelFlowMap.showInMap')?.command?.title ?? '';
+      assert.match(title, /^\d[\d,]* spans in 1m · |since start/, title);
     } finally {
       await stopServer(s);
     }

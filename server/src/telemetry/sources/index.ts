@@ -11,6 +11,8 @@ import type { TelemetryHost } from '../host';
 import { parseJaegerSpec, type JaegerSourceOptions } from './jaeger';
 import { JaegerSource, PrometheusSource, type SourceStatus, type TraceSource } from './pollers';
 import { parsePrometheusSpec, type PrometheusSourceOptions } from './prometheus';
+import type { SpanMetricsNames } from './spanMetrics';
+import type { SpanNameStat } from '../topology/spanNames';
 
 export { JaegerSource, PrometheusSource, type SourceStatus, type TraceSource } from './pollers';
 
@@ -75,6 +77,8 @@ export function attachSources(host: TelemetryHost, specs: SourceSpec[]): Attache
   };
   const deltaListeners: ((d: GraphDelta) => void)[] = [];
   const statusListeners: ((s: ReceiverStatus) => void)[] = [];
+  /** The span-metrics names keyed as the local index keys them, rebuilt only when a read brings new ones. */
+  let indexed: { from: SpanMetricsNames; map: Map<string, SpanNameStat> } | undefined;
   const relayStatus = () => {
     const s = statusOf(host.status());
     for (const cb of statusListeners) cb(s);
@@ -99,6 +103,17 @@ export function attachSources(host: TelemetryHost, specs: SourceSpec[]): Attache
           // The window is the source's own (window=…): every window shows it.
           windowGraph: () => Promise.resolve(source.graph()),
           onDelta: (cb: (d: GraphDelta) => void) => void deltaListeners.push(cb),
+          // CodeLens and hover: the span metrics' per-name numbers when Prometheus has them.
+          live: () => {
+            const names = source.names();
+            if (!names) return host.live();
+            if (indexed?.from !== names) indexed = { from: names, map: new Map(names.totals.map((n) => [`${n.service}\u0000${n.name}\u0000${n.kind}`, n] as const)) };
+            return { names: indexed.map, stepRefs: host.live().stepRefs };
+          },
+          liveWindow: async () => {
+            const names = source.names();
+            return names ? { ...names.window, steps: (await host.liveWindow().catch(() => undefined))?.steps ?? [] } : host.liveWindow();
+          },
         }
       : {}),
     dispose: async () => {

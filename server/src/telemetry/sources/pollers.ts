@@ -6,6 +6,10 @@ import type { Graph } from '../../../../common/src/graph';
 import type { TraceDetail, TraceList, TraceQuery } from '../../../../common/src/traces';
 import { jaegerServices, jaegerTrace, jaegerTraces, type JaegerSourceOptions } from './jaeger';
 import { readPrometheusGraph, type PrometheusSourceOptions } from './prometheus';
+import { readSpanMetricsNames, type SpanMetricsNames } from './spanMetrics';
+
+/** The recent window of span-name numbers read from span metrics when the source names none (window=). */
+const NAMES_WINDOW_SEC = 60;
 
 export interface SourceStatus {
   /** The source as given, without options (`prometheus=http://…:9090`). */
@@ -103,6 +107,7 @@ abstract class PolledSource {
 export class PrometheusSource extends PolledSource {
   private current: Graph = { nodes: [], edges: [], flows: [], stats: { spansReceived: 0, spansDropped: 0, dropped: {}, spansPerSecond: 0 } };
   private lastJson = '';
+  private currentNames: SpanMetricsNames | undefined;
   private readonly listeners: ((g: Graph) => void)[] = [];
 
   constructor(name: string, private readonly options: PrometheusSourceOptions) {
@@ -111,6 +116,11 @@ export class PrometheusSource extends PolledSource {
 
   graph(): Graph {
     return this.current;
+  }
+
+  /** Per-span-name numbers from the spanmetrics connector's series, when Prometheus has them. */
+  names(): SpanMetricsNames | undefined {
+    return this.currentNames;
   }
 
   onGraph(cb: (g: Graph) => void): void {
@@ -124,8 +134,9 @@ export class PrometheusSource extends PolledSource {
 
   protected async tick(): Promise<void> {
     try {
-      const got = await readPrometheusGraph(this.options);
+      const [got, names] = await Promise.all([readPrometheusGraph(this.options), readSpanMetricsNames(this.options, this.options.windowSec ?? NAMES_WINDOW_SEC)]);
       if (this.stopped) return;
+      this.currentNames = names;
       const note = got.truncated
         ? `${got.truncated} series over the cap (max-series) left out`
         : got.family === 'none'
