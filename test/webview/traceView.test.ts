@@ -25,14 +25,23 @@ function hostileTrace(): TraceDetail {
   return t;
 }
 
-const TRACES: Record<string, () => TraceDetail> = { [CHECKOUT_TRACE]: checkoutTrace, [NOTIFY_TRACE]: notifyTrace, [HOSTILE_TRACE]: hostileTrace };
+const BIG_TRACE = 'b16b16b16b16b16b16b16b16b16b16b1';
+
+/** 2,100 spans, three children each: over the view's 2,000-span cap. */
+function bigTrace(): TraceDetail {
+  const t = checkoutTrace();
+  const spans = Array.from({ length: 2100 }, (_, i) => ({ ...t.spans[0], spanId: `b${i}`, parentSpanId: i ? `b${Math.floor((i - 1) / 3)}` : undefined, name: `step ${i}`, service: `svc-${i % 9}`, startMs: t.spans[0].startMs + i, durationMs: 3000 - i, events: [] }));
+  return { traceId: BIG_TRACE, spans, logs: [] };
+}
+
+const TRACES: Record<string, () => TraceDetail> = { [CHECKOUT_TRACE]: checkoutTrace, [NOTIFY_TRACE]: notifyTrace, [HOSTILE_TRACE]: hostileTrace, [BIG_TRACE]: bigTrace };
 
 function answer(m: FromWebview): ToWebview[] {
   switch (m.type) {
     case 'requestSpans':
       return [{ type: 'spans', requestId: m.requestId, spans: [] }];
     case 'requestTraces':
-      return [{ type: 'traces', requestId: m.requestId, result: { traces: [...demoTraceList(), { traceId: HOSTILE_TRACE, rootName: HOSTILE, rootService: HOSTILE, startMs: 0, durationMs: 5, spanCount: 3, errorCount: 0 }] } }];
+      return [{ type: 'traces', requestId: m.requestId, result: { traces: [...demoTraceList(), { traceId: HOSTILE_TRACE, rootName: HOSTILE, rootService: HOSTILE, startMs: 0, durationMs: 5, spanCount: 3, errorCount: 0 }, { traceId: BIG_TRACE, rootName: 'step 0', rootService: 'svc-0', startMs: 0, durationMs: 3000, spanCount: 2100, errorCount: 0 }] } }];
     case 'requestTrace':
       return [{ type: 'trace', requestId: m.requestId, trace: TRACES[m.traceId]?.() ?? null }];
     default:
@@ -153,12 +162,12 @@ describe('trace view (Chromium, demo-like traces through the stand-in host)', fu
     await page.keyboard.press('ArrowUp');
     assert.equal(await focused(), root);
     // ArrowLeft folds the root: only it stays; ArrowRight unfolds.
-    const all = await page.locator('.wf-span').count();
+    const all = await page.locator('.wf-span:not([hidden])').count();
     await page.keyboard.press('ArrowLeft');
-    await page.waitForFunction(() => document.querySelectorAll('.wf-span').length === 1);
+    await page.waitForFunction(() => document.querySelectorAll('.wf-span:not([hidden])').length === 1);
     assert.equal(await page.getAttribute('.wf-span', 'aria-expanded'), 'false');
     await page.keyboard.press('ArrowRight');
-    await page.waitForFunction((n) => document.querySelectorAll('.wf-span').length === n, all);
+    await page.waitForFunction((n) => document.querySelectorAll('.wf-span:not([hidden])').length === n, all);
     // Down to the charge span, whose block is open (it has an exception): Enter closes and reopens it.
     await page.keyboard.press('End');
     while ((await focused()) !== CHARGE_SPAN) await page.keyboard.press('ArrowUp');
@@ -193,6 +202,30 @@ describe('trace view (Chromium, demo-like traces through the stand-in host)', fu
       await page.close();
     });
   }
+
+  it('draws a 2,000-span trace, says how many it left out, and folds it without redrawing every row', async () => {
+    const { page } = await openPage(browser, server.url, { width: 1080, height: 700 });
+    await page.waitForSelector(`g.edge[data-edge-id="${FAILING_EDGE}"]`);
+    await openTraceFrom(page, `g.edge[data-edge-id="${FAILING_EDGE}"] path.edge-hit`, BIG_TRACE);
+    assert.equal(await page.locator('.wf-span').count(), 2000);
+    assert.equal(await page.textContent('.trace-missing'), '100 spans missing');
+    // Fold and unfold the root from the keyboard, timed in the page: a redraw of every row took
+    // seconds; hiding the rows under it takes milliseconds.
+    const ms = await page.evaluate(() => {
+      const t0 = performance.now();
+      for (const key of ['ArrowLeft', 'ArrowRight']) {
+        // The folded row is drawn again: the key goes to whichever row has focus now.
+        document.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+        void document.querySelectorAll('.wf-span:not([hidden])').length;
+      }
+      return performance.now() - t0;
+    });
+    assert.ok(ms < 1000, `fold and unfold took ${ms.toFixed(0)} ms`);
+    assert.equal(await page.locator('.wf-span:not([hidden])').count(), 2000);
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-depth')), '1');
+    await page.close();
+  });
 
   it('renders hostile span, service and log text as text', async () => {
     const { page } = await openPage(browser, server.url, { width: 1080, height: 700 });

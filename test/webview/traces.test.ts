@@ -187,9 +187,9 @@ describe('trace view against serve (Chromium + real OTel SDK spans)', function (
     }
     assert.equal(await focused(), sent.storeSpan);
     await page.keyboard.press('ArrowLeft');
-    await page.waitForSelector(`.wf-span[data-span-id="${sent.partnerSpan}"]`, { state: 'detached' });
+    await page.waitForSelector(`.wf-span[data-span-id="${sent.partnerSpan}"]`, { state: 'hidden' });
     await page.keyboard.press('ArrowRight');
-    await page.waitForSelector(`.wf-span[data-span-id="${sent.partnerSpan}"]`);
+    await page.waitForSelector(`.wf-span[data-span-id="${sent.partnerSpan}"]`, { state: 'visible' });
     // The store's children by start time: the invoice, then the partner call.
     await page.keyboard.press('ArrowDown');
     assert.equal(await focused(), sent.invoiceSpan);

@@ -39,6 +39,10 @@ export class TraceView {
   private collapsed = new Set<string>();
   private extrasOpen = new Set<string>();
   private selected = 0;
+  /** The drawn span rows by row index, and the one marked selected (a key press touches two rows, not all). */
+  private rowEls = new Map<number, HTMLElement>();
+  private extrasEls = new Map<number, HTMLElement>();
+  private selectedEl: HTMLElement | null = null;
   private critical = true;
   private ctx: TraceViewContext = { showPath: false, root: null, resolve: () => null, backCount: 0 };
   private readonly rowOptions: RowOptions;
@@ -83,10 +87,13 @@ export class TraceView {
     return true;
   }
 
-  /** Keyboard focus on the selected span (after the view is attached). */
-  focus(): void {
+  /**
+   * Keyboard focus on the selected span (after the view is attached), scrolled into view unless
+   * `preventScroll`: after a fold the row is where it was, and scrolling would lay out every row.
+   */
+  focus(preventScroll = false): void {
     const row = this.rowElement(this.selected);
-    (row ?? this.header.querySelector<HTMLElement>('button.trace-close'))?.focus();
+    (row ?? this.header.querySelector<HTMLElement>('button.trace-close'))?.focus({ preventScroll });
   }
 
   private renderHeader(wf: Waterfall | null): void {
@@ -118,40 +125,85 @@ export class TraceView {
     this.header.replaceChildren(el('div', { class: 'trace-heading' }, [title, controls]), meta, legend);
   }
 
+  /**
+   * Draws every span row once. Folding hides rows and opening a block swaps one row, so a key
+   * press touches the rows it concerns, not all of a 2,000-span trace.
+   */
   private renderRows(): void {
     const wf = this.wf;
     if (!wf) return;
     const rows: Node[] = [];
-    for (const i of visibleRows(wf.rows, this.collapsed)) {
-      const row = wf.rows[i];
-      const open = this.extrasOpen.has(row.span.spanId) && hasExtras(row);
-      rows.push(spanRow(wf, row, i, this.collapsed.has(row.span.spanId), open, this.rowOptions));
-      if (open) rows.push(extrasRow(wf, row, this.rowOptions, () => this.toggleExtras(i)));
-    }
+    this.rowEls = new Map();
+    this.extrasEls = new Map();
+    this.selectedEl = null;
+    wf.rows.forEach((_, i) => {
+      rows.push(this.drawRow(i));
+      const extras = this.extrasEls.get(i);
+      if (extras) rows.push(extras);
+    });
     if (!wf.rows.length) rows.push(el('p', { class: 'hint', text: 'This trace holds no spans.' }));
     const grid = el('div', { class: 'waterfall', attrs: { role: 'treegrid', 'aria-label': `Spans of ${wf.rows[0]?.span.name ?? 'the trace'}`, 'aria-multiselectable': 'false' } }, [axisRow(wf), el('div', { class: 'wf-body' }, [gridLines(wf), ...rows])]);
     if (wf.traceLogs.length) grid.append(el('p', { class: 'hint', text: `${wf.traceLogs.length} log record(s) of this trace name no span of it.` }));
     this.scroll.replaceChildren(grid);
+    this.applyFolds();
     this.select(Math.min(this.selected, wf.rows.length - 1), false);
   }
 
-  private rowElement(index: number): HTMLElement | null {
-    return this.scroll.querySelector<HTMLElement>(`.wf-span[data-index="${index}"]`);
+  /** The row of span `i` (and the block under it when open), kept in the row maps. */
+  private drawRow(i: number): HTMLElement {
+    const wf = this.wf!;
+    const row = wf.rows[i];
+    const open = this.extrasOpen.has(row.span.spanId) && hasExtras(row);
+    const rowEl = spanRow(wf, row, i, this.collapsed.has(row.span.spanId), open, this.rowOptions);
+    this.rowEls.set(i, rowEl);
+    if (open) this.extrasEls.set(i, extrasRow(wf, row, this.rowOptions, () => this.toggleExtras(i)));
+    else this.extrasEls.delete(i);
+    return rowEl;
   }
 
+  /** Draws span `i`'s row (and block) again in place, after it was folded or its block toggled. */
+  private redrawRow(i: number): void {
+    const oldRow = this.rowEls.get(i);
+    const oldExtras = this.extrasEls.get(i);
+    if (!oldRow) return;
+    const row = this.drawRow(i);
+    const extras = this.extrasEls.get(i);
+    oldRow.replaceWith(row);
+    if (oldExtras && extras) oldExtras.replaceWith(extras);
+    else if (oldExtras) oldExtras.remove();
+    else if (extras) row.after(extras);
+    if (this.selectedEl === oldRow) this.selectedEl = null;
+  }
+
+  /** Hides the rows (and blocks) of spans under a folded span. */
+  private applyFolds(): void {
+    const shown = new Set(visibleRows(this.wf?.rows ?? [], this.collapsed));
+    for (const [i, rowEl] of this.rowEls) {
+      const hidden = !shown.has(i);
+      for (const e of [rowEl, this.extrasEls.get(i)]) if (e && e.hidden !== hidden) e.hidden = hidden;
+    }
+  }
+
+  private rowElement(index: number): HTMLElement | null {
+    return this.rowEls.get(index) ?? null;
+  }
+
+  /** Marks row `index` selected and shows its span in the pane; `focus` moves keyboard focus there (scrolled into view). */
   private select(index: number, focus: boolean): void {
     const wf = this.wf;
     if (!wf || index < 0) return;
     this.selected = index;
-    for (const r of this.scroll.querySelectorAll<HTMLElement>('.wf-span')) {
-      const on = r.dataset.index === String(index);
-      r.setAttribute('aria-selected', String(on));
-      r.tabIndex = on ? 0 : -1;
-      r.classList.toggle('is-selected', on);
-    }
     const row = this.rowElement(index);
+    if (this.selectedEl !== row) {
+      for (const [r, on] of [[this.selectedEl, false], [row, true]] as const) {
+        if (!r) continue;
+        r.setAttribute('aria-selected', String(on));
+        r.tabIndex = on ? 0 : -1;
+        r.classList.toggle('is-selected', on);
+      }
+      this.selectedEl = row;
+    }
     if (focus) row?.focus();
-    else row?.scrollIntoView({ block: 'nearest' });
     this.pane.replaceChildren(...renderSpanPane(wf, wf.rows[index], this.rowOptions));
     this.element.dataset.selectedSpan = wf.rows[index]?.span.spanId ?? '';
   }
@@ -221,16 +273,18 @@ export class TraceView {
     const id = this.wf?.rows[index]?.span.spanId;
     if (!id || !this.wf?.rows[index].children.length) return;
     if (!this.collapsed.delete(id)) this.collapsed.add(id);
-    this.selected = index;
-    this.renderRows();
-    this.focus();
+    this.redrawRow(index);
+    this.applyFolds();
+    this.select(index, false);
+    this.focus(true);
   }
 
   private toggleExtras(index: number): void {
     const id = this.wf?.rows[index]?.span.spanId;
     if (!id) return;
     if (!this.extrasOpen.delete(id)) this.extrasOpen.add(id);
-    this.renderRows();
-    this.focus();
+    this.redrawRow(index);
+    this.select(index, false);
+    this.focus(true);
   }
 }
