@@ -55,7 +55,7 @@ export async function promQuery(prom: string, q: string): Promise<PromVector[]> 
 export interface FailedHealth {
   ok: boolean;
   reason?: string;
-  sources?: { source: string; state: string; message?: string; failures: number }[];
+  sources?: { source: string; state: string; message?: string; failures: number; nextReadInMs?: number }[];
 }
 
 /** /healthz of a serve at `ui` once it answers 503 with its first source in error. */

@@ -241,7 +241,7 @@ describe('team stack: real Collector, Prometheus and Jaeger (conformance)', func
     }
   });
 
-  it('an unreachable Jaeger is named on /healthz and in the trace answers; the map keeps working', async () => {
+  it('an unreachable Jaeger is named on /healthz and in the trace answers, retries back off; the map keeps working', async () => {
     const port = await freePort();
     const serve = await startServe(procs, dir, ['--source', `jaeger=http://127.0.0.1:${port},refresh=1s`]);
     const body = await failedSourceHealth(serve.ui);
@@ -250,5 +250,11 @@ describe('team stack: real Collector, Prometheus and Jaeger (conformance)', func
     assert.equal(res.status, 502);
     assert.match(((await res.json()) as { error: string }).error, new RegExp(`jaeger=http://127.0.0.1:${port}`));
     assert.equal((await fetch(`${serve.ui}api/graph`)).status, 200);
+    // Each failure doubles the wait before the next try (refresh=1s × 2ⁿ⁻¹).
+    const later = await waitFor('a third failure', async () => {
+      const h = await failedSourceHealth(serve.ui);
+      return h.sources![0].failures >= 3 && h.sources![0];
+    }, 20_000);
+    assert.equal(later.nextReadInMs, 1_000 * 2 ** (later.failures - 1));
   });
 });
