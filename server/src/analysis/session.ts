@@ -56,46 +56,74 @@ export class AnalysisSession {
   /** Document versions each analyzer was given; a new analyzer starts with none. */
   private readonly synced = new WeakMap<WorkspaceAnalyzer, Map<string, number>>();
   private readonly siteListeners: (() => void)[] = [];
-  private siteCache: SiteIndex | undefined;
-  /** Bumped whenever sites may have changed: a warm-up that saw it move on was overtaken. */
+  /**
+   * Each file's sites (files without any left out), kept across changes and brought up to date by
+   * a walk over the analyzer's files (warmSites, sliced; or at once when read first): a change
+   * replaces only its files' entries, so no index of every site is rebuilt per change.
+   */
+  private readonly byFile = new Map<string, SpanSite[]>();
+  /** No change since the last complete walk. */
+  private sitesFresh = false;
+  /** The flat list, built from byFile when asked for. */
+  private siteList: SpanSite[] | undefined;
+  /** Bumped whenever sites may have changed: a walk that saw it move on was overtaken. */
   private siteGeneration = 0;
 
   constructor(private readonly host: SessionHost) {}
 
   /** Every span site in the workspace (absolute file paths), in file order. */
   sites(): SpanSite[] {
-    return this.siteIndex().list;
+    const byFile = this.sitesByFile();
+    if (this.siteList) return this.siteList;
+    const list: SpanSite[] = [];
+    for (const file of this.analyzer?.sortedPaths() ?? []) for (const site of byFile.get(file) ?? []) list.push(site);
+    return (this.siteList = list);
   }
 
-  /** Each file's sites (files without any left out), in path order: the same array while a file's sites are unchanged. */
+  /** Each file's sites (files without any left out): the same array while a file's sites are unchanged. */
   sitesByFile(): ReadonlyMap<string, SpanSite[]> {
-    return this.siteIndex().byFile;
-  }
-
-  private siteIndex(): SiteIndex {
-    if (this.siteCache) return this.siteCache;
-    const index = emptySiteIndex();
-    for (const file of this.analyzer?.sortedPaths() ?? []) addFile(index, file, this.analyzer!.sitesOf(file));
-    return (this.siteCache = index);
+    if (!this.sitesFresh && this.analyzer) {
+      for (const file of this.analyzer.sortedPaths()) this.updateSitesOf(this.analyzer, file);
+      this.dropGoneFiles(this.analyzer);
+      this.sitesFresh = true;
+    }
+    return this.byFile;
   }
 
   /**
    * Computes every file's sites, awaiting `pause()` after each file (it yields to the event loop
-   * when a slice of time is spent), so that sites() afterwards only reads cached results. After a
+   * when a slice of time is spent), so that reading the sites afterwards costs nothing. After a
    * file comes or goes, its package or its importers are analysed again: inside one request or
    * timer that held the server for hundreds of milliseconds at 25k files.
    */
   async warmSites(pause: () => Promise<void>): Promise<void> {
     const analyzer = this.analyzer;
-    if (!analyzer || this.siteCache) return;
+    if (!analyzer || this.sitesFresh) return;
     const generation = this.siteGeneration;
-    const index = emptySiteIndex();
     for (const file of analyzer.sortedPaths()) {
       if (analyzer !== this.analyzer || generation !== this.siteGeneration) return;
-      addFile(index, file, analyzer.sitesOf(file));
+      this.updateSitesOf(analyzer, file);
       await pause();
     }
-    if (analyzer === this.analyzer && generation === this.siteGeneration) this.siteCache = index;
+    if (analyzer !== this.analyzer || generation !== this.siteGeneration) return;
+    this.dropGoneFiles(analyzer);
+    this.sitesFresh = true;
+  }
+
+  private updateSitesOf(analyzer: WorkspaceAnalyzer, file: string): void {
+    const sites = analyzer.sitesOf(file);
+    if (this.byFile.get(file) === sites) return;
+    this.siteList = undefined;
+    if (sites.length) this.byFile.set(file, sites);
+    else this.byFile.delete(file);
+  }
+
+  private dropGoneFiles(analyzer: WorkspaceAnalyzer): void {
+    for (const file of this.byFile.keys()) {
+      if (analyzer.has(file)) continue;
+      this.byFile.delete(file);
+      this.siteList = undefined;
+    }
   }
 
   /** Called, undebounced, whenever sites may have been added, changed or removed. */
@@ -203,7 +231,7 @@ export class AnalysisSession {
   }
 
   private sitesChanged(): void {
-    this.siteCache = undefined;
+    this.sitesFresh = false;
     this.siteGeneration++;
     this.siteListeners.forEach((l) => l());
   }
@@ -290,22 +318,6 @@ export class AnalysisSession {
   private configFolder(file: string): string | undefined {
     return basename(file) === CONFIG_FILE_NAME ? this.host.workspaceFolders().find((f) => f === dirname(file)) : undefined;
   }
-}
-
-/** The site index read by the editor's features: the flat list and the same sites by file. */
-interface SiteIndex {
-  list: SpanSite[];
-  byFile: Map<string, SpanSite[]>;
-}
-
-function emptySiteIndex(): SiteIndex {
-  return { list: [], byFile: new Map() };
-}
-
-function addFile(index: SiteIndex, file: string, sites: SpanSite[]): void {
-  if (!sites.length) return;
-  index.byFile.set(file, sites);
-  for (const site of sites) index.list.push(site);
 }
 
 /** The path of a `file:` URI; none for other schemes (untitled buffers have no file to analyse). */

@@ -50,7 +50,7 @@ export async function liveSitesOf(uri: string, ctx: ServerContext, siteIndex: Si
   } catch {
     return [];
   }
-  const mine = siteIndex.sites().filter((site) => site.file === path);
+  const mine = siteIndex.sitesByFile().get(path) ?? [];
   if (!mine.length) return [];
   const prefix = ctx.settings().analysis.attributePrefix;
   const h = host();

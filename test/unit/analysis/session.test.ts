@@ -140,7 +140,7 @@ describe('AnalysisSession', function () {
     await session.warmSites(async () => void pauses++);
     assert.equal(pauses, 2, 'nothing to do while the index is read and unchanged');
     // By file, a file's sites stay the same array until that file changes.
-    const before = session.sitesByFile();
+    const before = new Map(session.sitesByFile());
     writeFileSync(join(dir, 'orders', 'refunds.ts'), source('orders.refund_v2'));
     await session.filesChanged([{ uri: uriOf('orders', 'refunds.ts'), deleted: false }]);
     await session.warmSites(async () => undefined);
