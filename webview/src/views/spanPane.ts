@@ -1,19 +1,13 @@
 // The selected span of the trace view: what it is, where its code is, its attributes, its other
 // events and its links. Beside the waterfall in a wide window, below it in a narrow one.
 
-import type { CodeLocation } from '../../../common/src/graph';
-import type { TraceLink } from '../../../common/src/traces';
 import { formatMs } from '../format';
 import type { Waterfall, WaterfallRow } from '../waterfall';
 import { el, factsTable } from './dom';
-import { linkList } from './waterfallRows';
+import { linkList, type RowOptions } from './waterfallRows';
 
-export interface SpanPaneOptions {
-  codeLink(location: CodeLocation): HTMLElement;
-  location(row: WaterfallRow): CodeLocation | null;
-  /** Called detached from the options (handed to each link's button). */
-  follow: (link: TraceLink) => void;
-}
+/** What the pane needs to link a span's code and follow its links: the rows' own options. */
+export type SpanPaneOptions = RowOptions;
 
 export function renderSpanPane(wf: Waterfall, row: WaterfallRow | undefined, options: SpanPaneOptions): Node[] {
   if (!row) return [el('p', { class: 'hint', text: 'Select a span for its attributes.' })];

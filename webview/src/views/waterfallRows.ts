@@ -14,9 +14,9 @@ const MAX_INDENT_LEVELS = 12;
 
 export interface RowOptions {
   /** The span's code link, or null when no location is known. */
-  codeLink(location: CodeLocation): HTMLElement;
-  location(row: WaterfallRow): CodeLocation | null;
-  follow(link: TraceLink): void;
+  codeLink: (location: CodeLocation) => HTMLElement;
+  location: (row: WaterfallRow) => CodeLocation | null;
+  follow: (link: TraceLink) => void;
 }
 
 /** Offset and length of a time range as percentages of the trace's duration. */
