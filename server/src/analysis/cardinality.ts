@@ -151,6 +151,8 @@ function wordsVerdict(w: string[]): Verdict {
   if (named) return { bound: 'bounded', reason: named };
   // `baseUrl`, `base_path`: a client's configured endpoint or a router's mount path, not one request's.
   if (w.length > 1 && w[w.length - 2] === 'base' && (last === 'url' || last === 'uri' || last === 'path')) return { bound: 'bounded', reason: 'a base URL or mount path' };
+  // `propertyKey`, `methodKey`: a decorator's name of the decorated member, one per method in the code.
+  if (last === 'key' && w.length > 1 && (w[w.length - 2] === 'property' || w[w.length - 2] === 'method')) return { bound: 'bounded', reason: 'a class member name' };
   if (UNBOUNDED_WORDS[last]) {
     // `keyPrefix`, `pathPrefix`, `urlTemplate` are not keys or paths; only the last word counts.
     return { bound: 'unbounded', reason: UNBOUNDED_WORDS[last] };

@@ -236,4 +236,27 @@ export function route(req: { method: string; url: string; route?: { path: string
     const dynamic = a.findingsOf('/ws/app.ts').filter((f) => f.rule === 'dynamic-span-name');
     assert.deepEqual(dynamic.map((f) => at(text, f.range)), [[7, '`${req.method} ${req.url}`']]);
   });
+  it('reads attributes assigned to a local attributes object before it is passed (socket.io emit)', async () => {
+    const text = [
+      "import { trace, SpanKind } from '@opentelemetry/api';",
+      "const tracer = trace.getTracer('socket.io');",
+      'export function emit(socket: { name?: string }, ev: string) {',
+      "  const attributes: Record<string, unknown> = { 'messaging.system': 'socket.io', 'socket.io.event_name': ev };",
+      '  const namespace = socket.name;',
+      "  if (namespace) attributes['messaging.destination'] = namespace;",
+      "  const span = tracer.startSpan('send', { kind: SpanKind.PRODUCER, attributes });",
+      '  span.end();',
+      '}',
+      'export function noDestination(ev: string) {',
+      "  const attrs: Record<string, unknown> = { 'messaging.system': 'socket.io' };",
+      "  attrs.event = ev;",
+      "  const span = tracer.startSpan('receive', { kind: SpanKind.CONSUMER, attributes: attrs });",
+      '  span.end();',
+      '}',
+    ].join('\n');
+    const a = await analyze(text);
+    const missing = a.findingsOf('/ws/app.ts').filter((f) => f.rule === 'messaging-missing-destination').map((f) => f.range.start.line + 1);
+    assert.deepEqual(missing, [13]);
+    assert.ok(site(a, 'send').attributes.some((x) => x.key === 'messaging.destination'));
+  });
 });

@@ -79,4 +79,27 @@ describe('TypeScript tracer receivers (OpenTelemetry only)', () => {
     // `this.inner.startSpan(name)` is a site; `new LoggingTracer(...)` named like a tracer is unresolved, the file imports OTel.
     assert.deepEqual(await sitesOf({ '/ws/t.ts': text }, '/ws/t.ts'), ['name', "'wrapped.call'"]);
   });
+  it('follows this.m() and a local function to the tracer they return (Next.js getTracerInstance)', async () => {
+    const text = [
+      'let api;',
+      "try { api = require('@opentelemetry/api'); } catch (err) { api = require('next/dist/compiled/@opentelemetry/api'); }",
+      'const { trace } = api;',
+      "function makeTracer() { return trace.getTracer('app'); }",
+      'class NextTracerImpl {',
+      "  getTracerInstance() { return trace.getTracer('next.js', '16.5.0'); }",
+      "  getClient() { return require('dd-trace').init(); }",
+      '  startSpan(type, options) {',
+      '    return this.getTracerInstance().startSpan(type, options);',
+      '  }',
+      '  other() {',
+      "    const d = this.getClient().startSpan('dd.span');",
+      "    const s = makeTracer().startSpan('app.work');",
+      '    d.finish();',
+      '    s.end();',
+      '  }',
+      '}',
+      'module.exports = { NextTracerImpl };',
+    ].join('\n');
+    assert.deepEqual(await sitesOf({ '/ws/tracer.js': text }, '/ws/tracer.js'), ['type', "'app.work'"]);
+  });
 });

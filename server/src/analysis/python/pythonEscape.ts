@@ -48,7 +48,11 @@ function isEvent(use: Node, region: Node): boolean {
     const call = parent.parent;
     const callee = call?.childForFieldName('function');
     const name = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee?.text;
-    if (name === 'use_span') return keywordArgument(parent, 'end_on_exit')?.text === 'True';
+    if (name === 'use_span') {
+      // `use_span(span, end_on_exit=flag)`: only a literal False (or no flag) is known to leave it open.
+      const flag = keywordArgument(parent, 'end_on_exit') ?? namedChildren(parent).filter((a) => a.type !== 'keyword_argument')[1];
+      return flag !== undefined && flag !== null && flag.text !== 'False';
+    }
     return true;
   }
   if (parent.type === 'keyword_argument') return true;

@@ -114,6 +114,34 @@ export function objectAttributes(expr: ts.Expression, evaluator: ConstantEvaluat
     }
     out.push(attr);
   }
+  const e = unwrap(expr);
+  if (ts.isIdentifier(e)) out.push(...assignedAttributes(e, evaluator, sf));
+  return out;
+}
+
+/**
+ * `attributes[ATTR_MESSAGING_DESTINATION] = namespace` after `const attributes = {...}`: keys a
+ * local attributes object gets by assignment (often under a condition) before it is passed.
+ */
+function assignedAttributes(id: ts.Identifier, evaluator: ConstantEvaluator, sf: ts.SourceFile): AttributeInfo[] {
+  const b = findBinding(id.text, id);
+  if (b?.kind !== 'variable') return [];
+  let scope: ts.Node = b.decl;
+  while (scope.parent && !ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
+  const out: AttributeInfo[] = [];
+  for (const at of occurrences(sf.text, id.text, scope.getStart(sf), scope.end)) {
+    const target = innermostNodeAt(scope, at);
+    if (!ts.isIdentifier(target) || target.text !== id.text) continue;
+    const access = target.parent;
+    if (!(ts.isElementAccessExpression(access) || ts.isPropertyAccessExpression(access)) || access.expression !== target) continue;
+    const assign = access.parent;
+    if (!ts.isBinaryExpression(assign) || assign.left !== access || assign.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
+    const found = findBinding(target.text, target);
+    if (found?.kind !== 'variable' || found.decl !== b.decl) continue;
+    const keyNode = ts.isElementAccessExpression(access) ? access.argumentExpression : access.name;
+    const key = ts.isElementAccessExpression(access) ? constantKey(access.argumentExpression, evaluator) : access.name.text;
+    out.push({ key, keyRange: rangeOf(keyNode, sf), value: valueInfo(assign.right, evaluator, sf) });
+  }
   return out;
 }
 

@@ -83,7 +83,33 @@ class ReceiverResolver {
     if (root?.origin === 'none') return NONE;
     if (name === 'getTracer') return { origin: 'otel', scope: this.scopeOf(call) };
     if (root?.origin === 'otel') return OTEL;
-    return byName(name, call);
+    const named = byName(name, call);
+    if (named.origin !== 'none') return named;
+    return this.returnedBy(callee, hops) ?? NONE;
+  }
+
+  /**
+   * `this.getTracerInstance()` (Next.js), `makeTracer()`: a method of the enclosing class or a
+   * function of the file, by what its return statements give.
+   */
+  private returnedBy(callee: ts.Expression, hops: number): TracerInfo | undefined {
+    if (hops >= MAX_HOPS) return undefined;
+    const fn = calledFunction(callee);
+    const body = fn?.body;
+    if (!body) return undefined;
+    if (!ts.isBlock(body)) return this.initializer(body, hops + 1);
+    let found: TracerInfo | undefined;
+    const visit = (n: ts.Node): void => {
+      if (found || ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+      if (ts.isReturnStatement(n) && n.expression) {
+        const info = this.initializer(n.expression, hops + 1);
+        if (info && info.origin !== 'unresolved') found = info;
+        return;
+      }
+      ts.forEachChild(n, visit);
+    };
+    ts.forEachChild(body, visit);
+    return found;
   }
 
   /** A variable, parameter or import: its type annotation, its initializer, then its name. */
@@ -261,6 +287,32 @@ function prototypeOwner(node: ts.Node): string | undefined {
     const target = memberAccess(assign.left)?.[0];
     const proto = target && memberAccess(target);
     return proto && proto[1] === 'prototype' && ts.isIdentifier(proto[0]) ? proto[0].text : undefined;
+  }
+  return undefined;
+}
+
+/** The method `this.m` names in the enclosing class, or the function a plain identifier is bound to. */
+function calledFunction(callee: ts.Expression): ts.FunctionLikeDeclaration | undefined {
+  const e = unwrap(callee);
+  const member = memberAccess(e);
+  if (member && unwrap(member[0]).kind === ts.SyntaxKind.ThisKeyword) {
+    const cls = enclosingClass(e);
+    for (const m of cls?.members ?? []) {
+      if (!m.name || !(ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name)) || m.name.text !== member[1]) continue;
+      if (ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m)) return m;
+      if (ts.isPropertyDeclaration(m) && m.initializer) {
+        const init = unwrap(m.initializer);
+        if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+      }
+    }
+    return undefined;
+  }
+  if (!ts.isIdentifier(e)) return undefined;
+  const b = findBinding(e.text, e);
+  if (b?.kind === 'other' && ts.isFunctionDeclaration(b.decl)) return b.decl;
+  if (b?.kind === 'variable' && b.decl.initializer) {
+    const init = unwrap(b.decl.initializer);
+    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
   }
   return undefined;
 }
