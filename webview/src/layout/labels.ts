@@ -46,14 +46,25 @@ const EDGE_STOPS = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78];
 const EDGE_SIDES = [0, 1, -1, 2, -2];
 const CELL = 64;
 
+export interface PlaceOptions {
+  /**
+   * Node labels may cover other nodes' shapes (never text, never their own node): where nodes
+   * are packed closer than a name is wide (the canvas renderer's thousand-node maps), no name
+   * would fit otherwise. Edge labels still keep clear of every shape.
+   */
+  nodeLabelsOverShapes?: boolean;
+}
+
 /**
  * Places node labels, then edge labels, around the node shapes (which are obstacles too) and
- * any boxes already taken (`obstacles`: labels drawn earlier that stay where they are).
+ * any boxes already taken (`obstacles`: labels drawn earlier that stay where they are, or the
+ * frame around the part in view).
  */
-export function placeLabels(nodes: readonly NodeLabelInput[], edges: readonly EdgeLabelInput[], obstacles: readonly Box[] = []): LabelPlacement {
+export function placeLabels(nodes: readonly NodeLabelInput[], edges: readonly EdgeLabelInput[], obstacles: readonly Box[] = [], options: PlaceOptions = {}): LabelPlacement {
   const grid = new BoxGrid();
   for (const b of obstacles) grid.add(b);
-  for (const n of nodes) grid.add({ x0: n.at.x - n.halfWidth, y0: n.at.y - n.halfHeight, x1: n.at.x + n.halfWidth, y1: n.at.y + n.halfHeight });
+  const shape = (n: NodeLabelInput): Box => ({ x0: n.at.x - n.halfWidth, y0: n.at.y - n.halfHeight, x1: n.at.x + n.halfWidth, y1: n.at.y + n.halfHeight });
+  if (!options.nodeLabelsOverShapes) for (const n of nodes) grid.add(shape(n));
   const placedNodes = new Map<string, Box>();
   for (const n of [...nodes].sort(byPriority)) {
     const box = nodeCandidates(n).find((b) => !grid.hits(b));
@@ -61,6 +72,7 @@ export function placeLabels(nodes: readonly NodeLabelInput[], edges: readonly Ed
     grid.add(box);
     placedNodes.set(n.id, box);
   }
+  if (options.nodeLabelsOverShapes) for (const n of nodes) grid.add(shape(n));
   const placedEdges = new Map<string, Box>();
   for (const e of [...edges].sort(byPriority)) {
     const box = edgeCandidates(e).find((b) => !grid.hits(b));

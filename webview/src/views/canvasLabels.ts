@@ -14,24 +14,42 @@ import { EDGE_LABEL_PX, NODE_LABEL_PX, NODE_SYSTEM_PX, placeSceneLabels, shapeBo
 
 type EdgeTarget = { item: SceneEdge; route: EdgeRoute; selected: boolean };
 
-/** Zoom level from which labels are drawn: below it, 12 px text would be under 13 px on screen. */
-export const LABEL_ZOOM = 1.1;
+/** Zoom level from which labels are drawn: below it, 12 px text would be under 10 px on screen. */
+export const LABEL_ZOOM = 0.8;
 
-/** The part of the graph on screen (graph coordinates), with a margin for labels that start outside. */
+/** The part of the graph on screen (graph coordinates). */
 export function viewBox(t: ZoomState, width: number, height: number): Box {
-  const margin = 40 / t.k;
-  return { x0: -t.x / t.k - margin, y0: -t.y / t.k - margin, x1: (width - t.x) / t.k + margin, y1: (height - t.y) / t.k + margin };
+  return { x0: -t.x / t.k, y0: -t.y / t.k, x1: (width - t.x) / t.k, y1: (height - t.y) / t.k };
 }
+
+/** Boxes all around the view: a label cut by the edge of the canvas cannot be read, so none is placed there. */
+function frame(v: Box): Box[] {
+  // Bands, not half-planes: the placer's grid indexes a box by every cell it covers. Candidates
+  // lie within a label's size of their item, which is at most 40 units outside the view.
+  const band = 1000;
+  return [
+    { x0: v.x0 - band, y0: v.y0 - band, x1: v.x1 + band, y1: v.y0 },
+    { x0: v.x0 - band, y0: v.y1, x1: v.x1 + band, y1: v.y1 + band },
+    { x0: v.x0 - band, y0: v.y0, x1: v.x0, y1: v.y1 },
+    { x0: v.x1, y0: v.y0, x1: v.x1 + band, y1: v.y1 },
+  ];
+}
+
+const grow = (b: Box, by: number): Box => ({ x0: b.x0 - by, y0: b.y0 - by, x1: b.x1 + by, y1: b.y1 + by });
 
 const inside = (p: Point, b: Box): boolean => p.x >= b.x0 && p.x <= b.x1 && p.y >= b.y0 && p.y <= b.y1;
 
 /**
- * Every label of the items in view. The selection (a node with its edges, or an edge) is placed
- * first and may cover other nodes' shapes, never text: in a dense view nothing else would fit
- * beside it. Then every other label where it covers no other label and no node, busiest first.
+ * Every label of the items in view, wholly inside it, none covering other text. The selection
+ * (a node with its edges, or an edge) is placed first and may cover other nodes' shapes: in a
+ * dense view nothing would fit beside it. Then the other node labels, busiest first, which may
+ * cover other nodes' shapes too (nodes of a thousand-node map sit closer than a name is wide),
+ * then edge labels where they cover no text and no node.
  */
-export function placeCanvasLabels(nodes: readonly SceneNode[], edges: readonly SceneEdge[], at: Placed, view: Box, selection: MapSelection | null): LabelPlacement {
+export function placeCanvasLabels(nodes: readonly SceneNode[], edges: readonly SceneEdge[], at: Placed, visible: Box, selection: MapSelection | null): LabelPlacement {
   const selectedNode = selection?.kind === 'node' ? selection.id : null;
+  // Items just outside can still have a label inside.
+  const view = grow(visible, 40);
   const first: { nodes: LabelTarget<SceneNode>[]; edges: EdgeTarget[] } = { nodes: [], edges: [] };
   const rest: { nodes: LabelTarget<SceneNode>[]; edges: EdgeTarget[] } = { nodes: [], edges: [] };
   for (const n of nodes) {
@@ -46,15 +64,16 @@ export function placeCanvasLabels(nodes: readonly SceneNode[], edges: readonly S
     const selected = (selection?.kind === 'edge' && selection.id === e.edge.id) || e.edge.source === selectedNode || e.edge.target === selectedNode;
     (selected ? first : rest).edges.push({ item: e, route, selected });
   }
-  const placedFirst = placeSceneLabels(first.nodes, first.edges);
-  const obstacles = [...placedFirst.nodes.values(), ...placedFirst.edges.values()];
-  const placed = placeSceneLabels(rest.nodes, rest.edges, obstacles);
+  const framed = frame(visible);
+  const placedFirst = placeSceneLabels(first.nodes, first.edges, framed);
+  const obstacles = [...framed, ...placedFirst.nodes.values(), ...placedFirst.edges.values(), ...first.nodes.map((n) => shapeBox(n.item, n.at))];
+  const placed = placeSceneLabels(rest.nodes, rest.edges, obstacles, { nodeLabelsOverShapes: true });
   return { nodes: new Map([...placedFirst.nodes, ...placed.nodes]), edges: new Map([...placedFirst.edges, ...placed.edges]) };
 }
 
 /** Labels of nodes that arrived since the full drawing, clear of everything already drawn. */
-export function placeArrivedLabels(arrived: readonly SceneNode[], all: readonly SceneNode[], at: Placed, taken: readonly Box[]): Map<string, Box> {
-  const obstacles = [...taken];
+export function placeArrivedLabels(arrived: readonly SceneNode[], all: readonly SceneNode[], at: Placed, taken: readonly Box[], visible: Box): Map<string, Box> {
+  const obstacles = [...taken, ...frame(visible)];
   for (const n of all) {
     const p = at.positions.get(n.node.id);
     if (p) obstacles.push(shapeBox(n, p));

@@ -202,7 +202,7 @@ export class CanvasMapRenderer implements MapRenderer {
     drawHighlights(this.ctx, change.nodes, this.scene.edges, this.selection, placed, this.palette, t.k);
     if (t.k >= LABEL_ZOOM) {
       const arrived = change.nodes.filter((n) => !this.labelBoxes.has(n.node.id) && !this.drawnNodes.has(n.node.id));
-      const boxes = arrived.length ? placeArrivedLabels(arrived, this.scene.nodes, placed, [...this.labelBoxes.values(), ...this.edgeLabelBoxes.values()]) : new Map<string, Box>();
+      const boxes = arrived.length ? placeArrivedLabels(arrived, this.scene.nodes, placed, [...this.labelBoxes.values(), ...this.edgeLabelBoxes.values()], viewBox(t, this.element.clientWidth, this.element.clientHeight)) : new Map<string, Box>();
       for (const [id, box] of boxes) this.labelBoxes.set(id, box);
       drawNodeLabels(this.ctx, arrived, boxes, this.palette, this.font());
     }

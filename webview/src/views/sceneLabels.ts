@@ -2,7 +2,7 @@
 // by kind, priorities (selection first, then traffic). Shared by the SVG and canvas renderers.
 
 import type { EdgeRoute } from '../layout/edgeRoutes';
-import { placeLabels, type Box, type LabelPlacement } from '../layout/labels';
+import { placeLabels, type Box, type LabelPlacement, type PlaceOptions } from '../layout/labels';
 import type { Point } from '../layout/placement';
 import { sceneEdgeLabel, systemLine, type SceneEdge, type SceneNode } from './scene';
 import { shapeExtent } from './shapes';
@@ -27,7 +27,7 @@ export function shapeBox(d: SceneNode, at: Point): Box {
   return { x0: at.x - halfWidth, y0: at.y - halfHeight, x1: at.x + halfWidth, y1: at.y + halfHeight };
 }
 
-export function placeSceneLabels(nodes: readonly LabelTarget<SceneNode>[], edges: ReadonlyArray<{ item: SceneEdge; route: EdgeRoute; selected: boolean }>, obstacles: readonly Box[] = []): LabelPlacement {
+export function placeSceneLabels(nodes: readonly LabelTarget<SceneNode>[], edges: ReadonlyArray<{ item: SceneEdge; route: EdgeRoute; selected: boolean }>, obstacles: readonly Box[] = [], options: PlaceOptions = {}): LabelPlacement {
   return placeLabels(
     nodes.map(({ item: d, at, selected }) => {
       const system = systemLine(d.node);
@@ -42,5 +42,6 @@ export function placeSceneLabels(nodes: readonly LabelTarget<SceneNode>[], edges
       priority: selected ? Infinity : d.edge.count,
     })),
     obstacles,
+    options,
   );
 }
