@@ -25,6 +25,11 @@ const YOUNG_GENERATION_MB = 96;
 const OLD_GENERATION_MB = 384;
 /** The worker beats every HEARTBEAT_MS; silent for STALL_MS it is taken for stalled (issue: within 2 s). */
 const STALL_MS = 1_700;
+/**
+ * A worker loading its modules, or restoring a persisted topology inside its start command, is not
+ * stalled: on a loaded machine that takes seconds before the first beat.
+ */
+const STARTUP_STALL_MS = 15_000;
 const CHECK_MS = 250;
 const RESTART_BACKOFF_MS = [100, 500, 1_000, 2_000, 5_000, 10_000];
 /** Up this long, a worker counts as healthy again: the next failure starts the backoff afresh. */
@@ -110,6 +115,9 @@ export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
   let lastStart: WorkerStartOptions | undefined;
   let lastBeat = 0;
   let startedAt = 0;
+  /** No message yet from the current worker, or a start command of it still unanswered. */
+  let beating = false;
+  let startsPending = 0;
   let attempt = 0;
   let disposed = false;
   let restartTimer: NodeJS.Timeout | undefined;
@@ -122,7 +130,8 @@ export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
     const late = now - lastCheck > 2 * CHECK_MS;
     lastCheck = now;
     if (late) return;
-    if (worker && lastStart && !restartTimer && now - lastBeat > STALL_MS) fail(worker, `telemetry worker stalled (no heartbeat for ${now - lastBeat} ms)`);
+    const limit = beating && startsPending === 0 ? STALL_MS : STARTUP_STALL_MS;
+    if (worker && lastStart && !restartTimer && now - lastBeat > limit) fail(worker, `telemetry worker stalled (no heartbeat for ${now - lastBeat} ms)`);
   }, CHECK_MS);
   watchdog.unref();
 
@@ -133,6 +142,7 @@ export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
 
   function onMessage(m: FromWorker): void {
     lastBeat = Date.now();
+    beating = true;
     switch (m.type) {
       case 'heartbeat':
         break;
@@ -163,6 +173,8 @@ export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
     const w = new Worker(opts.workerPath, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: OLD_GENERATION_MB } });
     lastBeat = Date.now();
     startedAt = Date.now();
+    beating = false;
+    startsPending = 0;
     w.on('message', onMessage);
     w.on('error', (err) => fail(w, `telemetry worker failed: ${err.message}`));
     w.on('exit', (code) => fail(w, `telemetry worker exited (code ${code})`));
@@ -199,7 +211,13 @@ export function createTelemetryHost(opts: TelemetryHostOptions): TelemetryHost {
 
   /** A command, answered with its CommandReply type. */
   function command<T extends keyof CommandReply>(m: DistributiveOmit<Extract<ToWorker, { type: T }>, 'id'> & { type: T }): Promise<CommandReply[T]> {
-    return call<CommandReply[T]>(m);
+    if (m.type !== 'start') return call<CommandReply[T]>(m);
+    const w = ensureWorker();
+    startsPending++;
+    const done = () => {
+      if (worker === w) startsPending--;
+    };
+    return call<CommandReply[T]>(m).finally(done);
   }
 
   /** A query, answered with its kind's WorkerAnswer type. */
