@@ -149,12 +149,12 @@ export function criticalPath(roots: readonly TraceSpan[], children: ReadonlyMap<
   return out;
 }
 
-/** Round times for the axis: 0 and steps of 1, 2 or 5 × 10^n giving 4 to 10 ticks up to the duration. */
+/** Round times for the axis: 0 and steps of 1, 2, 2.5 or 5 × 10^n, at most 7 ticks up to the duration. */
 export function axisTicks(durationMs: number): number[] {
   if (!(durationMs > 0)) return [0];
   const raw = durationMs / 5;
   const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => durationMs / s <= 6) ?? raw;
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => durationMs / s <= 6) ?? raw;
   const ticks: number[] = [];
   for (let t = 0; t <= durationMs + 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
   return ticks;

@@ -3,6 +3,7 @@ import type { TraceSpan } from '../../../common/src/traces';
 import { sanitizeTrace, sanitizeTraceList, traceSourceOf } from '../../../webview/src/traceData';
 import { mergeTraceLists } from '../../../webview/src/tracesQuery';
 import { axisTicks, buildWaterfall, exceptionOf, visibleRows } from '../../../webview/src/waterfall';
+import { tickLabel } from '../../../webview/src/views/waterfallRows';
 import { CHARGE_SPAN, checkoutTrace, demoTraceList, PUBLISH_SPAN } from '../../webview/support/demoTrace';
 
 const span = (spanId: string, parentSpanId: string | undefined, startMs: number, durationMs: number, service = 'a'): TraceSpan => ({ spanId, parentSpanId, name: spanId, service, kind: 'internal', startMs, durationMs, status: 'unset', attributes: {}, events: [], links: [] });
@@ -60,6 +61,8 @@ describe('waterfall rows of a trace', () => {
     assert.deepEqual(axisTicks(1), [0, 0.2, 0.4, 0.6, 0.8, 1]);
     assert.deepEqual(axisTicks(0), [0]);
     assert.ok(axisTicks(73_000).length <= 7);
+    assert.deepEqual(axisTicks(134).map((t) => tickLabel(t, 134)), ['0', '25 ms', '50 ms', '75 ms', '100 ms', '125 ms']);
+    assert.deepEqual(axisTicks(1517).map((t) => tickLabel(t, 1517)), ['0', '0.5 s', '1 s', '1.5 s']);
   });
 });
 

@@ -26,7 +26,7 @@ function percent(wf: Waterfall, offsetMs: number): number {
 
 export function axisRow(wf: Waterfall): HTMLElement {
   const ticks = axisTicks(wf.durationMs).map((t) => {
-    const tick = el('span', { class: 'wf-tick', text: t === 0 ? '0' : formatMs(t) });
+    const tick = el('span', { class: 'wf-tick', text: tickLabel(t, wf.durationMs) });
     const at = percent(wf, t);
     tick.style.left = `${at}%`;
     // The last label ends at the axis end instead of running past it.
@@ -42,6 +42,15 @@ export function axisRow(wf: Waterfall): HTMLElement {
 }
 
 /** Vertical lines at the axis ticks, behind the bars (one element for all rows). */
+/**
+ * Axis ticks are round (axisTicks): `25 ms`, `0.2 ms`, `1.5 s`, without formatMs's fixed
+ * decimals; an axis of a second or more is in seconds throughout.
+ */
+export function tickLabel(ms: number, durationMs: number): string {
+  if (ms === 0) return '0';
+  return durationMs < 1000 ? `${ms} ms` : `${Number((ms / 1000).toPrecision(12))} s`;
+}
+
 export function gridLines(wf: Waterfall): HTMLElement {
   const lines = axisTicks(wf.durationMs).map((t) => {
     const line = el('span', { class: 'wf-line' });
