@@ -16,7 +16,7 @@ const DEBOUNCE_MS = Number(process.env.OTEL_FLOW_MAP_DEBOUNCE_MS ?? 150);
 const SITES_CHANGED_DEBOUNCE_MS = 300;
 
 /** Work between yields to the event loop while the site index is brought up to date. */
-const SLICE_MS = 10;
+const SLICE_MS = 5;
 
 /** A pause that yields to the event loop once SLICE_MS of work were done since the last yield. */
 function pauseWhenSliceSpent(): () => Promise<void> {
