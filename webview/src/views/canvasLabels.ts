@@ -6,13 +6,19 @@
 
 import type { Box, LabelPlacement } from '../layout/labels';
 import type { Point } from '../layout/placement';
-import { edgeSegment, IDLE_ALPHA, straightRoute, type Placed } from './canvasGeometry';
+import { edgeSegment, straightRoute, type Placed } from './canvasGeometry';
 import type { Palette } from './canvasParts';
 import { sceneEdgeLabel, systemLine, type MapSelection, type SceneEdge, type SceneNode, type ZoomState } from './scene';
 import type { EdgeRoute } from '../layout/edgeRoutes';
 import { EDGE_LABEL_PX, NODE_LABEL_PX, NODE_SYSTEM_PX, placeSceneLabels, shapeBox, type LabelTarget } from './sceneLabels';
 
 type EdgeTarget = { item: SceneEdge; route: EdgeRoute; selected: boolean };
+
+/**
+ * Idle items' text: dimmed like their shapes, but less (thin grey text at the shapes' 0.45 could
+ * not be read on a busy canvas).
+ */
+const IDLE_TEXT_ALPHA = 0.7;
 
 /** Zoom level from which labels are drawn: below it, 12 px text would be under 10 px on screen. */
 export const LABEL_ZOOM = 0.8;
@@ -100,7 +106,7 @@ export function drawNodeLabels(ctx: CanvasRenderingContext2D, nodes: readonly Sc
     const box = boxes.get(n.node.id);
     if (!box) continue;
     const x = (box.x0 + box.x1) / 2;
-    ctx.globalAlpha = n.idle ? IDLE_ALPHA : 1;
+    ctx.globalAlpha = n.idle ? IDLE_TEXT_ALPHA : 1;
     ctx.font = `${NODE_LABEL_PX}px ${font}`;
     ctx.fillStyle = palette.foreground;
     haloText(ctx, n.label, x, box.y0 + 11, palette.background);
@@ -120,7 +126,7 @@ export function drawEdgeLabels(ctx: CanvasRenderingContext2D, edges: readonly Sc
     const box = boxes.get(e.edge.id);
     if (!box) continue;
     const failing = e.health !== 'ok';
-    ctx.globalAlpha = e.idle ? IDLE_ALPHA : 1;
+    ctx.globalAlpha = e.idle ? IDLE_TEXT_ALPHA : 1;
     // As .edge.health-bad .edge-label: failures in the error colour, bold.
     ctx.font = `${failing ? '600 ' : ''}${EDGE_LABEL_PX}px ${font}`;
     ctx.fillStyle = failing ? palette.health.bad : palette.muted;
