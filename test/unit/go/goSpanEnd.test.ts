@@ -42,7 +42,7 @@ describe('Go span-not-ended: escapes, leaking paths and the defer fix', () => {
   it('takes a span that escapes as ended: returned, stored in a field or map, passed on, put in a context, ended by a goroutine, closure or Cleanup, carried by a context a hook hands on', () => {
     for (const name of [
       'http.request', 'rpc.call', 'queue.wait', 'queue.pending', 'orders.sync', 'orders.context', 'orders.background',
-      'test.case', 'orders.begin', 'orders.close_later', 'redis.process', 'gorm.query',
+      'test.case', 'orders.begin', 'orders.close_later', 'redis.process', 'gorm.query', 'queue.queued', 'http.hook',
     ]) {
       assert.equal(named(name).ended, true, name);
       assert.equal(named(name).leak, undefined, name);

@@ -49,6 +49,9 @@ const CASES = new Set(['expression_case', 'default_case', 'type_case', 'communic
 export function spanEnd(input: SpanEndInput): SpanEnd {
   const statement = startStatement(input.call);
   if (!statement || statement.parent?.type !== 'statement_list') return { ended: true };
+  // `_, req.queueSpan = tracer.Start(...)`, `hooks[name], _ = tracer.Start(...)`: the span, or the
+  // context that carries it, is stored in a field, map or slice from the start.
+  if (statement.type !== 'expression_statement' && namedChildren(statement.childForFieldName('left') ?? statement).some((t) => t.type !== 'identifier')) return { ended: true };
   const v = input.variable && input.variable !== '_' ? input.variable : null;
   const guard = input.error && input.error !== '_' ? { after: statement, error: input.error } : undefined;
   // The walk first: most spans are deferred-ended right away, and then their uses need no look.
