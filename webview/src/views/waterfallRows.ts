@@ -25,14 +25,19 @@ function percent(wf: Waterfall, offsetMs: number): number {
 }
 
 export function axisRow(wf: Waterfall): HTMLElement {
-  const ticks = axisTicks(wf.durationMs).map((t) => {
-    const tick = el('span', { class: 'wf-tick', text: tickLabel(t, wf.durationMs) });
+  const ticks: HTMLElement[] = [];
+  let last = -100;
+  for (const t of axisTicks(wf.durationMs)) {
     const at = percent(wf, t);
+    // A tick at the very end is labelled ending there, when its neighbour leaves room; other ticks
+    // near the end would run into a neighbour or past the axis. Unlabelled ticks keep their grid line.
+    const atEnd = at >= 99.5 && last < 75;
+    if (at > 85 && !atEnd) continue;
+    const tick = el('span', { class: `wf-tick${atEnd ? ' is-end' : ''}`, text: tickLabel(t, wf.durationMs) });
     tick.style.left = `${at}%`;
-    // The last label ends at the axis end instead of running past it.
-    if (at > 90) tick.classList.add('is-end');
-    return tick;
-  });
+    ticks.push(tick);
+    last = at;
+  }
   return el('div', { class: 'wf-row wf-head', attrs: { role: 'row' } }, [
     el('div', { class: 'wf-cell', text: 'Span', attrs: { role: 'columnheader' } }),
     el('div', { class: 'wf-cell wf-service', text: 'Service', attrs: { role: 'columnheader' } }),
