@@ -34,7 +34,26 @@ function bigTrace(): TraceDetail {
   return { traceId: BIG_TRACE, spans, logs: [] };
 }
 
-const TRACES: Record<string, () => TraceDetail> = { [CHECKOUT_TRACE]: checkoutTrace, [NOTIFY_TRACE]: notifyTrace, [HOSTILE_TRACE]: hostileTrace, [BIG_TRACE]: bigTrace };
+/** Traces lasting these many milliseconds, to check the time axis of each. */
+const DURATIONS = [0.4, 7.3, 100.4, 134, 412, 999, 1517, 73_000];
+const durationTraceId = (ms: number): string => `d${String(ms).replace('.', 'f')}`.padEnd(32, '0');
+
+function durationTrace(ms: number): TraceDetail {
+  const t = notifyTrace();
+  t.traceId = durationTraceId(ms);
+  t.spans[0].durationMs = ms;
+  t.spans[1].durationMs = ms / 3;
+  t.spans[2].durationMs = ms / 9;
+  return t;
+}
+
+const TRACES: Record<string, () => TraceDetail> = {
+  [CHECKOUT_TRACE]: checkoutTrace,
+  [NOTIFY_TRACE]: notifyTrace,
+  [HOSTILE_TRACE]: hostileTrace,
+  [BIG_TRACE]: bigTrace,
+  ...Object.fromEntries(DURATIONS.map((ms) => [durationTraceId(ms), () => durationTrace(ms)])),
+};
 
 function answer(m: FromWebview): ToWebview[] {
   switch (m.type) {
@@ -226,6 +245,27 @@ describe('trace view (Chromium, demo-like traces through the stand-in host)', fu
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-depth')), '1');
     await page.close();
   });
+
+  for (const width of [1080, 1600]) {
+    it(`labels the time axis without overlaps at ${width} px, from sub-millisecond to minute-long traces`, async () => {
+      const { page } = await openPage(browser, server.url, { width, height: width === 1080 ? 700 : 900 });
+      await page.waitForSelector(`g.edge[data-edge-id="${FAILING_EDGE}"]`);
+      for (const ms of DURATIONS) {
+        server.push({ type: 'focus', target: { kind: 'trace', traceId: durationTraceId(ms) } });
+        await page.waitForSelector(`.trace-view[data-state="shown"][data-trace-id="${durationTraceId(ms)}"]`);
+        const ticks = await page.locator('.wf-tick').allTextContents();
+        assert.ok(ticks.length >= 3, `${ms} ms: ticks ${JSON.stringify(ticks)}`);
+        assert.deepEqual(await overlappingTraceTexts(page), [], `${ms} ms: ticks ${JSON.stringify(ticks)}`);
+        // Every tick label inside the axis.
+        const outside = await page.$$eval('.wf-tick', (els) => {
+          const axis = document.querySelector('.wf-axis')!.getBoundingClientRect();
+          return els.filter((e) => e.getBoundingClientRect().right > axis.right + 12 || e.getBoundingClientRect().left < axis.left - 1).map((e) => e.textContent);
+        });
+        assert.deepEqual(outside, [], `${ms} ms`);
+      }
+      await page.close();
+    });
+  }
 
   it('renders hostile span, service and log text as text', async () => {
     const { page } = await openPage(browser, server.url, { width: 1080, height: 700 });
