@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { ForceLayout } from '../../../webview/src/layout/forceLayout';
 import { layeredLayout } from '../../../webview/src/layout/layered';
 import { nearestInDirection } from '../../../webview/src/layout/navigation';
 import { placeNodes, type Point } from '../../../webview/src/layout/placement';
@@ -101,5 +102,21 @@ describe('webview layout: nearestInDirection', () => {
   it('returns null at the edge or for unknown ids', () => {
     assert.equal(nearestInDirection('r', pos, 'right'), null);
     assert.equal(nearestInDirection('nope', pos, 'left'), null);
+  });
+});
+
+describe('webview layout: ForceLayout', () => {
+  it('keeps the placed nodes still while newcomers arrive one after another, even before the first has settled', () => {
+    const layout = new ForceLayout();
+    const ids = Array.from({ length: 40 }, (_, i) => `n${i}`);
+    const links = ids.slice(1).map((id, i) => ({ source: ids[i], target: id }));
+    layout.update(ids.map((id) => ({ id, radius: 10 })), links);
+    while (layout.step(50));
+    const before = new Map([...layout.positions()].map(([id, p]) => [id, { ...p }]));
+    layout.update([...ids, 'new1'].map((id) => ({ id, radius: 10 })), [...links, { source: 'n5', target: 'new1' }]);
+    assert.equal(layout.step(0), true, 'the first newcomer is still settling');
+    layout.update([...ids, 'new1', 'new2'].map((id) => ({ id, radius: 10 })), [...links, { source: 'n5', target: 'new1' }, { source: 'n9', target: 'new2' }]);
+    while (layout.step(50));
+    for (const [id, p] of before) assert.deepEqual(layout.positions().get(id), p, id);
   });
 });

@@ -54,7 +54,9 @@ export class ForceLayout {
     const previous = new Map<string, Point>();
     for (const [id, n] of this.nodes) previous.set(id, { x: n.x ?? 0, y: n.y ?? 0 });
     const firstLayout = this.nodes.size === 0;
-    const wasSettled = !this.moving;
+    // Still settling the last newcomers with the rest pinned counts as settled: services that
+    // join one after another (a deploy, a live feed) keep the map still, not only the first.
+    const wasSettled = !this.moving || this.pinned;
     this.unpin();
     const positions = placeNodes(items.map((i) => i.id), links, previous);
     const next = new Map<string, LayoutNode>();
