@@ -22,9 +22,12 @@ export class WorkspaceAnalyzer {
   private readonly known = new Map<string, LanguageFrontEnd>();
   /**
    * The known files in path order, replaced (never changed in place: a sliced walk may be going
-   * over it) when a file comes or goes. Sorting 25k paths again for one new file took ~20 ms.
+   * over it) when a file comes or goes. Sorting 25k paths again for one new file took ~20 ms;
+   * copying the list for each file of a scan made the scan quadratic: files that came since the
+   * list was made wait in `added` and go in at the next read, a few by insertion, many by a sort.
    */
   private sortedFiles: string[] | undefined;
+  private added: string[] = [];
   /** Each file's suppression comments (suppressions.ts), kept only for files that have some. */
   private readonly suppressions = new Map<string, Suppression[]>();
   /** Folder settings, longest folder first so the innermost folder wins. */
@@ -92,7 +95,7 @@ export class WorkspaceAnalyzer {
     fe.updateFile(file, text);
     const isNew = !this.known.has(file);
     this.known.set(file, fe);
-    if (isNew && this.sortedFiles) this.sortedFiles = withInserted(this.sortedFiles, file);
+    if (isNew && this.sortedFiles) this.added.push(file);
     const suppressions = parseSuppressions(file, text);
     if (suppressions.length) this.suppressions.set(file, suppressions);
     else this.suppressions.delete(file);
@@ -101,7 +104,11 @@ export class WorkspaceAnalyzer {
 
   removeFile(file: string): void {
     this.byExtension.get(extname(file))?.removeFile(file);
-    if (this.known.delete(file) && this.sortedFiles) this.sortedFiles = this.sortedFiles.filter((f) => f !== file);
+    if (this.known.delete(file) && this.sortedFiles) {
+      const pending = this.added.indexOf(file);
+      if (pending >= 0) this.added.splice(pending, 1);
+      else this.sortedFiles = this.sortedFiles.filter((f) => f !== file);
+    }
     this.suppressions.delete(file);
     this.passThrough.invalidate(file, true);
   }
@@ -117,6 +124,10 @@ export class WorkspaceAnalyzer {
 
   /** The known files in path order; the same array until a file comes or goes. */
   sortedPaths(): readonly string[] {
+    if (this.sortedFiles && this.added.length) {
+      this.sortedFiles = this.added.length <= INSERT_LIMIT ? withInserted(this.sortedFiles, this.added) : undefined;
+      this.added = [];
+    }
     return (this.sortedFiles ??= [...this.known.keys()].sort());
   }
 
@@ -159,16 +170,23 @@ export class WorkspaceAnalyzer {
   }
 }
 
-/** A sorted copy of `sorted` with `item` in its place (the order of Array.prototype.sort: code units). */
-function withInserted(sorted: readonly string[], item: string): string[] {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < item) lo = mid + 1;
-    else hi = mid;
+/** Files that came since the sorted list was made, put in by insertion up to this many (else sorted anew). */
+const INSERT_LIMIT = 32;
+
+/** A sorted copy of `sorted` with `items` in their places (the order of Array.prototype.sort: code units). */
+function withInserted(sorted: readonly string[], items: readonly string[]): string[] {
+  const out = sorted.slice();
+  for (const item of items) {
+    let lo = 0;
+    let hi = out.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (out[mid] < item) lo = mid + 1;
+      else hi = mid;
+    }
+    out.splice(lo, 0, item);
   }
-  return [...sorted.slice(0, lo), item, ...sorted.slice(lo)];
+  return out;
 }
 
 function sortFolders(folders: FolderSettings): [string, AnalysisSettings][] {

@@ -1,5 +1,5 @@
-// The analyzer's file list in path order, kept as files come and go (a new file is put in its
-// place, not the whole list sorted again), and the site list that follows it.
+// The analyzer's file list in path order, kept as files come and go (a few new files are put in
+// their places, not the whole list sorted again; many are sorted in), and the site list that follows it.
 import assert from 'node:assert/strict';
 import { WorkspaceAnalyzer } from '../../../server/src/analysis/workspace';
 import { defaults } from './fixtures';
@@ -19,5 +19,11 @@ describe('analyzer file order', () => {
     assert.deepEqual([...expected].sort(), expected, 'the order of Array.prototype.sort');
     assert.deepEqual(held, ['/ws/b.ts', '/ws/m.ts', '/ws/x.ts'], 'a list handed out is never changed in place');
     assert.deepEqual(a.sites().map((s) => s.name?.value), ['orders.B', 'orders.a', 'orders.b', 'orders.n', 'orders.x', 'orders.z']);
+    // Many files at once (a scan) are sorted in, not inserted one by one; one that came and went is not there.
+    const many = Array.from({ length: 50 }, (_, i) => `/ws/g${String(49 - i).padStart(2, '0')}.ts`);
+    for (const f of many) a.updateFile(f, source('orders.g'));
+    a.updateFile('/ws/gone.ts', source('orders.gone'));
+    a.removeFile('/ws/gone.ts');
+    assert.deepEqual(a.files(), [...expected, ...many].sort());
   });
 });
