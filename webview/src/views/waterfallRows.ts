@@ -83,8 +83,9 @@ export function spanRow(wf: Waterfall, row: WaterfallRow, index: number, collaps
   const toggle = el('span', { class: `wf-toggle${hasKids ? '' : ' is-leaf'}`, text: hasKids ? (collapsed ? '▸' : '▾') : '', attrs: { 'aria-hidden': 'true' } });
   const name = el('div', { class: 'wf-cell wf-name', attrs: { role: 'gridcell' } }, [
     toggle,
-    el('span', { class: `wf-swatch svc-${row.colour}`, attrs: { 'aria-hidden': 'true' } }),
-    el('span', { class: 'wf-span-name', text: s.name, attrs: { title: `${s.name}${row.orphan ? ' (its parent span was not received)' : ''}` } }),
+    // In a narrow panel the service column goes: the swatch's colour and both tooltips still name it.
+    el('span', { class: `wf-swatch svc-${row.colour}`, attrs: { 'aria-hidden': 'true', title: s.service } }),
+    el('span', { class: 'wf-span-name', text: s.name, attrs: { title: `${s.name} — ${s.service}${row.orphan ? ' (its parent span was not received)' : ''}` } }),
     ...(extrasOpen ? [] : badgesOf(row)),
   ]);
   name.style.paddingLeft = `${4 + Math.min(row.depth, MAX_INDENT_LEVELS) * INDENT_PX}px`;
