@@ -83,6 +83,7 @@ function loadBundledDecoder(): (body: Buffer) => { spans: unknown[] } {
   const dir = mkdtempSync(join(tmpdir(), 'ofm-bench-'));
   const outfile = join(dir, 'decoder.js');
   buildSync({ entryPoints: [join(__dirname, '..', 'server', 'src', 'telemetry', 'otlp', 'protoDecoder.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the bundle esbuild just wrote, at a path known only now, synchronously like the receiver's own code
   const mod = require(outfile) as typeof import('../server/src/telemetry/otlp/protoDecoder');
   rmSync(dir, { recursive: true, force: true });
   // The receiver's own call: only the attributes the topology engine reads.

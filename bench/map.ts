@@ -23,8 +23,8 @@ const RECORD_RATE = 10_000;
 const RECORD_SECONDS = 8;
 const CASES: { name: string; requests: () => Promise<Requests> }[] = [
   { name: 'demo', requests: () => demoRequests(3, 25) },
-  { name: 'synthetic 300 services / 1,000 edges', requests: async () => syntheticRequests({ services: 300, databases: 40, queues: 30, edges: 1000, lateServices: 3 }) },
-  { name: 'synthetic 1,000 nodes / 3,000 edges', requests: async () => syntheticRequests({ services: 860, databases: 80, queues: 60, edges: 3000, lateServices: 3, seed: 11 }) },
+  { name: 'synthetic 300 services / 1,000 edges', requests: () => Promise.resolve(syntheticRequests({ services: 300, databases: 40, queues: 30, edges: 1000, lateServices: 3 })) },
+  { name: 'synthetic 1,000 nodes / 3,000 edges', requests: () => Promise.resolve(syntheticRequests({ services: 860, databases: 80, queues: 60, edges: 3000, lateServices: 3, seed: 11 })) },
 ];
 const receiver = { state: 'listening' as const, http: '127.0.0.1:4318', grpc: '127.0.0.1:4317' };
 
@@ -95,8 +95,8 @@ async function measure(name: string, recording: Recording | null): Promise<Resul
     await page.addInitScript(PROBE);
     await page.goto(server.url);
     await waitFor(page, measured, 1);
-    const firstRenderMs = (await page.evaluate('window.__latencies[0]')) as number;
-    const render = (await page.evaluate('document.body.dataset.render || "empty"')) as string;
+    const firstRenderMs = await page.evaluate<number>('window.__latencies[0]');
+    const render = await page.evaluate<string>('document.body.dataset.render || "empty"');
     if (!nodes) return { ...base, render, firstRenderMs, updateMedianMs: 0, updateP95Ms: 0, settleMs: 0, frameMs: 0, fps: 0 };
 
     const settleStart = Date.now();
@@ -111,7 +111,7 @@ async function measure(name: string, recording: Recording | null): Promise<Resul
       if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
       server.push({ type: 'delta', delta: deltas[round - 1].delta });
       await waitFor(page, measured, round + 1);
-      updates.push((await page.evaluate(`window.__latencies[${round}]`)) as number);
+      updates.push(await page.evaluate<number>(`window.__latencies[${round}]`));
     }
     await waitFor(page, settled, 0, 120_000);
 
@@ -123,7 +123,7 @@ async function measure(name: string, recording: Recording | null): Promise<Resul
     for (let i = 0; i < 40; i++) await page.mouse.move(600 + Math.sin(i / 5) * 200, 450 + Math.cos(i / 5) * 120);
     await page.mouse.up();
     for (let i = 0; i < 30; i++) await page.mouse.wheel(0, i % 10 < 5 ? -120 : 120);
-    const frames = (await page.evaluate('window.__recording = false; window.__frames')) as number[];
+    const frames = await page.evaluate<number[]>('window.__recording = false; window.__frames');
     const intervals = frames.slice(1).map((t, i) => t - frames[i]);
     const frameMs = intervals.reduce((a, b) => a + b, 0) / Math.max(1, intervals.length);
     const sorted = [...updates].sort((a, b) => a - b);

@@ -49,10 +49,11 @@ export class MapPanel {
 
   static registerSerializer(host: MapHost): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(MAP_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => {
+      deserializeWebviewPanel: (panel) => {
         panel.webview.options = webviewOptions(host.extensionUri);
         MapPanel.current?.panel.dispose();
         MapPanel.current = new MapPanel(panel, host);
+        return Promise.resolve();
       },
     });
   }

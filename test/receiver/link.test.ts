@@ -131,7 +131,7 @@ describe('link: live join, CodeLens and hover text', () => {
     assert.match(hover, /Last 1m: 144 spans · 2\.4\/s · 1\.4% errors · p50 12 ms · p95 38 ms/);
     assert.match(hover, /Last seen 2s ago/);
     assert.match(hover, /Since start: 1,204 spans · 0\.8% errors/);
-    assert.equal(lensTitle(liveStatsForSite(summary, undefined, graph, names, live(3, 0, 20_000))!), '3 spans in 1m · 3.0/min · 0% errors · p95 38 ms · seen 20s ago');
+    assert.equal(lensTitle(liveStatsForSite(summary, undefined, graph, names, live(3, 0, 20_000))), '3 spans in 1m · 3.0/min · 0% errors · p95 38 ms · seen 20s ago');
     const idle = liveStatsForSite(summary, undefined, graph, names, live(0, 0, 185_000))!;
     assert.equal(lensTitle(idle), 'idle 3m · 1,204 spans since start');
     assert.match(hoverMarkdown({ site: site(), summary, stats: idle }, []), /Idle 3m: no spans in the last 1m/);

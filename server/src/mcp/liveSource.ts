@@ -73,7 +73,8 @@ function paramsOf(q: object): URLSearchParams {
 /** The receiver status in the `init` frame of an /api/events stream, then the stream is closed. */
 async function firstSseInit(res: Response): Promise<unknown> {
   if (!res.ok || !res.body) throw new LiveError(`GET /api/events answered ${res.status}`);
-  const reader = res.body.getReader();
+  // Node's fetch typings leave a body's chunks as any; a response body yields Uint8Arrays.
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   let text = '';
   try {

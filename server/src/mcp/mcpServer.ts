@@ -72,7 +72,7 @@ export function createMcpServer(live: LiveSource, code: CodeIndex): Server {
   code.get().catch(() => undefined);
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: TOOLS }));
   server.setRequestHandler(CallToolRequestSchema, async (req): Promise<CallToolResult> => {
-    const args = (req.params.arguments ?? {}) as Record<string, unknown>;
+    const args = req.params.arguments ?? {};
     try {
       return answer(await callTool(req.params.name, args, live, code));
     } catch (err) {

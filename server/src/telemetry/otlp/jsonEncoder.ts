@@ -10,7 +10,7 @@ export function encodeTraceRequestJson(spans: readonly DecodedSpan[], detail: (s
   const byService = new Map<string, Map<string, unknown[]>>();
   for (const s of spans) {
     let scopes = byService.get(s.service);
-    if (!scopes) byService.set(s.service, (scopes = new Map()));
+    if (!scopes) byService.set(s.service, (scopes = new Map<string, unknown[]>()));
     let list = scopes.get(s.scope);
     if (!list) scopes.set(s.scope, (list = []));
     list.push(spanJson(s, detail(s)));
