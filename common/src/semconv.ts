@@ -103,9 +103,20 @@ export function flowKeys(prefix: string): { name: string; step: string; runId: s
 
 const DB_OPERATIONS: Record<string, 'reads' | 'writes'> = {
   select: 'reads', read: 'reads', find: 'reads', get: 'reads', query: 'reads', count: 'reads', scan: 'reads',
+  search: 'reads', aggregate: 'reads', fetch: 'reads', list: 'reads',
   insert: 'writes', update: 'writes', delete: 'writes', write: 'writes', upsert: 'writes', put: 'writes',
-  set: 'writes', merge: 'writes', replace: 'writes', remove: 'writes',
+  set: 'writes', merge: 'writes', replace: 'writes', remove: 'writes', add: 'writes',
 };
+
+/**
+ * Operations on the connection or the transaction rather than on data (`pool.getconn`, `commit`):
+ * neither a read nor a write, and named as the client calls them, so nothing to rename.
+ */
+const DB_SESSION_OPERATION = /^(?:(?:pool|connection|conn)\.)?(?:connect|getconn|putconn|acquire|release|close|ping|begin|commit|rollback|savepoint|transaction)$/i;
+
+export function isDbSessionOperation(operation: string): boolean {
+  return DB_SESSION_OPERATION.test(operation.trim());
+}
 
 const MESSAGING_OPERATIONS: Record<string, 'publishes' | 'consumes'> = {
   publish: 'publishes', send: 'publishes', create: 'publishes',

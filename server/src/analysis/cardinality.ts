@@ -153,6 +153,12 @@ function wordsVerdict(w: string[]): Verdict {
   if (w.length > 1 && w[w.length - 2] === 'base' && (last === 'url' || last === 'uri' || last === 'path')) return { bound: 'bounded', reason: 'a base URL or mount path' };
   // `propertyKey`, `methodKey`: a decorator's name of the decorated member, one per method in the code.
   if (last === 'key' && w.length > 1 && (w[w.length - 2] === 'property' || w[w.length - 2] === 'method')) return { bound: 'bounded', reason: 'a class member name' };
+  // `ai_model_id`, `modelId`: the model's name (`gpt-4o`), which the GenAI conventions put in span
+  // names (`chat {model}`); `dag_id`, `graph_id`: an Airflow DAG's or a LangGraph graph's name, written
+  // in the code or configuration that defines it.
+  const owner = w.length > 1 ? w[w.length - 2] : undefined;
+  if (last === 'id' && owner === 'model') return { bound: 'bounded', reason: 'a model name' };
+  if (last === 'id' && (owner === 'dag' || owner === 'graph')) return { bound: 'bounded', reason: 'the name of a DAG or graph' };
   if (UNBOUNDED_WORDS[last]) {
     // `keyPrefix`, `pathPrefix`, `urlTemplate` are not keys or paths; only the last word counts.
     return { bound: 'unbounded', reason: UNBOUNDED_WORDS[last] };

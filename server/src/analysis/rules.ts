@@ -5,7 +5,7 @@
 import { DEFAULT_SEVERITIES, type AnalysisSettings, type RuleId, type Severity } from '../../../common/src/settings';
 import {
   DB_OPERATION_KEYS, DB_QUERY_TEXT_KEYS, DB_SYSTEM_KEYS, ENTITY_ID_KEY, MESSAGING_DESTINATION_KEYS, MESSAGING_OPERATION_KEYS,
-  MESSAGING_SYSTEM_KEYS, dbRelation, dbRelationFromQuery, flowKeys, messagingRelation,
+  MESSAGING_SYSTEM_KEYS, dbRelation, dbRelationFromQuery, flowKeys, isDbSessionOperation, messagingRelation,
 } from '../../../common/src/semconv';
 import { unboundedPart } from './cardinality';
 import { findIdInName, removeIdFromName } from './names';
@@ -118,7 +118,7 @@ function checkFlowValue(site: SpanSite, attr: AttributeInfo, what: string, setti
 function checkDb(site: SpanSite, emit: Emit): void {
   const ops = site.attributes.filter((a) => a.key !== null && (DB_OPERATION_KEYS as readonly string[]).includes(a.key));
   for (const a of ops) {
-    if (a.value.constant && dbRelation(String(a.value.value)) === undefined) {
+    if (a.value.constant && dbRelation(String(a.value.value)) === undefined && !isDbSessionOperation(String(a.value.value))) {
       emit('db-operation-unknown', a.value.range, `Database operation ${JSON.stringify(a.value.value)} is not known as a read or a write: the map cannot draw the edge (use e.g. select, insert, update, delete).`);
     }
   }

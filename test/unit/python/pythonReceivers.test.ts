@@ -61,6 +61,10 @@ describe('Python span sites: OpenTelemetry tracers only', () => {
     assert.equal(frontEnd.sitesOf(join(ROOT, 'app', 'handlers.py')).sites[0].scope, 'shop.app');
   });
 
+  it('resolves a tracer imported inside a function or through a package importing it under TYPE_CHECKING', () => {
+    assert.deepEqual(siteLines(join('app', 'deferred.py')), otelLines(join(ROOT, 'app', 'deferred.py')));
+  });
+
   it('counts an untyped tracer only in a file importing OpenTelemetry', () => {
     const file = join(ROOT, 'scratch.py');
     const body = 'def run(tracer):\n    with tracer.start_as_current_span("jobs.run"):\n        pass\n';

@@ -70,6 +70,7 @@ export function moduleSymbols(root: Node): PyModuleSymbols {
       addImports(target, symbols.imports);
     }
   }
+  addNestedImports(root, symbols.imports, 0);
   for (const name of assignedTwice) symbols.constants.delete(name);
   // Imports are all known now (they may follow the assignment that uses them).
   const importedFrom = (name: string) => symbols.imports.get(name)?.module;
@@ -111,6 +112,26 @@ function classSymbols(node: Node): PyClass {
     if (left?.type === 'identifier') attributes.set(left.text, pythonExpr(assignment.childForFieldName('right')));
   }
   return { isEnum, attributes };
+}
+
+/** Statements whose blocks hold more statements: where an import can sit below the module level. */
+const COMPOUND = new Set(['if_statement', 'elif_clause', 'else_clause', 'try_statement', 'except_clause', 'except_group_clause', 'finally_clause', 'with_statement', 'for_statement', 'while_statement', 'function_definition', 'class_definition', 'decorated_definition', 'block']);
+
+/**
+ * Imports under `if TYPE_CHECKING:`, `try: ... except ImportError:` and inside functions
+ * (`from ..telemetry.tracing import tracer` deferred to avoid an import cycle), for names the
+ * module level does not import: the usual way such a name reaches the code that uses it.
+ */
+function addNestedImports(node: Node, imports: Map<string, PyImport>, depth: number): void {
+  for (const child of namedChildren(node)) {
+    if (depth > 0 && (child.type === 'import_statement' || child.type === 'import_from_statement')) {
+      const found = new Map<string, PyImport>();
+      addImports(child, found);
+      for (const [name, imported] of found) if (!imports.has(name)) imports.set(name, imported);
+    } else if (COMPOUND.has(child.type)) {
+      addNestedImports(child, imports, depth + 1);
+    }
+  }
 }
 
 function addImports(node: Node, imports: Map<string, PyImport>): void {
