@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { TraceDetail } from '../../common/src/traces';
 import { waitFor } from '../support/waitFor';
-import type { FromWebview } from '../../common/src/protocol';
 import { launchChromium, openPage } from './support/browser';
 import { childOf, sdkService, startServe, type SdkService, type Serve } from './support/serve';
 import { openTraceFrom, overlappingTraceTexts, truncatedWithoutTitle } from './support/traceChecks';
@@ -133,21 +132,14 @@ describe('trace view against serve (Chromium + real OTel SDK spans)', function (
     await page.close();
   });
 
-  it('sends openLocation for the line that created a span, and links a runtime path as vscode://file/', async () => {
+  it('links the line that created a span as vscode://file/ under the workspace serve scans, and a runtime path as it is', async () => {
     const { page } = await openPage(browser, serve.ui, { width: 1600, height: 900 });
     await page.waitForSelector(`g.edge[data-edge-id="${FAILING_EDGE}"]`, { timeout: 30_000 });
     await openTraceFrom(page, `g.edge[data-edge-id="${FAILING_EDGE}"] path.edge-hit`, sent.traceId);
-    // The analyzer's site for orders.store, workspace-relative.
-    const site = page.locator(`.wf-span[data-span-id="${sent.storeSpan}"] .wf-code .code-link`);
+    // The analyzer's site for orders.store, workspace-relative, under the absolute folder serve scans.
+    const site = page.locator(`.wf-span[data-span-id="${sent.storeSpan}"] .wf-code a.code-link`);
     assert.equal(await site.textContent(), 'orders.ts:4');
-    const posted = page.waitForRequest((r) => r.url().endsWith('/api/message') && (JSON.parse(r.postData() ?? '{}') as FromWebview).type === 'openLocation');
-    // A link opens outside the page; keep the test page from following it.
-    await page.evaluate(() => document.addEventListener('click', (e) => e.preventDefault(), { once: true }));
-    await site.click();
-    const message = JSON.parse((await posted).postData()!) as Extract<FromWebview, { type: 'openLocation' }>;
-    assert.equal(message.location.file, 'app/src/orders.ts');
-    assert.equal(message.location.line, 4);
-    assert.equal(message.location.source, 'static');
+    assert.equal(await site.getAttribute('href'), `vscode://file${workspace.startsWith('/') ? '' : '/'}${workspace}/app/src/orders.ts:4:3`);
     // A span whose attributes name an absolute path outside the workspace: a vscode://file/ link.
     const runtime = page.locator(`.wf-span[data-span-id="${sent.invoiceSpan}"] .wf-code a.code-link`);
     assert.equal(await runtime.getAttribute('href'), 'vscode://file/srv/billing/invoice.ts:7');

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { isFromWebview, MAX_FLOW_RUNS, MAX_HISTORY_SNAPSHOTS, type FromWebview, type ToWebview } from '../../../common/src/protocol';
 import type { SpanQuery } from '../../../common/src/telemetry';
 import { edgeDiffOf } from '../telemetry/history';
@@ -123,7 +123,9 @@ export function createUiServer(opts: UiServerOptions): Server {
 
   function events(res: ServerResponse): void {
     // The local graph copy is current as of the last delta, and later deltas follow on this stream.
-    const init: ToWebview = { type: 'init', host: 'browser', graph: host.currentGraph(), receiver: host.status(), sites: opts.sites?.current() ?? [] };
+    // The workspace root lets the page turn workspace-relative sites into vscode://file/ links.
+    const root = opts.sites && opts.workspace ? resolve(opts.workspace) : undefined;
+    const init: ToWebview = { type: 'init', host: 'browser', graph: host.currentGraph(), receiver: host.status(), sites: opts.sites?.current() ?? [], ...(root ? { root } : {}) };
     if (!sse.add(res, sseFrame(init), { 'x-accel-buffering': 'no' })) json(res, 503, { error: 'too many open maps' });
   }
 
