@@ -15,7 +15,15 @@ export interface DrawnNode {
   fresh: boolean;
   idle: boolean;
   label: string;
+  /** The radius the labels on screen were placed around. */
+  placedRadius: number;
 }
+
+/**
+ * How far a node may grow past the radius its label was placed around and still be drawn over:
+ * less than the placer's gap between a shape and its label (3 px), so the label stays clear.
+ */
+const GROWTH_SLACK = 1.5;
 
 /** Beyond this many changed nodes, a full redraw costs about the same as drawing over. */
 const MAX_DRAWN_OVER = 200;
@@ -23,8 +31,8 @@ const MAX_DRAWN_OVER = 200;
 /** An edge restyled by Compare, or gone idle or busy again, counts as a different drawing: a full redraw. */
 export const drawnKey = (e: SceneEdge): string => `${e.edge.id}${e.change ? `\u0000${e.change}` : ''}${e.idle ? '\u0000idle' : ''}`;
 
-export function drawnNode(n: SceneNode, p: Point): DrawnNode {
-  return { x: p.x, y: p.y, kind: n.node.kind, radius: n.radius, health: n.health, fresh: n.fresh, idle: n.idle === true, label: n.label };
+export function drawnNode(n: SceneNode, p: Point, placedRadius = n.radius): DrawnNode {
+  return { x: p.x, y: p.y, kind: n.node.kind, radius: n.radius, health: n.health, fresh: n.fresh, idle: n.idle === true, label: n.label, placedRadius };
 }
 
 export interface Drawn {
@@ -38,9 +46,9 @@ export interface Drawn {
 
 /**
  * What a live update changed, when it can be drawn over the picture on screen: new edges,
- * new nodes, nodes that changed colour, grew or turned fresh. Null when something moved,
- * shrank, disappeared, stopped being fresh, went idle or busy, or when a label's text changed
- * (new text over old would be unreadable): those need a full redraw.
+ * new nodes, nodes that changed colour, grew (a little, with labels shown) or turned fresh.
+ * Null when something moved, shrank, disappeared, stopped being fresh, went idle or busy, or
+ * when a label's text changed (new text over old would be unreadable): those need a full redraw.
  */
 export function changesSinceDrawn(nodes: readonly SceneNode[], edges: readonly SceneEdge[], positions: ReadonlyMap<string, Point>, drawn: Drawn): { nodes: SceneNode[]; edges: SceneEdge[] } | null {
   const changed: SceneNode[] = [];
@@ -56,8 +64,8 @@ export function changesSinceDrawn(nodes: readonly SceneNode[], edges: readonly S
     if (!p || p.x !== d.x || p.y !== d.y || n.node.kind !== d.kind || n.radius < d.radius || (d.fresh && !n.fresh) || d.idle !== (n.idle === true)) return null;
     if (drawn.labels && d.label !== n.label) return null;
     if (n.radius === d.radius && n.health === d.health && n.fresh === d.fresh) continue;
-    // A grown node's label would move: labels cannot be drawn over.
-    if (drawn.labels && n.radius !== d.radius) return null;
+    // A node grown past the slack needs its label placed again: a full redraw.
+    if (drawn.labels && n.radius - d.placedRadius > GROWTH_SLACK) return null;
     changed.push(n);
   }
   if (kept !== drawn.nodes.size || changed.length > MAX_DRAWN_OVER) return null;

@@ -4,9 +4,11 @@
 
 import type { Health } from '../format';
 import type { EdgeRoute } from '../layout/edgeRoutes';
+import type { Box } from '../layout/labels';
 import type { Point } from '../layout/placement';
 import { arrowHead, pathFor, withoutClosePath, type Palette } from './canvasParts';
 import type { MapSelection, SceneEdge, SceneNode } from './scene';
+import { shapeBox } from './sceneLabels';
 import { traceShape } from './shapes';
 
 /** style.css's `.node.is-idle, .edge.is-idle { opacity: 0.45 }`. */
@@ -47,6 +49,20 @@ export function edgeSegment(e: SceneEdge, at: Placed): { start: Point; end: Poin
   const oy = ux * side * 0.5;
   const from = { x: a.x + ox, y: a.y + oy };
   return { from, start: { x: from.x + ux * ra, y: from.y + uy * ra }, end: { x: b.x - ux * rb + ox, y: b.y - uy * rb + oy } };
+}
+
+/** The boxes an update drawn over the picture covers: changed nodes' shapes, new edges' extents. */
+export function changedAreas(change: { nodes: readonly SceneNode[]; edges: readonly SceneEdge[] }, at: Placed): Box[] {
+  const areas: Box[] = [];
+  for (const n of change.nodes) {
+    const p = at.positions.get(n.node.id);
+    if (p) areas.push(shapeBox(n, p));
+  }
+  for (const e of change.edges) {
+    const s = edgeSegment(e, at);
+    if (s) areas.push({ x0: Math.min(s.from.x, s.end.x) - 8, y0: Math.min(s.from.y, s.end.y) - 8, x1: Math.max(s.from.x, s.end.x) + 8, y1: Math.max(s.from.y, s.end.y) + 8 });
+  }
+  return areas;
 }
 
 /** A straight segment as the label placer's route (its control point on the line). */

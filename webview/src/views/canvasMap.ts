@@ -6,10 +6,10 @@
 
 import { quadtree, type Quadtree } from 'd3';
 import { laneBends } from '../layout/edgeRoutes';
-import type { Box } from '../layout/labels';
+import { overlaps, type Box } from '../layout/labels';
 import type { Point } from '../layout/placement';
 import { changesSinceDrawn, drawnKey, drawnNode, type DrawnNode } from './canvasChanges';
-import { buildGeometry, drawGeometry, drawHighlights, type Geometry, type Placed } from './canvasGeometry';
+import { buildGeometry, changedAreas, drawGeometry, drawHighlights, type Geometry, type Placed } from './canvasGeometry';
 import { drawEdgeLabels, drawNodeLabels, LABEL_ZOOM, placeArrivedLabels, placeCanvasLabels, viewBox } from './canvasLabels';
 import { readPalette, sameZoom, type Palette } from './canvasParts';
 import { sceneEdgeLabel, type MapRenderer, type MapSelection, type RendererEvents, type Scene, type SceneEdge, type SceneNode, type ZoomState } from './scene';
@@ -202,17 +202,23 @@ export class CanvasMapRenderer implements MapRenderer {
     drawHighlights(this.ctx, change.nodes, this.scene.edges, this.selection, placed, this.palette, t.k);
     if (t.k >= LABEL_ZOOM) {
       const arrived = change.nodes.filter((n) => !this.labelBoxes.has(n.node.id) && !this.drawnNodes.has(n.node.id));
+      // Text drawn over now lies under the changed shapes and lines: drawn again on top, as a full drawing would.
+      const covered = changedAreas(change, placed);
+      const hit = (b: Box | undefined): boolean => b !== undefined && covered.some((c) => overlaps(c, b));
+      drawEdgeLabels(this.ctx, this.scene.edges.filter((e) => hit(this.edgeLabelBoxes.get(e.edge.id))), this.edgeLabelBoxes, this.palette, this.font());
+      drawNodeLabels(this.ctx, this.scene.nodes.filter((n) => hit(this.labelBoxes.get(n.node.id))), this.labelBoxes, this.palette, this.font());
       const boxes = arrived.length ? placeArrivedLabels(arrived, this.scene.nodes, placed, [...this.labelBoxes.values(), ...this.edgeLabelBoxes.values()], viewBox(t, this.element.clientWidth, this.element.clientHeight)) : new Map<string, Box>();
       for (const [id, box] of boxes) this.labelBoxes.set(id, box);
       drawNodeLabels(this.ctx, arrived, boxes, this.palette, this.font());
     }
-    for (const n of change.nodes) this.remember(n);
+    for (const n of change.nodes) this.remember(n, this.drawnNodes.get(n.node.id)?.placedRadius);
     for (const e of change.edges) this.drawnEdges.add(drawnKey(e));
   }
 
-  private remember(n: SceneNode): void {
+  /** `placedRadius`: the radius its label was placed around, when drawn over (default: now). */
+  private remember(n: SceneNode, placedRadius?: number): void {
     const p = this.positions.get(n.node.id);
-    if (p) this.drawnNodes.set(n.node.id, drawnNode(n, p));
+    if (p) this.drawnNodes.set(n.node.id, drawnNode(n, p, placedRadius));
   }
 
   private placed(): Placed {
