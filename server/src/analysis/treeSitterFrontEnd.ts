@@ -135,12 +135,14 @@ function fileSetTester(file: string): (other: string, text: string) => boolean {
   if (extname(file) === '.go') {
     if (!folder) return sameFolder;
     const importSpec = new RegExp(`^[ \\t]*(?:import[ \\t]+)?(?:[\\w.]+[ \\t]+)?"(?:[^"\\n]*/)?${escapeRegExp(folder)}"`, 'm');
-    return (other, text) => sameFolder(other) || importSpec.test(text);
+    // A substring test first: the pattern scans the whole text, and runs over every file of the language.
+    const quoted = `${folder}"`;
+    return (other, text) => sameFolder(other) || (text.includes(quoted) && importSpec.test(text));
   }
   const init = basename(file).startsWith('__init__.');
   const module = init ? folder : basename(file).replace(/\.[^.]+$/, '');
   const named = new RegExp(`(?<!\\w)${escapeRegExp(module)}(?!\\w)`);
-  return (other, text) => sameFolder(other) || (init && other.startsWith(`${dir}${sep}`)) || named.test(text);
+  return (other, text) => sameFolder(other) || (init && other.startsWith(`${dir}${sep}`)) || (text.includes(module) && named.test(text));
 }
 
 function escapeRegExp(text: string): string {
