@@ -61,6 +61,9 @@ const BOUNDED_WORDS: Record<string, string> = {
   exchange: 'an exchange name', system: 'a system name', service: 'a service name', kind: 'a kind', type: 'a type name', level: 'a level',
 };
 
+/** Words before `id` that make it a messaging destination's name (`topicId`, `subscription_id`). */
+const DESTINATION_OWNERS = new Set(['topic', 'subscription', 'sub', 'queue']);
+
 /** Splits `orderId`, `order_id`, `ORDER-ID`, `userID` into lower-case words. */
 export function words(identifier: string): string[] {
   return identifier
@@ -158,6 +161,8 @@ function wordsVerdict(w: string[]): Verdict {
   // in the code or configuration that defines it.
   const owner = w.length > 1 ? w[w.length - 2] : undefined;
   if (last === 'id' && owner === 'model') return { bound: 'bounded', reason: 'a model name' };
+  // `topicId`, `subId`: Pub/Sub names topics and subscriptions by ID, the destination of `{destination} {operation}`.
+  if (last === 'id' && owner !== undefined && DESTINATION_OWNERS.has(owner)) return { bound: 'bounded', reason: 'a destination name' };
   if (last === 'id' && (owner === 'dag' || owner === 'graph')) return { bound: 'bounded', reason: 'the name of a DAG or graph' };
   if (UNBOUNDED_WORDS[last]) {
     // `keyPrefix`, `pathPrefix`, `urlTemplate` are not keys or paths; only the last word counts.

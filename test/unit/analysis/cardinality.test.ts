@@ -15,7 +15,7 @@ describe('cardinality of name parts', () => {
   });
 
   it('reads the semantic-convention shapes as bounded', () => {
-    for (const text of ['req.method', 'request.method', 'r.Method', 'operation', 'collectionName', 'destination', 'this._topic', 'rpcService', 'route', 'req.route.path', 'req.route?.path', 'request.url_rule', 'request.url_rule.rule', 'c.FullPath()', 'mux.CurrentRoute(r).GetPathTemplate()', 'r.Pattern', 'routeOptions.url', 'tableName', 'topic_name', 'environ["REQUEST_METHOD"]', 'req.baseUrl', 'this.base_url', 'cfg.BaseURL', 'String(propertyKey)', 'methodKey', 'completion_service.ai_model_id', 'modelId', 'self.dag_id', 'graph_id']) {
+    for (const text of ['req.method', 'request.method', 'r.Method', 'operation', 'collectionName', 'destination', 'this._topic', 'rpcService', 'route', 'req.route.path', 'req.route?.path', 'request.url_rule', 'request.url_rule.rule', 'c.FullPath()', 'mux.CurrentRoute(r).GetPathTemplate()', 'r.Pattern', 'routeOptions.url', 'tableName', 'topic_name', 'environ["REQUEST_METHOD"]', 'req.baseUrl', 'this.base_url', 'cfg.BaseURL', 'String(propertyKey)', 'methodKey', 'completion_service.ai_model_id', 'modelId', 'self.dag_id', 'graph_id', 'topicInfo.topicId', 'subInfo.subId', 'subscription_id']) {
       assert.equal(textVerdict(text).bound, 'bounded', text);
     }
   });
