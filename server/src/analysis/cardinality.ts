@@ -64,6 +64,12 @@ const BOUNDED_WORDS: Record<string, string> = {
 /** Words before `id` that make it a messaging destination's name (`topicId`, `subscription_id`). */
 const DESTINATION_OWNERS = new Set(['topic', 'subscription', 'sub', 'queue']);
 
+/** `ti.task_id`, `task_instance.task_id`: the task id of an Airflow task instance. */
+const AIRFLOW_TASK_ID = /\b(?:ti|task_instance|taskinstance)\.task_id$/i;
+
+/** Words before `index` that make it a position in a list (`map_index`, `itemIndex`, `row_idx`). */
+const LIST_OWNERS = new Set(['map', 'list', 'array', 'item', 'row', 'element']);
+
 /** Splits `orderId`, `order_id`, `ORDER-ID`, `userID` into lower-case words. */
 export function words(identifier: string): string[] {
   return identifier
@@ -117,6 +123,8 @@ export function textVerdict(rawText: string, type?: string): Verdict {
   if (ROUTE_TEMPLATE_MEMBERS.test(compact)) return { bound: 'bounded', reason: 'a route template' };
   if (RAW_PATH_MEMBERS.test(compact)) return { bound: 'unbounded', reason: 'a raw request path or URL' };
   if (REQUEST_INPUT.test(compact)) return { bound: 'unbounded', reason: 'request input' };
+  // An Airflow task instance's `task_id` is the task's name in its DAG, unlike a Celery task's ID.
+  if (AIRFLOW_TASK_ID.test(compact)) return { bound: 'bounded', reason: "a task's name in its DAG" };
   const keyed = KEYED_LOOKUP.exec(compact);
   if (keyed) {
     const key = keyed[2] ?? keyed[4];
@@ -161,6 +169,8 @@ function wordsVerdict(w: string[]): Verdict {
   // in the code or configuration that defines it.
   const owner = w.length > 1 ? w[w.length - 2] : undefined;
   if (last === 'id' && owner === 'model') return { bound: 'bounded', reason: 'a model name' };
+  // `map_index`, `itemIndex`: a position in a list (Airflow's mapped task instances), one per element.
+  if ((last === 'index' || last === 'idx') && owner !== undefined && LIST_OWNERS.has(owner)) return { bound: 'unbounded', reason: 'a list index' };
   // `topicId`, `subId`: Pub/Sub names topics and subscriptions by ID, the destination of `{destination} {operation}`.
   if (last === 'id' && owner !== undefined && DESTINATION_OWNERS.has(owner)) return { bound: 'bounded', reason: 'a destination name' };
   if (last === 'id' && (owner === 'dag' || owner === 'graph')) return { bound: 'bounded', reason: 'the name of a DAG or graph' };

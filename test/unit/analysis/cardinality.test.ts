@@ -15,13 +15,13 @@ describe('cardinality of name parts', () => {
   });
 
   it('reads the semantic-convention shapes as bounded', () => {
-    for (const text of ['req.method', 'request.method', 'r.Method', 'operation', 'collectionName', 'destination', 'this._topic', 'rpcService', 'route', 'req.route.path', 'req.route?.path', 'request.url_rule', 'request.url_rule.rule', 'c.FullPath()', 'mux.CurrentRoute(r).GetPathTemplate()', 'r.Pattern', 'routeOptions.url', 'tableName', 'topic_name', 'environ["REQUEST_METHOD"]', 'req.baseUrl', 'this.base_url', 'cfg.BaseURL', 'String(propertyKey)', 'methodKey', 'completion_service.ai_model_id', 'modelId', 'self.dag_id', 'graph_id', 'topicInfo.topicId', 'subInfo.subId', 'subscription_id']) {
+    for (const text of ['req.method', 'request.method', 'r.Method', 'operation', 'collectionName', 'destination', 'this._topic', 'rpcService', 'route', 'req.route.path', 'req.route?.path', 'request.url_rule', 'request.url_rule.rule', 'c.FullPath()', 'mux.CurrentRoute(r).GetPathTemplate()', 'r.Pattern', 'routeOptions.url', 'tableName', 'topic_name', 'environ["REQUEST_METHOD"]', 'req.baseUrl', 'this.base_url', 'cfg.BaseURL', 'String(propertyKey)', 'methodKey', 'completion_service.ai_model_id', 'modelId', 'self.dag_id', 'graph_id', 'topicInfo.topicId', 'subInfo.subId', 'subscription_id', 'ti.task_id']) {
       assert.equal(textVerdict(text).bound, 'bounded', text);
     }
   });
 
   it('reads identifiers, keys, raw paths, URLs, clocks and random values as unbounded', () => {
-    for (const text of ['orderId', 'order_id', 'userID', 'cacheKey', 'url', 'req.url', 'req.originalUrl', 'request.path', 'r.URL.Path', 'r.URL.String()', 'r.RequestURI', 'email', 'query', 'sqlQuery', 'this.sql', 'Date.now()', 'time.Now()', 'uuid.uuid4()', 'randomUUID()', 'Math.random()', 'String(orderId)', 'str(user_id)', 'strconv.Itoa(userID)', 'orderId.toString()', 'this.#sessionId', 'JSON.stringify(body)', 'environ.get("PATH_INFO", "")', 'cast(str, environ.get("PATH_INFO", "")).strip()', 'scope["path"]', "headers['x-request-id']", 'req.params.slug', 'request.args.get("q")', 'req.query.search', 'run.name', 'self.flow_run.name', 'taskRun.name']) {
+    for (const text of ['orderId', 'order_id', 'userID', 'cacheKey', 'url', 'req.url', 'req.originalUrl', 'request.path', 'r.URL.Path', 'r.URL.String()', 'r.RequestURI', 'email', 'query', 'sqlQuery', 'this.sql', 'Date.now()', 'time.Now()', 'uuid.uuid4()', 'randomUUID()', 'Math.random()', 'String(orderId)', 'str(user_id)', 'strconv.Itoa(userID)', 'orderId.toString()', 'this.#sessionId', 'JSON.stringify(body)', 'environ.get("PATH_INFO", "")', 'cast(str, environ.get("PATH_INFO", "")).strip()', 'scope["path"]', "headers['x-request-id']", 'req.params.slug', 'request.args.get("q")', 'req.query.search', 'run.name', 'self.flow_run.name', 'taskRun.name', 'ti.map_index', 'itemIndex']) {
       assert.equal(textVerdict(text).bound, 'unbounded', text);
     }
   });

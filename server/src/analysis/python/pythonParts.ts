@@ -225,7 +225,11 @@ export class PartFinder {
     return undefined;
   }
 
-  /** A local assigned in several places (if/elif chains, `match` cases, `for x in (...)`): bounded when every value is. */
+  /**
+   * A local assigned in several places (if/elif chains, `match` cases, `for x in (...)`) or grown
+   * by `+=` (`name += f"[{ti.map_index}]"`): bounded when every value is, unbounded when a piece
+   * of one is (by the code, else by its words, as for a part of the name itself).
+   */
   private judgeRebound(node: Node, depth: number): Judgement {
     const binders = this.locals.bindersOf(node, node.text) ?? [];
     const values: Node[] = [];
@@ -233,11 +237,20 @@ export class PartFinder {
       const right = binder.childForFieldName('right');
       if (binder.type === 'for_statement' && right && (right.type === 'list' || right.type === 'tuple' || right.type === 'set')) values.push(...namedChildren(right));
       else if (binder.type === 'assignment' && right) values.push(right);
+      else if (binder.type === 'augmented_assignment' && right && binder.childForFieldName('operator')?.text === '+=') values.push(right);
       else return UNKNOWN;
     }
     if (values.length === 0 || values.length > 64) return UNKNOWN;
     const judged = this.combine(values.map((v) => this.judge(v, depth + 1)), 'assigned only bounded values');
-    return judged.bound === 'unknown' ? UNKNOWN : judged;
+    if (judged.bound !== 'unknown') return judged;
+    for (const value of values) {
+      for (const { part, paramOf } of this.partsOf(value, false, depth + 1)) {
+        if (part.bound !== 'unknown' || paramOf) continue;
+        const verdict = textVerdict(part.text);
+        if (verdict.bound === 'unbounded') return { bound: 'unbounded', reason: verdict.reason };
+      }
+    }
+    return UNKNOWN;
   }
 
   private judgeMember(node: Node, depth: number): Judgement {
