@@ -207,4 +207,20 @@ describe('TypeScript name parts: bounded vs unbounded', () => {
     a.updateFile('/ws/use.ts', "import { withSpan } from './h';\nexport function list() { return 1; }\n");
     assert.deepEqual(fe.callsTo('/ws/use.ts', { name: 'withSpan', method: false }, 0), []);
   });
+
+  it('judges a let grown by += over every piece (a mapped item index in the name)', async () => {
+    const mapped = `import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+export function run(task: string, mapIndex: number, retry: boolean) {
+  let name = \`task_run.\${task}\`;
+  if (mapIndex >= 0) name += \`[\${mapIndex}]\`;
+  tracer.startSpan(name).end();
+  let label = 'jobs.run';
+  if (retry) label += '.retry';
+  tracer.startSpan(label).end();
+}`;
+    const a = await workspace({ '/ws/mapped.ts': mapped });
+    const dynamic = a.findingsOf('/ws/mapped.ts').filter((f) => f.rule === 'dynamic-span-name').map((f) => f.range.start.line + 1);
+    assert.deepEqual(dynamic, [6]);
+  });
 });

@@ -54,6 +54,15 @@ describe('Go name parts: boundedness from the code, parameters for pass-through 
     assert.deepEqual(partsOf(at('"retry.%d"').name), [['attempt', 'unknown']]);
   });
 
+  it('judges a local grown by += or reassigned over every piece: a list index or an ID in one makes it unbounded', () => {
+    // Appended constants may still grow on every pass: not bounded, only undecided.
+    const expected: [string, string, string | undefined][] = [['name', 'unbounded', 'a list index'], ['label', 'unbounded', 'an identifier'], ['suffix', 'unknown', undefined]];
+    for (const [local, bound, reason] of expected) {
+      const [part] = at(`tracer.Start(ctx, ${local})`).name?.parts ?? [];
+      assert.deepEqual([part?.text, part?.bound, part?.reason], [local, bound, reason], local);
+    }
+  });
+
   it('marks a parameter part with its index (receiver not counted) and sets the enclosing method', () => {
     const report = at('"report."+label');
     assert.deepEqual(report.name?.parts, [{ text: 'label', bound: 'unknown', type: 'string', param: { index: 1, name: 'label' } }]);

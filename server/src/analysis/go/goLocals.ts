@@ -23,8 +23,10 @@ export type GoBinding =
     /** The declared type as written (`string`, `Op`, `*http.Request`). */
     typeText?: string;
     param?: GoParam;
-    /** Every value assigned, when each assignment gives this name one expression (`=` or `:=`, no `+=`). */
+    /** Every value assigned, when each assignment gives this name one expression (`=`, `:=` or the piece a `+=` appends). */
     values?: Node[];
+    /** Some of `values` are appended by `+=`: the name may grow on every pass, so it is never bounded by them. */
+    grown?: boolean;
     /** The call whose first result this name holds (`tmpl, err := route.GetPathTemplate()`). */
     source?: Node;
   };
@@ -78,10 +80,14 @@ export class GoLocals {
       }
     }
     const assigned = new Map<string, Node[] | null>();
-    for (const binder of this.bindersOf(fn)) bind(binder, bindings, assigned, fn, this.imports);
-    for (const [name, values] of assigned) {
+    const grown = new Set<string>();
+    for (const binder of this.bindersOf(fn)) bind(binder, bindings, assigned, grown, fn, this.imports);
+      for (const [name, values] of assigned) {
       const binding = bindings.get(name);
-      if (binding?.kind === 'dynamic' && !binding.param && values?.length) binding.values = values;
+      if (binding?.kind === 'dynamic' && !binding.param && values?.length) {
+        binding.values = values;
+        if (grown.has(name)) binding.grown = true;
+      }
     }
     this.scopes.set(fn.id, bindings);
     return bindings;
@@ -107,7 +113,7 @@ export class GoLocals {
   }
 }
 
-function bind(binder: Node, bindings: Map<string, GoBinding>, assigned: Map<string, Node[] | null>, owner: Node, imports: GoImports): void {
+function bind(binder: Node, bindings: Map<string, GoBinding>, assigned: Map<string, Node[] | null>, grown: Set<string>, owner: Node, imports: GoImports): void {
   const declared = binder.type === 'const_spec' || binder.type === 'var_spec';
   // `i++` changes `i` like an assignment whose value is unknown.
   const stepped = binder.type === 'inc_statement' || binder.type === 'dec_statement';
@@ -117,8 +123,10 @@ function bind(binder: Node, bindings: Map<string, GoBinding>, assigned: Map<stri
   const typeNode = declared ? binder.childForFieldName('type') : null;
   const type = typeKind(typeNode, imports);
   const single = binder.type !== 'assignment_statement' && binder.type !== 'range_clause' && !stepped && values.length === names.length;
-  // `x += y` and `x <<= 1` build on the old value: not a plain assignment.
-  const plain = binder.type !== 'range_clause' && !stepped && values.length === names.length && !/^[-+*/%&|^<>]+=$/.test(binder.childForFieldName('operator')?.text ?? '=');
+  // `x <<= 1` builds on the old value: not a plain assignment; `name += "[" + idx + "]"` appends a piece.
+  const operator = binder.childForFieldName('operator')?.text ?? '=';
+  const appends = operator === '+=';
+  const plain = binder.type !== 'range_clause' && !stepped && values.length === names.length && (appends || !/^[-+*/%&|^<>]+=$/.test(operator));
   const source = values.length === 1 && names.length > 1 && values[0].type === 'call_expression' ? values[0] : undefined;
   names.forEach((name, i) => {
     if (name.type !== 'identifier' || name.text === '_') return;
@@ -126,8 +134,10 @@ function bind(binder: Node, bindings: Map<string, GoBinding>, assigned: Map<stri
     const first = !previous;
     const seen = assigned.get(name.text);
     if (seen !== null) {
-      if (plain) assigned.set(name.text, [...(seen ?? []), values[i]]);
-      else if (!(declared && values.length === 0)) assigned.set(name.text, null);
+      if (plain) {
+        assigned.set(name.text, [...(seen ?? []), values[i]]);
+        if (appends) grown.add(name.text);
+      } else if (!(declared && values.length === 0)) assigned.set(name.text, null);
     }
     if (first && single) {
       bindings.set(name.text, { kind: 'value', value: values[i], owner });

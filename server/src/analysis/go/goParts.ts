@@ -11,6 +11,7 @@ import { namedChildren } from '../treeNodes';
 import type { GoLocals } from './goLocals';
 import type { GoResolver } from './goResolver';
 import { isPredeclaredType } from './goTypes';
+import { textVerdict } from '../cardinality';
 
 export interface GoPartsResult {
   parts: NamePart[];
@@ -128,19 +129,24 @@ export class GoParts {
       found.owner = owner;
       return [part];
     }
-    if (binding.values) return [{ ...part, ...this.valuesVerdict(binding.values, depth) }];
+    if (binding.values) return [{ ...part, ...this.valuesVerdict(binding.values, depth, binding.grown ?? false) }];
     const source = binding.source ? verdictOf(binding.source.text) : undefined;
     return [source ? { ...part, ...source } : part];
   }
 
-  /** A local assigned on several paths: bounded when every value is (`switch` over literals). */
-  private valuesVerdict(values: Node[], depth: number): { bound: Bound; reason?: string } {
-    let allBounded = true;
+  /**
+   * A local assigned on several paths: bounded when every value is (`switch` over literals), unless
+   * it grows by `+=`; unbounded when a piece of a value is, by the code or else by its words (a
+   * parameter's name counts, as it does for a part of the name itself).
+   */
+  private valuesVerdict(values: Node[], depth: number, grown: boolean): { bound: Bound; reason?: string } {
+    let allBounded = !grown;
     for (const value of values) {
       if (this.valueOf(value).constant) continue;
       // Parameters among the values are not this part's: their owner is not recorded.
       for (const p of this.split(value, depth + 1, {})) {
-        if (p.bound === 'unbounded') return { bound: 'unbounded', reason: p.reason };
+        const verdict = p.bound === 'unknown' ? textVerdict(p.text, p.type) : p;
+        if (verdict.bound === 'unbounded') return { bound: 'unbounded', reason: verdict.reason };
         if (p.bound !== 'bounded') allBounded = false;
       }
     }

@@ -233,7 +233,7 @@ export class PartDescriber {
     return withType(this.assignments(decl, id), typed.type);
   }
 
-  /** `let op; switch (x) { case 1: op = 'get'; ... }`: every value written to the variable. */
+  /** `let op; switch (x) { case 1: op = 'get'; ... }`: every value written to (or appended to) the variable. */
   private assignments(decl: ts.VariableDeclaration, id: ts.Identifier): Verdict {
     const scope = decl.parent.parent.parent;
     if (!scope) return UNKNOWN;
@@ -244,6 +244,8 @@ export class PartDescriber {
       if (!ts.isIdentifier(n) || n.text !== id.text || n === decl.name) continue;
       const p = n.parent;
       if (ts.isBinaryExpression(p) && p.left === n && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) written.push(p.right);
+      // `name += \`[\${mapIndex}]\``: the name grows by that piece.
+      else if (ts.isBinaryExpression(p) && p.left === n && p.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken) written.push(p.right);
       else if (ts.isBinaryExpression(p) && p.left === n && p.operatorToken.kind >= ts.SyntaxKind.FirstCompoundAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastCompoundAssignment) return UNKNOWN;
       else if ((ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) && p.operand === n) return UNKNOWN;
     }
