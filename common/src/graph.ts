@@ -134,6 +134,12 @@ export interface Graph {
  */
 export type DeltaEdge = Omit<GraphEdge, 'spanNames' | 'scopes'> & Partial<Pick<GraphEdge, 'spanNames' | 'scopes'>>;
 
+/** A flow step in a delta: its numbers always; its service, scope and span-name lists only when one of them grew. */
+export type DeltaFlowStep = Omit<FlowStep, 'services' | 'scopes' | 'spanNames'> & Partial<Pick<FlowStep, 'services' | 'scopes' | 'spanNames'>>;
+
+/** A flow in a delta: whole, except for step lists that did not change (applyDelta keeps the lists it has). */
+export type DeltaFlow = Omit<Flow, 'steps'> & { steps: DeltaFlowStep[] };
+
 /**
  * The numbers of an edge the consumer already has, as a row: the edge is named by its `key`
  * (GraphEdge.key), and `lastSeen` is whole milliseconds. Rows keep a delta at a few dozen bytes
@@ -156,7 +162,7 @@ export interface GraphDelta {
   nodeStats?: NodeStats[];
   /** Optional: stats rows of known edges (EdgeStats). */
   edgeStats?: EdgeStats[];
-  flows: Flow[];
+  flows: DeltaFlow[];
   removedNodeIds: string[];
   removedEdgeIds: string[];
   removedFlowNames: string[];
@@ -207,7 +213,7 @@ export function applyDelta(graph: Graph, delta: GraphDelta): Graph {
   if (delta.edgeStats?.length) graph.edges = withRows(graph.edges, delta.edgeStats, (e, [, count, errors, p50Ms, p95Ms, p99Ms, lastSeen]) => ({ ...e, count, errors, p50Ms, p95Ms, p99Ms, lastSeen }));
   graph.nodes = upsertBy(graph.nodes, [], (n) => n.id, delta.removedNodeIds);
   graph.edges = upsertBy(graph.edges, [], (e) => e.id, delta.removedEdgeIds);
-  graph.flows = upsertBy(graph.flows, delta.flows, (f) => f.name, delta.removedFlowNames);
+  graph.flows = upsertBy(graph.flows, withStepLists(graph.flows, delta.flows), (f) => f.name, delta.removedFlowNames);
   graph.stats = delta.stats;
   return graph;
 }
@@ -224,6 +230,20 @@ function withLists(current: GraphEdge[], updates: DeltaEdge[]): GraphEdge[] {
       spanNames: u.spanNames ?? old?.spanNames ?? [],
       scopes: u.scopes ?? old?.scopes ?? [],
       ...(u.details === undefined && old?.details ? { details: old.details } : {}),
+    };
+  });
+}
+
+/** Delta flows whose steps came without lists take the lists of the same step in the flow they replace (none yet: empty). */
+function withStepLists(current: Flow[], updates: DeltaFlow[]): Flow[] {
+  const complete = (s: DeltaFlowStep): s is FlowStep => s.services !== undefined && s.scopes !== undefined && s.spanNames !== undefined;
+  if (updates.every((f) => f.steps.every(complete))) return updates as Flow[];
+  const byName = new Map(current.map((f) => [f.name, f] as const));
+  return updates.map((f) => {
+    const old = new Map((byName.get(f.name)?.steps ?? []).map((s) => [s.name, s] as const));
+    return {
+      ...f,
+      steps: f.steps.map((s) => (complete(s) ? s : { ...s, services: s.services ?? old.get(s.name)?.services ?? [], scopes: s.scopes ?? old.get(s.name)?.scopes ?? [], spanNames: s.spanNames ?? old.get(s.name)?.spanNames ?? [] })),
     };
   });
 }

@@ -1,7 +1,7 @@
 // Lean deltas (issue 14 item 8): a node or edge the consumer already has travels as a stats row
 // named by its key; it travels whole when it is new, when one of its lists grew (span names,
-// scopes, details) or its first time moved; applyDelta keeps what a row does not carry; a reset
-// delta carries everything whole.
+// scopes, details) or its first time moved; a flow step's lists travel only when one grew;
+// applyDelta keeps what a delta does not carry; a reset delta carries everything whole.
 
 import assert from 'node:assert/strict';
 import { applyDelta, emptyGraph } from '../../common/src/graph';
@@ -70,6 +70,32 @@ describe('lean deltas', () => {
     const reset = t.takeDelta(3_000)!;
     assert.equal(reset.reset, true);
     assert.deepEqual(reset.edges[0].spanNames, ['SELECT orders'], 'a reset delta carries the lists');
+  });
+
+  it('sends a flow step\'s service, scope and span-name lists only when one grew, and consumers keep them', () => {
+    const t = new Topology({ attributePrefix: 'coordimap.flow.', pairWaitMs: 1_000 });
+    const consumer = emptyGraph();
+    const step = (name: string): DecodedSpan => {
+      const s = dbSpan(name, 'orders');
+      Object.assign(s.attributes, { 'coordimap.flow.name': 'checkout.place_order', 'coordimap.flow.step': 'checkout.store_order', 'coordimap.flow.run_id': `run-${seq}` });
+      return s;
+    };
+    t.ingest([step('INSERT orders')], 2_000);
+    const first = t.takeDelta(2_000)!;
+    assert.deepEqual(first.flows[0].steps[0].spanNames, ['INSERT orders']);
+    applyDelta(consumer, first);
+    t.ingest([step('INSERT orders')], 2_250);
+    const same = t.takeDelta(2_250)!;
+    const lean = same.flows[0].steps[0];
+    assert.equal(lean.count, 2);
+    assert.deepEqual([lean.services, lean.scopes, lean.spanNames], [undefined, undefined, undefined], 'no lists when nothing new');
+    applyDelta(consumer, same);
+    assert.deepEqual(consumer.flows[0].steps[0], { ...lean, services: ['api'], scopes: ['db-lib'], spanNames: ['INSERT orders'] });
+    t.ingest([step('UPDATE orders')], 2_500);
+    const grown = t.takeDelta(2_500)!;
+    assert.deepEqual(grown.flows[0].steps[0].spanNames, ['INSERT orders', 'UPDATE orders']);
+    applyDelta(consumer, grown);
+    assert.deepEqual(consumer.flows, t.graph().flows);
   });
 
   it('skips a stats row whose key the consumer does not know', () => {

@@ -100,9 +100,20 @@ export function normaliseGraph(g: Graph | undefined | null): Graph {
 }
 
 function normaliseDelta(d: GraphDelta): GraphDelta {
-  const g = normaliseGraph({ nodes: d?.nodes, edges: [], flows: d?.flows, stats: d?.stats });
+  const g = normaliseGraph({ nodes: d?.nodes, edges: [], flows: [], stats: d?.stats });
+  const list = (v: string[] | undefined) => (v !== undefined ? arr(v) : undefined);
   return {
     ...g,
+    flows: arr(d?.flows)
+      .filter((f) => f && typeof f.name === 'string')
+      .map((f) => ({
+        ...f,
+        steps: arr(f.steps).map((s) => {
+          const { services, scopes, spanNames, ...numbers } = s;
+          return { ...numbers, ...(services !== undefined ? { services: list(services) } : {}), ...(scopes !== undefined ? { scopes: list(scopes) } : {}), ...(spanNames !== undefined ? { spanNames: list(spanNames) } : {}) };
+        }),
+        transitions: arr(f.transitions),
+      })),
     // Lists travel only when they changed (lean deltas): keep them absent so applyDelta keeps the old ones.
     edges: arr(d?.edges)
       .filter((e) => e && typeof e.id === 'string' && typeof e.source === 'string' && typeof e.target === 'string')

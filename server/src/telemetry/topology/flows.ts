@@ -2,7 +2,7 @@
 // steps of one run. A run is keyed by the run-id attribute, else inherited from the parent or
 // a linked span (so a consumer tied by a link stays in its producer's run), else the trace id.
 
-import type { Flow, FlowStep } from '../../../../common/src/graph';
+import type { DeltaFlow, DeltaFlowStep, Flow, FlowStep } from '../../../../common/src/graph';
 import { flowKeys } from '../../../../common/src/semconv';
 import type { FlowRun } from '../../../../common/src/telemetry';
 import type { AttrValue, DecodedSpan } from '../otlp/span';
@@ -28,6 +28,8 @@ export interface StepState {
   scopes: Set<string>;
   spanNames: Set<string>;
   codeRefs: CodeRef[];
+  /** A service, scope or span name was added since the last delta: the next one carries the lists. */
+  listsChanged: boolean;
 }
 
 interface FlowState {
@@ -119,8 +121,10 @@ export class FlowTracker {
     step.hist.recordBucket(bucket);
     step.minutes.record(span.startMs + span.durationMs, now, span.error);
     const cap = this.caps.namesPerItem;
-    flow.bytes += addCharged(step.services, span.service, cap, this.budget) + addCharged(step.spanNames, span.name, cap, this.budget);
-    if (span.scope) flow.bytes += addCharged(step.scopes, span.scope, cap, this.budget);
+    let added = addCharged(step.services, span.service, cap, this.budget) + addCharged(step.spanNames, span.name, cap, this.budget);
+    if (span.scope) added += addCharged(step.scopes, span.scope, cap, this.budget);
+    if (added > 0) step.listsChanged = true;
+    flow.bytes += added;
     flow.bytes += addCodeRefCharged(step.codeRefs, span.attributes, this.caps.codeRefsPerItem, this.budget);
     this.recordRun(flow, step.name, span, text(a[this.keys.runId]), now);
     this.markDirty(flow);
@@ -166,12 +170,22 @@ export class FlowTracker {
   flow(name: string): Flow | undefined {
     const f = this.flows.get(name);
     if (!f) return undefined;
-    return {
-      name: f.name,
-      runs: f.runs,
-      steps: [...f.steps.values()].map(stepView),
-      transitions: [...f.transitions].flatMap(([from, tos]) => [...tos].map(([to, count]) => ({ from, to, count }))),
-    };
+    return { name: f.name, runs: f.runs, steps: [...f.steps.values()].map(stepView), transitions: transitionsOf(f) };
+  }
+
+  /**
+   * The flow for a delta: every step's numbers, and its lists only when one grew since the last
+   * delta or `whole` (a reset): lean updates, as for edges (issue 14 item 8).
+   */
+  deltaFlow(name: string, whole: boolean): DeltaFlow | undefined {
+    const f = this.flows.get(name);
+    if (!f) return undefined;
+    const steps = [...f.steps.values()].map((s): DeltaFlowStep => {
+      const lists = whole || s.listsChanged;
+      s.listsChanged = false;
+      return lists ? stepView(s) : stepNumbers(s);
+    });
+    return { name: f.name, runs: f.runs, steps, transitions: transitionsOf(f) };
   }
 
   /**
@@ -276,7 +290,7 @@ export class FlowTracker {
       return this.stepState(flow, OTHER_STEP);
     }
     if (name !== OTHER_STEP) flow.bytes += bytes;
-    s = { name, count: 0, errors: 0, hist: new LatencyHistogram(), minutes: new MinuteRing(), services: new Set(), scopes: new Set(), spanNames: new Set(), codeRefs: [] };
+    s = { name, count: 0, errors: 0, hist: new LatencyHistogram(), minutes: new MinuteRing(), services: new Set(), scopes: new Set(), spanNames: new Set(), codeRefs: [], listsChanged: true };
     flow.steps.set(name, s);
     return s;
   }
@@ -359,15 +373,13 @@ function addTransition(flow: FlowState, from: string, to: string, delta: number)
 }
 
 export function stepView(s: StepState): FlowStep {
-  return {
-    name: s.name,
-    count: s.count,
-    errors: s.errors,
-    p50Ms: s.hist.quantile(0.5),
-    p95Ms: s.hist.quantile(0.95),
-    p99Ms: s.hist.quantile(0.99),
-    services: [...s.services],
-    scopes: [...s.scopes],
-    spanNames: [...s.spanNames],
-  };
+  return { ...stepNumbers(s), services: [...s.services], scopes: [...s.scopes], spanNames: [...s.spanNames] };
+}
+
+function stepNumbers(s: StepState): DeltaFlowStep {
+  return { name: s.name, count: s.count, errors: s.errors, p50Ms: s.hist.quantile(0.5), p95Ms: s.hist.quantile(0.95), p99Ms: s.hist.quantile(0.99) };
+}
+
+function transitionsOf(f: FlowState): Flow['transitions'] {
+  return [...f.transitions].flatMap(([from, tos]) => [...tos].map(([to, count]) => ({ from, to, count })));
 }

@@ -2,7 +2,7 @@
 // edges with counts, errors and latency quantiles, flows), bounded in memory, with deltas
 // for consumers and a serialisable state for persistence.
 
-import type { EdgeStats, Flow, Graph, GraphDelta, GraphEdge, GraphNode, GraphStats, NodeStats, Relation } from '../../../../common/src/graph';
+import type { DeltaFlow, EdgeStats, Flow, Graph, GraphDelta, GraphEdge, GraphNode, GraphStats, NodeStats, Relation } from '../../../../common/src/graph';
 import { MAX_WINDOW_MS } from '../../../../common/src/protocol';
 import type { DecodedSpan } from '../otlp/span';
 import { TelemetryMetrics } from '../metrics/telemetryMetrics';
@@ -240,7 +240,7 @@ export class Topology {
       edges,
       ...(nodeStats.length ? { nodeStats } : {}),
       ...(edgeStats.length ? { edgeStats } : {}),
-      flows: [...this.flows.dirty].map((f) => this.flows.flow(f)).filter((f): f is Flow => f !== undefined),
+      flows: [...this.flows.dirty].map((f) => this.flows.deltaFlow(f, this.resetPending)).filter((f): f is DeltaFlow => f !== undefined),
       ...this.expiry.takeRemoved(),
       stats: this.stats(now),
       ...(this.resetPending ? { reset: true } : {}),
