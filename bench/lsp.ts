@@ -36,16 +36,22 @@ function generate(dir: string, n: number): number {
   for (let i = 0; i < n; i++) {
     const bucket = i % 20;
     const sub = `d${Math.floor(i / 200)}`;
-    if (bucket < 8) (mk(join(dir, 'ts', sub)), writeFileSync(join(dir, 'ts', sub, `f${i}.ts`), ts(i)), sites++);
-    else if (bucket < 14) (mk(join(dir, 'ts', sub)), writeFileSync(join(dir, 'ts', sub, `p${i}.ts`), plain(i)));
-    else if (bucket < 17) (mk(join(dir, 'py', sub)), writeFileSync(join(dir, 'py', sub, `m${i}.py`), py(i)), sites++);
-    else (mk(join(dir, 'go', `svc${i % 50}`)), writeFileSync(join(dir, 'go', `svc${i % 50}`, `f${i}.go`), go(i)), sites++);
+    const [folder, name, text] =
+      bucket < 8 ? [join(dir, 'ts', sub), `f${i}.ts`, ts(i)]
+      : bucket < 14 ? [join(dir, 'ts', sub), `p${i}.ts`, plain(i)]
+      : bucket < 17 ? [join(dir, 'py', sub), `m${i}.py`, py(i)]
+      : [join(dir, 'go', `svc${i % 50}`), `f${i}.go`, go(i)];
+    mk(folder);
+    writeFileSync(join(folder, name), text);
+    if (bucket < 8 || bucket >= 14) sites++;
   }
   return sites;
 }
 const made = new Set<string>();
 function mk(d: string): void {
-  if (!made.has(d)) mkdirSync(d, { recursive: true }), made.add(d);
+  if (made.has(d)) return;
+  mkdirSync(d, { recursive: true });
+  made.add(d);
 }
 
 function rssMb(pid: number): number {
@@ -64,11 +70,13 @@ interface Server {
 
 function startServer(): Server {
   const proc = spawn(process.execPath, [join(root, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, OTEL_FLOW_MAP_DEBOUNCE_MS: '0' } });
-  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   const waiting = new Map<string, { version: number; done: (t: number) => void }>();
   conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
     const w = waiting.get(p.uri);
-    if (w && (p.version === undefined || p.version >= w.version)) (waiting.delete(p.uri), w.done(performance.now()));
+    if (!w || (p.version !== undefined && p.version < w.version)) return;
+    waiting.delete(p.uri);
+    w.done(performance.now());
   });
   const client = { sites: [] as SpanSiteSummary[], notifications: 0 };
   conn.onNotification(SitesChangedNotification.method, (list: SpanSiteSummary[]) => void ((client.sites = list), client.notifications++));
@@ -176,14 +184,14 @@ async function tsserverRss(dir: string): Promise<number> {
   const proc = spawn(process.execPath, [join(root, 'node_modules', 'typescript', 'lib', 'tsserver.js'), '--disableAutomaticTypingAcquisition'], { stdio: ['pipe', 'pipe', 'ignore'] });
   let buf = '';
   const loaded = new Promise<void>((resolve) => {
-    proc.stdout!.on('data', (d: Buffer) => {
+    proc.stdout.on('data', (d: Buffer) => {
       buf += d.toString();
       if (/"event":"projectLoadingFinish"/.test(buf) || /"request_seq":2/.test(buf)) resolve();
     });
   });
   const file = join(dir, 'ts', 'd0', 'f0.ts');
-  proc.stdin!.write(`${JSON.stringify({ seq: 1, type: 'request', command: 'open', arguments: { file } })}\n`);
-  proc.stdin!.write(`${JSON.stringify({ seq: 2, type: 'request', command: 'semanticDiagnosticsSync', arguments: { file } })}\n`);
+  proc.stdin.write(`${JSON.stringify({ seq: 1, type: 'request', command: 'open', arguments: { file } })}\n`);
+  proc.stdin.write(`${JSON.stringify({ seq: 2, type: 'request', command: 'semanticDiagnosticsSync', arguments: { file } })}\n`);
   await loaded;
   const rss = rssMb(proc.pid!);
   proc.kill();

@@ -13,8 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeLens, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { SitesRequest, TracesRequest } from '../../common/src/lspMethods';
-import type { TraceList } from '../../common/src/traces';
-import type { SpanSiteSummary } from '../../common/src/sites';
+import type { TraceQuery } from '../../common/src/traces';
 import { startServer, stopServer } from './lspServer';
 import { makeSpan, postTraces, protoBody, recordSpans, waitFor } from './support';
 
@@ -52,7 +51,7 @@ describe('CodeLens and hover: window numbers, one kind per site (real JSON-RPC)'
   it('counts each site once, over the window, then says idle', async () => {
     const s = await startServer({ grpcPort: 0, httpPort: 0, pairingTtlSeconds: 0.3, windowSeconds: WINDOW_S }, storage, ws);
     const uri = pathToFileURL(join(ws, 'src', 'charge.ts')).href;
-    const allLenses = async () => (await s.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
+    const allLenses = () => s.conn.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
     const lenses = async () => {
       const all = await allLenses();
       const at = (line: number) => all.find((l) => l.range.start.line === line && l.command?.command === 'otelFlowMap.showInMap')?.command?.title;
@@ -60,13 +59,13 @@ describe('CodeLens and hover: window numbers, one kind per site (real JSON-RPC)'
     };
     const traceLens = async (line: number) => (await allLenses()).find((l) => l.range.start.line === line && l.command?.command === 'otelFlowMap.openRecentTrace')?.command;
     const hover = async (line: number) => {
-      const h = (await s.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character: 32 } })) as Hover | null;
+      const h = await s.conn.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line, character: 32 } });
       return (h?.contents as MarkupContent | undefined)?.value ?? '';
     };
     try {
       const listening = await waitFor('listening status', () => s.statuses.find((x) => x.state === 'listening'));
       const sites = await waitFor('both sites indexed', async () => {
-        const all = (await s.conn.sendRequest(SitesRequest.method)) as SpanSiteSummary[];
+        const all = await s.conn.sendRequest(SitesRequest);
         return all.length === 2 && all;
       });
       assert.deepEqual(sites.map((x) => x.kind).sort(), ['client', 'server']);
@@ -107,7 +106,7 @@ describe('CodeLens and hover: window numbers, one kind per site (real JSON-RPC)'
       assert.deepEqual(failing.arguments, [{ name: 'POST /charge', service: 'checkout', order: 'errors' }]);
       const slowest = (await traceLens(SERVER_LINE))!;
       assert.deepEqual([slowest.title, slowest.arguments], ['open the slowest trace', [{ name: 'POST /charge', service: 'payments', order: 'slowest' }]]);
-      const found = (await s.conn.sendRequest(TracesRequest.method, { ...(failing.arguments![0] as object), limit: 1 })) as TraceList;
+      const found = await s.conn.sendRequest(TracesRequest, { ...(failing.arguments[0] as TraceQuery), limit: 1 });
       assert.equal(found.traces.length, 1);
       assert.ok(found.traces[0].errorCount > 0, 'the failing trace first');
       assert.ok(clientSpans.some((span) => span.spanContext().traceId === found.traces[0].traceId));

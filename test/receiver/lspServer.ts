@@ -24,7 +24,7 @@ export interface Session {
 /** `settings`: other settings beside the receiver's (e.g. `sources`). */
 export async function startServer(receiver: Record<string, unknown>, storagePath: string, ws: string, settings: Record<string, unknown> = {}): Promise<Session> {
   const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
-  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   const s: Session = { proc, conn, statuses: [], deltas: [], lensRefreshes: 0 };
   conn.onNotification(ReceiverStatusNotification.method, (st: ReceiverStatus) => void s.statuses.push(st));
   conn.onNotification(GraphDeltaNotification.method, (d: GraphDelta) => void s.deltas.push(d));

@@ -134,16 +134,16 @@ describe('AnalysisSession', function () {
     writeFileSync(join(dir, 'orders', 'refunds.ts'), source('orders.refund'));
     await session.filesChanged([{ uri: uriOf('orders', 'refunds.ts'), deleted: false }]);
     let pauses = 0;
-    await session.warmSites(async () => void pauses++);
+    await session.warmSites(() => Promise.resolve(void pauses++));
     assert.equal(pauses, 2, 'one pause after each of the two files');
     assert.deepEqual(siteNames(), ['orders/orders.ts:orders.place', 'orders/refunds.ts:orders.refund']);
-    await session.warmSites(async () => void pauses++);
+    await session.warmSites(() => Promise.resolve(void pauses++));
     assert.equal(pauses, 2, 'nothing to do while the index is read and unchanged');
     // By file, a file's sites stay the same array until that file changes.
     const before = new Map(session.sitesByFile());
     writeFileSync(join(dir, 'orders', 'refunds.ts'), source('orders.refund_v2'));
     await session.filesChanged([{ uri: uriOf('orders', 'refunds.ts'), deleted: false }]);
-    await session.warmSites(async () => undefined);
+    await session.warmSites(() => Promise.resolve());
     const after = session.sitesByFile();
     assert.equal(after.get(join(dir, 'orders', 'orders.ts')), before.get(join(dir, 'orders', 'orders.ts')));
     assert.notEqual(after.get(join(dir, 'orders', 'refunds.ts')), before.get(join(dir, 'orders', 'refunds.ts')));

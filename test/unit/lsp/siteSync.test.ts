@@ -22,16 +22,19 @@ describe('site list sync', () => {
   it('sends the whole list first, then the changed, new and gone files only; nothing when nothing changed', () => {
     const sync = new SiteListSync();
     const first = sync.next(files([['/a/x.go', a], ['/a/y.go', b], ...rest]), summarize, 'k');
-    assert.deepEqual(names(first!.full!), ['r0.go:2', 'r1.go:2', 'r2.go:2', 'r3.go:2', 'r4.go:2', 'r5.go:2', 'x.go:2', 'y.go:2', 'y.go:6']);
-    let client = first!.full!;
+    assert.ok(first?.full);
+    assert.deepEqual(names(first.full), ['r0.go:2', 'r1.go:2', 'r2.go:2', 'r3.go:2', 'r4.go:2', 'r5.go:2', 'x.go:2', 'y.go:2', 'y.go:6']);
+    let client = first.full;
     assert.equal(sync.next(files([['/a/x.go', a], ['/a/y.go', b], ...rest]), summarize, 'k'), undefined, 'the same arrays: nothing to send');
 
     const b2 = [b[0], site('/a/y.go', 9)];
     const z = [site('/a/z.go', 3)];
     const next = sync.next(files([['/a/y.go', b2], ['/a/z.go', z], ...rest]), summarize, 'k');
     assert.deepEqual(next?.delta?.files.sort(), ['x.go', 'y.go', 'z.go']);
-    assert.deepEqual(names(next!.delta!.sites), ['y.go:10', 'y.go:2', 'z.go:4']);
-    client = applySitesDelta(client, next!.delta!);
+    const delta = next?.delta;
+    assert.ok(delta);
+    assert.deepEqual(names(delta.sites), ['y.go:10', 'y.go:2', 'z.go:4']);
+    client = applySitesDelta(client, delta);
     assert.deepEqual(names(client), ['r0.go:2', 'r1.go:2', 'r2.go:2', 'r3.go:2', 'r4.go:2', 'r5.go:2', 'y.go:10', 'y.go:2', 'z.go:4']);
   });
 
@@ -41,7 +44,7 @@ describe('site list sync', () => {
     sync.next(files([['/a/x.go', a], ['/b/x.go', inB], ...rest]), summarize, 'k');
     const next = sync.next(files([['/a/x.go', [site('/a/x.go', 2)]], ['/b/x.go', inB], ...rest]), summarize, 'k');
     assert.deepEqual(next?.delta?.files, ['x.go']);
-    assert.deepEqual(names(next!.delta!.sites), ['x.go:3', 'x.go:8']);
+    assert.deepEqual(names(next.delta.sites), ['x.go:3', 'x.go:8']);
   });
 
   it('sends the whole list again when most files changed or the folders or prefix did', () => {
