@@ -138,7 +138,7 @@ export type EditorSettingKey = keyof typeof EDITOR_SETTINGS;
 
 /** Deep-merges user values over the defaults, ignoring values of the wrong type. */
 export function resolveSettings(partial: unknown): Settings {
-  const p = (isRecord(partial) ? partial : {}) as Record<string, unknown>;
+  const p = isRecord(partial) ? partial : {};
   return {
     receiver: mergeSection(DEFAULT_SETTINGS.receiver, p.receiver),
     analysis: mergeSection(DEFAULT_SETTINGS.analysis, p.analysis),
@@ -150,7 +150,7 @@ function mergeSection<T extends object>(defaults: T, value: unknown): T {
   const out = { ...defaults } as Record<string, unknown>;
   if (!isRecord(value)) return out as T;
   for (const [k, def] of Object.entries(defaults)) {
-    const v = (value as Record<string, unknown>)[k];
+    const v = value[k];
     if (v === undefined || v === null) continue;
     if (Array.isArray(def) ? Array.isArray(v) : typeof v === typeof def) out[k] = v;
   }

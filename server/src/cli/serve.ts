@@ -189,7 +189,7 @@ export async function runServe(argv: string[]): Promise<number> {
   // The MCP tools read the same host (no HTTP round trip) and scan --workspace for code questions.
   let uiBase = '';
   const mcp = args.mcp ? createMcpHttpHandler(hostLiveSource(shown.host, () => uiBase, shown.traceSource), new CodeIndex(workspace)) : undefined;
-  const ui = createUiServer({ host: shown.host, distDir: __dirname, token: args.token || undefined, sites, workspace, debugHooks: args.debugHooks, sources: shown.statuses, traceSource: shown.traceSource, mcp });
+  const ui = createUiServer({ host: shown.host, distDir: __dirname, token: args.token || undefined, sites, workspace, debugHooks: args.debugHooks, sources: () => shown.statuses(), traceSource: shown.traceSource, mcp });
   try {
     await new Promise<void>((resolve, reject) => {
       ui.once('error', reject);

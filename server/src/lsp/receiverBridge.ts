@@ -167,7 +167,7 @@ function pathOf(p: unknown): string {
 function sanitizeQuery(q: unknown): SpanQuery {
   const src = (typeof q === 'object' && q !== null ? q : {}) as Record<string, unknown>;
   const out: SpanQuery = {};
-  for (const k of ['service', 'edgeId', 'nodeId', 'flow', 'step', 'name'] as const) if (typeof src[k] === 'string') out[k] = src[k] as string;
+  for (const k of ['service', 'edgeId', 'nodeId', 'flow', 'step', 'name'] as const) if (typeof src[k] === 'string') out[k] = src[k];
   if (Number.isInteger(src.limit)) out.limit = src.limit as number;
   return out;
 }
