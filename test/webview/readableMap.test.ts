@@ -127,6 +127,8 @@ describe('a readable map (labels, lanes, legend, filters, code links)', function
     await page.focus('details.legend summary');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => !document.querySelector<HTMLDetailsElement>('details.legend')!.open);
+    // The details element's toggle event (which saves the choice) comes a task after `open` changes.
+    await page.waitForFunction(() => (JSON.parse(localStorage.getItem('otelFlowMap.ui') ?? '{}') as { legendOpen?: boolean }).legendOpen === false);
     // The choice survives a reload.
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
