@@ -23,9 +23,20 @@ const COMPOUND = new Set(['if_statement', 'for_statement', 'while_statement', 't
 
 /** How a span made by `call` and bound to `variable` (the statement `statement` assigns it) is ended. */
 export function endOfAssignedSpan(text: string, call: Node, statement: Node, variable: string, region: Node): EndVerdict {
+  // `nonlocal sleep_span` / `global span`: the span is stored in a variable that outlives this function.
+  if (declaresOuter(region, variable)) return { ended: true };
   const uses = identifiersNamed(text, region, variable, call.endIndex);
   const walk = new Walk(uses.filter((use) => isEvent(use, region)), uses);
   return walk.from(statement);
+}
+
+/** Whether `name` is declared `nonlocal` or `global` in the function `region` (not in a function nested in it). */
+function declaresOuter(region: Node, name: string): boolean {
+  const visit = (node: Node): boolean => namedChildren(node).some((child) => {
+    if (child.type === 'nonlocal_statement' || child.type === 'global_statement') return namedChildren(child).some((n) => n.text === name);
+    return !NESTED_SCOPES.has(child.type) && visit(child);
+  });
+  return visit(region.type === 'function_definition' ? (region.childForFieldName('body') ?? region) : region);
 }
 
 /** Whether a span used as an expression (not assigned to a name) escapes or is ended on the spot. */
