@@ -1,11 +1,11 @@
 // The contract's inference rules (contract.md §2–3) one by one, on the pure topology engine.
 
 import assert from 'node:assert/strict';
-import { insertStep } from '../../server/src/telemetry/topology/flows';
-import { LatencyHistogram } from '../../server/src/telemetry/topology/histogram';
-import { Topology } from '../../server/src/telemetry/topology/topology';
-import { SpanKind, type AttrValue, type DecodedSpan } from '../../server/src/telemetry/otlp/span';
-import { spanAttributes } from '../support/spans';
+import { insertStep } from '../../../server/src/telemetry/topology/flows';
+import { LatencyHistogram } from '../../../server/src/telemetry/topology/histogram';
+import { Topology } from '../../../server/src/telemetry/topology/topology';
+import { SpanKind, type AttrValue, type DecodedSpan } from '../../../server/src/telemetry/otlp/span';
+import { spanAttributes } from '../../support/spans';
 
 let seq = 0;
 function span(over: Partial<DecodedSpan> & { attrs?: Record<string, AttrValue> }): DecodedSpan {
