@@ -53,10 +53,11 @@ export function activate(context: vscode.ExtensionContext): FlowMapApi {
     extensionUri: context.extensionUri,
     live,
     spans: (query) => languageClient.sendRequest(SpansRequest, query),
-    history: () => languageClient.sendRequest(HistoryRequest),
+    history: async (max) => (await languageClient.sendRequest(HistoryRequest)).slice(0, max),
     diff: (since) => languageClient.sendRequest(DiffRequest, { since }),
-    runs: (flow) => languageClient.sendRequest(RunsRequest, { flow }),
+    runs: async (flow, max) => (await languageClient.sendRequest(RunsRequest, { flow })).slice(0, max),
     windowGraph: (windowMs) => languageClient.sendRequest(WindowGraphRequest, { windowMs }),
+    liveGraph: () => live.graph,
     // Another window's receiver shown here ("Show Owner's Data"): its traces too.
     traces: (query) => (mirror.port !== undefined ? mirror.traces(query) : languageClient.sendRequest(TracesRequest, query)),
     trace: (traceId) => (mirror.port !== undefined ? mirror.trace(traceId) : languageClient.sendRequest(TraceRequest, { traceId })),

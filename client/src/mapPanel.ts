@@ -4,28 +4,18 @@
 
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { CodeLocation, EdgeDiff, Graph, SnapshotInfo } from '../../common/src/graph';
+import type { CodeLocation } from '../../common/src/graph';
+import { answerMapRequest, type MapBackend } from '../../common/src/mapAnswers';
 import { isFromWebview, type FocusTarget, type FromWebview, type ToWebview } from '../../common/src/protocol';
-import type { FlowRun, SpanQuery, SpanSummary } from '../../common/src/telemetry';
-import type { TraceDetail, TraceList, TraceQuery } from '../../common/src/traces';
 import type { LiveState } from './liveState';
 import { mapHtml } from './mapHtml';
 
 export const MAP_VIEW_TYPE = 'otelFlowMap.map';
 
-/** What the panel needs from the rest of the extension. */
-export interface MapHost {
+/** What the panel needs from the rest of the extension: the map's data (MapBackend) and the editor. */
+export interface MapHost extends MapBackend {
   extensionUri: vscode.Uri;
   live: LiveState;
-  spans(query: SpanQuery): Promise<SpanSummary[]>;
-  history(): Promise<SnapshotInfo[]>;
-  diff(since: number): Promise<EdgeDiff>;
-  runs(flow: string): Promise<FlowRun[]>;
-  /** The graph of the last `windowMs` (null: all of it). */
-  windowGraph(windowMs: number | null): Promise<Graph>;
-  traces(query: TraceQuery): Promise<TraceList>;
-  /** Null when the trace is no longer kept. */
-  trace(traceId: string): Promise<TraceDetail | null>;
   openLocation(location: CodeLocation): Promise<boolean>;
 }
 
@@ -120,52 +110,8 @@ export class MapPanel {
       case 'openLocation':
         await this.host.openLocation(message.location);
         return;
-      case 'requestSpans': {
-        const spans = await this.host.spans(message.query).catch((): SpanSummary[] => []);
-        this.post({ type: 'spans', requestId: message.requestId, spans });
-        return;
-      }
-      case 'requestHistory': {
-        const snapshots = await this.host.history().catch((): SnapshotInfo[] => []);
-        this.post({ type: 'history', requestId: message.requestId, snapshots });
-        return;
-      }
-      case 'requestDiff': {
-        const none: EdgeDiff = { since: message.since, snapshotAt: 0, addedEdgeIds: [], removedEdges: [] };
-        const diff = await this.host.diff(message.since).catch(() => none);
-        this.post({ type: 'diff', requestId: message.requestId, ...diff });
-        return;
-      }
-      case 'requestRuns': {
-        const runs = await this.host.runs(message.flow).catch((): FlowRun[] => []);
-        this.post({ type: 'runs', requestId: message.requestId, flow: message.flow, runs });
-        return;
-      }
-      case 'requestWindow': {
-        const graph = await this.host.windowGraph(message.windowMs).catch(() => this.host.live.graph);
-        this.post({ type: 'window', requestId: message.requestId, windowMs: message.windowMs, graph });
-        return;
-      }
-      case 'requestTraces': {
-        const answer = await this.host.traces(message.query).then(
-          (result) => ({ result }),
-          (err: unknown) => ({ result: { traces: [] }, error: errorText(err) }),
-        );
-        this.post({ type: 'traces', requestId: message.requestId, ...answer });
-        return;
-      }
-      case 'requestTrace': {
-        const answer = await this.host.trace(message.traceId).then(
-          (trace) => ({ trace }),
-          (err: unknown) => ({ trace: null, error: errorText(err) }),
-        );
-        this.post({ type: 'trace', requestId: message.requestId, ...answer });
-        return;
-      }
-      default: {
-        const unhandled: never = message;
-        return unhandled;
-      }
+      default:
+        this.post(await answerMapRequest(message, this.host));
     }
   }
 
@@ -182,10 +128,6 @@ export class MapPanel {
     if (MapPanel.current === this) MapPanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {

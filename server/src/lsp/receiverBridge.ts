@@ -16,7 +16,7 @@ import { ExportTracesRequest, ImportTracesRequest, TraceRequest, TracesRequest }
 import { isTraceId } from '../../../common/src/protocol';
 import { withCode } from '../link/traceCode';
 import { RuntimePathResolver } from '../link/workspacePaths';
-import { sanitizeTraceQuery } from '../telemetry/traces/traceQuery';
+import { sanitizeTraceQuery } from '../../../common/src/queries';
 import { toSiteSummaries } from '../link/siteSummary';
 import { edgeDiffOf } from '../telemetry/history';
 import { createTelemetryHost, type TelemetryHost } from '../telemetry/host';

@@ -7,7 +7,7 @@ import { withCode } from '../link/traceCode';
 import { RuntimePathResolver } from '../link/workspacePaths';
 import type { TelemetryHost } from '../telemetry/host';
 import type { TraceSource } from '../telemetry/sources';
-import { sanitizeTraceQuery } from '../telemetry/traces/traceQuery';
+import { sanitizeTraceQuery } from '../../../common/src/queries';
 import type { SiteSource } from './workspaceSites';
 
 export function localTraceSource(host: TelemetryHost): TraceSource {

@@ -5,8 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
-import { isFromWebview, MAX_FLOW_RUNS, MAX_HISTORY_SNAPSHOTS, type FromWebview, type ToWebview } from '../../../common/src/protocol';
-import type { SpanQuery } from '../../../common/src/telemetry';
+import { answerMapRequest, isMapRequest, type MapBackend } from '../../../common/src/mapAnswers';
+import { isFromWebview, type FromWebview, type ToWebview } from '../../../common/src/protocol';
+import { spanQueryOf } from '../../../common/src/queries';
 import { edgeDiffOf } from '../telemetry/history';
 import type { TelemetryHost } from '../telemetry/host';
 import { tokenMatches } from '../telemetry/receiver/auth';
@@ -17,7 +18,7 @@ import { servePage } from './page';
 import { allowedHost } from '../telemetry/receiver/hostGuard';
 import type { SiteSource } from './workspaceSites';
 import type { SourceStatus, TraceSource } from '../telemetry/sources';
-import { answerTraceMessage, traceRoute } from './traceRoutes';
+import { traceRoute } from './traceRoutes';
 import { localTraceSource, withSiteCode } from './localTraces';
 import type { McpHttpHandler } from '../mcp/httpEndpoint';
 
@@ -140,47 +141,25 @@ export function createUiServer(opts: UiServerOptions): Server {
     return json(res, 200, await answer(body));
   }
 
+  const backend: MapBackend = {
+    spans: (q) => host.spans(q),
+    history: (max) => host.history(max),
+    // The same worker query as GET /api/diff, in the webview's shape.
+    diff: async (since) => edgeDiffOf(await host.diff(since)),
+    runs: (flow, max) => host.runs(flow, max),
+    windowGraph: (windowMs) => host.windowGraph(windowMs),
+    liveGraph: () => host.currentGraph(),
+    traces: (q) => traces.traces(q),
+    trace: (id) => traces.trace(id),
+    ...(traces.name !== 'local' ? { traceSource: traces.name } : {}),
+  };
+
   async function answer(m: FromWebview): Promise<ToWebview[]> {
-    switch (m.type) {
-      case 'requestSpans':
-        return [{ type: 'spans', requestId: m.requestId, spans: await host.spans(sanitize(m.query)) }];
-      case 'requestHistory':
-        return [{ type: 'history', requestId: m.requestId, snapshots: await host.history(MAX_HISTORY_SNAPSHOTS) }];
-      case 'requestDiff':
-        // The same worker query as GET /api/diff, in the webview's shape.
-        return [{ type: 'diff', requestId: m.requestId, ...edgeDiffOf(await host.diff(m.since)) }];
-      case 'requestRuns':
-        return [{ type: 'runs', requestId: m.requestId, flow: m.flow, runs: await host.runs(m.flow, MAX_FLOW_RUNS) }];
-      case 'requestWindow':
-        return [{ type: 'window', requestId: m.requestId, windowMs: m.windowMs, graph: await host.windowGraph(m.windowMs) }];
-      case 'requestTraces':
-      case 'requestTrace':
-        return [await answerTraceMessage(m, traces)];
-      case 'ready':
-      case 'openLocation':
-        // No editor behind the browser page: nothing to open.
-        return [];
-    }
+    // No editor behind the browser page: 'openLocation' has nothing to open.
+    return isMapRequest(m) ? [await answerMapRequest(m, backend)] : [];
   }
 
   return server;
-}
-
-function spanQueryOf(p: URLSearchParams): SpanQuery {
-  const q: SpanQuery = {};
-  for (const k of ['service', 'edgeId', 'nodeId', 'flow', 'step', 'name'] as const) {
-    const v = p.get(k);
-    if (v) q[k] = v;
-  }
-  const limit = Number(p.get('limit'));
-  if (Number.isInteger(limit) && limit > 0) q.limit = limit;
-  return q;
-}
-
-function sanitize(q: object): SpanQuery {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) if (typeof v === 'string' || typeof v === 'number') params.set(k, String(v));
-  return spanQueryOf(params);
 }
 
 const COOKIE = 'ofm_token';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { DecodedSpan } from '../../../server/src/telemetry/otlp/span';
 import { DEFAULT_TRACE_CAPS, TraceStore, type TraceDropReason, type TraceStoreCaps } from '../../../server/src/telemetry/traces/traceStore';
 import { traceDetailOf } from '../../../server/src/telemetry/traces/traceDetail';
-import { sanitizeTraceQuery, traceIdOfPath, traceQueryOf } from '../../../server/src/telemetry/traces/traceQuery';
+import { sanitizeTraceQuery, traceIdOfPath, traceQueryOf } from '../../../common/src/queries';
 
 const hex = (n: number, len: number) => n.toString(16).padStart(len, '0');
 let nextSpan = 1;

@@ -11,7 +11,7 @@ import type { Graph, GraphDelta } from '../../../../common/src/graph';
 import type { ToWebview } from '../../../../common/src/protocol';
 import type { ReceiverStatus } from '../../../../common/src/telemetry';
 import type { TraceDetail, TraceList, TraceQuery } from '../../../../common/src/traces';
-import { traceIdOfPath, traceQueryOf } from '../traces/traceQuery';
+import { traceIdOfPath, traceQueryOf } from '../../../../common/src/queries';
 import { authorized } from './auth';
 import { allowedHost } from './hostGuard';
 import { SseHub, sseFrame, type SseHubStats } from './sseHub';

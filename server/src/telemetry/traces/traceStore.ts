@@ -9,7 +9,7 @@ import { flowKeys } from '../../../../common/src/semconv';
 import type { DecodedSpan } from '../otlp/span';
 import { flowAttributesOf, type FlowKeys } from '../topology/flows';
 import { spanBytes, stringBytes } from '../topology/limits';
-import { MAX_TRACE_QUERY_LIMIT } from './traceQuery';
+import { MAX_TRACE_QUERY_LIMIT } from '../../../../common/src/queries';
 
 export interface TraceStoreCaps {
   traces: number;
