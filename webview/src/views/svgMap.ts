@@ -115,7 +115,7 @@ export class SvgMapRenderer implements MapRenderer {
     edges.each((d, i, groups) => {
       const el = this.edgeEls.get(groups[i])!;
       this.edges.push({ d, el });
-      if (syncEdge(d, el)) this.labelsDirty = true;
+      if (syncEdge(d, el, this.labelShown(d.edge.id, d.edge.source, d.edge.target))) this.labelsDirty = true;
     });
 
     const nodes = this.nodeLayer
@@ -261,6 +261,8 @@ export class SvgMapRenderer implements MapRenderer {
   setSelection(selection: MapSelection | null): void {
     if (selection?.kind === this.selection?.kind && selection?.id === this.selection?.id) return;
     this.selection = selection;
+    // Labels hidden until now may hold old text (hidden ones are not rewritten on updates).
+    for (const { d, el } of this.edges) if (this.labelShown(d.edge.id, d.edge.source, d.edge.target)) syncEdge(d, el, true);
     this.applySelection();
     // The selection's labels go first, and its edges' labels appear.
     this.placeLabels();
@@ -296,6 +298,12 @@ export class SvgMapRenderer implements MapRenderer {
   }
 
   /** Writes the class strings (health, freshness, selection) that differ from what is drawn. */
+  /** Whether an edge's label is on screen: every edge's on small maps, else the selection's. */
+  private labelShown(id: string, source: string, target: string): boolean {
+    const sel = this.selection;
+    return this.scene.edgeLabels || (sel?.kind === 'edge' ? sel.id === id : sel?.kind === 'node' && (sel.id === source || sel.id === target));
+  }
+
   private applySelection(): void {
     const sel = this.selection;
     const selectedNode = sel?.kind === 'node' ? sel.id : null;
@@ -362,8 +370,12 @@ function syncNode(d: SceneNode, el: NodeEl): boolean {
   return moved;
 }
 
-/** Rewrites an edge's style and label, each only when it changed; true when its label text changed. */
-function syncEdge(d: SceneEdge, el: EdgeEl): boolean {
+/**
+ * Rewrites an edge's style and, when the label is `shown`, its text, each only when it changed;
+ * true when a shown label's text changed. A hidden label keeps its old text: on a big map every
+ * update changes every edge's numbers, and rewriting a thousand hidden texts costs a style pass.
+ */
+function syncEdge(d: SceneEdge, el: EdgeEl, shown: boolean): boolean {
   const e = d.edge;
   const styleSig = `${e.relation}\u0000${d.health}\u0000${d.change ?? ''}\u0000${d.width}`;
   if (styleSig !== el.styleSig) {
@@ -375,6 +387,7 @@ function syncEdge(d: SceneEdge, el: EdgeEl): boolean {
     el.line.setAttribute('marker-end', `url(#arrow-${d.health === 'ok' || d.change ? e.relation : 'error'})`);
     el.line.style.strokeWidth = `${d.width}px`;
   }
+  if (!shown) return false;
   const text = sceneEdgeLabel(d);
   if (text === el.text) return false;
   el.text = text;
