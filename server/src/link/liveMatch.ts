@@ -7,7 +7,7 @@ import type { Graph } from '../../../common/src/graph';
 import { formatAgo, formatRate } from '../../../common/src/format';
 import type { SpanSiteSummary } from '../../../common/src/sites';
 import type { SpanNameStat, SpanNameWindow } from '../telemetry/topology/spanNames';
-import type { LiveWindow } from '../telemetry/topology/topology';
+import type { LiveWindow } from '../telemetry/topology/liveWindow';
 
 /** A site's numbers over the recent window. */
 export interface SiteWindow {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { SpanSite } from '../analysis/types';
 import { liveStatsForSite, type LiveSiteStats } from '../link/liveMatch';
 import { toSiteSummary } from '../link/siteSummary';
-import type { LiveWindow } from '../telemetry/topology/topology';
+import type { LiveWindow } from '../telemetry/topology/liveWindow';
 import type { SpanSiteSummary } from '../../../common/src/sites';
 import type { ServerContext, SiteIndexSource } from './context';
 import type { HostAccess } from './receiverBridge';

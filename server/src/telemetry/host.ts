@@ -8,7 +8,7 @@ import type { FlowRun, ReceiverStatus, SpanQuery, SpanSummary, TraceExportResult
 import type { CommandReply, FromWorker, LiveDetails, QueryOf, ToWorker, TopologyDiff, WorkerAnswer, WorkerQueryKind, WorkerStartOptions } from './messages';
 import type { TraceDetail, TraceList, TraceQuery } from '../../../common/src/traces';
 import type { SpanNameStat } from './topology/spanNames';
-import type { LiveWindow } from './topology/topology';
+import type { LiveWindow } from './topology/liveWindow';
 import type { CodeRef } from './topology/classify';
 import type { LogEntry } from './otlp/signalsDecoder';
 

@@ -7,7 +7,7 @@ import type { FlowRun, ReceiverStatus, SpanQuery, SpanSummary, TraceExportResult
 import type { TraceDetail, TraceList, TraceQuery } from '../../../common/src/traces';
 import type { CodeRef } from './topology/classify';
 import type { SpanNameStat } from './topology/spanNames';
-import type { LiveWindow } from './topology/topology';
+import type { LiveWindow } from './topology/liveWindow';
 import type { LogEntry } from './otlp/signalsDecoder';
 
 export interface WorkerStartOptions {

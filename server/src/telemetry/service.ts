@@ -286,7 +286,7 @@ export class TelemetryService {
 
 function stepRefsOf(t: Topology, flow: string) {
   const f = t.flows.flow(flow);
-  return (f?.steps ?? []).map((s) => ({ flow, step: s.name, codeRefs: t.step(flow, s.name)?.codeRefs ?? [] })).filter((s) => s.codeRefs.length > 0);
+  return (f?.steps ?? []).map((s) => ({ flow, step: s.name, codeRefs: t.flows.step(flow, s.name)?.codeRefs ?? [] })).filter((s) => s.codeRefs.length > 0);
 }
 
 function allDetails(t: Topology): LiveDetails {

@@ -13,7 +13,7 @@ import { relativeToFolders, RuntimePathResolver } from '../../../server/src/link
 import { lensOf } from '../../../server/src/lsp/codeLens';
 import { hoverMarkdown, md } from '../../../server/src/lsp/hover';
 import type { SpanNameStat } from '../../../server/src/telemetry/topology/spanNames';
-import type { LiveWindow } from '../../../server/src/telemetry/topology/topology';
+import type { LiveWindow } from '../../../server/src/telemetry/topology/liveWindow';
 
 const R = { start: { line: 4, character: 2 }, end: { line: 4, character: 30 } };
 const value = (v: string | null, extra: Partial<ValueInfo> = {}): ValueInfo => ({ constant: v !== null, ...(v !== null ? { value: v } : {}), text: String(v), range: R, ...extra });

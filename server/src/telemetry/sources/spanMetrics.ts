@@ -4,7 +4,7 @@
 // totals since each producer started and the numbers over a recent window. Quantiles are bucket
 // estimates of `…_duration_milliseconds_bucket` (the connector's default unit).
 
-import type { LiveWindow } from '../topology/topology';
+import type { LiveWindow } from '../topology/liveWindow';
 import type { SpanKindName, SpanNameStat, SpanNameWindow } from '../topology/spanNames';
 import { queryPrometheus, type PromSample, type PrometheusSourceOptions } from './prometheus';
 

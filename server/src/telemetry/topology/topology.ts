@@ -1,20 +1,24 @@
 // The topology engine: turns decoded spans into the live graph of contract.md §2–3 (nodes,
 // edges with counts, errors and latency quantiles, flows), bounded in memory, with deltas
-// for consumers and a serialisable state for persistence.
+// for consumers (pendingChanges.ts) and a serialisable state for persistence (graphItems.ts).
 
-import type { DeltaFlow, EdgeStats, Flow, Graph, GraphDelta, GraphEdge, GraphNode, GraphStats, NodeStats, Relation } from '../../../../common/src/graph';
+import type { DeltaFlow, Flow, Graph, GraphDelta, GraphEdge, GraphNode, GraphStats, Relation } from '../../../../common/src/graph';
 import { MAX_WINDOW_MS } from '../../../../common/src/protocol';
 import type { DecodedSpan } from '../otlp/span';
 import { TelemetryMetrics } from '../metrics/telemetryMetrics';
 import { serviceNode, topologyAttributeKeys, type NodeRef } from './classify';
 import { GraphExpiry } from './expiry';
-import { FlowTracker, type StepState } from './flows';
+import { FlowTracker } from './flows';
 import { bucketOf, LatencyHistogram } from './histogram';
-import { addCharged, ByteBudget, DEFAULT_CAPS, DropCounter, ENTRY_BYTES, stringBytes, type TopologyCaps } from './limits';
+import { addCharged, ByteBudget, DEFAULT_CAPS, DropCounter, type TopologyCaps } from './limits';
+import { asArray, edgeBytes, edgeView, nodeBytes, num, persistedEdge, persistedNode, type EdgeState, type NodeState } from './graphItems';
+import { PendingChanges } from './pendingChanges';
+import { liveWindowOf, type LiveWindow } from './liveWindow';
+import { SpanRate } from './spanRate';
 import { WindowHistBudget, WindowStats, WINDOW_HIST_BYTES } from './windowStats';
 import { Pairer } from './pairing';
 import { ServiceGraphRules } from './serviceGraphRules';
-import { SpanNameStats, type SpanNameWindow } from './spanNames';
+import { SpanNameStats } from './spanNames';
 import { SpanStore } from './spanStore';
 import { DEFAULT_TRACE_CAPS, TraceStore, type TraceStoreCaps } from '../traces/traceStore';
 
@@ -34,49 +38,6 @@ export interface TopologyOptions {
 
 export const DEFAULT_WINDOW_MS = 60_000;
 
-/** A flow step's counts over the recent window. */
-export interface StepWindow {
-  flow: string;
-  step: string;
-  count: number;
-  errors: number;
-}
-
-/** What the editor's CodeLens and hover read: the recent window's numbers (Topology.liveWindow). */
-export interface LiveWindow {
-  windowMs: number;
-  names: SpanNameWindow[];
-  steps: StepWindow[];
-}
-
-interface EdgeState {
-  /** Receiver time of the last span counted (expiry; span times may be old, e.g. imported files). */
-  touched: number;
-  edge: Omit<GraphEdge, 'p50Ms' | 'p95Ms' | 'p99Ms' | 'spanNames' | 'scopes' | 'details'>;
-  hist: LatencyHistogram;
-  /** Counts and latency per 10 s / 1 min, for recent windows. */
-  win: WindowStats;
-  spanNames: Set<string>;
-  scopes: Set<string>;
-  details: Set<string>;
-  /** Bytes charged to the graph budget (refunded when the edge expires). */
-  bytes: number;
-  /** Consumers do not have this edge as it is (new, a list grew, first seen moved): the next delta sends it whole, not as a stats row. */
-  sendWhole: boolean;
-}
-
-/** A node with its per-minute counts and whether it is in dirtyNodes (one map lookup per touch). */
-interface NodeState {
-  touched: number;
-  node: GraphNode;
-  win: WindowStats;
-  dirty: boolean;
-  bytes: number;
-  /** As EdgeState.sendWhole. */
-  sendWhole: boolean;
-}
-
-const RATE_WINDOW_S = 5;
 /** The longest window the map offers (1 h): anything older is in no view. */
 const DEFAULT_EXPIRY_MS = MAX_WINDOW_MS;
 const NO_EDGES: string[] = [];
@@ -106,16 +67,12 @@ export class Topology {
   private clock = 0;
   private edges = new Map<string, EdgeState>();
   private pairer: Pairer;
-  private dirtyNodes: NodeState[] = [];
-  private dirtyEdges = new Set<string>();
-  private resetPending = false;
+  private readonly changes = new PendingChanges();
   /** The next node or edge key (GraphNode.key, GraphEdge.key): small numbers keep stats rows short. */
   private nextKey = 1;
   private received = 0;
   private rejected = 0;
-  private statsChanged = false;
-  /** Spans per whole second, for spansPerSecond. */
-  private rate = new Map<number, number>();
+  private readonly rate = new SpanRate();
   /** Edge ids the span being ingested contributed to (for the span store); shared while empty. */
   private currentEdges: string[] = NO_EDGES;
   /** The span ingestOne is adding; addEdge for any other span is a late pairing. */
@@ -152,9 +109,8 @@ export class Topology {
   /** Counts received spans (ingest does; alone, for the bench's decode-only baseline). */
   countReceived(n: number, now: number): void {
     this.received += n;
-    const second = Math.floor(now / 1000);
-    this.rate.set(second, (this.rate.get(second) ?? 0) + n);
-    this.statsChanged = true;
+    this.rate.add(n, now);
+    this.changes.statsChanged = true;
   }
 
   /** Spans refused before reaching the engine (decoder rejects, size limits, shedding). */
@@ -162,7 +118,7 @@ export class Topology {
     if (n <= 0) return;
     this.rejected += n;
     this.drops.count(reason, n);
-    this.statsChanged = true;
+    this.changes.statsChanged = true;
   }
 
   /** Ends pairing waits and idle runs; call periodically. */
@@ -171,7 +127,7 @@ export class Topology {
     this.pairer.expire(now);
     this.flows.expire(now);
     this.expireGraph(now);
-    for (const s of this.rate.keys()) if (s < Math.floor(now / 1000) - RATE_WINDOW_S) this.rate.delete(s);
+    this.rate.prune(now);
   }
 
   /** The live graph with lifetime numbers, and per item the numbers of the default recent window. */
@@ -189,17 +145,9 @@ export class Topology {
     return this.build(windowMs, now, true);
   }
 
-  /**
-   * The numbers CodeLens and hover show, over the graph's recent window: per span name (and kind)
-   * sliding-window counts, rate and latency with how long each has been silent; per flow step the
-   * counts of the window's minutes (steps keep per-minute counts only).
-   */
+  /** The numbers CodeLens and hover show (liveWindow.ts). */
   liveWindow(now = Date.now()): LiveWindow {
-    const steps: StepWindow[] = [];
-    for (const f of this.flows.names()) {
-      for (const s of this.flows.windowFlow(f, now - this.windowMs)?.steps ?? []) steps.push({ flow: f, step: s.name, count: s.count, errors: s.errors });
-    }
-    return { windowMs: this.windowMs, names: this.names.windows(this.windowMs, now), steps };
+    return liveWindowOf(this.flows, this.names, this.windowMs, now);
   }
 
   /** `windowFlows`: flows of the window only (else all-time). */
@@ -217,45 +165,20 @@ export class Topology {
 
   /** What changed since the last call, or undefined when nothing did. */
   takeDelta(now = Date.now()): GraphDelta | undefined {
-    if (!this.resetPending && !this.statsChanged && !this.expiry.pending && this.dirtyNodes.length + this.dirtyEdges.size + this.flows.dirty.size === 0) return undefined;
-    // Items consumers have travel as stats rows; new or otherwise changed ones whole (issue 14 item 8).
-    const nodes: GraphNode[] = [];
-    const nodeStats: NodeStats[] = [];
-    for (const n of this.dirtyNodes) {
-      if (this.resetPending || n.sendWhole) nodes.push({ ...n.node });
-      else nodeStats.push([n.node.key!, n.node.spanCount, n.node.errorCount, Math.round(n.node.lastSeen)]);
-      n.sendWhole = false;
-    }
-    const edges: GraphEdge[] = [];
-    const edgeStats: EdgeStats[] = [];
-    for (const id of this.dirtyEdges) {
-      const e = this.edges.get(id);
-      if (!e) continue;
-      if (this.resetPending || e.sendWhole) edges.push(edgeView(e));
-      else edgeStats.push([e.edge.key!, e.edge.count, e.edge.errors, e.hist.quantile(0.5), e.hist.quantile(0.95), e.hist.quantile(0.99), Math.round(e.edge.lastSeen)]);
-      e.sendWhole = false;
-    }
+    const c = this.changes;
+    if (!c.reset && !c.statsChanged && !this.expiry.pending && c.itemCount + this.flows.dirty.size === 0) return undefined;
+    const reset = c.reset;
     const delta: GraphDelta = {
-      nodes,
-      edges,
-      ...(nodeStats.length ? { nodeStats } : {}),
-      ...(edgeStats.length ? { edgeStats } : {}),
-      flows: [...this.flows.dirty].map((f) => this.flows.deltaFlow(f, this.resetPending)).filter((f): f is DeltaFlow => f !== undefined),
+      ...c.take(this.edges),
+      flows: [...this.flows.dirty].map((f) => this.flows.deltaFlow(f, reset)).filter((f): f is DeltaFlow => f !== undefined),
       ...this.expiry.takeRemoved(),
       stats: this.stats(now),
-      ...(this.resetPending ? { reset: true } : {}),
+      ...(reset ? { reset: true } : {}),
     };
-    for (const n of this.dirtyNodes) n.dirty = false;
-    this.dirtyNodes = [];
-    this.dirtyEdges.clear();
     this.flows.markClean();
-    this.resetPending = false;
-    this.statsChanged = false;
+    c.reset = false;
+    c.statsChanged = false;
     return delta;
-  }
-
-  step(flow: string, step: string): StepState | undefined {
-    return this.flows.step(flow, step);
   }
 
   clear(): void {
@@ -272,25 +195,20 @@ export class Topology {
     this.budget.reset();
     this.metrics.clear();
     this.expiry.clear();
-    this.dirtyNodes = [];
-    this.dirtyEdges.clear();
+    this.changes.clear();
     this.rate.clear();
     this.received = 0;
     this.rejected = 0;
-    this.resetPending = true;
   }
 
   stats(now = Date.now()): GraphStats {
-    const from = Math.floor(now / 1000) - RATE_WINDOW_S;
-    let recent = 0;
-    for (const [s, n] of this.rate) if (s >= from && s < from + RATE_WINDOW_S) recent += n;
     return {
       spansReceived: this.received,
       spansDropped: this.drops.lost(),
       dropped: this.drops.of('dropped'),
       collapsed: this.drops.of('collapsed'),
       refused: this.drops.of('refused'),
-      spansPerSecond: Math.round(recent / RATE_WINDOW_S),
+      spansPerSecond: this.rate.current(now),
     };
   }
 
@@ -313,34 +231,16 @@ export class Topology {
     const d = data as Record<string, unknown>;
     // Restored items count as seen now: expiry measures time in this receiver, not in the file.
     this.clock = Math.max(this.clock, Date.now());
-    for (const n of asArray(d.nodes)) {
-      if (typeof n.id !== 'string' || typeof n.name !== 'string' || typeof n.kind !== 'string' || this.nodes.size >= this.caps.nodes) continue;
-      const namedBy = stringRecord(n.namedBy);
-      if (this.nodes.has(n.id) || !this.budget.charge(nodeBytes(n.id, n.name, namedBy))) continue;
-      this.addNode({
-        id: n.id, kind: n.kind as GraphNode['kind'], name: n.name, ...(typeof n.system === 'string' ? { system: n.system } : {}), ...(namedBy ? { namedBy } : {}),
-        spanCount: num(n.spanCount), errorCount: num(n.errorCount), firstSeen: num(n.firstSeen), lastSeen: num(n.lastSeen),
-      });
+    for (const raw of asArray(d.nodes)) {
+      const node = persistedNode(raw);
+      if (!node || this.nodes.size >= this.caps.nodes || this.nodes.has(node.id) || !this.budget.charge(nodeBytes(node.id, node.name, node.namedBy))) continue;
+      this.addNode(node);
     }
-    for (const e of asArray(d.edges)) {
-      if (typeof e.id !== 'string' || typeof e.source !== 'string' || typeof e.target !== 'string' || this.edges.size >= this.caps.edges) continue;
-      const spanNames = stringSet(e.spanNames, this.caps.namesPerItem);
-      const scopes = stringSet(e.scopes, this.caps.namesPerItem);
-      const details = stringSet(e.details, this.caps.namesPerItem);
-      const bytes = edgeBytes(e.id) + [...spanNames, ...scopes, ...details].reduce((sum, x) => sum + stringBytes(x), 0);
-      if (this.edges.has(e.id) || !this.budget.charge(bytes)) continue;
-      this.edges.set(e.id, {
-        touched: this.clock,
-        edge: { id: e.id, source: e.source, target: e.target, relation: e.relation as Relation, count: num(e.count), errors: num(e.errors), firstSeen: num(e.firstSeen), lastSeen: num(e.lastSeen), key: this.nextKey++ },
-        hist: LatencyHistogram.fromJSON(e.hist),
-        win: new WindowStats(this.windowBudget),
-        spanNames,
-        scopes,
-        details,
-        bytes,
-        sendWhole: true,
-      });
-      this.dirtyEdges.add(e.id);
+    for (const raw of asArray(d.edges)) {
+      const e = persistedEdge(raw, this.caps.namesPerItem);
+      if (!e || this.edges.size >= this.caps.edges || this.edges.has(e.edge.id) || !this.budget.charge(e.bytes)) continue;
+      this.edges.set(e.edge.id, { ...e, touched: this.clock, edge: { ...e.edge, key: this.nextKey++ }, win: new WindowStats(this.windowBudget), sendWhole: true });
+      this.changes.edge(e.edge.id);
     }
     this.flows.restore(d.flows);
     for (const name of this.flows.names()) this.expiry.flowSeen(name, this.clock);
@@ -350,7 +250,7 @@ export class Topology {
     if (typeof d.dropped === 'object' && d.dropped !== null) {
       for (const [k, v] of Object.entries(d.dropped)) if (Number.isFinite(v)) this.drops.count(k, v as number);
     }
-    this.statsChanged = true;
+    this.changes.statsChanged = true;
   }
 
   /** Prometheus text of every series (GET /metrics). */
@@ -376,11 +276,11 @@ export class Topology {
       this.edges.delete(id);
       e.win.release();
       this.budget.refund(e.bytes);
-      this.dirtyEdges.delete(id);
+      this.changes.forget(id);
       this.metrics.edges.remove(id);
       this.expiry.removeEdge(id);
     }
-    if (goneNodes.size) this.dirtyNodes = this.dirtyNodes.filter((n) => !goneNodes.has(n.node.id));
+    this.changes.forgetNodes(goneNodes);
     for (const flow of this.expiry.idleFlows(before)) this.flows.remove(flow);
     this.metrics.serviceGraph.expire(before);
   }
@@ -431,7 +331,7 @@ export class Topology {
       state.sendWhole = true;
     }
     if (end > n.lastSeen) n.lastSeen = end;
-    this.markNodeDirty(state);
+    this.changes.node(state);
     return true;
   }
 
@@ -439,14 +339,8 @@ export class Topology {
     node.key = this.nextKey++;
     const state: NodeState = { touched: this.clock, node, win: new WindowStats(this.windowBudget), dirty: false, bytes: nodeBytes(node.id, node.name, node.namedBy), sendWhole: true };
     this.nodes.set(node.id, state);
-    this.markNodeDirty(state);
+    this.changes.node(state);
     return state;
-  }
-
-  private markNodeDirty(state: NodeState): void {
-    if (state.dirty) return;
-    state.dirty = true;
-    this.dirtyNodes.push(state);
   }
 
   /** `bucket`: the span's latency bucket (bucketOf). */
@@ -488,7 +382,7 @@ export class Topology {
       e.bytes += added;
       e.sendWhole = true;
     }
-    this.dirtyEdges.add(id);
+    this.changes.edge(id);
     // While a span is ingested, the edges it resolves are its own (also the other half's pair edge);
     // an edge resolved for a span ingested earlier (pairing waited, or gave up) is recorded on that span.
     if (this.ingesting) {
@@ -500,46 +394,4 @@ export class Topology {
       this.traces.tag(span, id);
     }
   }
-}
-
-function edgeView(e: EdgeState): GraphEdge {
-  return {
-    ...e.edge,
-    p50Ms: e.hist.quantile(0.5),
-    p95Ms: e.hist.quantile(0.95),
-    p99Ms: e.hist.quantile(0.99),
-    spanNames: [...e.spanNames],
-    scopes: [...e.scopes],
-    ...(e.details.size ? { details: [...e.details] } : {}),
-  };
-}
-
-function nodeBytes(id: string, name: string, namedBy?: Record<string, string>): number {
-  let bytes = ENTRY_BYTES + stringBytes(id) + stringBytes(name);
-  if (namedBy) for (const [k, v] of Object.entries(namedBy)) bytes += stringBytes(k) + stringBytes(v);
-  return bytes;
-}
-
-/** A persisted key -> string map (at most 8 entries), undefined when absent or malformed. */
-function stringRecord(v: unknown): Record<string, string> | undefined {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, x] of Object.entries(v).slice(0, 8)) if (typeof x === 'string') out[k] = x;
-  return Object.keys(out).length ? out : undefined;
-}
-
-function edgeBytes(id: string): number {
-  return ENTRY_BYTES + 2 * stringBytes(id);
-}
-
-function asArray(v: unknown): Record<string, unknown>[] {
-  return Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : [];
-}
-
-function num(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
-}
-
-function stringSet(v: unknown, cap: number): Set<string> {
-  return new Set(Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, cap) : []);
 }
