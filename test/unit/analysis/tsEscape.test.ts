@@ -259,4 +259,24 @@ export function route(req: { method: string; url: string; route?: { path: string
     assert.deepEqual(missing, [13]);
     assert.ok(site(a, 'send').attributes.some((x) => x.key === 'messaging.destination'));
   });
+  it('finds a tracer chosen by `??` and leaves a no-parameter callback that reads the active span to the context (LangSmith)', async () => {
+    const text = `const otel = require('./singletons/otel.js');
+export function wrap(name: string, tracer?: { startActiveSpan: Function }) {
+  const api = otel.getOTELTrace();
+  return (fn: () => unknown) => {
+    const resolvedTracer = tracer ?? api.getTracer('langsmith');
+    return resolvedTracer.startActiveSpan('langsmith.run', () => {
+      const spanId = api.getActiveSpan()?.spanContext()?.spanId;
+      return spanId ? fn() : undefined;
+    });
+  };
+}
+export function bare(tracer?: { startActiveSpan: Function }) {
+  const t = tracer || require('@opentelemetry/api').trace.getTracer('bare');
+  t.startActiveSpan('bare.run', () => undefined);
+}`;
+    const a = await analyze(text);
+    assert.deepEqual(a.sitesOf('/ws/app.ts').map((x) => x.name?.value), ['langsmith.run', 'bare.run']);
+    assert.deepEqual(a.findingsOf('/ws/app.ts').filter((f) => f.rule === 'span-not-ended').map((f) => f.range.start.line + 1), [14]);
+  });
 });

@@ -13,8 +13,10 @@ import { rangeOf, spanRange } from './syntax';
 export function followCallbackSpan(site: SpanSite, fn: ts.ArrowFunction | ts.FunctionExpression, evaluator: ConstantEvaluator, sf: ts.SourceFile): void {
   const param = fn.parameters[0];
   if (!param || !ts.isIdentifier(param.name)) {
-    // No span parameter: only `trace.getActiveSpan()?.end()` could end it.
-    site.ended = /getActiveSpan\(\)\??\.end\(/.test(fn.body.getText(sf));
+    // No span parameter: only `trace.getActiveSpan()?.end()` could end it here. A callback that
+    // reads the active span works with it through the context, as code that puts a span in a
+    // context does (`trace.setSpan`): the code reading it from there ends it (LangSmith's exporter).
+    site.ended = /getActiveSpan\(/.test(fn.body.getText(sf));
     if (!site.ended) site.leak = closingBrace(fn.body, sf);
     return;
   }

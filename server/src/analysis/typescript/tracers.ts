@@ -25,6 +25,7 @@ const TRACER_NAME = /tracer$/i;
 const NONE: TracerInfo = { origin: 'none', scope: null };
 const OTEL: TracerInfo = { origin: 'otel', scope: null };
 const MAX_HOPS = 8;
+const LOGICAL_OR = new Set<ts.SyntaxKind>([ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken]);
 
 /**
  * Tracing SDKs whose tracers have OpenTelemetry-like `startSpan` methods but are not OpenTelemetry
@@ -143,6 +144,13 @@ class ReceiverResolver {
       return info.origin === 'unresolved' ? this.rootOrigin(e.expression, hops) : info;
     }
     if (ts.isNewExpression(e)) return this.constructed(e, hops);
+    // `tracer ?? trace.getTracer('langsmith')`, `opts.tracer || getTracer()`, `c ? a : b`: either side may be the tracer.
+    const alternatives = ts.isConditionalExpression(e) ? [e.whenTrue, e.whenFalse]
+      : ts.isBinaryExpression(e) && LOGICAL_OR.has(e.operatorToken.kind) ? [e.left, e.right] : undefined;
+    if (alternatives) {
+      const infos = alternatives.map((a) => this.initializer(a, hops + 1));
+      return infos.find((i) => i?.origin === 'otel') ?? infos.find((i) => i?.origin === 'none');
+    }
     if (ts.isIdentifier(e) || memberAccess(e)) {
       const info = this.receiver(e, hops + 1);
       return info.origin === 'unresolved' ? undefined : info;
