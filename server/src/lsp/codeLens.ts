@@ -39,13 +39,14 @@ export function lensOf({ site, summary, stats }: LiveSite): CodeLens {
 
 /**
  * "Open a recent trace" for a site seen live with a span name or flow step to find it by: the
- * failing one when the site's spans failed (in the window, else ever), else the slowest.
+ * failing one when the site's spans ever failed (the trace store keeps failing traces longest, and
+ * a sliding window's error count can drop to 0 between two reads of the lens), else the slowest.
  */
 export function recentTraceLink({ summary, stats }: LiveSite): { title: string; query: TraceQuery } | undefined {
   if (!stats || stats.count === 0) return undefined;
   const where: TraceQuery | undefined = summary.flow && summary.step ? { flow: summary.flow, step: summary.step } : summary.name !== null ? { name: summary.name } : undefined;
   if (!where) return undefined;
-  const failing = (stats.window?.errors ?? stats.errors) > 0;
+  const failing = stats.errors > 0;
   const service = stats.services.length === 1 ? { service: stats.services[0] } : {};
   return failing
     ? { title: 'open a failing trace', query: { ...where, ...service, order: 'errors' } }

@@ -36,15 +36,27 @@ describe('Zero-config export (terminals, debug sessions)', () => {
   });
 
   it('a new integrated terminal has OTEL_EXPORTER_OTLP_ENDPOINT pointing at the running receiver', async () => {
-    const out = join(dir, 'terminal.txt');
-    const terminal = vscode.window.createTerminal({ name: 'otel env check', cwd: dir });
-    try {
-      terminal.sendText(`printenv OTEL_EXPORTER_OTLP_ENDPOINT OTEL_EXPORTER_OTLP_PROTOCOL > ${out}.tmp; mv ${out}.tmp ${out}`);
-      const text = await waitFor('the terminal to write its environment', () => existsSync(out) && readFileSync(out, 'utf8'));
-      const port = api.receiverStatus().http!.split(':').pop();
-      assert.deepEqual(text.trim().split('\n'), [`http://127.0.0.1:${port}`, 'http/protobuf']);
-    } finally {
-      terminal.dispose();
+    // VS Code hands a changed variable collection to its terminal host asynchronously: a terminal
+    // opened right after the receiver moved (an earlier phase takes a port over) may still get the
+    // old value, so a fresh terminal is opened until one sees the current port, within 20 s.
+    const deadline = Date.now() + 20_000;
+    for (let attempt = 0; ; attempt++) {
+      const out = join(dir, `terminal-${attempt}.txt`);
+      const terminal = vscode.window.createTerminal({ name: `otel env check ${attempt}`, cwd: dir });
+      try {
+        terminal.sendText(`printenv OTEL_EXPORTER_OTLP_ENDPOINT OTEL_EXPORTER_OTLP_PROTOCOL > ${out}.tmp; mv ${out}.tmp ${out}`);
+        const text = await waitFor('the terminal to write its environment', () => existsSync(out) && readFileSync(out, 'utf8'));
+        const port = api.receiverStatus().http!.split(':').pop();
+        const seen = text.trim().split('\n');
+        const wanted = [`http://127.0.0.1:${port}`, 'http/protobuf'];
+        if (seen[0] === wanted[0] || Date.now() > deadline) {
+          assert.deepEqual(seen, wanted);
+          return;
+        }
+      } finally {
+        terminal.dispose();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
     }
   });
 
