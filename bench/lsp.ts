@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
-import { SitesChangedNotification, SitesDeltaNotification, SitesRequest } from '../common/src/lspMethods';
+import { SERVER_EXEC_ARGV, SitesChangedNotification, SitesDeltaNotification, SitesRequest } from '../common/src/lspMethods';
 import { applySitesDelta, type SitesDelta, type SpanSiteSummary } from '../common/src/sites';
 
 const SIZES = (process.env.BENCH_LSP_SIZES ?? '2000,25000').split(',').map(Number);
@@ -69,7 +69,7 @@ interface Server {
 }
 
 function startServer(): Server {
-  const proc = spawn(process.execPath, [join(root, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, OTEL_FLOW_MAP_DEBOUNCE_MS: '0' } });
+  const proc = spawn(process.execPath, [...SERVER_EXEC_ARGV, join(root, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, OTEL_FLOW_MAP_DEBOUNCE_MS: '0' } });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   const waiting = new Map<string, { version: number; done: (t: number) => void }>();
   conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {

@@ -11,6 +11,7 @@ import {
   SitesChangedNotification,
   SitesDeltaNotification,
   SitesRequest,
+  SERVER_EXEC_ARGV,
 } from '../../common/src/lspMethods';
 import { applySitesDelta } from '../../common/src/sites';
 import type { LiveState } from './liveState';
@@ -22,8 +23,8 @@ const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptrea
 export function createLanguageClient(context: vscode.ExtensionContext, settings: () => PartialSettings): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV] } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: LANGUAGES.map((language) => ({ scheme: 'file', language })),
