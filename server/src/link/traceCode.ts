@@ -1,7 +1,7 @@
 // The line of code behind each span of a trace (contract §4): the analyzer's site when one site
-// matches the span (by flow and step, else by span name narrowed by scope), else the span's own
-// code.* attributes mapped into the workspace. A path that maps to no workspace file gives no
-// link: a span never names a file outside the workspace.
+// matches the span (by flow and step, else by span name narrowed by scope and kind), else the
+// span's own code.* attributes mapped into the workspace. A path that maps to no workspace file
+// gives no link: a span never names a file outside the workspace.
 
 import type { CodeLocation } from '../../../common/src/graph';
 import { flowKeys } from '../../../common/src/semconv';
@@ -32,7 +32,7 @@ export function withCode(trace: TraceDetail, src: TraceCodeSources): TraceDetail
 }
 
 /** Finds the CodeLocation of spans against one set of sites (indexes them once). */
-export function siteMatcher(src: TraceCodeSources): (span: Pick<TraceSpan, 'name' | 'scope' | 'attributes'>) => CodeLocation | undefined {
+export function siteMatcher(src: TraceCodeSources): (span: Pick<TraceSpan, 'name' | 'scope' | 'kind' | 'attributes'>) => CodeLocation | undefined {
   const keys = flowKeys(src.attributePrefix);
   const byStep = new Map<string, SpanSiteSummary[]>();
   const byName = new Map<string, SpanSiteSummary[]>();
@@ -45,7 +45,7 @@ export function siteMatcher(src: TraceCodeSources): (span: Pick<TraceSpan, 'name
   return (span) => {
     const flow = text(span.attributes[keys.name]);
     const step = flow ? text(span.attributes[keys.step]) ?? span.name : undefined;
-    const candidates = (flow && step ? byStep.get(`${flow}\u0000${step}`) : undefined) ?? narrowByScope(byName.get(span.name) ?? [], span.scope);
+    const candidates = (flow && step ? byStep.get(`${flow}\u0000${step}`) : undefined) ?? narrowByKind(narrowByScope(byName.get(span.name) ?? [], span.scope), span.kind);
     const runtime = runtimeLocation(span.attributes, resolve);
     if (candidates.length === 1) return staticLocation(candidates[0]);
     // Several sites share the name: the one the span itself names, if any.
@@ -67,6 +67,13 @@ export function runtimeLocation(attributes: Readonly<Record<string, string | num
   const raw = LINE_KEYS.map((k) => attributes[k]).find((v) => v !== undefined);
   const line = typeof raw === 'number' ? raw : Number(raw);
   return { file, line: Number.isInteger(line) && line >= 1 ? line : 1, source: 'runtime' };
+}
+
+/** A client span and the server span answering it often share a name: the site's declared kind tells them apart (none declared: internal). */
+function narrowByKind(sites: SpanSiteSummary[], kind: string | undefined): SpanSiteSummary[] {
+  if (!kind || sites.length < 2) return sites;
+  const same = sites.filter((s) => (s.kind ?? 'internal') === kind);
+  return same.length ? same : sites;
 }
 
 function narrowByScope(sites: SpanSiteSummary[], scope: string | undefined): SpanSiteSummary[] {

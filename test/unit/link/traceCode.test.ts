@@ -30,6 +30,14 @@ describe('link/traceCode', () => {
     assert.deepEqual(codeOf([span('pay')], sites), [undefined], 'two sites and nothing to choose: no link');
   });
 
+  it('tells the client and the server site of one span name apart by kind', () => {
+    const sites = [site({ file: 'src/checkout.ts', line: 7, name: 'POST /charge', kind: 'client' }), site({ file: 'src/payments.ts', line: 3, name: 'POST /charge', kind: 'server' })];
+    assert.deepEqual(codeOf([span('POST /charge', { kind: 'client' }), span('POST /charge', { kind: 'server' })], sites), [
+      { file: 'src/checkout.ts', line: 7, column: 1, source: 'static' },
+      { file: 'src/payments.ts', line: 3, column: 1, source: 'static' },
+    ]);
+  });
+
   it("a span's code.* attributes pick one of several sites, or stand alone when mapped into the workspace", () => {
     const sites = [site({ file: 'src/pay.ts', line: 4, name: 'pay' }), site({ file: 'src/pay.ts', line: 20, name: 'pay' })];
     const attrs = { 'code.filepath': '/srv/app/src/pay.ts', 'code.lineno': 20 };

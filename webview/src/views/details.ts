@@ -176,7 +176,8 @@ export class DetailsPanel {
         ['Last seen', time(edge.lastSeen)],
         ...(edge.details?.length ? [['Tables', edge.details.join(', ')] as [string, string]] : []),
       ]),
-      el('p', {}, [button(`Go to ${name(edge.source)}`, () => this.events.select({ kind: 'node', id: edge.source }), 'link'), ' ', button(`Go to ${name(edge.target)}`, () => this.events.select({ kind: 'node', id: edge.target }), 'link')]),
+      // Two links in a row read as one phrase ("Go to checkout Go to payments"): say it once, with a separator.
+      el('p', { class: 'edge-ends' }, ['Go to ', button(name(edge.source), () => this.events.select({ kind: 'node', id: edge.source }), 'link', { 'aria-label': `Go to ${name(edge.source)}` }), ' · ', button(name(edge.target), () => this.events.select({ kind: 'node', id: edge.target }), 'link', { 'aria-label': `Go to ${name(edge.target)}` })]),
       ...this.traces(input),
       ...this.names(edge.spanNames, edge.scopes),
       ...this.locations(sitesForSpanNames(input.sites, edge.spanNames, edge.scopes).map(siteLocation), input),
