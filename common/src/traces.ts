@@ -3,21 +3,17 @@
 // trace view reads. Plain JSON-safe data only; times are epoch milliseconds.
 
 import type { CodeLocation } from './graph';
+import type { SpanQuery } from './telemetry';
 
-/** Filters of `GET /api/traces`; the names are those `/api/spans` already uses. */
-export interface TraceQuery {
-  service?: string;
-  edgeId?: string;
-  nodeId?: string;
-  flow?: string;
-  step?: string;
-  /** Span name (a trace matches when one of its spans has it). */
-  name?: string;
+/**
+ * Filters of `GET /api/traces`: those of `/api/spans` (a trace matches when one of its spans
+ * matches them, service and name on one span), and the trace's own.
+ */
+export interface TraceQuery extends SpanQuery {
   status?: 'error';
   minDurationMs?: number;
   /** Newest first by default; `slowest` and `errors` put slow and failing traces first. */
   order?: 'newest' | 'slowest' | 'errors';
-  limit?: number;
 }
 
 export interface TraceSummary {

@@ -4,6 +4,9 @@
 import type { CodeLocation, Graph } from '../../common/src/graph';
 import type { SpanSiteSummary } from '../../common/src/sites';
 import type { SpanSummary } from '../../common/src/telemetry';
+import type { RuntimeFileResolver } from '../../common/src/runtimePaths';
+
+export { resolveRuntimeFile, runtimeFileResolver, type RuntimeFileResolver } from '../../common/src/runtimePaths';
 
 /** Sites for a flow step: by (flow, step) first, else by the step's span names narrowed by scope. */
 export function sitesForStep(sites: readonly SpanSiteSummary[], flow: string, step: string, spanNames: readonly string[], scopes: readonly string[]): SpanSiteSummary[] {
@@ -88,49 +91,6 @@ export function coverage(graph: Graph, sites: readonly SpanSiteSummary[]): Cover
   }
   const sitesNeverLive = sites.filter((s) => !(s.flow !== null && s.step !== null && liveSteps.has(stepKey(s.flow, s.step))) && !(s.name !== null && liveNames.has(s.name)));
   return { stepsWithoutSite, sitesNeverLive };
-}
-
-const segments = (path: string): string[] => path.split(/[\\/]+/).filter((s) => s.length > 0 && s !== '.');
-
-/**
- * The known site file a runtime path (often absolute, from another machine or container) names:
- * the one sharing the longest suffix of whole path segments with it, where one path must end
- * with all of the other (so `b/x.ts` never stands for `/src/a/x.ts`). Null when nothing
- * matches or two files tie for the best match: a path is never invented.
- */
-export function resolveRuntimeFile(runtimePath: string, siteFiles: Iterable<string>): string | null {
-  return runtimeFileResolver(siteFiles)(runtimePath);
-}
-
-export type RuntimeFileResolver = (runtimePath: string) => string | null;
-
-/** resolveRuntimeFile with the site files indexed by file name once (the panel re-renders often). */
-export function runtimeFileResolver(siteFiles: Iterable<string>): RuntimeFileResolver {
-  const byName = new Map<string, Array<{ file: string; parts: string[] }>>();
-  for (const file of new Set(siteFiles)) {
-    const parts = segments(file);
-    const name = parts[parts.length - 1];
-    if (name === undefined) continue;
-    const list = byName.get(name);
-    if (list) list.push({ file, parts });
-    else byName.set(name, [{ file, parts }]);
-  }
-  return (runtimePath) => {
-    const wanted = segments(runtimePath);
-    let best: string | null = null;
-    let bestLength = 0;
-    let tied = false;
-    for (const { file, parts } of byName.get(wanted[wanted.length - 1] ?? '') ?? []) {
-      const shorter = Math.min(parts.length, wanted.length);
-      let n = 0;
-      while (n < shorter && parts[parts.length - 1 - n] === wanted[wanted.length - 1 - n]) n++;
-      if (n < shorter || n < bestLength) continue;
-      tied = n === bestLength;
-      best = file;
-      bestLength = n;
-    }
-    return tied ? null : best;
-  };
 }
 
 /** A runtime location pointing at the known site file its path names, when there is one. */

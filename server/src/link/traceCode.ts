@@ -5,6 +5,7 @@
 
 import type { CodeLocation } from '../../../common/src/graph';
 import { flowKeys } from '../../../common/src/semconv';
+import { runtimeFileResolver } from '../../../common/src/runtimePaths';
 import type { SpanSiteSummary } from '../../../common/src/sites';
 import type { TraceDetail, TraceSpan } from '../../../common/src/traces';
 
@@ -40,7 +41,7 @@ export function siteMatcher(src: TraceCodeSources): (span: Pick<TraceSpan, 'name
     if (site.flow !== null && site.step !== null) push(byStep, `${site.flow}\u0000${site.step}`, site);
     if (site.name !== null) push(byName, site.name, site);
   }
-  const bySuffix = suffixLookup(src.sites.map((s) => s.file));
+  const bySuffix = runtimeFileResolver(src.sites.map((s) => s.file));
   const resolve = (path: string) => bySuffix(path) ?? src.resolve?.(path);
   return (span) => {
     const flow = text(span.attributes[keys.name]);
@@ -80,39 +81,6 @@ function narrowByScope(sites: SpanSiteSummary[], scope: string | undefined): Spa
   if (!scope || sites.length < 2) return sites;
   const same = sites.filter((s) => s.scope === scope);
   return same.length ? same : sites;
-}
-
-/**
- * The known file a runtime path names: the one sharing the longest run of trailing path
- * segments with it, where the shorter path is wholly a suffix of the longer; none on a tie.
- */
-export function suffixLookup(files: Iterable<string>): RuntimeFileLookup {
-  const byBase = new Map<string, string[][]>();
-  for (const file of new Set(files)) {
-    const parts = segments(file);
-    if (parts.length) push(byBase, parts[parts.length - 1], parts);
-  }
-  return (runtimePath) => {
-    const wanted = segments(runtimePath);
-    if (wanted.includes('..')) return undefined;
-    let best: string[] | undefined;
-    let bestLength = 0;
-    let tied = false;
-    for (const parts of byBase.get(wanted[wanted.length - 1] ?? '') ?? []) {
-      const shorter = Math.min(parts.length, wanted.length);
-      let n = 0;
-      while (n < shorter && parts[parts.length - 1 - n] === wanted[wanted.length - 1 - n]) n++;
-      if (n < shorter || n < bestLength) continue;
-      tied = n === bestLength;
-      best = parts;
-      bestLength = n;
-    }
-    return best && !tied ? best.join('/') : undefined;
-  };
-}
-
-function segments(path: string): string[] {
-  return path.split(/[\\/]+/).filter((p) => p !== '' && p !== '.');
 }
 
 function text(v: string | number | boolean | undefined): string | undefined {

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import type { SpanSiteSummary } from '../../../common/src/sites';
 import type { TraceDetail, TraceSpan } from '../../../common/src/traces';
-import { suffixLookup, withCode } from '../../../server/src/link/traceCode';
+import { runtimeFileResolver } from '../../../common/src/runtimePaths';
+import { withCode } from '../../../server/src/link/traceCode';
 
 const site = (over: Partial<SpanSiteSummary>): SpanSiteSummary => ({
   file: 'src/a.ts', line: 1, column: 1, language: 'typescript', name: null, flow: null, step: null, scope: null, kind: null, attributes: {}, ...over,
@@ -53,11 +54,11 @@ describe('link/traceCode', () => {
   });
 
   it('suffix lookup: the longest whole-segment suffix, none on a tie or with ..', () => {
-    const lookup = suffixLookup(['src/a/x.ts', 'src/b/x.ts', 'lib/y.ts']);
+    const lookup = runtimeFileResolver(['src/a/x.ts', 'src/b/x.ts', 'lib/y.ts']);
     assert.equal(lookup('/srv/app/src/a/x.ts'), 'src/a/x.ts');
-    assert.equal(lookup('/other/x.ts'), undefined, 'two files tie');
+    assert.equal(lookup('/other/x.ts'), null, 'two files tie');
     assert.equal(lookup('y.ts'), 'lib/y.ts');
-    assert.equal(lookup('/srv/lib/../lib/y.ts'), undefined);
-    assert.equal(lookup('/srv/xlib/y.ts'), undefined, 'a segment must match whole');
+    assert.equal(lookup('/srv/lib/../lib/y.ts'), null);
+    assert.equal(lookup('/srv/xlib/y.ts'), null, 'a segment must match whole');
   });
 });

@@ -8,7 +8,8 @@ import { SPAN_KIND_NAMES, type DecodedSpan } from '../otlp/span';
 import type { CodeRef } from './classify';
 import { LatencyHistogram } from './histogram';
 import { addCharged, addCodeRefCharged, ENTRY_BYTES, stringBytes, type ByteBudget, type DropCounter, type TopologyCaps } from './limits';
-import { WindowHistBudget, WindowStats, type WindowNumbers } from './windowStats';
+import type { WindowNumbers } from '../../../../common/src/graph';
+import { WindowHistBudget, WindowStats } from './windowStats';
 
 export type SpanKindName = (typeof SPAN_KIND_NAMES)[number];
 

@@ -9,6 +9,7 @@
 
 import { MAX_WINDOW_MS } from '../../../../common/src/protocol';
 import { valueOfBucket } from './histogram';
+import type { WindowNumbers } from '../../../../common/src/graph';
 
 export const FINE_MS = 10_000;
 export const COARSE_MS = 60_000;
@@ -27,15 +28,6 @@ export class WindowHistBudget {
   used = 0;
   /** `full`: called for each span whose latency a bucket could not keep (counted as collapsed). */
   constructor(readonly limit = WINDOW_HIST_BYTES, readonly full: () => void = () => undefined) {}
-}
-
-export interface WindowNumbers {
-  count: number;
-  errors: number;
-  ratePerSec: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
 }
 
 class Tier {
